@@ -1,0 +1,57 @@
+/**
+ * Layers (DESIGN.md): imports point down only.
+ *   client -> server/contract (types only)
+ *   server -> graphs -> agents
+ * and no cycles anywhere.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: "no-cycles", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "agents-is-the-bottom-layer",
+      comment: "agents/ knows nothing of LangGraph orchestration, the runtime or HTTP",
+      severity: "error",
+      from: { path: "^agents/" },
+      to: { path: "^(graphs|server|client)/" },
+    },
+    {
+      name: "agents-no-langgraph",
+      severity: "error",
+      from: { path: "^agents/" },
+      to: { path: "node_modules/@langchain/langgraph" },
+    },
+    {
+      name: "graphs-above-agents-only",
+      comment: "graphs/ gets its checkpointer and store passed in: no server, no HTTP, no SQL driver",
+      severity: "error",
+      from: { path: "^graphs/" },
+      to: { path: ["^(server|client)/", "node_modules/(better-sqlite3|express|socket\\.io|pg)"] },
+    },
+    {
+      name: "server-not-client",
+      severity: "error",
+      from: { path: "^server/" },
+      to: { path: "^client/" },
+    },
+    {
+      name: "client-only-the-contract",
+      comment: "the web client talks REST and Socket.IO and imports only the shared contract types",
+      severity: "error",
+      from: { path: "^client/" },
+      to: { path: "^(agents|graphs|server)/", pathNot: "^server/contract/" },
+    },
+    {
+      name: "no-upward-into-tests",
+      severity: "error",
+      from: { pathNot: "^test/" },
+      to: { path: "^test/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "(^|/)(node_modules|data|dist|scratch)/" },
+  },
+};

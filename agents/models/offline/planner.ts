@@ -1,0 +1,53 @@
+import type { PlannedStep, PlanRequest, SpecialistCard } from "../types.ts";
+import { clauses, contentStems } from "./words.ts";
+
+/** The stems a specialist is known by: its description, name and its tools' names and descriptions. */
+function vocabulary(specialist: SpecialistCard): Set<string> {
+  const text = [specialist.name, specialist.description, ...specialist.tools.flatMap((t) => [t.name.replace(/_/g, " "), t.description])];
+  return new Set(contentStems(text.join(" ")));
+}
+
+/**
+ * Plans deterministically: each clause of the task goes to the specialist whose vocabulary shares
+ * the most distinctive words with it (words every specialist knows count for nothing); clauses that
+ * match nobody are context. Neighbouring clauses for the same specialist form one step.
+ */
+export function planOffline(request: PlanRequest): PlannedStep[] {
+  const vocabularies = request.specialists.map((s) => ({ specialist: s, words: vocabulary(s) }));
+  const documentFrequency = new Map<string, number>();
+  for (const { words } of vocabularies) for (const w of words) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
+  const weight = (w: string): number => Math.log(vocabularies.length / (documentFrequency.get(w) ?? vocabularies.length));
+
+  const assign = (text: string): PlannedStep[] => {
+    const steps: PlannedStep[] = [];
+    for (const clause of clauses(text)) {
+      const stems = new Set(contentStems(clause));
+      let best: { id: string; score: number } | undefined;
+      for (const { specialist, words } of vocabularies) {
+        let score = 0;
+        for (const s of stems) if (words.has(s)) score += weight(s);
+        if (score > 0 && (!best || score > best.score)) best = { id: specialist.id, score };
+      }
+      if (!best) continue;
+      const last = steps.at(-1);
+      if (last && last.specialist === best.id) last.instruction = `${last.instruction}, ${clause}`;
+      else steps.push({ specialist: best.id, instruction: clause });
+    }
+    return steps;
+  };
+
+  const steps = request.previous ? request.previous.map((s) => ({ ...s })) : assign(request.task);
+  if (request.feedback) {
+    for (const extra of assign(request.feedback)) {
+      if (!steps.some((s) => s.specialist === extra.specialist)) steps.push(extra);
+    }
+  }
+  if (steps.length === 0 && request.specialists[0]) {
+    steps.push({ specialist: request.specialists[0].id, instruction: request.task });
+  }
+  return steps.map((s) => ({ ...s, instruction: capitalise(s.instruction) }));
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

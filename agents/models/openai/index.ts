@@ -1,0 +1,1 @@
+export { OpenAIModel, type OpenAIModelOptions } from "./model.ts";

@@ -1,0 +1,124 @@
+import type { Passage } from "../knowledge/index.ts";
+import type { ArgSpec } from "../packs/manifest.ts";
+import type { GlossaryEntry } from "../knowledge/index.ts";
+
+/** Which model answered: shown by the CLI, the UI and /api/health, so nobody mistakes one for another. */
+export interface ModelInfo {
+  provider: "offline" | "openai";
+  name: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ModelCallOptions {
+  signal?: AbortSignal;
+  /** Receives text as it is generated; live only. */
+  onToken?: (delta: string) => void;
+}
+
+export interface ToolCard {
+  name: string;
+  description: string;
+  kind: "query" | "effect";
+  args: Readonly<Record<string, ArgSpec>>;
+  returns: readonly string[];
+}
+
+export interface SpecialistCard {
+  id: string;
+  name: string;
+  description: string;
+  tools: readonly ToolCard[];
+}
+
+/** One step of a plan: which specialist does what. */
+export interface PlannedStep {
+  specialist: string;
+  instruction: string;
+}
+
+export interface PlanRequest {
+  task: string;
+  specialists: readonly SpecialistCard[];
+  /** What earlier runs and reviewers taught, as sentences. */
+  lessons: readonly string[];
+  /** A reviewer's answer to the previous proposal. */
+  feedback?: string;
+  /** The previous proposal, when revising it. */
+  previous?: readonly PlannedStep[];
+}
+
+/** A tool call a specialist proposes; `id` is unique within the run. */
+export interface ProposedCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** What became of a proposed call. */
+export interface ToolExchange extends ProposedCall {
+  status: "done" | "failed" | "rejected" | "responded";
+  result?: unknown;
+  /** The reviewer's message, or the failure. */
+  message?: string;
+}
+
+export interface ActRequest {
+  task: string;
+  specialist: SpecialistCard;
+  instruction: string;
+  passages: readonly Passage[];
+  /** Facts known so far in the run: identifiers from the task and fields of tool results. */
+  facts: Readonly<Record<string, unknown>>;
+  /** Calls made in this step so far, in order. */
+  history: readonly ToolExchange[];
+  lessons: readonly string[];
+  /** Searches the specialist asked for in this step, beyond the first retrieval. */
+  searches: readonly string[];
+  /** Prefix for the ids of proposed calls, unique per step and turn. */
+  callIdPrefix: string;
+}
+
+export type ActResult =
+  | { kind: "tool_calls"; calls: ProposedCall[]; usage?: Usage }
+  /** Search the specialist's knowledge again, for something the first retrieval did not bring. */
+  | { kind: "search"; query: string; usage?: Usage }
+  | { kind: "done"; summary: string; citedPassageIds: string[]; usage?: Usage };
+
+export interface ReformulateRequest {
+  query: string;
+  task: string;
+  glossary: readonly GlossaryEntry[];
+}
+
+/** What one step achieved, for the final answer. */
+export interface StepReport {
+  specialist: string;
+  specialistName: string;
+  instruction: string;
+  summary: string;
+  actions: readonly ToolExchange[];
+  citations: readonly { source: string; excerpt: string }[];
+}
+
+export interface SynthesizeRequest {
+  task: string;
+  steps: readonly StepReport[];
+  /** Set when the run ends without doing its plan (for example, the plan was rejected). */
+  notDone?: readonly string[];
+}
+
+/**
+ * The model behind the supervisor and the specialists. The offline model implements it with
+ * deterministic rules; the openai provider with a chat model, structured output and tool calling.
+ */
+export interface GuildModel {
+  readonly info: ModelInfo;
+  plan(request: PlanRequest, options?: ModelCallOptions): Promise<{ steps: PlannedStep[]; usage?: Usage }>;
+  act(request: ActRequest, options?: ModelCallOptions): Promise<ActResult>;
+  reformulate(request: ReformulateRequest, options?: ModelCallOptions): Promise<{ query: string; usage?: Usage }>;
+  synthesize(request: SynthesizeRequest, options?: ModelCallOptions): Promise<{ answer: string; usage?: Usage }>;
+}

@@ -1,0 +1,3 @@
+export { loadPack, loadPacks, BUILTIN_PACKS_DIR, MANIFEST_FILE } from "./load.ts";
+export { PackManifestSchema, type PackManifest, type ToolSpec, type ArgSpec, type RiskRule, type SpecialistSpec } from "./manifest.ts";
+export type { Pack, PackTool, Specialist } from "./types.ts";

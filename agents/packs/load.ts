@@ -1,0 +1,144 @@
+import fs from "node:fs";
+import path from "node:path";
+import { GuildError } from "../errors/index.ts";
+import { buildKnowledgeBase, parseGlossary, readDocuments } from "../knowledge/index.ts";
+import { toolArgsSchema } from "../tools/index.ts";
+import { PackManifestSchema, type PackManifest, type ToolSpec } from "./manifest.ts";
+import type { Pack, PackTool, Specialist } from "./types.ts";
+
+export const MANIFEST_FILE = "pack.json";
+
+/** The folder of the packs that ship with Guild. */
+export const BUILTIN_PACKS_DIR = path.resolve(import.meta.dirname);
+
+function invalid(file: string, field: string, message: string): GuildError {
+  return new GuildError("invalid_pack", `${file}: ${field ? `${field}: ` : ""}${message}`, { details: { file, field } });
+}
+
+function readManifest(file: string): PackManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw invalid(file, "", `cannot read the manifest: ${(error as Error).message}`);
+  }
+  const parsed = PackManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(file, issue.path.join(".") || "(root)", issue.message);
+  }
+  return parsed.data;
+}
+
+function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
+  for (const name of Object.keys(spec.args)) {
+    if (!new RegExp(`[:@$]${name}\\b`).test(spec.sql)) {
+      throw invalid(file, `tools.${index}.sql`, `argument '${name}' is not used as :${name} in the SQL`);
+    }
+  }
+  for (const [name, arg] of Object.entries(spec.args)) {
+    if (arg.pattern === undefined) continue;
+    try {
+      new RegExp(arg.pattern);
+    } catch {
+      throw invalid(file, `tools.${index}.args.${name}.pattern`, "not a valid regular expression");
+    }
+  }
+  if (spec.risk && spec.args[spec.risk.field]?.type !== "number" && spec.args[spec.risk.field]?.type !== "integer") {
+    throw invalid(file, `tools.${index}.risk.field`, `'${spec.risk.field}' is not a numeric argument of ${spec.name}`);
+  }
+  return {
+    name: spec.name,
+    description: spec.description,
+    kind: spec.kind,
+    args: spec.args,
+    returns: spec.returns,
+    requiresApproval: (spec.approval ?? (spec.kind === "effect" ? "always" : "never")) === "always",
+    risk: spec.risk,
+    schema: toolArgsSchema(spec.args),
+    spec,
+  };
+}
+
+/** Loads one pack folder, failing with the file and field of the first problem found. */
+export async function loadPack(dir: string): Promise<Pack> {
+  const file = path.join(dir, MANIFEST_FILE);
+  const manifest = readManifest(file);
+  const knowledgeDir = path.join(dir, "knowledge");
+
+  const tools = new Map<string, PackTool>();
+  manifest.tools.forEach((spec, i) => {
+    if (tools.has(spec.name)) throw invalid(file, `tools.${i}.name`, `duplicate tool '${spec.name}'`);
+    tools.set(spec.name, compileTool(spec, file, i));
+  });
+
+  const seen = new Set<string>();
+  const specialists: Specialist[] = [];
+  for (const [i, spec] of manifest.specialists.entries()) {
+    if (seen.has(spec.id)) throw invalid(file, `specialists.${i}.id`, `duplicate specialist '${spec.id}'`);
+    seen.add(spec.id);
+    const own = spec.tools.map((name, j) => {
+      const tool = tools.get(name);
+      if (!tool) throw invalid(file, `specialists.${i}.tools.${j}`, `unknown tool '${name}'`);
+      return tool;
+    });
+    let documents;
+    try {
+      documents = await readDocuments(knowledgeDir, spec.documents);
+    } catch (error) {
+      throw invalid(file, `specialists.${i}.documents`, (error as Error).message);
+    }
+    specialists.push({
+      id: spec.id,
+      name: spec.name,
+      description: spec.description,
+      model: spec.model,
+      documents: documents.map((d) => d.name),
+      knowledge: await buildKnowledgeBase(documents),
+      tools: own,
+    });
+  }
+
+  let glossary: Pack["glossary"] = [];
+  if (manifest.glossary) {
+    const glossaryFile = path.join(knowledgeDir, manifest.glossary);
+    if (!fs.existsSync(glossaryFile)) throw invalid(file, "glossary", `no file knowledge/${manifest.glossary}`);
+    glossary = parseGlossary(fs.readFileSync(glossaryFile, "utf8"));
+  }
+
+  const seedFile = path.join(dir, manifest.backend.seed);
+  if (!fs.existsSync(seedFile)) throw invalid(file, "backend.seed", `no file ${manifest.backend.seed}`);
+
+  return {
+    id: manifest.id,
+    name: manifest.name,
+    description: manifest.description,
+    dir,
+    planApproval: manifest.planApproval,
+    supervisorModel: manifest.supervisor.model,
+    glossary,
+    specialists,
+    tools,
+    seedSql: fs.readFileSync(seedFile, "utf8"),
+  };
+}
+
+/** Loads every pack folder (one holding a pack.json) under each of the given directories. */
+export async function loadPacks(dirs: readonly string[]): Promise<Pack[]> {
+  const packs: Pack[] = [];
+  for (const root of dirs) {
+    if (!fs.existsSync(root)) throw new GuildError("invalid_pack", `packs directory ${root} does not exist`);
+    const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const dir = path.join(root, entry.name);
+      if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) continue;
+      const pack = await loadPack(dir);
+      if (packs.some((p) => p.id === pack.id)) {
+        throw invalid(path.join(dir, MANIFEST_FILE), "id", `a pack with id '${pack.id}' is already loaded`);
+      }
+      packs.push(pack);
+    }
+  }
+  if (packs.length === 0) throw new GuildError("invalid_pack", `no pack found in ${dirs.join(", ")}`);
+  return packs;
+}

@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import type { GlossaryEntry, KnowledgeBase } from "../knowledge/index.ts";
+import type { ArgSpec, RiskRule, ToolSpec } from "./manifest.ts";
+
+/** A tool of a pack: its declaration, its argument schema and whether it changes the back-end. */
+export interface PackTool {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: "query" | "effect";
+  readonly args: Readonly<Record<string, ArgSpec>>;
+  readonly returns: readonly string[];
+  readonly requiresApproval: boolean;
+  readonly risk: RiskRule | undefined;
+  readonly schema: z.ZodObject;
+  readonly spec: ToolSpec;
+}
+
+/** A specialist: a small model, its own knowledge and its own tools over the pack's back-end. */
+export interface Specialist {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** `provider:name`, or undefined for the configured default. */
+  readonly model: string | undefined;
+  readonly documents: readonly string[];
+  readonly knowledge: KnowledgeBase;
+  readonly tools: readonly PackTool[];
+}
+
+/** A domain pack, loaded and validated: specialists, tools, knowledge, policy and back-end seed. */
+export interface Pack {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly dir: string;
+  readonly planApproval: boolean;
+  readonly supervisorModel: string | undefined;
+  readonly glossary: readonly GlossaryEntry[];
+  readonly specialists: readonly Specialist[];
+  readonly tools: ReadonlyMap<string, PackTool>;
+  readonly seedSql: string;
+}

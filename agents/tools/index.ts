@@ -1,0 +1,1 @@
+export { toolArgsSchema } from "./schema.ts";

@@ -1,0 +1,12 @@
+export {
+  DecisionSchema,
+  allowedDecisions,
+  isApprovalRequest,
+  type Decision,
+  type DecisionType,
+  type ApprovalKind,
+  type AllowedDecisions,
+  type ApprovalRequest,
+} from "./decision.ts";
+export { approvalId } from "./ids.ts";
+export { validateDecision } from "./validate.ts";

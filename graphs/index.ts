@@ -1,0 +1,18 @@
+export { buildGuildGraph, type GuildGraph, type RunInput, type CompileOptions } from "./build.ts";
+export type { GraphDeps } from "./deps.ts";
+export type { GraphEvent } from "./events.ts";
+export type { PlanStep, RunAnswer, GuildStateType } from "./state.ts";
+export { gateFor, type Gate } from "./policy.ts";
+export { MAX_RESPONSES_PER_STEP } from "./nodes/approve-call.ts";
+export {
+  DecisionSchema,
+  allowedDecisions,
+  isApprovalRequest,
+  validateDecision,
+  approvalId,
+  type Decision,
+  type DecisionType,
+  type ApprovalKind,
+  type AllowedDecisions,
+  type ApprovalRequest,
+} from "./approval/index.ts";

@@ -1,0 +1,53 @@
+import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { ProposedCall } from "../../agents/models/index.ts";
+import { formatMoney } from "../../agents/text/index.ts";
+import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
+import { runIdOf } from "../events.ts";
+import { specialistOf, type GraphDeps } from "../deps.ts";
+import { gateFor } from "../policy.ts";
+import type { GuildUpdate } from "../state.ts";
+
+/** How often a reviewer may send a call back with feedback before only a final decision is offered. */
+export const MAX_RESPONSES_PER_STEP = 3;
+
+/** What the approval node of one gated call receives (through `Send`). */
+export interface ApproveCallInput {
+  call: ProposedCall;
+  specialist: string;
+  responses: number;
+}
+
+function describeArgs(args: Record<string, unknown>): string {
+  return Object.entries(args)
+    .map(([k, v]) => `${k}: ${typeof v === "number" && /amount|total/i.test(k) ? formatMoney(v) : typeof v === "string" && v.length > 80 ? `${v.slice(0, 77)}...` : String(v)}`)
+    .join(", ");
+}
+
+/** The approval request for a gated call: deterministic, so a re-run asks the same question. */
+export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput): ApprovalRequest {
+  const tool = deps.pack.tools.get(input.call.name)!;
+  const specialist = specialistOf(deps, input.specialist);
+  const gate = gateFor(tool, input.call.args);
+  const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk}. ` : "";
+  return {
+    action_request: { action: input.call.name, args: input.call.args },
+    config: { allow_accept: true, allow_edit: true, allow_respond: input.responses < MAX_RESPONSES_PER_STEP, allow_ignore: true },
+    description: `${risk}${specialist.name} wants to ${input.call.name} (${tool.description.split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.`,
+    guild: {
+      approvalId: approvalId(runId, `call:${input.call.id}`),
+      kind: "tool_call",
+      allowRedirect: true,
+      specialist: input.specialist,
+      callId: input.call.id,
+      ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),
+    },
+  };
+}
+
+/** approval.tool_call: one interrupt for one gated call, nothing before it; records the decision. */
+export function approveCallNode(deps: GraphDeps) {
+  return (input: ApproveCallInput, config: LangGraphRunnableConfig): GuildUpdate => {
+    const decision = interrupt<ApprovalRequest, Decision>(toolCallRequest(deps, runIdOf(config), input));
+    return { decisions: { [input.call.id]: decision } };
+  };
+}

@@ -1,0 +1,72 @@
+import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { specialistCard, type ToolExchange } from "../../agents/models/index.ts";
+import { emit, emitToken } from "../events.ts";
+import { specialistOf, type GraphDeps } from "../deps.ts";
+import { gateFor } from "../policy.ts";
+import type { GuildStateType, GuildUpdate } from "../state.ts";
+
+/** How many model turns one step may take before it is stopped. */
+export const MAX_TURNS_PER_STEP = 8;
+/** How many further searches one step may ask for. */
+export const MAX_SEARCHES_PER_STEP = 2;
+
+/** specialist.reason: the specialist's model proposes tool calls, or reports that the step is done. */
+export function reasonNode(deps: GraphDeps) {
+  return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
+    const work = state.step!;
+    const specialist = specialistOf(deps, work.specialist);
+    const model = deps.modelFor(specialist.id);
+    const turn = work.turn + 1;
+    const finish = (summary: string, citedIds: readonly string[], history: ToolExchange[] = work.history): GuildUpdate => {
+      const citations = work.passages.filter((p) => citedIds.includes(p.id)).map((p) => ({ source: p.source, excerpt: p.excerpt }));
+      emit(config, "message", { node: "specialist", specialist: specialist.id, stepId: work.stepId, text: summary, citations });
+      emit(config, "node.completed", { node: "specialist", specialist: specialist.id, stepId: work.stepId });
+      return {
+        step: { ...work, turn, pending: [], history },
+        plan: state.plan.map((s) => (s.id === work.stepId && s.status === "active" ? { ...s, status: "done" } : s)),
+        reports: [{ specialist: specialist.id, specialistName: specialist.name, instruction: work.instruction, summary, actions: history, citations }],
+      };
+    };
+    if (turn > MAX_TURNS_PER_STEP) return finish(`Stopped after ${MAX_TURNS_PER_STEP} turns without finishing the step.`, []);
+
+    const result = await model.act(
+      {
+        task: state.task,
+        specialist: specialistCard(specialist),
+        instruction: work.instruction,
+        passages: work.passages,
+        facts: state.facts,
+        history: work.history,
+        lessons: state.lessons,
+        searches: work.searches,
+        callIdPrefix: `${work.stepId}.t${turn}.`,
+      },
+      { signal: config.signal, onToken: (delta) => emitToken(config, "specialist.reason", delta, specialist.id) },
+    );
+    const usage = result.usage ? { usage: result.usage } : {};
+    if (result.kind === "done") return { ...finish(result.summary, result.citedPassageIds), ...usage };
+    if (result.kind === "search") {
+      if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, []), ...usage };
+      return { step: { ...work, turn, search: result.query }, ...usage };
+    }
+    return { step: { ...work, turn, pending: result.calls }, ...usage };
+  };
+}
+
+/**
+ * After reasoning: a finished step goes back to the supervisor; proposed calls that the policy
+ * gates each get their own approval task (in parallel, answered in any order); the rest run.
+ */
+export function routeAfterReason(deps: GraphDeps) {
+  return (state: GuildStateType): string | Send[] => {
+    const work = state.step!;
+    if (work.search !== undefined) return "specialist.retrieve";
+    if (work.pending.length === 0) return "supervisor.next";
+    const gated = work.pending.filter((call) => {
+      const tool = deps.pack.tools.get(call.name);
+      return tool !== undefined && gateFor(tool, call.args).requiresApproval;
+    });
+    if (gated.length === 0) return "tools";
+    return gated.map((call) => new Send("approval.tool_call", { call, specialist: work.specialist, responses: work.responses }));
+  };
+}

@@ -1,0 +1,23 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { emit } from "../events.ts";
+import type { GraphDeps } from "../deps.ts";
+import { lessonsNamespace, runsNamespace } from "../memory.ts";
+import type { GuildStateType, GuildUpdate } from "../state.ts";
+
+/** memory.recall: what reviewers taught and what similar earlier runs did, for this task. */
+export function recallNode(deps: GraphDeps) {
+  return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
+    const store = config.store;
+    if (!store) return { lessons: [] };
+    const [lessons, runs] = await Promise.all([
+      store.search(lessonsNamespace(deps.pack.id), { query: state.task, limit: 8 }),
+      store.search(runsNamespace(deps.pack.id), { query: state.task, limit: 3 }),
+    ]);
+    const items = [
+      ...lessons.map((i) => ({ namespace: i.namespace, key: i.key, kind: "lesson", text: String(i.value.text), specialist: i.value.specialist })),
+      ...runs.map((i) => ({ namespace: i.namespace, key: i.key, kind: "run", text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}` })),
+    ];
+    emit(config, "memory.recalled", { items, count: items.length });
+    return { lessons: items.map((i) => i.text) };
+  };
+}

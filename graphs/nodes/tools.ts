@@ -1,0 +1,103 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
+import type { PackTool } from "../../agents/packs/index.ts";
+import { emit, runIdOf } from "../events.ts";
+import { specialistOf, type GraphDeps } from "../deps.ts";
+import { gateFor } from "../policy.ts";
+import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
+
+function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(call.args)) facts[k.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()] = v;
+  if (result && typeof result === "object" && !Array.isArray(result)) Object.assign(facts, result);
+  return facts;
+}
+
+/**
+ * tools: the only node with side effects. Runs query calls, and gated calls only with an approve
+ * or edit decision; effects run once per idempotency key (run id + call id), stored with the effect.
+ */
+export function toolsNode(deps: GraphDeps) {
+  return (state: GuildStateType, config: LangGraphRunnableConfig): GuildUpdate => {
+    const work = state.step!;
+    const runId = runIdOf(config);
+    const history: ToolExchange[] = [...work.history];
+    const learned: Lesson[] = [];
+    let facts: Record<string, unknown> = {};
+    let responses = work.responses;
+    let redirect: { specialist: string; instruction: string } | undefined;
+
+    for (const proposed of work.pending) {
+      const tool: PackTool | undefined = deps.pack.tools.get(proposed.name);
+      const ownTool = tool && deps.pack.specialists.find((s) => s.id === work.specialist)?.tools.includes(tool);
+      if (!tool || !ownTool) {
+        history.push({ ...proposed, status: "failed", message: `${work.specialist} has no tool '${proposed.name}'` });
+        continue;
+      }
+      let call = proposed;
+      if (gateFor(tool, proposed.args).requiresApproval) {
+        const decision = state.decisions[proposed.id];
+        if (!decision || decision.type === "reject") {
+          const message = decision?.type === "reject" ? decision.message : "no approval was given";
+          history.push({ ...proposed, status: "rejected", ...(message ? { message } : {}) });
+          continue;
+        }
+        if (decision.type === "respond") {
+          responses += 1;
+          history.push({ ...proposed, status: "responded", message: decision.message });
+          learned.push({ specialist: work.specialist, tool: tool.name, text: `Reviewer feedback on ${tool.name}: ${decision.message}` });
+          continue;
+        }
+        if (decision.type === "redirect") {
+          history.push({ ...proposed, status: "rejected", message: `redirected to ${decision.specialist}${decision.message ? `: ${decision.message}` : ""}` });
+          redirect = { specialist: decision.specialist, instruction: decision.message?.trim() || work.instruction };
+          break;
+        }
+        if (decision.type === "edit") {
+          call = { ...proposed, args: decision.args };
+          learned.push({
+            specialist: work.specialist,
+            tool: tool.name,
+            text: `A reviewer changed ${tool.name} arguments from ${JSON.stringify(proposed.args)} to ${JSON.stringify(decision.args)}`,
+          });
+        }
+      }
+      const parsed = tool.schema.safeParse(call.args);
+      if (!parsed.success) {
+        const message = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        history.push({ ...call, status: "failed", message: `invalid arguments: ${message}` });
+        continue;
+      }
+      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind });
+      try {
+        const outcome =
+          tool.kind === "effect"
+            ? deps.backend.effect(tool.spec.sql, parsed.data, tool.spec.result, `${runId}:${call.id}`, tool.name)
+            : { result: deps.backend.query(tool.spec.sql, parsed.data, tool.spec.result), replayed: false };
+        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed });
+        history.push({ ...call, args: parsed.data, status: "done", result: outcome.result });
+        facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };
+      } catch (error) {
+        const message = (error as Error).message;
+        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message });
+        history.push({ ...call, status: "failed", message });
+      }
+    }
+
+    const update: GuildUpdate = { step: { ...work, history, pending: [], responses }, facts, learned };
+    if (!redirect) return update;
+    const target = redirect;
+    learned.push({ specialist: work.specialist, text: `A reviewer redirected "${work.instruction}" to ${target.specialist}` });
+    const plan: PlanStep[] = state.plan.map((s) => (s.id === work.stepId ? { ...s, status: "redirected" } : s));
+    plan.splice(state.cursor + 1, 0, { id: `${work.stepId}x`, specialist: target.specialist, instruction: target.instruction, status: "pending" });
+    emit(config, "plan.proposed", { revision: state.planRevision, reason: "redirect", steps: plan });
+    emit(config, "node.completed", { node: "specialist", specialist: work.specialist, stepId: work.stepId, redirectedTo: target.specialist });
+    return { ...update, plan, reports: [{ specialist: work.specialist, specialistName: specialistOf(deps, work.specialist).name, instruction: work.instruction, summary: `Redirected to ${target.specialist} by a reviewer.`, actions: history, citations: [] }] };
+  };
+}
+
+/** After the tools: back to the specialist, or to the supervisor when a reviewer redirected the step. */
+export function routeAfterTools(state: GuildStateType): "specialist.reason" | "supervisor.next" {
+  const current = state.plan[state.cursor];
+  return current?.status === "redirected" ? "supervisor.next" : "specialist.reason";
+}

@@ -1,0 +1,70 @@
+import { Annotation } from "@langchain/langgraph";
+import type { Passage } from "../agents/knowledge/index.ts";
+import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
+import type { Decision } from "./approval/index.ts";
+
+export type StepStatus = "pending" | "active" | "done" | "redirected";
+
+/** One step of the plan as the run tracks it. */
+export interface PlanStep {
+  id: string;
+  specialist: string;
+  instruction: string;
+  status: StepStatus;
+}
+
+/** The work of the active step: what it read, what it called, what waits for a decision. */
+export interface StepWork {
+  stepId: string;
+  specialist: string;
+  instruction: string;
+  passages: Passage[];
+  history: ToolExchange[];
+  pending: ProposedCall[];
+  /** A further search the specialist asked for, not yet run. */
+  search?: string;
+  /** Further searches run in this step. */
+  searches: string[];
+  turn: number;
+  /** How often a reviewer answered a call of this step with `respond`. */
+  responses: number;
+}
+
+/** Something a reviewer taught this run, saved to long-term memory at the end. */
+export interface Lesson {
+  specialist: string;
+  tool?: string;
+  text: string;
+}
+
+export interface RunAnswer {
+  answer: string;
+  citations: { source: string; excerpt: string }[];
+}
+
+const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_: T, next: T) => next, default: fallback });
+
+/** The state of one run of a pack's graph. */
+export const GuildState = Annotation.Root({
+  task: Annotation<string>(),
+  planApproval: replace<boolean>(() => false),
+  lessons: replace<string[]>(() => []),
+  plan: replace<PlanStep[]>(() => []),
+  planRevision: replace<number>(() => 0),
+  planFeedback: replace<string | undefined>(() => undefined),
+  planRejected: replace<string | undefined>(() => undefined),
+  cursor: replace<number>(() => 0),
+  step: replace<StepWork | undefined>(() => undefined),
+  decisions: Annotation<Record<string, Decision>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
+  facts: Annotation<Record<string, unknown>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
+  reports: Annotation<StepReport[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
+  learned: Annotation<Lesson[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
+  result: replace<RunAnswer | undefined>(() => undefined),
+  usage: Annotation<Usage>({
+    reducer: (a, b) => ({ inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens }),
+    default: () => ({ inputTokens: 0, outputTokens: 0 }),
+  }),
+});
+
+export type GuildStateType = typeof GuildState.State;
+export type GuildUpdate = typeof GuildState.Update;

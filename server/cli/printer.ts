@@ -1,0 +1,92 @@
+import ora, { type Ora } from "ora";
+import type { RunEvent } from "../contract/index.ts";
+import { style } from "./style.ts";
+
+type Data = Record<string, any>;
+
+function brief(value: unknown, max = 160): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Shows a run's progress on the terminal (stderr): which specialist works on what, with a spinner
+ * while it works, and a line for each retrieval, tool call and memory step.
+ */
+export class ProgressPrinter {
+  private readonly spinner: Ora;
+  private readonly names: Map<string, string>;
+
+  constructor(specialists: readonly { id: string; name: string }[], private readonly stream: NodeJS.WriteStream = process.stderr) {
+    this.names = new Map(specialists.map((s) => [s.id, s.name]));
+    this.spinner = ora({ stream, isEnabled: stream.isTTY === true, discardStdin: false });
+  }
+
+  private name(id: unknown): string {
+    return this.names.get(String(id)) ?? String(id);
+  }
+
+  /** Prints a line above the spinner. */
+  line(text: string): void {
+    const spinning = this.spinner.isSpinning;
+    if (spinning) this.spinner.clear();
+    this.stream.write(`${text}\n`);
+    if (spinning) this.spinner.render();
+  }
+
+  /** Stops the spinner, e.g. before asking a question. */
+  pause(): void {
+    if (this.spinner.isSpinning) this.spinner.stop();
+  }
+
+  private work(text: string): void {
+    this.spinner.text = text;
+    if (!this.spinner.isSpinning) this.spinner.start();
+  }
+
+  show(event: RunEvent): void {
+    const d = event.data as Data;
+    switch (event.type) {
+      case "run.started":
+        this.work("Starting");
+        break;
+      case "memory.recalled":
+        if (d.count > 0) this.line(style.dim(`  recalled ${d.count} memor${d.count === 1 ? "y" : "ies"}: ${brief(d.items.map((i: Data) => i.text).join(" | "))}`));
+        break;
+      case "node.started":
+        if (d.node === "supervisor.plan") this.work("Supervisor is planning");
+        else if (d.node === "specialist") {
+          this.line(`${style.bold(this.name(d.specialist))}: ${d.instruction}`);
+          this.work(`${this.name(d.specialist)} is working`);
+        } else if (d.node === "supervisor.answer") this.work("Supervisor is writing the answer");
+        break;
+      case "plan.proposed":
+        this.line(style.bold(d.reason === "redirect" ? "Plan (after redirect):" : "Plan:"));
+        (d.steps as Data[]).forEach((s, i) => this.line(`  ${i + 1}. ${this.name(s.specialist)}: ${s.instruction}${s.status && s.status !== "pending" ? style.dim(` (${s.status})`) : ""}`));
+        break;
+      case "retrieval.done": {
+        const sources = (d.passages as Data[]).map((p) => p.source);
+        const again = d.reformulated ? style.yellow(` (weak results: reformulated to "${brief(d.attempts.at(-1)?.query, 80)}")`) : "";
+        this.line(style.dim(`  searched ${sources.length} passages${again}: ${brief(sources.join("; "), 140)}`));
+        break;
+      }
+      case "tool.called":
+        this.work(`${this.name(d.specialist)}: ${d.tool}`);
+        break;
+      case "tool.result":
+        this.line(d.error ? style.red(`  ✗ ${d.tool}: ${d.error}`) : `  ${style.green("✓")} ${d.tool} → ${brief(d.result)}${d.replayed ? style.dim(" (already done)") : ""}`);
+        break;
+      case "approval.resolved":
+        this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}`));
+        break;
+      case "memory.saved":
+        this.line(style.dim(`  saved ${d.items.length} memor${d.items.length === 1 ? "y" : "ies"} (${d.lessons} lesson${d.lessons === 1 ? "" : "s"})`));
+        break;
+      case "run.completed":
+      case "run.failed":
+      case "run.cancelled":
+        this.pause();
+        break;
+    }
+  }
+}

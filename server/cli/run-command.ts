@@ -1,0 +1,119 @@
+import type { Logger } from "pino";
+import { hasCode } from "../../agents/errors/index.ts";
+import type { GuildConfig } from "../config.ts";
+import type { Approval, Run } from "../contract/index.ts";
+import { openRuntime } from "../open-runtime.ts";
+import type { Runtime } from "../runtime/index.ts";
+import { askDecision, describeApproval } from "./approval-prompt.ts";
+import { LineReader } from "./lines.ts";
+import { ProgressPrinter } from "./printer.ts";
+import { style } from "./style.ts";
+
+export interface RunCommandOptions {
+  task: string;
+  pack?: string;
+  yes: boolean;
+  json: boolean;
+  planApproval?: boolean;
+}
+
+export interface CommandIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Exit codes of `guild run`. */
+export const EXIT = { completed: 0, failed: 1, rejected: 2, usage: 64 } as const;
+
+function modelLabel(model: { provider: string; name: string }): string {
+  return model.provider === "offline" ? "offline (deterministic rules, no language model)" : `${model.provider}:${model.name}`;
+}
+
+function printAnswer(run: Run, out: NodeJS.WriteStream): void {
+  if (!run.result) return;
+  out.write(`\n${style.bold("Answer")}\n${run.result.answer}\n`);
+  if (run.result.citations.length > 0) {
+    out.write(`\n${style.bold("Citations")}\n`);
+    run.result.citations.forEach((c, i) => out.write(`[${i + 1}] ${c.source}\n    ${style.dim(c.excerpt)}\n`));
+  }
+}
+
+/**
+ * `guild run`: runs one task in-process, shows progress, asks each approval at the prompt
+ * (or approves all with --yes), prints the answer; --json prints events only, as NDJSON.
+ */
+export async function runCommand(options: RunCommandOptions, config: GuildConfig, log: Logger, io: CommandIO): Promise<number> {
+  const runtime = await openRuntime(config, log);
+  const reader = new LineReader(io.stdin, io.stderr);
+  try {
+    const run = runtime.startRun({
+      task: options.task,
+      ...(options.pack ? { pack: options.pack } : {}),
+      ...(options.planApproval !== undefined ? { options: { planApproval: options.planApproval } } : {}),
+    });
+    const pack = runtime.listPacks().find((p) => p.id === run.pack);
+    const printer = new ProgressPrinter(pack?.specialists ?? [], io.stderr);
+    if (!options.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id}\n`);
+    const stop = runtime.onEvent((event) => {
+      if (event.runId !== run.id) return;
+      if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
+      else printer.show(event);
+    });
+
+    let current = await runtime.waitForRun(run.id);
+    while (current.status === "awaiting_approval") {
+      for (const approval of current.pendingApprovals) {
+        if (!(await decideAtPrompt(runtime, approval, options, reader, printer, pack))) {
+          io.stderr.write(`The input ended with approvals still pending; the run ${run.id} stays paused and can be answered later.\n`);
+          stop();
+          return EXIT.failed;
+        }
+      }
+      current = await runtime.waitForRun(run.id);
+    }
+    stop();
+    if (!options.json) {
+      printAnswer(current, io.stdout);
+      if (current.error) io.stderr.write(style.red(`\nRun ${current.status}: ${current.error.code}: ${current.error.message}\n`));
+    }
+    if (current.status !== "completed") return EXIT.failed;
+    const planRejected = runtime.listApprovals({ runId: run.id, status: "rejected" }).some((a) => a.kind === "plan");
+    return planRejected ? EXIT.rejected : EXIT.completed;
+  } finally {
+    reader.close();
+    await runtime.close();
+  }
+}
+
+async function decideAtPrompt(
+  runtime: Runtime,
+  approval: Approval,
+  options: RunCommandOptions,
+  reader: LineReader,
+  printer: ProgressPrinter,
+  pack: Parameters<typeof askDecision>[3],
+): Promise<boolean> {
+  printer.pause();
+  if (options.yes) {
+    printer.line(style.dim(`  auto-approving ${approval.kind === "plan" ? "the plan" : approval.action.name} (--yes)`));
+    await runtime.decide(approval.id, { type: "approve", reviewer: "cli --yes" });
+    return true;
+  }
+  printer.line(`\n${describeApproval(approval)}`);
+  for (;;) {
+    const decision = await askDecision(approval, reader, (text) => printer.line(text), pack);
+    if (!decision) return false;
+    try {
+      await runtime.decide(approval.id, { ...decision, reviewer: "cli" });
+      return true;
+    } catch (error) {
+      if (hasCode(error, "conflict")) {
+        printer.line(style.yellow(`Someone else already decided this approval: ${(error as Error).message}`));
+        return true;
+      }
+      if (!hasCode(error, "invalid_input")) throw error;
+      printer.line(style.red((error as Error).message));
+    }
+  }
+}

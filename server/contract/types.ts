@@ -1,0 +1,84 @@
+import type { AllowedDecisions, ApprovalKind, Decision } from "../../graphs/index.ts";
+
+export type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../../graphs/index.ts";
+
+export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+export const FINISHED_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+
+export type ApprovalStatus = "pending" | "approved" | "edited" | "rejected" | "responded" | "redirected" | "expired";
+
+export interface Citation {
+  source: string;
+  excerpt: string;
+}
+
+/** A reviewer's checkpoint: what a specialist or the supervisor wants to do, and who decided what. */
+export interface Approval {
+  id: string;
+  runId: string;
+  kind: ApprovalKind;
+  status: ApprovalStatus;
+  description: string;
+  action: { name: string; args: Record<string, unknown> };
+  allowed: AllowedDecisions;
+  specialist?: string;
+  highRisk?: string;
+  createdAt: string;
+  decidedAt?: string;
+  decision?: Decision;
+}
+
+export interface Run {
+  id: string;
+  status: RunStatus;
+  task: string;
+  pack: string;
+  createdAt: string;
+  updatedAt: string;
+  result?: { answer: string; citations: Citation[] };
+  error?: { code: string; message: string };
+  pendingApprovals: Approval[];
+  usage?: { inputTokens: number; outputTokens: number };
+  model: { provider: string; name: string };
+  metadata?: Record<string, unknown>;
+}
+
+/** A durable, numbered event of a run; `seq` starts at 1 and rises by 1 per run. */
+export interface RunEvent {
+  seq: number;
+  runId: string;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** A live-only token delta of a model that is writing. */
+export interface TokenDelta {
+  runId: string;
+  node: string;
+  specialist?: string;
+  delta: string;
+}
+
+export interface SpecialistSummary {
+  id: string;
+  name: string;
+  description: string;
+  tools: { name: string; description: string; requiresApproval: boolean }[];
+  documents: string[];
+}
+
+export interface PackSummary {
+  id: string;
+  name: string;
+  description: string;
+  planApproval: boolean;
+  specialists: SpecialistSummary[];
+}
+
+export interface StartRunInput {
+  task: string;
+  pack?: string;
+  options?: { planApproval?: boolean };
+  metadata?: Record<string, unknown>;
+}

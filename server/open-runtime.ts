@@ -1,0 +1,14 @@
+import type { Logger } from "pino";
+import { BUILTIN_PACKS_DIR } from "../agents/packs/index.ts";
+import type { GuildConfig } from "./config.ts";
+import { Runtime } from "./runtime/index.ts";
+
+/** Opens the runtime the configuration describes: its data directory, packs and models. */
+export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtime> {
+  return Runtime.open({
+    dataDir: config.dataDir,
+    models: { defaultModel: config.model, openaiApiKey: config.openaiApiKey, openaiBaseUrl: config.openaiBaseUrl },
+    packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
+    logger,
+  });
+}

@@ -1,0 +1,67 @@
+import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
+import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
+
+/** A run as stored. */
+export interface RunRecord {
+  id: string;
+  status: RunStatus;
+  task: string;
+  pack: string;
+  planApproval: boolean;
+  metadata?: Record<string, unknown>;
+  result?: { answer: string; citations: { source: string; excerpt: string }[] };
+  error?: { code: string; message: string };
+  usage?: { inputTokens: number; outputTokens: number };
+  model: { provider: string; name: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An approval as stored: the graph's request, and the decision once made. */
+export interface ApprovalRecord {
+  id: string;
+  runId: string;
+  interruptId: string;
+  status: ApprovalStatus;
+  request: ApprovalRequest;
+  decision?: Decision;
+  /** Whether the graph has consumed the decision. */
+  applied: boolean;
+  createdAt: string;
+  decidedAt?: string;
+}
+
+export interface RunPatch {
+  status?: RunStatus;
+  result?: RunRecord["result"];
+  error?: RunRecord["error"];
+  usage?: RunRecord["usage"];
+}
+
+/**
+ * Durable runs, their numbered event logs and their approvals. The SQLite implementation is the
+ * embedded default; a Postgres one is the planned scale-out path.
+ */
+export interface RunStore {
+  createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): RunRecord;
+  getRun(id: string): RunRecord | undefined;
+  listRuns(filter: { status?: RunStatus; limit: number }): RunRecord[];
+  updateRun(id: string, patch: RunPatch): RunRecord;
+  /** Takes or renews the lease on a run for `owner`; false when another live owner holds it. */
+  acquireLease(id: string, owner: string, until: number): boolean;
+  releaseLease(id: string, owner: string): void;
+  /** Runs that need an owner: unfinished, with no live lease. */
+  orphanedRuns(now: number): RunRecord[];
+  /** Appends an event with the run's next seq, in one transaction. */
+  appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent;
+  listEvents(runId: string, afterSeq: number, limit?: number): RunEvent[];
+  lastSeq(runId: string): number;
+  /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
+  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };
+  getApproval(id: string): ApprovalRecord | undefined;
+  listApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number }): ApprovalRecord[];
+  /** Compare-and-set from pending; false when the approval was no longer pending. */
+  decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): boolean;
+  markApplied(ids: readonly string[]): void;
+  close(): void;
+}

@@ -1,0 +1,67 @@
+import { allowedDecisions } from "../../graphs/index.ts";
+import type { Pack } from "../../agents/packs/index.ts";
+import type { Approval, ApprovalStatus, DecisionType, PackSummary, Run } from "../contract/index.ts";
+import type { ApprovalRecord, RunRecord } from "./runs/index.ts";
+
+/** The status an approval takes from the decision that resolves it. */
+export const STATUS_OF_DECISION: Readonly<Record<DecisionType, ApprovalStatus>> = {
+  approve: "approved",
+  edit: "edited",
+  reject: "rejected",
+  respond: "responded",
+  redirect: "redirected",
+};
+
+/** An approval in the contract's shape. */
+export function approvalView(record: ApprovalRecord): Approval {
+  const { request } = record;
+  return {
+    id: record.id,
+    runId: record.runId,
+    kind: request.guild.kind,
+    status: record.status,
+    description: request.description,
+    action: { name: request.action_request.action, args: request.action_request.args },
+    allowed: allowedDecisions(request),
+    ...(request.guild.specialist ? { specialist: request.guild.specialist } : {}),
+    ...(request.guild.highRisk ? { highRisk: request.guild.highRisk } : {}),
+    createdAt: record.createdAt,
+    ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
+    ...(record.decision ? { decision: record.decision } : {}),
+  };
+}
+
+/** A run in the contract's shape, with its pending approvals. */
+export function runView(record: RunRecord, pending: readonly ApprovalRecord[]): Run {
+  return {
+    id: record.id,
+    status: record.status,
+    task: record.task,
+    pack: record.pack,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.result ? { result: record.result } : {}),
+    ...(record.error ? { error: record.error } : {}),
+    pendingApprovals: pending.map(approvalView),
+    ...(record.usage ? { usage: record.usage } : {}),
+    model: record.model,
+    ...(record.metadata ? { metadata: record.metadata } : {}),
+  };
+}
+
+/** A pack as clients see it. */
+export function packView(pack: Pack): PackSummary {
+  return {
+    id: pack.id,
+    name: pack.name,
+    description: pack.description,
+    planApproval: pack.planApproval,
+    specialists: pack.specialists.map((s) => ({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      tools: s.tools.map((t) => ({ name: t.name, description: t.description, requiresApproval: t.requiresApproval })),
+      documents: [...s.documents],
+    })),
+  };
+}
