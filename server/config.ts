@@ -17,6 +17,8 @@ export interface GuildConfig {
   readonly apiKeys: readonly string[];
   /** Extra folders of packs, besides the built-in ones. */
   readonly packDirs: readonly string[];
+  /** How long a process owns a run it executes; another process takes over a run whose lease ran out. */
+  readonly leaseMs: number;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -31,6 +33,7 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   GUILD_API_KEYS: optionalText,
+  GUILD_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     openaiBaseUrl: e.OPENAI_BASE_URL,
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
+    leaseMs: e.GUILD_LEASE_MS,
     logLevel: e.LOG_LEVEL,
   });
 }

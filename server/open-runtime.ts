@@ -10,5 +10,6 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     models: { defaultModel: config.model, openaiApiKey: config.openaiApiKey, openaiBaseUrl: config.openaiBaseUrl },
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,
+    leaseMs: config.leaseMs,
   });
 }

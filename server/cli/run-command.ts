@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { hasCode } from "../../agents/errors/index.ts";
 import type { GuildConfig } from "../config.ts";
-import type { Approval, Run } from "../contract/index.ts";
+import type { Approval, Run, RunEvent } from "../contract/index.ts";
 import { openRuntime } from "../open-runtime.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { askDecision, describeApproval } from "./approval-prompt.ts";
@@ -55,11 +55,16 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
     const pack = runtime.listPacks().find((p) => p.id === run.pack);
     const printer = new ProgressPrinter(pack?.specialists ?? [], io.stderr);
     if (!options.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id}\n`);
-    const stop = runtime.onEvent((event) => {
-      if (event.runId !== run.id) return;
+    // Replay what is already in the log, then follow live; each seq is shown once.
+    let shown = 0;
+    const show = (event: RunEvent): void => {
+      if (event.runId !== run.id || event.seq <= shown) return;
+      shown = event.seq;
       if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
       else printer.show(event);
-    });
+    };
+    const stop = runtime.onEvent(show);
+    runtime.listEvents(run.id, shown).forEach(show);
 
     let current = await runtime.waitForRun(run.id);
     while (current.status === "awaiting_approval") {

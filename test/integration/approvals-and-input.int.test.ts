@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isGuildError, type GuildErrorCode } from "../../agents/errors/index.ts";
+import type { Runtime } from "../../server/runtime/index.ts";
+import { DEMO_TASK, effectsOf, openRuntime, tempDataDir } from "../support/runtime.ts";
+
+let data: ReturnType<typeof tempDataDir>;
+let runtime: Runtime;
+
+beforeEach(async () => {
+  data = tempDataDir();
+  runtime = await openRuntime(data.dir);
+});
+afterEach(async () => {
+  await runtime.close();
+  data.remove();
+});
+
+/** The error a call throws, which must be a GuildError with the given code. */
+async function failure(call: () => unknown, code: GuildErrorCode): Promise<{ message: string; details: unknown }> {
+  try {
+    await call();
+  } catch (error) {
+    expect(isGuildError(error), String(error)).toBe(true);
+    expect((error as { code: string }).code).toBe(code);
+    return error as { message: string; details: unknown };
+  }
+  throw new Error(`expected a ${code} error`);
+}
+
+async function pausedAtPayment() {
+  const run = runtime.startRun({ task: DEMO_TASK });
+  const paused = await runtime.waitForRun(run.id);
+  expect(paused.status).toBe("awaiting_approval");
+  return { runId: run.id, approval: paused.pendingApprovals[0]! };
+}
+
+describe("deciding an approval", () => {
+  it("refuses a second decision on the same approval, and pays once", async () => {
+    const { runId, approval } = await pausedAtPayment();
+    await runtime.decide(approval.id, { type: "approve" });
+    const second = await failure(() => runtime.decide(approval.id, { type: "reject" }), "conflict");
+    expect(second.message).toMatch(/no longer pending/);
+    const run = await runtime.waitForRun(runId);
+    expect(runtime.getApproval(approval.id).status).toBe("approved");
+    expect(run.pendingApprovals.map((a) => a.action.name)).toEqual(["send_email"]);
+    expect(effectsOf(runtime).payments).toBe(1);
+  });
+
+  it("lets exactly one of many concurrent decisions win", async () => {
+    const { runId, approval } = await pausedAtPayment();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => runtime.decide(approval.id, i % 2 ? { type: "approve" } : { type: "reject" })),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    for (const o of outcomes) if (o.status === "rejected") expect((o.reason as { code: string }).code).toBe("conflict");
+    await runtime.waitForRun(runId);
+    const resolved = runtime.listEvents(runId).filter((e) => e.type === "approval.resolved" && e.data.approvalId === approval.id);
+    expect(resolved).toHaveLength(1);
+    expect(effectsOf(runtime).payments).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("bad input is refused clearly and changes nothing", () => {
+  it.each([
+    ["an empty task", { task: "   " }, "task"],
+    ["no task", {}, "task"],
+    ["a task that is not text", { task: 42 }, "task"],
+    ["an oversize task", { task: "x".repeat(20_001) }, "task"],
+    ["an unknown pack", { task: DEMO_TASK, pack: "space-tourism" }, "pack"],
+    ["an unknown option", { task: DEMO_TASK, options: { fast: true } }, "options"],
+  ])("starting a run with %s", async (_, input, field) => {
+    const error = await failure(() => runtime.startRun(input), "invalid_input");
+    expect((error.details as { field: string }).field).toBe(field);
+    expect(runtime.listRuns()).toEqual([]);
+  });
+
+  it("an unknown run or approval is not found", async () => {
+    await failure(() => runtime.getRun("run_nope"), "not_found");
+    await failure(() => runtime.decide("apr_nope", { type: "approve" }), "not_found");
+  });
+
+  it("a decision of a shape the contract does not know", async () => {
+    const { approval } = await pausedAtPayment();
+    await failure(() => runtime.decide(approval.id, { type: "maybe" }), "invalid_input");
+    await failure(() => runtime.decide(approval.id, { type: "respond", message: "" }), "invalid_input");
+    await failure(() => runtime.decide(approval.id, { type: "redirect" }), "invalid_input");
+    expect(runtime.getApproval(approval.id).status).toBe("pending");
+  });
+
+  it("a decision type the approval does not allow, or edited arguments that do not validate", async () => {
+    const plan = runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
+    const planApproval = (await runtime.waitForRun(plan.id)).pendingApprovals[0]!;
+    const redirect = await failure(() => runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }), "invalid_input");
+    expect(redirect.message).toMatch(/does not allow 'redirect'/);
+    await failure(() => runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }), "invalid_input");
+    expect(runtime.getApproval(planApproval.id).status).toBe("pending");
+
+    const { approval } = await pausedAtPayment();
+    const edit = await failure(() => runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
+    expect((edit.details as { field: string }).field).toBe("args.amount");
+    await failure(() => runtime.decide(approval.id, { type: "redirect", specialist: "nobody" }), "invalid_input");
+    expect(runtime.getApproval(approval.id).status).toBe("pending");
+    expect(effectsOf(runtime).payments).toBe(0);
+  });
+
+  it("cancelling stops the run and expires its approvals; a finished run cannot be cancelled", async () => {
+    const { runId, approval } = await pausedAtPayment();
+    const cancelled = await runtime.cancel(runId);
+    expect(cancelled.status).toBe("cancelled");
+    expect(runtime.getApproval(approval.id).status).toBe("expired");
+    await failure(() => runtime.decide(approval.id, { type: "approve" }), "conflict");
+    await failure(() => runtime.cancel(runId), "conflict");
+    expect(effectsOf(runtime).payments).toBe(0);
+    expect(runtime.listEvents(runId).at(-1)!.type).toBe("run.cancelled");
+  });
+});

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.ts";
+import { DEMO_TASK, paymentsFor, tempDataDir } from "../support/runtime.ts";
+
+let data: ReturnType<typeof tempDataDir>;
+let env: Record<string, string>;
+
+beforeEach(() => {
+  data = tempDataDir();
+  env = { GUILD_DATA_DIR: data.dir };
+});
+afterEach(() => data.remove());
+
+describe("guild run", () => {
+  it("--yes --json prints the run's events as NDJSON, in order, and exits 0", async () => {
+    const result = await runCli(["run", DEMO_TASK, "--yes", "--json"], env);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0].type).toBe("run.created");
+    expect(events.at(-1).type).toBe("run.completed");
+    expect(events.filter((e) => e.type === "approval.resolved").map((e) => e.data.decision.reviewer)).toEqual(["cli --yes", "cli --yes"]);
+    expect(paymentsFor(data.dir)).toHaveLength(1);
+  });
+
+  it("asks each approval at the prompt, takes edited arguments, and prints the answer with citations", async () => {
+    // Edit the payment (keep claimId, amount 3000, keep payee), then approve the email.
+    const result = await runCli(["run", DEMO_TASK], env, "x\ne\n\n3000\n\na\n");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("model offline (deterministic rules, no language model)");
+    expect(result.stderr).toContain("Approval needed: issue_payment");
+    expect(result.stderr).toContain("Please answer one of");
+    expect(result.stderr).toContain("Approval needed: send_email");
+    expect(result.stdout).toContain("Answer");
+    expect(result.stdout).toContain("Citations");
+    expect(result.stdout).toContain("home-policy-wording.md § 4.2 Escape of water");
+    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3000]);
+  });
+
+  it("a rejected payment is reported as not made", async () => {
+    const result = await runCli(["run", DEMO_TASK], env, "r\nwait for the loss adjuster\na\n");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/payment was not made/i);
+    expect(paymentsFor(data.dir)).toEqual([]);
+  });
+
+  it("feedback and redirect are answered at the prompt too", async () => {
+    // Feedback on the payment, approve the revised one, then redirect the email to the investigator.
+    const result = await runCli(["run", DEMO_TASK], env, "f\nPay 3,100 please\na\nd\nclaims_investigator\nLook for fraud first\n");
+    expect(result.code).toBe(0);
+    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3100]);
+    expect(result.stderr).toContain("Plan (after redirect):");
+  });
+
+  it("exits 2 when the plan is rejected", async () => {
+    const result = await runCli(["run", DEMO_TASK, "--plan-approval"], env, "r\n\n");
+    expect(result.stderr).toContain("Approval needed: the plan");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/plan was rejected/i);
+    expect(paymentsFor(data.dir)).toEqual([]);
+  });
+
+  it.each([
+    ["an empty task", ["run", "  "], {}, /task is empty/],
+    ["an unknown pack", ["run", DEMO_TASK, "--pack", "nope"], {}, /unknown pack 'nope'/],
+    ["an unknown option", ["run", DEMO_TASK, "--fast"], {}, /Unknown option/],
+    ["an unknown command", ["fly"], {}, /unknown command 'fly'/],
+    ["a bad model setting", ["run", DEMO_TASK], { GUILD_MODEL: "magic" }, /GUILD_MODEL/],
+    ["a bad port", ["run", DEMO_TASK], { PORT: "http" }, /PORT/],
+  ])("refuses %s with a clear message and exit 64", async (_, args, extra, message) => {
+    const result = await runCli(args as string[], { ...env, ...(extra as Record<string, string>) });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(message);
+    expect(paymentsFor(data.dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,179 @@
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isGuildError } from "../../agents/errors/index.ts";
+import { BUILTIN_PACKS_DIR, loadPack, type Pack, type PackTool } from "../../agents/packs/index.ts";
+import { gateFor, validateDecision, type ApprovalRequest, type Decision } from "../../graphs/index.ts";
+
+let pack: Pack;
+
+beforeAll(async () => {
+  pack = await loadPack(join(BUILTIN_PACKS_DIR, "insurance-claims"));
+});
+
+function tool(name: string): PackTool {
+  const found = pack.tools.get(name);
+  if (!found) throw new Error(`no tool ${name} in the pack`);
+  return found;
+}
+
+/** Runs a validation that must fail, and returns its error for the assertions. */
+function refusal(validate: () => unknown): Error {
+  try {
+    validate();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the decision to be refused, but it was accepted");
+}
+
+function expectInvalidInput(error: Error, field: string): void {
+  expect(isGuildError(error), String(error)).toBe(true);
+  if (!isGuildError(error)) return;
+  expect(error.code).toBe("invalid_input");
+  expect(error.details).toEqual({ field });
+}
+
+describe("gateFor", () => {
+  const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
+
+  it("lets every query tool run without a reviewer", () => {
+    const queries = [...pack.tools.values()].filter((t) => t.kind === "query");
+    expect(queries.map((t) => t.name)).toContain("get_claim");
+    for (const query of queries) {
+      expect(gateFor(query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false });
+    }
+  });
+
+  it("asks a reviewer for a payment within the handler's limit, without flagging it", () => {
+    expect(gateFor(tool("issue_payment"), payment)).toEqual({ requiresApproval: true });
+  });
+
+  it("does not flag a payment of exactly the limit", () => {
+    expect(gateFor(tool("issue_payment"), { ...payment, amount: 5000 }).highRisk).toBeUndefined();
+  });
+
+  it("flags a payment above £5,000 as high risk, citing the limit and its document", () => {
+    const gate = gateFor(tool("issue_payment"), { ...payment, amount: 6000 });
+    expect(gate.requiresApproval).toBe(true);
+    expect(gate.highRisk).toContain("£6,000.00 is above £5,000.00");
+    expect(gate.highRisk).toContain("payment-authority-limits.md");
+  });
+
+  it("judges an amount given as text by its value", () => {
+    expect(gateFor(tool("issue_payment"), { ...payment, amount: "6000" }).highRisk).toContain("above £5,000.00");
+  });
+
+  it("always asks a reviewer before an email is sent", () => {
+    const email = tool("send_email");
+    expect(gateFor(email, {})).toEqual({ requiresApproval: true });
+    expect(gateFor(email, { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" })).toEqual({
+      requiresApproval: true,
+    });
+  });
+});
+
+describe("validateDecision for a tool call", () => {
+  const args = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
+
+  function paymentApproval(config: Partial<ApprovalRequest["config"]> = {}): ApprovalRequest {
+    return {
+      action_request: { action: "issue_payment", args },
+      config: { allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true, ...config },
+      description: "Payments officer wants to issue_payment (Pay a claim) with claimId: CLM-1001, amount: £3,600.00.",
+      guild: {
+        approvalId: "apr_test_payment",
+        kind: "tool_call",
+        allowRedirect: true,
+        specialist: "payments_officer",
+        callId: "s2t1-issue_payment",
+      },
+    };
+  }
+
+  it("accepts an approval as it is", () => {
+    const decision: Decision = { type: "approve", reviewer: "sam" };
+    expect(validateDecision(pack, paymentApproval(), decision)).toEqual(decision);
+  });
+
+  it("refuses edited arguments of the wrong type, naming the argument", () => {
+    const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, amount: "3000" } }));
+    expectInvalidInput(error, "args.amount");
+    expect(error.message).toContain("issue_payment");
+  });
+
+  it("refuses edited arguments the tool does not take", () => {
+    const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, iban: "GB00" } }));
+    expect(isGuildError(error) && error.code).toBe("invalid_input");
+    expect(error.message).toContain("iban");
+  });
+
+  it("returns valid edited arguments, parsed", () => {
+    const decided = validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, amount: 3000 } });
+    expect(decided).toEqual({ type: "edit", args: { claimId: "CLM-1001", amount: 3000, payee: "Eleanor Whitfield" } });
+  });
+
+  it("refuses a decision type the approval does not offer, naming those it does", () => {
+    const error = refusal(() =>
+      validateDecision(pack, paymentApproval({ allow_respond: false }), { type: "respond", message: "Pay 3,000 instead" }),
+    );
+    expectInvalidInput(error, "type");
+    expect(error.message).toContain("does not allow 'respond'");
+    expect(error.message).toContain("it allows approve, edit, reject, redirect");
+  });
+
+  it("refuses a redirect to a specialist the pack does not have", () => {
+    const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "redirect", specialist: "underwriter" }));
+    expectInvalidInput(error, "specialist");
+    expect(error.message).toContain("underwriter");
+  });
+
+  it("refuses a redirect back to the specialist proposing the call", () => {
+    const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "redirect", specialist: "payments_officer" }));
+    expectInvalidInput(error, "specialist");
+  });
+
+  it("accepts a redirect to another specialist", () => {
+    const decision: Decision = { type: "redirect", specialist: "claims_investigator", message: "Check for fraud first" };
+    expect(validateDecision(pack, paymentApproval(), decision)).toEqual(decision);
+  });
+});
+
+describe("validateDecision for a plan", () => {
+  const steps = [
+    { specialist: "coverage_analyst", instruction: "Check the cover" },
+    { specialist: "payments_officer", instruction: "Work out the payout, pay it" },
+    { specialist: "communications", instruction: "Email the customer" },
+  ];
+  const planApproval: ApprovalRequest = {
+    action_request: { action: "plan", args: { steps } },
+    config: { allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true },
+    description: "The supervisor proposes 3 steps",
+    guild: { approvalId: "apr_test_plan", kind: "plan", allowRedirect: false },
+  };
+
+  it("refuses a step for a specialist the pack does not have, naming the step", () => {
+    const edited = [steps[0], { specialist: "underwriter", instruction: "Price the renewal" }];
+    const error = refusal(() => validateDecision(pack, planApproval, { type: "edit", args: { steps: edited } }));
+    expectInvalidInput(error, "args.steps.1.specialist");
+    expect(error.message).toContain("underwriter");
+  });
+
+  it("refuses an empty plan", () => {
+    const error = refusal(() => validateDecision(pack, planApproval, { type: "edit", args: { steps: [] } }));
+    expectInvalidInput(error, "args.steps");
+    expect(error.message).toContain("at least one step");
+  });
+
+  it("accepts the same steps in another order", () => {
+    const reordered = [steps[1], steps[0], steps[2]];
+    expect(validateDecision(pack, planApproval, { type: "edit", args: { steps: reordered } })).toEqual({
+      type: "edit",
+      args: { steps: reordered },
+    });
+  });
+
+  it("does not offer a redirect", () => {
+    const error = refusal(() => validateDecision(pack, planApproval, { type: "redirect", specialist: "communications" }));
+    expectInvalidInput(error, "type");
+  });
+});
