@@ -22,10 +22,12 @@ export interface GuildConfig {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
+// `PORT=` in a .env file means "not set", not 0.
+const emptyAsUnset = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optionalText = z.string().trim().transform((v) => (v === "" ? undefined : v)).optional();
 
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   GUILD_DATA_DIR: z.string().trim().min(1).default("./data"),
   GUILD_MODEL: optionalText,
@@ -33,7 +35,7 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   GUILD_API_KEYS: optionalText,
-  GUILD_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
+  GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

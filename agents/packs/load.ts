@@ -15,6 +15,15 @@ function invalid(file: string, field: string, message: string): GuildError {
   return new GuildError("invalid_pack", `${file}: ${field ? `${field}: ` : ""}${message}`, { details: { file, field } });
 }
 
+/** A path the manifest names, refused when it points outside the pack folder. */
+function insidePack(root: string, relative: string, file: string, field: string): string {
+  const resolved = path.resolve(root, relative);
+  if (path.relative(root, resolved).startsWith("..") || path.isAbsolute(relative)) {
+    throw invalid(file, field, `'${relative}' is outside the pack folder`);
+  }
+  return resolved;
+}
+
 function readManifest(file: string): PackManifest {
   let raw: unknown;
   try {
@@ -101,12 +110,12 @@ export async function loadPack(dir: string): Promise<Pack> {
 
   let glossary: Pack["glossary"] = [];
   if (manifest.glossary) {
-    const glossaryFile = path.join(knowledgeDir, manifest.glossary);
+    const glossaryFile = insidePack(dir, path.join("knowledge", manifest.glossary), file, "glossary");
     if (!fs.existsSync(glossaryFile)) throw invalid(file, "glossary", `no file knowledge/${manifest.glossary}`);
     glossary = parseGlossary(fs.readFileSync(glossaryFile, "utf8"));
   }
 
-  const seedFile = path.join(dir, manifest.backend.seed);
+  const seedFile = insidePack(dir, manifest.backend.seed, file, "backend.seed");
   if (!fs.existsSync(seedFile)) throw invalid(file, "backend.seed", `no file ${manifest.backend.seed}`);
 
   return {

@@ -97,4 +97,9 @@ describe("loadConfig", () => {
     expect(() => (config.apiKeys as string[]).push("key-two")).toThrow(TypeError);
     expect(config.port).toBe(3000);
   });
+
+  it("treats an empty PORT in .env as unset", () => {
+    writeFileSync(join(cwd, ".env"), "PORT=\n");
+    expect(loadConfig({}, cwd).port).toBe(3000);
+  });
 });

@@ -161,6 +161,15 @@ describe("a malformed pack manifest", () => {
     rmSync(join(dir, "backend", "seed.sql"));
     await expectInvalid("backend.seed", "backend/seed.sql");
   });
+
+  it.each([
+    ["glossary", (m: any) => (m.glossary = "../../outside.md")],
+    ["backend.seed", (m: any) => (m.backend.seed = "../outside.md")],
+  ])("refuses a %s outside the pack folder", async (field, change) => {
+    writeFileSync(join(root, "outside.md"), "## Outside\nAlso: secret\nread from outside the pack\n");
+    breakManifest(change);
+    await expectInvalid(field, "outside the pack folder");
+  });
 });
 
 describe("loadPacks", () => {
