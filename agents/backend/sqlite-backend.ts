@@ -43,7 +43,7 @@ export function openSqliteBackend(file: string, seedSql: string): Backend {
     }).immediate();
   }
 
-  const findEffect = db.prepare("SELECT result FROM guild_effects WHERE idempotency_key = ?").pluck();
+  const findEffect = db.prepare<[string], { args: string; result: string }>("SELECT args, result FROM guild_effects WHERE idempotency_key = ?");
   const recordEffect = db.prepare("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)");
 
   const wrap = <T>(tool: string, fn: () => T): T => {
@@ -59,8 +59,12 @@ export function openSqliteBackend(file: string, seedSql: string): Backend {
     effect(sql, args, shape, idempotencyKey, tool): EffectOutcome {
       return wrap(tool, () =>
         db.transaction((): EffectOutcome => {
-          const previous = findEffect.get(idempotencyKey) as string | undefined;
-          if (previous !== undefined) return { result: JSON.parse(previous), replayed: true };
+          const previous = findEffect.get(idempotencyKey);
+          if (previous !== undefined) {
+            // The same key with other arguments is a different action: never answer it with this receipt.
+            if (previous.args !== JSON.stringify(args)) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
+            return { result: JSON.parse(previous.result), replayed: true };
+          }
           const result = runStatement(db, sql, args, shape);
           recordEffect.run(idempotencyKey, tool, JSON.stringify(args), JSON.stringify(result), new Date().toISOString());
           return { result, replayed: false };

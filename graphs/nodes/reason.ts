@@ -1,5 +1,5 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, type ToolExchange } from "../../agents/models/index.ts";
+import { specialistCard, type ProposedCall, type ToolExchange } from "../../agents/models/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor } from "../policy.ts";
@@ -9,6 +9,19 @@ import type { GuildStateType, GuildUpdate } from "../state.ts";
 export const MAX_TURNS_PER_STEP = 8;
 /** How many further searches one step may ask for. */
 export const MAX_SEARCHES_PER_STEP = 2;
+
+/**
+ * Call ids key approvals and idempotent effects, so they must be unique in the run; some servers
+ * send empty or repeated ids. A missing or repeated id is replaced by one made from the turn.
+ */
+function uniqueIds(calls: readonly ProposedCall[], history: readonly ToolExchange[], prefix: string): ProposedCall[] {
+  const seen = new Set(history.map((h) => h.id));
+  return calls.map((call, i) => {
+    const id = call.id && call.id !== prefix && !seen.has(call.id) ? call.id : `${prefix}${i}.${call.name}`;
+    seen.add(id);
+    return { ...call, id };
+  });
+}
 
 /** specialist.reason: the specialist's model proposes tool calls, or reports that the step is done. */
 export function reasonNode(deps: GraphDeps) {
@@ -49,7 +62,7 @@ export function reasonNode(deps: GraphDeps) {
       if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, []), ...usage };
       return { step: { ...work, turn, search: result.query }, ...usage };
     }
-    return { step: { ...work, turn, pending: result.calls }, ...usage };
+    return { step: { ...work, turn, pending: uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`) }, ...usage };
   };
 }
 

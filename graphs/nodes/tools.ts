@@ -49,9 +49,10 @@ export function toolsNode(deps: GraphDeps) {
           continue;
         }
         if (decision.type === "redirect") {
+          // The first redirect of a batch hands the step over; approved siblings still run.
           history.push({ ...proposed, status: "rejected", message: `redirected to ${decision.specialist}${decision.message ? `: ${decision.message}` : ""}` });
-          redirect = { specialist: decision.specialist, instruction: decision.message?.trim() || work.instruction };
-          break;
+          redirect ??= { specialist: decision.specialist, instruction: decision.message?.trim() || work.instruction };
+          continue;
         }
         if (decision.type === "edit") {
           call = { ...proposed, args: decision.args };

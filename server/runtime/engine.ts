@@ -2,7 +2,7 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
-import { createModel, type GuildModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
+import type { GuildModel, ModelInfo } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
 import { SqliteStore } from "./store/index.ts";
@@ -16,14 +16,17 @@ export interface PackEngine {
 }
 
 /** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
-export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, settings: ModelSettings): Map<string, PackEngine> {
+/** Makes the model for a profile (`provider:name`, or undefined for the default). */
+export type ModelFactory = (profile: string | undefined) => GuildModel;
+
+export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory): Map<string, PackEngine> {
   const checkpointer = new SqliteSaver(db);
   const store = new SqliteStore(db);
   const engines = new Map<string, PackEngine>();
   for (const pack of packs) {
     const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql);
-    const supervisor = createModel(pack.supervisorModel, settings);
-    const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, createModel(s.model, settings)]));
+    const supervisor = makeModel(pack.supervisorModel);
+    const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model)]));
     const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
     engines.set(pack.id, { pack, graph, backend, model: supervisor.info });
   }

@@ -10,14 +10,16 @@ import { DecisionSchema, FINISHED_STATUSES, StartRunSchema } from "../contract/i
 import type { Approval, ApprovalStatus, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
 import { RuntimeBus } from "./bus.ts";
 import { openRuntimeDatabase } from "./database.ts";
-import { buildEngines, type PackEngine } from "./engine.ts";
-import { SqliteRunStore, type RunRecord, type RunStore } from "./runs/index.ts";
+import { buildEngines, type ModelFactory, type PackEngine } from "./engine.ts";
+import { SqliteRunStore, type RunPatch, type RunRecord, type RunStore } from "./runs/index.ts";
 import { approvalView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { zodFailure } from "./validation.ts";
 
 export interface RuntimeOptions {
   dataDir: string;
   models: ModelSettings;
+  /** Makes models in place of the configured providers (embedding, scripted tests). */
+  modelFactory?: ModelFactory;
   /** Folders of packs; the built-in packs by default. */
   packDirs?: readonly string[];
   logger?: Logger;
@@ -64,9 +66,10 @@ export class Runtime {
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const log = options.logger ?? pino({ level: "silent" });
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
-    const model = createModel(undefined, options.models).info;
+    const makeModel: ModelFactory = options.modelFactory ?? ((profile) => createModel(profile, options.models));
+    const model = makeModel(undefined).info;
     const db = openRuntimeDatabase(options.dataDir);
-    const engines = buildEngines(packs, db, options.dataDir, options.models);
+    const engines = buildEngines(packs, db, options.dataDir, makeModel);
     const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
     runtime.sweep();
     return runtime;
@@ -149,12 +152,18 @@ export class Runtime {
     const run = this.store.getRun(record.runId)!;
     const decision = validateDecision(this.engine(run.pack).pack, record.request, parsed.data);
     const status = STATUS_OF_DECISION[decision.type];
-    if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) {
+    const resolved = this.store.transaction(() => {
+      if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) return undefined;
+      const event = this.store.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
+      return { event, approval: approvalView(this.store.getApproval(approvalId)!) };
+    });
+    if (!resolved) {
       const now = this.store.getApproval(approvalId)!;
-      throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${now.status}`, { details: { status: now.status } });
+      const why = now.status === "pending" ? `its run is ${this.store.getRun(run.id)!.status}` : `it was ${now.status}`;
+      throw new GuildError("conflict", `approval ${approvalId} is no longer pending: ${why}`, { details: { status: now.status } });
     }
-    const approval = approvalView(this.store.getApproval(approvalId)!);
-    this.append(run.id, "approval.resolved", { approvalId, kind: approval.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
+    const { approval } = resolved;
+    this.bus.emit("event", resolved.event);
     this.bus.emit("approval", { type: "resolved", approval });
     this.schedule(run.id);
     return approval;
@@ -164,17 +173,12 @@ export class Runtime {
   async cancel(runId: string): Promise<Run> {
     const run = this.store.getRun(runId);
     if (!run) throw new GuildError("not_found", `no run '${runId}'`);
-    if (isFinished(run.status)) throw new GuildError("conflict", `run ${runId} has already ${run.status === "cancelled" ? "been cancelled" : run.status}`);
-    this.store.updateRun(runId, { status: "cancelled" });
-    this.active.get(runId)?.abort(new GuildError("cancelled", "the run was cancelled"));
-    const at = new Date().toISOString();
-    for (const approval of this.store.listApprovals({ runId, status: "pending" })) {
-      if (this.store.decideApproval(approval.id, "expired", undefined, at)) {
-        this.append(runId, "approval.resolved", { approvalId: approval.id, kind: approval.request.guild.kind, status: "expired" });
-        this.bus.emit("approval", { type: "resolved", approval: approvalView(this.store.getApproval(approval.id)!) });
-      }
+    const cancelled = this.finish(runId, { status: "cancelled" }, "run.cancelled", {});
+    if (!cancelled) {
+      const status = this.store.getRun(runId)!.status;
+      throw new GuildError("conflict", `run ${runId} has already ${status === "cancelled" ? "been cancelled" : status}`);
     }
-    this.append(runId, "run.cancelled", {});
+    this.active.get(runId)?.abort(new GuildError("cancelled", "the run was cancelled"));
     await this.chains.get(runId);
     return this.getRun(runId);
   }
@@ -247,24 +251,33 @@ export class Runtime {
     if (this.closed) return;
     const run = this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
-    if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) return;
-    const renew = setInterval(() => this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs), Math.max(100, this.leaseMs / 3));
+    if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
+      // Another process is executing it; it may not see a decision stored here, so look again later.
+      this.retryLater(runId);
+      return;
+    }
     const controller = new AbortController();
+    const renew = setInterval(() => {
+      // Losing the lease means another process may take the run over: stop at once.
+      if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) controller.abort(new GuildError("conflict", "lost the lease on the run"));
+    }, Math.max(100, this.leaseMs / 3));
     this.active.set(runId, controller);
     const { graph } = this.engine(run.pack);
-    const config = { configurable: { thread_id: runId } };
     try {
       const input = await this.nextInput(run);
-      if (input === undefined) return await this.settle(run);
-      if (run.status !== "running") {
-        if (run.status === "queued") this.append(runId, "run.started", {});
-        this.store.updateRun(runId, { status: "running" });
-      }
-      const stream = await graph.stream(input, { ...config, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
+      if (input === undefined) return await this.settle(runId);
+      const started = this.store.transaction(() => {
+        const current = this.store.getRun(runId);
+        if (!current || isFinished(current.status)) return false;
+        if (current.status === "queued") this.bus.emit("event", this.store.appendEvent(runId, "run.started", {}));
+        return current.status === "running" || this.store.updateRun(runId, { status: "running" }) !== undefined;
+      });
+      if (!started) return;
+      const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
       for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) this.onGraphEvent(runId, chunk);
-      await this.settle(this.store.getRun(runId)!);
+      await this.settle(runId);
     } catch (error) {
-      if (controller.signal.aborted) return; // cancelled or closing: the state stays resumable
+      if (controller.signal.aborted) return; // cancelled, closing or taken over: the state stays resumable
       this.fail(runId, error);
     } finally {
       clearInterval(renew);
@@ -273,64 +286,103 @@ export class Runtime {
     }
   }
 
+  /** Tries a run again shortly, while another process may still hold it. */
+  private retryLater(runId: string, attempt = 0): void {
+    if (this.closed || attempt * 250 > this.leaseMs * 2) return;
+    const timer = setTimeout(() => {
+      const run = this.store.getRun(runId);
+      if (!run || isFinished(run.status) || this.chains.has(runId)) return;
+      if (this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
+        this.store.releaseLease(runId, this.instanceId);
+        this.schedule(runId);
+      } else this.retryLater(runId, attempt + 1);
+    }, 250);
+    timer.unref();
+  }
+
+  /** The approval requests the graph still waits for (a resumed task keeps its interrupt listed). */
+  private async waiting(run: RunRecord) {
+    const snapshot = await this.engine(run.pack).graph.getState({ configurable: { thread_id: run.id } });
+    const interrupts = snapshot.tasks.filter((t) => t.result === undefined).flatMap((t) => t.interrupts);
+    return { snapshot, interrupts: interrupts.filter((i): i is typeof i & { value: ApprovalRequest; id: string } => isApprovalRequest(i.value) && typeof i.id === "string") };
+  }
+
   /** What to feed the graph: the task, the decisions it waits for, null to continue, or nothing to do. */
   private async nextInput(run: RunRecord): Promise<unknown> {
-    const { graph } = this.engine(run.pack);
-    const snapshot = await graph.getState({ configurable: { thread_id: run.id } });
+    const { snapshot, interrupts } = await this.waiting(run);
     if (!snapshot.config.configurable?.checkpoint_id) return { task: run.task, planApproval: run.planApproval };
-    const waiting = snapshot.tasks.flatMap((t) => t.interrupts);
-    if (waiting.length === 0) return snapshot.next.length > 0 ? null : undefined;
+    if (interrupts.length === 0) return snapshot.next.length > 0 ? null : undefined;
     const resume: Record<string, unknown> = {};
     for (const approval of this.store.listApprovals({ runId: run.id })) {
       if (approval.status === "pending" || approval.status === "expired" || approval.applied || !approval.decision) continue;
-      const interrupt = waiting.find((i) => isApprovalRequest(i.value) && i.value.guild.approvalId === approval.id);
-      if (interrupt?.id) resume[interrupt.id] = approval.decision;
+      const interrupt = interrupts.find((i) => i.value.guild.approvalId === approval.id);
+      if (interrupt) resume[interrupt.id] = approval.decision;
     }
     return Object.keys(resume).length > 0 ? new Command({ resume }) : undefined;
   }
 
   /** Records where the graph stopped: approvals it waits for, or the finished answer. */
-  private async settle(run: RunRecord): Promise<void> {
-    if (isFinished(run.status)) return;
-    const { graph } = this.engine(run.pack);
-    const snapshot = await graph.getState({ configurable: { thread_id: run.id } });
-    const waiting = snapshot.tasks.flatMap((t) => t.interrupts).filter((i) => isApprovalRequest(i.value));
-    const waitingIds = new Set(waiting.map((i) => (i.value as ApprovalRequest).guild.approvalId));
-    const approvals = this.store.listApprovals({ runId: run.id });
+  private async settle(runId: string): Promise<void> {
+    const run = this.store.getRun(runId);
+    if (!run || isFinished(run.status)) return;
+    const { snapshot, interrupts } = await this.waiting(run);
+    const waitingIds = new Set(interrupts.map((i) => i.value.guild.approvalId));
+    const approvals = this.store.listApprovals({ runId });
     this.store.markApplied(approvals.filter((a) => a.decision && !a.applied && !waitingIds.has(a.id)).map((a) => a.id));
     const usage = snapshot.values.usage as Run["usage"] | undefined;
+    const withUsage = usage?.inputTokens ? { usage } : {};
 
-    if (waiting.length > 0) {
+    if (interrupts.length > 0) {
       let undecided = 0;
-      for (const interrupt of waiting) {
-        const request = interrupt.value as ApprovalRequest;
-        const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId: run.id, interruptId: interrupt.id!, request });
-        if (created) {
-          const approval = approvalView(record);
-          this.append(run.id, "approval.requested", { approval });
-          this.bus.emit("approval", { type: "requested", approval });
+      for (const interrupt of interrupts) {
+        const request = interrupt.value;
+        const asked = this.store.transaction(() => {
+          const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
+          return { record, event: created ? this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) }) : undefined };
+        });
+        if (asked.event) {
+          this.bus.emit("event", asked.event);
+          this.bus.emit("approval", { type: "requested", approval: approvalView(asked.record) });
         }
-        if (record.status === "pending") undecided += 1;
+        if (asked.record.status === "pending") undecided += 1;
       }
-      this.store.updateRun(run.id, { status: "awaiting_approval", ...(usage?.inputTokens ? { usage } : {}) });
+      this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
       // A decision stored while the graph was running has not been fed to it yet.
-      if (undecided < waiting.length) this.schedule(run.id);
+      if (undecided < interrupts.length) this.schedule(runId);
       return;
     }
     if (snapshot.next.length > 0) return;
     const result = snapshot.values.result as Run["result"];
-    this.store.updateRun(run.id, { status: "completed", ...(result ? { result } : {}), ...(usage?.inputTokens ? { usage } : {}) });
-    this.append(run.id, "run.completed", { answer: result?.answer ?? "", citations: result?.citations ?? [] });
+    this.finish(runId, { status: "completed", ...(result ? { result } : {}), ...withUsage }, "run.completed", {
+      answer: result?.answer ?? "",
+      citations: result?.citations ?? [],
+    });
+  }
+
+  /**
+   * Ends a run once: the final status, the expiry of its pending approvals and the final event
+   * land in one transaction. False when the run had already finished.
+   */
+  private finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): boolean {
+    const outcome = this.store.transaction(() => {
+      if (!this.store.updateRun(runId, patch)) return undefined;
+      const at = new Date().toISOString();
+      const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
+      const events = expired.map((a) => this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" }));
+      events.push(this.store.appendEvent(runId, type, data));
+      return { events, expired: expired.map((a) => approvalView(this.store.getApproval(a.id)!)) };
+    });
+    if (!outcome) return false;
+    for (const event of outcome.events) this.bus.emit("event", event);
+    for (const approval of outcome.expired) this.bus.emit("approval", { type: "resolved", approval });
+    return true;
   }
 
   private fail(runId: string, error: unknown): void {
-    const current = this.store.getRun(runId);
-    if (!current || isFinished(current.status)) return;
     const code = isGuildError(error) ? error.code : "internal";
     const message = error instanceof Error ? error.message : String(error);
     this.log.error({ runId, err: error }, "run failed");
-    this.store.updateRun(runId, { status: "failed", error: { code, message } });
-    this.append(runId, "run.failed", { code, message });
+    this.finish(runId, { status: "failed", error: { code, message } }, "run.failed", { code, message });
   }
 
   private onGraphEvent(runId: string, event: GraphEvent): void {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isGuildError, type GuildErrorCode } from "../../agents/errors/index.ts";
+import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
+import { FIXTURE_PACKS } from "../support/cli.ts";
 import { DEMO_TASK, effectsOf, openRuntime, tempDataDir } from "../support/runtime.ts";
 
 let data: ReturnType<typeof tempDataDir>;
@@ -112,5 +114,27 @@ describe("bad input is refused clearly and changes nothing", () => {
     await failure(() => runtime.cancel(runId), "conflict");
     expect(effectsOf(runtime).payments).toBe(0);
     expect(runtime.listEvents(runId).at(-1)!.type).toBe("run.cancelled");
+  });
+
+  it("a run cancelled while a step executes stops there and stays cancelled", async () => {
+    await runtime.close();
+    runtime = await openRuntime(data.dir, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS] });
+    const run = runtime.startRun({ task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
+    const cancelling = new Promise<void>((resolve) => {
+      const stop = runtime.onEvent((event) => {
+        if (event.runId === run.id && event.type === "tool.called") {
+          stop();
+          resolve(runtime.cancel(run.id).then(() => undefined));
+        }
+      });
+    });
+    await cancelling;
+    const after = await runtime.waitForRun(run.id);
+    expect(after.status).toBe("cancelled");
+    const types = runtime.listEvents(run.id).map((e) => e.type);
+    expect(types.at(-1)).toBe("run.cancelled");
+    expect(types).not.toContain("approval.requested");
+    expect(types).not.toContain("run.completed");
+    expect(runtime.backendOf("slow-archive").count("notes")).toBe(0);
   });
 });

@@ -39,6 +39,16 @@ function textOf(message: BaseMessage): string {
  * A GuildModel over any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp,
  * LM Studio): structured output for plans, native tool calling for specialists.
  */
+/** Failures of the model server become model_error, naming the model, so a run fails clearly. */
+async function calling<T>(model: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GuildError) throw error;
+    throw new GuildError("model_error", `${model} failed to ${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export class OpenAIModel implements GuildModel {
   readonly info: ModelInfo;
   private readonly chat: ChatOpenAI;
@@ -69,7 +79,7 @@ export class OpenAIModel implements GuildModel {
       ),
     ];
     const structured = this.chat.withStructuredOutput(PlanSchema, { name: "plan", includeRaw: true });
-    const out = await structured.invoke(messages, { signal: options.signal });
+    const out = await calling(this.info.name, "plan", () => structured.invoke(messages, { signal: options.signal }));
     if (!out.parsed) throw new GuildError("model_error", "the supervisor's plan did not validate");
     const usage = usageOf(out.raw as AIMessage);
     return { steps: out.parsed.steps, ...(usage ? { usage } : {}) };
@@ -91,13 +101,13 @@ export class OpenAIModel implements GuildModel {
         `Task: ${request.task}\nYour instruction: ${request.instruction}\nKnown facts: ${JSON.stringify(request.facts)}\nPassages:\n${passages || "(none)"}\nTool calls so far:\n${history.join("\n") || "(none)"}`,
       ),
     ];
-    const reply = (await this.chat.bindTools(tools).invoke(messages, { signal: options.signal })) as AIMessage;
+    const reply = (await calling(this.info.name, "act", () => this.chat.bindTools(tools).invoke(messages, { signal: options.signal }))) as AIMessage;
     const usage = usageOf(reply);
     const calls = reply.tool_calls ?? [];
     if (calls.length > 0) {
       return {
         kind: "tool_calls",
-        calls: calls.map((c, i) => ({ id: `${request.callIdPrefix}${c.id ?? i}`, name: c.name, args: c.args })),
+        calls: calls.map((c, i) => ({ id: `${request.callIdPrefix}${c.id || i}`, name: c.name, args: c.args })),
         ...(usage ? { usage } : {}),
       };
     }
@@ -107,13 +117,13 @@ export class OpenAIModel implements GuildModel {
   }
 
   async reformulate(request: ReformulateRequest, options: ModelCallOptions = {}): Promise<{ query: string; usage?: Usage }> {
-    const reply = await this.chat.invoke(
+    const reply = await calling(this.info.name, "reformulate a query", () => this.chat.invoke(
       [
         new SystemMessage("Rewrite the search query to find the relevant passages in policy and procedure documents. Answer with the query only."),
         new HumanMessage(`Task: ${request.task}\nQuery: ${request.query}`),
       ],
       { signal: options.signal },
-    );
+    ));
     const usage = usageOf(reply);
     return { query: textOf(reply).trim() || request.query, ...(usage ? { usage } : {}) };
   }
@@ -129,14 +139,16 @@ export class OpenAIModel implements GuildModel {
     let answer = "";
     let usage: Usage | undefined;
     // Streaming takes usage from the server; it never estimates tokens with a downloaded tokenizer.
-    for await (const chunk of await this.chat.stream(messages, { signal: options.signal })) {
-      const delta = textOf(chunk);
-      if (delta) {
-        answer += delta;
-        options.onToken?.(delta);
+    await calling(this.info.name, "write the answer", async () => {
+      for await (const chunk of await this.chat.stream(messages, { signal: options.signal })) {
+        const delta = textOf(chunk);
+        if (delta) {
+          answer += delta;
+          options.onToken?.(delta);
+        }
+        usage = usageOf(chunk) ?? usage;
       }
-      usage = usageOf(chunk) ?? usage;
-    }
+    });
     return { answer, ...(usage ? { usage } : {}) };
   }
 }

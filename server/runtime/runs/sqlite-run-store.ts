@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { GuildError } from "../../../agents/errors/index.ts";
 import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
 import type { ApprovalRecord, RunPatch, RunRecord, RunStore } from "./types.ts";
 
@@ -95,8 +94,12 @@ export class SqliteRunStore implements RunStore {
       ),
       getApproval: db.prepare<[string], ApprovalRow>("SELECT * FROM approvals WHERE id = ?"),
       updateInterrupt: db.prepare("UPDATE approvals SET interrupt_id = ? WHERE id = ? AND interrupt_id <> ?"),
-      decide: db.prepare("UPDATE approvals SET status = ?, decision = ?, decided_at = ? WHERE id = ? AND status = 'pending'"),
+      decide: db.prepare(
+        `UPDATE approvals SET status = ?, decision = ?, decided_at = ? WHERE id = ? AND status = 'pending'
+           AND (SELECT status FROM runs WHERE runs.id = approvals.run_id) NOT IN ('completed', 'failed', 'cancelled')`,
+      ),
       applied: db.prepare("UPDATE approvals SET applied = 1 WHERE id = ?"),
+      expire: db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending'"),
       lease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_until < ?)"),
       release: db.prepare("UPDATE runs SET owner = NULL, lease_until = 0 WHERE id = ? AND owner = ?"),
       orphans: db.prepare<[number], RunRow>(
@@ -134,17 +137,19 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toRun);
   }
 
-  updateRun(id: string, patch: RunPatch): RunRecord {
+  updateRun(id: string, patch: RunPatch): RunRecord | undefined {
     const sets: string[] = ["updated_at = @updated_at"];
     const params: Record<string, unknown> = { id, updated_at: new Date().toISOString() };
     if (patch.status) (sets.push("status = @status"), (params.status = patch.status));
     for (const key of ["result", "error", "usage"] as const) {
       if (patch[key] !== undefined) (sets.push(`${key} = @${key}`), (params[key] = JSON.stringify(patch[key])));
     }
-    this.db.prepare(`UPDATE runs SET ${sets.join(", ")} WHERE id = @id`).run(params);
-    const run = this.getRun(id);
-    if (!run) throw new GuildError("not_found", `no run ${id}`);
-    return run;
+    const sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND status NOT IN ('completed', 'failed', 'cancelled')`;
+    return this.db.prepare(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   acquireLease(id: string, owner: string, until: number): boolean {
@@ -172,7 +177,7 @@ export class SqliteRunStore implements RunStore {
       .immediate();
   }
 
-  listEvents(runId: string, afterSeq: number, limit = 10_000): RunEvent[] {
+  listEvents(runId: string, afterSeq: number, limit = -1): RunEvent[] {
     return this.statements.listEvents.all(runId, afterSeq, limit).map(toEvent);
   }
 
@@ -202,7 +207,7 @@ export class SqliteRunStore implements RunStore {
 
   listApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number }): ApprovalRecord[] {
     const where: string[] = [];
-    const params: Record<string, unknown> = { limit: filter.limit ?? 500 };
+    const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
     if (filter.status) (where.push("status = @status"), (params.status = filter.status));
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
@@ -211,6 +216,10 @@ export class SqliteRunStore implements RunStore {
 
   decideApproval(id: string, status: ApprovalStatus, decision: ApprovalRecord["decision"], at: string): boolean {
     return this.statements.decide.run(status, decision ? JSON.stringify(decision) : null, at, id).changes === 1;
+  }
+
+  expireApproval(id: string, at: string): boolean {
+    return this.statements.expire.run(at, id).changes === 1;
   }
 
   markApplied(ids: readonly string[]): void {

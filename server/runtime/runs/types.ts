@@ -46,7 +46,13 @@ export interface RunStore {
   createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): RunRecord;
   getRun(id: string): RunRecord | undefined;
   listRuns(filter: { status?: RunStatus; limit: number }): RunRecord[];
-  updateRun(id: string, patch: RunPatch): RunRecord;
+  /**
+   * Applies the patch unless the run has finished (compare-and-set on the status), so that a
+   * cancelled or finished run is never brought back. Undefined when nothing changed.
+   */
+  updateRun(id: string, patch: RunPatch): RunRecord | undefined;
+  /** Runs `fn` in one transaction: a state change and the event that tells of it land together. */
+  transaction<T>(fn: () => T): T;
   /** Takes or renews the lease on a run for `owner`; false when another live owner holds it. */
   acquireLease(id: string, owner: string, until: number): boolean;
   releaseLease(id: string, owner: string): void;
@@ -60,8 +66,10 @@ export interface RunStore {
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };
   getApproval(id: string): ApprovalRecord | undefined;
   listApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number }): ApprovalRecord[];
-  /** Compare-and-set from pending; false when the approval was no longer pending. */
+  /** Compare-and-set from pending, only while its run is unfinished; false otherwise. */
   decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): boolean;
+  /** Marks a pending approval expired (its run ended); false when it was no longer pending. */
+  expireApproval(id: string, at: string): boolean;
   markApplied(ids: readonly string[]): void;
   close(): void;
 }
