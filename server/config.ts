@@ -19,7 +19,8 @@ export interface GuildConfig {
   readonly packDirs: readonly string[];
   /** How long a process owns a run it executes; another process takes over a run whose lease ran out. */
   readonly leaseMs: number;
-  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Undefined when not set: each command picks its own (the CLI stays quiet, the server logs info). */
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" | undefined;
 }
 
 // `PORT=` in a .env file means "not set", not 0.
@@ -36,7 +37,7 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
 
 /** Reads `.env` in `cwd` when present; variables already set in the environment win. */

@@ -31,8 +31,9 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     io.stderr.write(`guild: configuration error: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
-  // Logs go to stderr so that stdout stays the answer (or NDJSON with --json).
-  const log = pino({ level: command === "run" && config.logLevel === "info" ? "warn" : config.logLevel }, pino.destination(2));
+  // Logs go to stderr so that stdout stays the answer (or NDJSON with --json). `guild run` reports
+  // failures itself, so it logs nothing unless LOG_LEVEL asks.
+  const log = pino({ level: config.logLevel ?? (command === "run" ? "silent" : "info") }, pino.destination(2));
 
   try {
     switch (command) {

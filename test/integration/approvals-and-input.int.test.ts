@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isGuildError, type GuildErrorCode } from "../../agents/errors/index.ts";
 import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
-import type { Runtime } from "../../server/runtime/index.ts";
 import { FIXTURE_PACKS } from "../support/cli.ts";
-import { DEMO_TASK, effectsOf, openRuntime, tempDataDir } from "../support/runtime.ts";
+import { DEMO_TASK, effectsOf, openRuntime, useRuntime } from "../support/runtime.ts";
 
-let data: ReturnType<typeof tempDataDir>;
-let runtime: Runtime;
-
-beforeEach(async () => {
-  data = tempDataDir();
-  runtime = await openRuntime(data.dir);
-});
-afterEach(async () => {
-  await runtime.close();
-  data.remove();
-});
+const t = useRuntime();
 
 /** The error a call throws, which must be a GuildError with the given code. */
 async function failure(call: () => unknown, code: GuildErrorCode): Promise<{ message: string; details: unknown }> {
@@ -30,8 +19,8 @@ async function failure(call: () => unknown, code: GuildErrorCode): Promise<{ mes
 }
 
 async function pausedAtPayment() {
-  const run = runtime.startRun({ task: DEMO_TASK });
-  const paused = await runtime.waitForRun(run.id);
+  const run = t.runtime.startRun({ task: DEMO_TASK });
+  const paused = await t.runtime.waitForRun(run.id);
   expect(paused.status).toBe("awaiting_approval");
   return { runId: run.id, approval: paused.pendingApprovals[0]! };
 }
@@ -39,26 +28,26 @@ async function pausedAtPayment() {
 describe("deciding an approval", () => {
   it("refuses a second decision on the same approval, and pays once", async () => {
     const { runId, approval } = await pausedAtPayment();
-    await runtime.decide(approval.id, { type: "approve" });
-    const second = await failure(() => runtime.decide(approval.id, { type: "reject" }), "conflict");
+    await t.runtime.decide(approval.id, { type: "approve" });
+    const second = await failure(() => t.runtime.decide(approval.id, { type: "reject" }), "conflict");
     expect(second.message).toMatch(/no longer pending/);
-    const run = await runtime.waitForRun(runId);
-    expect(runtime.getApproval(approval.id).status).toBe("approved");
+    const run = await t.runtime.waitForRun(runId);
+    expect(t.runtime.getApproval(approval.id).status).toBe("approved");
     expect(run.pendingApprovals.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(effectsOf(runtime).payments).toBe(1);
+    expect(effectsOf(t.runtime).payments).toBe(1);
   });
 
   it("lets exactly one of many concurrent decisions win", async () => {
     const { runId, approval } = await pausedAtPayment();
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => runtime.decide(approval.id, i % 2 ? { type: "approve" } : { type: "reject" })),
+      Array.from({ length: 10 }, (_, i) => t.runtime.decide(approval.id, i % 2 ? { type: "approve" } : { type: "reject" })),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     for (const o of outcomes) if (o.status === "rejected") expect((o.reason as { code: string }).code).toBe("conflict");
-    await runtime.waitForRun(runId);
-    const resolved = runtime.listEvents(runId).filter((e) => e.type === "approval.resolved" && e.data.approvalId === approval.id);
+    await t.runtime.waitForRun(runId);
+    const resolved = t.runtime.listEvents(runId).filter((e) => e.type === "approval.resolved" && e.data.approvalId === approval.id);
     expect(resolved).toHaveLength(1);
-    expect(effectsOf(runtime).payments).toBeLessThanOrEqual(1);
+    expect(effectsOf(t.runtime).payments).toBeLessThanOrEqual(1);
   });
 });
 
@@ -71,70 +60,70 @@ describe("bad input is refused clearly and changes nothing", () => {
     ["an unknown pack", { task: DEMO_TASK, pack: "space-tourism" }, "pack"],
     ["an unknown option", { task: DEMO_TASK, options: { fast: true } }, "options"],
   ])("starting a run with %s", async (_, input, field) => {
-    const error = await failure(() => runtime.startRun(input), "invalid_input");
+    const error = await failure(() => t.runtime.startRun(input), "invalid_input");
     expect((error.details as { field: string }).field).toBe(field);
-    expect(runtime.listRuns()).toEqual([]);
+    expect(t.runtime.listRuns()).toEqual([]);
   });
 
   it("an unknown run or approval is not found", async () => {
-    await failure(() => runtime.getRun("run_nope"), "not_found");
-    await failure(() => runtime.decide("apr_nope", { type: "approve" }), "not_found");
+    await failure(() => t.runtime.getRun("run_nope"), "not_found");
+    await failure(() => t.runtime.decide("apr_nope", { type: "approve" }), "not_found");
   });
 
   it("a decision of a shape the contract does not know", async () => {
     const { approval } = await pausedAtPayment();
-    await failure(() => runtime.decide(approval.id, { type: "maybe" }), "invalid_input");
-    await failure(() => runtime.decide(approval.id, { type: "respond", message: "" }), "invalid_input");
-    await failure(() => runtime.decide(approval.id, { type: "redirect" }), "invalid_input");
-    expect(runtime.getApproval(approval.id).status).toBe("pending");
+    await failure(() => t.runtime.decide(approval.id, { type: "maybe" }), "invalid_input");
+    await failure(() => t.runtime.decide(approval.id, { type: "respond", message: "" }), "invalid_input");
+    await failure(() => t.runtime.decide(approval.id, { type: "redirect" }), "invalid_input");
+    expect(t.runtime.getApproval(approval.id).status).toBe("pending");
   });
 
   it("a decision type the approval does not allow, or edited arguments that do not validate", async () => {
-    const plan = runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
-    const planApproval = (await runtime.waitForRun(plan.id)).pendingApprovals[0]!;
-    const redirect = await failure(() => runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }), "invalid_input");
+    const plan = t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
+    const planApproval = (await t.runtime.waitForRun(plan.id)).pendingApprovals[0]!;
+    const redirect = await failure(() => t.runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }), "invalid_input");
     expect(redirect.message).toMatch(/does not allow 'redirect'/);
-    await failure(() => runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }), "invalid_input");
-    expect(runtime.getApproval(planApproval.id).status).toBe("pending");
+    await failure(() => t.runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }), "invalid_input");
+    expect(t.runtime.getApproval(planApproval.id).status).toBe("pending");
 
     const { approval } = await pausedAtPayment();
-    const edit = await failure(() => runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
+    const edit = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
     expect((edit.details as { field: string }).field).toBe("args.amount");
-    await failure(() => runtime.decide(approval.id, { type: "redirect", specialist: "nobody" }), "invalid_input");
-    expect(runtime.getApproval(approval.id).status).toBe("pending");
-    expect(effectsOf(runtime).payments).toBe(0);
+    await failure(() => t.runtime.decide(approval.id, { type: "redirect", specialist: "nobody" }), "invalid_input");
+    expect(t.runtime.getApproval(approval.id).status).toBe("pending");
+    expect(effectsOf(t.runtime).payments).toBe(0);
   });
 
   it("cancelling stops the run and expires its approvals; a finished run cannot be cancelled", async () => {
     const { runId, approval } = await pausedAtPayment();
-    const cancelled = await runtime.cancel(runId);
+    const cancelled = await t.runtime.cancel(runId);
     expect(cancelled.status).toBe("cancelled");
-    expect(runtime.getApproval(approval.id).status).toBe("expired");
-    await failure(() => runtime.decide(approval.id, { type: "approve" }), "conflict");
-    await failure(() => runtime.cancel(runId), "conflict");
-    expect(effectsOf(runtime).payments).toBe(0);
-    expect(runtime.listEvents(runId).at(-1)!.type).toBe("run.cancelled");
+    expect(t.runtime.getApproval(approval.id).status).toBe("expired");
+    await failure(() => t.runtime.decide(approval.id, { type: "approve" }), "conflict");
+    await failure(() => t.runtime.cancel(runId), "conflict");
+    expect(effectsOf(t.runtime).payments).toBe(0);
+    expect(t.runtime.listEvents(runId).at(-1)!.type).toBe("run.cancelled");
   });
 
   it("a run cancelled while a step executes stops there and stays cancelled", async () => {
-    await runtime.close();
-    runtime = await openRuntime(data.dir, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS] });
-    const run = runtime.startRun({ task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
+    await t.runtime.close();
+    t.runtime = await openRuntime(t.dir, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS] });
+    const run = t.runtime.startRun({ task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
     const cancelling = new Promise<void>((resolve) => {
-      const stop = runtime.onEvent((event) => {
+      const stop = t.runtime.onEvent((event) => {
         if (event.runId === run.id && event.type === "tool.called") {
           stop();
-          resolve(runtime.cancel(run.id).then(() => undefined));
+          resolve(t.runtime.cancel(run.id).then(() => undefined));
         }
       });
     });
     await cancelling;
-    const after = await runtime.waitForRun(run.id);
+    const after = await t.runtime.waitForRun(run.id);
     expect(after.status).toBe("cancelled");
-    const types = runtime.listEvents(run.id).map((e) => e.type);
+    const types = t.runtime.listEvents(run.id).map((e) => e.type);
     expect(types.at(-1)).toBe("run.cancelled");
     expect(types).not.toContain("approval.requested");
     expect(types).not.toContain("run.completed");
-    expect(runtime.backendOf("slow-archive").count("notes")).toBe(0);
+    expect(t.runtime.backendOf("slow-archive").count("notes")).toBe(0);
   });
 });

@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Approval, Decision, RunEvent } from "../../server/contract/index.ts";
-import type { Runtime } from "../../server/runtime/index.ts";
-import { answerUntilDone, DEMO_TASK, effectsOf, openRuntime, paymentsFor, tempDataDir } from "../support/runtime.ts";
+import { answerUntilDone, DEMO_TASK, effectsOf, paymentsFor, useRuntime } from "../support/runtime.ts";
 
-let data: ReturnType<typeof tempDataDir>;
-let runtime: Runtime;
-
-beforeEach(async () => {
-  data = tempDataDir();
-  runtime = await openRuntime(data.dir);
-});
-afterEach(async () => {
-  await runtime.close();
-  data.remove();
-});
+const t = useRuntime();
 
 const approve = (): Decision => ({ type: "approve" });
 const byTool = (tool: string, decision: Decision) => (a: Approval): Decision => (a.action.name === tool ? decision : approve());
@@ -21,20 +10,20 @@ const eventsOf = (type: string, events: RunEvent[]) => events.filter((e) => e.ty
 
 describe("the demo task with the offline model", () => {
   it("plans coverage, payments and communications, asks for the payment and the email, and pays once", async () => {
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = t.runtime.startRun({ task: DEMO_TASK });
     expect(started.status).toBe("queued");
     expect(started.model).toEqual({ provider: "offline", name: "offline" });
 
-    const { run, asked } = await answerUntilDone(runtime, started.id, approve);
+    const { run, asked } = await answerUntilDone(t.runtime, started.id, approve);
 
     expect(run.status).toBe("completed");
     expect(asked.map((a) => a.action.name)).toEqual(["issue_payment", "send_email"]);
     expect(asked[0]!.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
     expect(asked[0]!.highRisk).toBeUndefined();
-    expect(effectsOf(runtime)).toEqual({ payments: 1, emails: 1 });
-    expect(paymentsFor(data.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
+    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 
-    const events = runtime.listEvents(run.id);
+    const events = t.runtime.listEvents(run.id);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const plan = eventsOf("plan.proposed", events)[0]!.data.steps as { specialist: string }[];
     expect(plan.map((s) => s.specialist)).toEqual(["coverage_analyst", "payments_officer", "communications"]);
@@ -49,15 +38,15 @@ describe("the demo task with the offline model", () => {
   });
 
   it("pays the edited amount when the reviewer edits the payment", async () => {
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = t.runtime.startRun({ task: DEMO_TASK });
     const { run, asked } = await answerUntilDone(
-      runtime,
+      t.runtime,
       started.id,
       byTool("issue_payment", { type: "edit", args: { claimId: "CLM-1001", amount: 3000, payee: "Eleanor Whitfield" }, reviewer: "ana" }),
     );
     expect(run.status).toBe("completed");
-    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3000]);
-    const decided = runtime.getApproval(asked[0]!.id);
+    expect(paymentsFor(t.dir).map((p) => p.amount)).toEqual([3000]);
+    const decided = t.runtime.getApproval(asked[0]!.id);
     expect(decided.status).toBe("edited");
     expect(decided.decision).toMatchObject({ type: "edit", reviewer: "ana" });
     // The letter is written from what was paid, not what was proposed.
@@ -65,21 +54,21 @@ describe("the demo task with the offline model", () => {
   });
 
   it("makes no payment when the reviewer rejects it, and the answer says so", async () => {
-    const started = runtime.startRun({ task: DEMO_TASK });
-    const { run, asked } = await answerUntilDone(runtime, started.id, byTool("issue_payment", { type: "reject", message: "needs a loss adjuster first" }));
+    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const { run, asked } = await answerUntilDone(t.runtime, started.id, byTool("issue_payment", { type: "reject", message: "needs a loss adjuster first" }));
     expect(run.status).toBe("completed");
-    expect(effectsOf(runtime)).toEqual({ payments: 0, emails: 1 });
+    expect(effectsOf(t.runtime)).toEqual({ payments: 0, emails: 1 });
     expect(run.result!.answer).toMatch(/payment was not made/i);
     expect(run.result!.answer).toContain("needs a loss adjuster first");
-    expect(runtime.getApproval(asked[0]!.id).status).toBe("rejected");
+    expect(t.runtime.getApproval(asked[0]!.id).status).toBe("rejected");
     // Without a payment the customer gets an update, not a settlement letter.
     expect(String(asked[1]!.action.args.subject)).toMatch(/update/i);
   });
 
   it("revises the payment when the reviewer sends feedback, asks again, and learns the lesson", async () => {
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = t.runtime.startRun({ task: DEMO_TASK });
     let responded = false;
-    const { run, asked } = await answerUntilDone(runtime, started.id, (a) => {
+    const { run, asked } = await answerUntilDone(t.runtime, started.id, (a) => {
       if (a.action.name === "issue_payment" && !responded) {
         responded = true;
         return { type: "respond", message: "The customer accepted 3,200 for the kitchen units; pay 3,200." };
@@ -91,30 +80,30 @@ describe("the demo task with the offline model", () => {
     expect(payments).toHaveLength(2);
     expect(payments[0]!.id).not.toBe(payments[1]!.id);
     expect(payments[1]!.action.args.amount).toBe(3200);
-    expect(runtime.getApproval(payments[0]!.id).status).toBe("responded");
-    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3200]);
+    expect(t.runtime.getApproval(payments[0]!.id).status).toBe("responded");
+    expect(paymentsFor(t.dir).map((p) => p.amount)).toEqual([3200]);
 
-    const saved = runtime.listEvents(run.id).find((e) => e.type === "memory.saved")!;
+    const saved = t.runtime.listEvents(run.id).find((e) => e.type === "memory.saved")!;
     expect(saved.data.lessons).toBeGreaterThanOrEqual(1);
 
     // The next run on a similar task recalls what the reviewer taught.
-    const next = runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
-    await runtime.waitForRun(next.id);
-    const recalled = runtime.listEvents(next.id).find((e) => e.type === "memory.recalled")!;
+    const next = t.runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
+    await t.runtime.waitForRun(next.id);
+    const recalled = t.runtime.listEvents(next.id).find((e) => e.type === "memory.recalled")!;
     const texts = (recalled.data.items as { text: string }[]).map((i) => i.text).join("\n");
     expect(texts).toContain("3,200");
   });
 
   it("hands the step to another specialist on redirect, and the rest of the plan goes on", async () => {
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = t.runtime.startRun({ task: DEMO_TASK });
     const { run } = await answerUntilDone(
-      runtime,
+      t.runtime,
       started.id,
       byTool("issue_payment", { type: "redirect", specialist: "claims_investigator", message: "Check the fraud indicators before anyone pays" }),
     );
     expect(run.status).toBe("completed");
-    expect(effectsOf(runtime).payments).toBe(0);
-    const events = runtime.listEvents(run.id);
+    expect(effectsOf(t.runtime).payments).toBe(0);
+    const events = t.runtime.listEvents(run.id);
     const redirected = events.find((e) => e.type === "plan.proposed" && e.data.reason === "redirect")!;
     expect((redirected.data.steps as { specialist: string }[]).map((s) => s.specialist)).toEqual([
       "coverage_analyst",
@@ -129,36 +118,36 @@ describe("the demo task with the offline model", () => {
 });
 
 describe("plan approval", () => {
-  const startWithPlanApproval = () => runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
+  const startWithPlanApproval = () => t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
 
   it("asks for the plan first; approving it runs the plan", async () => {
     const started = startWithPlanApproval();
-    const paused = await runtime.waitForRun(started.id);
+    const paused = await t.runtime.waitForRun(started.id);
     expect(paused.status).toBe("awaiting_approval");
     expect(paused.pendingApprovals.map((a) => a.kind)).toEqual(["plan"]);
     expect(paused.pendingApprovals[0]!.allowed).toEqual({ approve: true, edit: true, reject: true, respond: true, redirect: false });
-    expect(runtime.listEvents(started.id).some((e) => e.type === "tool.called")).toBe(false);
-    const { run } = await answerUntilDone(runtime, started.id, approve);
+    expect(t.runtime.listEvents(started.id).some((e) => e.type === "tool.called")).toBe(false);
+    const { run } = await answerUntilDone(t.runtime, started.id, approve);
     expect(run.status).toBe("completed");
-    expect(effectsOf(runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
   });
 
   it("runs the edited plan: a removed step does not run", async () => {
     const started = startWithPlanApproval();
-    const { run, asked } = await answerUntilDone(runtime, started.id, (a) =>
+    const { run, asked } = await answerUntilDone(t.runtime, started.id, (a) =>
       a.kind === "plan"
         ? { type: "edit", args: { steps: (a.action.args.steps as { specialist: string }[]).filter((s) => s.specialist !== "communications") } }
         : approve(),
     );
     expect(run.status).toBe("completed");
     expect(asked.map((a) => a.action.name)).toEqual(["plan", "issue_payment"]);
-    expect(effectsOf(runtime)).toEqual({ payments: 1, emails: 0 });
+    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 0 });
   });
 
   it("re-plans with the reviewer's feedback and asks again", async () => {
     const started = startWithPlanApproval();
     let first = true;
-    const { asked } = await answerUntilDone(runtime, started.id, (a) => {
+    const { asked } = await answerUntilDone(t.runtime, started.id, (a) => {
       if (a.kind === "plan" && first) {
         first = false;
         return { type: "respond", message: "Also investigate the claim history for fraud." };
@@ -172,10 +161,10 @@ describe("plan approval", () => {
 
   it("does nothing when the plan is rejected, and says so", async () => {
     const started = startWithPlanApproval();
-    const { run } = await answerUntilDone(runtime, started.id, () => ({ type: "reject", message: "wrong claim" }));
+    const { run } = await answerUntilDone(t.runtime, started.id, () => ({ type: "reject", message: "wrong claim" }));
     expect(run.status).toBe("completed");
     expect(run.result!.answer).toMatch(/plan was rejected/i);
-    expect(effectsOf(runtime)).toEqual({ payments: 0, emails: 0 });
-    expect(runtime.listEvents(run.id).some((e) => e.type === "tool.called")).toBe(false);
+    expect(effectsOf(t.runtime)).toEqual({ payments: 0, emails: 0 });
+    expect(t.runtime.listEvents(run.id).some((e) => e.type === "tool.called")).toBe(false);
   });
 });

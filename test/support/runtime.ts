@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { afterEach, beforeEach } from "vitest";
 import type { Approval, Decision, Run } from "../../server/contract/index.ts";
 import { Runtime, type RuntimeOptions } from "../../server/runtime/index.ts";
 
@@ -53,4 +54,24 @@ export function paymentsFor(dataDir: string, claimId = "CLM-1001"): { amount: nu
   } finally {
     db.close();
   }
+}
+
+/**
+ * Gives each test of the file a fresh data directory and a runtime on it, closed and removed
+ * after the test. A test may replace `runtime` (the replacement is closed instead).
+ */
+export function useRuntime(options: Partial<RuntimeOptions> = {}): { dir: string; runtime: Runtime } {
+  const context = {} as { dir: string; runtime: Runtime };
+  let remove = (): void => {};
+  beforeEach(async () => {
+    const data = tempDataDir();
+    context.dir = data.dir;
+    remove = data.remove;
+    context.runtime = await openRuntime(data.dir, options);
+  });
+  afterEach(async () => {
+    await context.runtime.close();
+    remove();
+  });
+  return context;
 }
