@@ -45,7 +45,8 @@ function splitSentences(text: string): string[] {
   const blocks = text
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/(\*{1,3}|`)([^*`\n]+)\1/g, "$2")
-    .split(/\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)/)
+    // List items, "(a)" clauses of a wording included, are sentences of their own.
+    .split(/\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)]|\([a-z\d]{1,3}\))\s)/)
     .map((b) => b.replace(/^\s*(?:[-*+>]|\d+[.)])\s+/, "").replace(/\s+/g, " ").trim())
     .filter((b) => b !== "");
   return blocks.flatMap((b) => b.split(/(?<=[.!?])\s+(?=["'“(]?[\p{Lu}\p{N}])/u));

@@ -30,7 +30,7 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
       }
       if (!best) continue;
       const last = steps.at(-1);
-      if (last && last.specialist === best.id) last.instruction = `${last.instruction}, ${clause}`;
+      if (last && last.specialist === best.id) last.instruction = `${last.instruction}, ${lowerFirst(clause)}`;
       else steps.push({ specialist: best.id, instruction: clause });
     }
     return steps;
@@ -46,6 +46,11 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     steps.push({ specialist: request.specialists[0].id, instruction: request.task });
   }
   return steps.map((s) => ({ ...s, instruction: capitalise(s.instruction) }));
+}
+
+/** "Check the cover" continues a sentence as "check the cover"; "CLM-1001 ..." stays as it is. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 function capitalise(text: string): string {
