@@ -31,6 +31,11 @@ describe("the demo task with the offline model", () => {
       expect(eventsOf(type, events).length, type).toBeGreaterThan(0);
     }
     expect(events.at(-1)!.type).toBe("run.completed");
+    // The coverage analyst's first search is weak; it reformulates with the glossary, and says so.
+    const coverage = eventsOf("retrieval.done", events).find((e) => e.data.specialist === "coverage_analyst")!;
+    expect(coverage.data.reformulated).toBe(true);
+    expect((coverage.data.attempts as { weak: boolean }[]).map((a) => a.weak)).toEqual([true, false]);
+    expect((coverage.data.passages as { source: string }[])[0]!.source).toBe("home-policy-wording.md § 4.2 Escape of water");
 
     expect(run.result!.citations.map((c) => c.source)).toContain("home-policy-wording.md § 4.2 Escape of water");
     expect(run.result!.answer).toMatch(/PAY-\d{6}/);

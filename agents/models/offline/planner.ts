@@ -20,6 +20,9 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
 
   const assign = (text: string): PlannedStep[] => {
     const steps: PlannedStep[] = [];
+    // Clauses that match nobody are context ("My kitchen flooded on claim CLM-1001"): they go
+    // with the next step, or the last one when nothing follows.
+    let context: string[] = [];
     for (const clause of clauses(text)) {
       const stems = new Set(contentStems(clause));
       let best: { id: string; score: number } | undefined;
@@ -28,11 +31,18 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
         for (const s of stems) if (words.has(s)) score += weight(s);
         if (score > 0 && (!best || score > best.score)) best = { id: specialist.id, score };
       }
-      if (!best) continue;
+      if (!best) {
+        context.push(clause);
+        continue;
+      }
       const last = steps.at(-1);
-      if (last && last.specialist === best.id) last.instruction = `${last.instruction}, ${lowerFirst(clause)}`;
-      else steps.push({ specialist: best.id, instruction: clause });
+      const instruction = [...context, clause].map((c, i) => (i === 0 ? c : lowerFirst(c))).join(", ");
+      context = [];
+      if (last && last.specialist === best.id) last.instruction = `${last.instruction}, ${lowerFirst(instruction)}`;
+      else steps.push({ specialist: best.id, instruction });
     }
+    const last = steps.at(-1);
+    if (last && context.length > 0) last.instruction = `${last.instruction}, ${context.map(lowerFirst).join(", ")}`;
     return steps;
   };
 
