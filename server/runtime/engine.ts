@@ -2,6 +2,7 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
+import { GuildError } from "../../agents/errors/index.ts";
 import type { GuildModel, ModelInfo } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
@@ -16,6 +17,13 @@ export interface PackEngine {
 }
 
 /** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
+/** The engine of a loaded pack; a run of a pack that is not loaded is a bug. */
+export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: string): PackEngine {
+  const engine = engines.get(packId);
+  if (!engine) throw new GuildError("internal", `run of pack '${packId}', which is not loaded`);
+  return engine;
+}
+
 /** Makes the model for a profile (`provider:name`, or undefined for the default). */
 export type ModelFactory = (profile: string | undefined) => GuildModel;
 

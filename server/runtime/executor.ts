@@ -1,0 +1,249 @@
+import { randomBytes } from "node:crypto";
+import { Command } from "@langchain/langgraph";
+import type { Logger } from "pino";
+import { GuildError, isGuildError } from "../../agents/errors/index.ts";
+import { isApprovalRequest, type ApprovalRequest, type GraphEvent } from "../../graphs/index.ts";
+import { FINISHED_STATUSES, type Run, type RunEvent, type RunStatus } from "../contract/index.ts";
+import type { RuntimeBus } from "./bus.ts";
+import { engineOf, type PackEngine } from "./engine.ts";
+import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
+import { approvalView } from "./views.ts";
+
+export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.includes(status);
+
+export interface ExecutorOptions {
+  /** How long this process owns a run it executes before another may take it over. */
+  leaseMs: number;
+  /** How often to look for runs that need an owner (0: only when asked). */
+  sweepMs: number;
+}
+
+/**
+ * Executes runs' graphs in the background of this process: one execution of a run at a time,
+ * under a lease so that several processes can share a data directory, and takes over runs that
+ * a dead process left behind. Every event is stored before it is told.
+ */
+export class RunExecutor {
+  private readonly instanceId = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly active = new Map<string, AbortController>();
+  private readonly leaseMs: number;
+  private readonly sweepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly engines: ReadonlyMap<string, PackEngine>,
+    private readonly bus: RuntimeBus,
+    private readonly log: Logger,
+    options: ExecutorOptions,
+  ) {
+    this.leaseMs = options.leaseMs;
+    if (options.sweepMs > 0) {
+      this.sweepTimer = setInterval(() => this.sweep(), options.sweepMs);
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Resolves when this process has nothing queued or running for the run. */
+  async idle(runId: string): Promise<void> {
+    for (;;) {
+      const chain = this.chains.get(runId);
+      if (!chain) return;
+      await chain;
+      if (this.chains.get(runId) === chain) return;
+    }
+  }
+
+  /** Aborts the run's execution in this process, if any, at its next step. */
+  stop(runId: string, reason: GuildError): void {
+    this.active.get(runId)?.abort(reason);
+  }
+
+  /** Stops executing (runs stay resumable) and waits for executions to wind down. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const controller of this.active.values()) controller.abort(new GuildError("cancelled", "the runtime is closing"));
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  /** Queues an execution of the run behind any already queued in this process. */
+  schedule(runId: string): void {
+    if (this.closed) return;
+    const previous = this.chains.get(runId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.execute(runId))
+      .catch((error: unknown) => this.log.error({ runId, err: error }, "run execution failed unexpectedly"))
+      .finally(() => {
+        if (this.chains.get(runId) === next) this.chains.delete(runId);
+      });
+    this.chains.set(runId, next);
+  }
+
+  /** Takes over runs that need an owner: left running by a dead process, or decided but not resumed. */
+  sweep(): void {
+    if (this.closed) return;
+    for (const run of this.store.orphanedRuns(Date.now())) {
+      if (!this.chains.has(run.id)) this.schedule(run.id);
+    }
+  }
+
+  private async execute(runId: string): Promise<void> {
+    if (this.closed) return;
+    const run = this.store.getRun(runId);
+    if (!run || isFinished(run.status)) return;
+    if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
+      // Another process is executing it; it may not see a decision stored here, so look again later.
+      this.retryLater(runId);
+      return;
+    }
+    const controller = new AbortController();
+    const renew = setInterval(() => {
+      // Losing the lease means another process may take the run over: stop at once.
+      if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) controller.abort(new GuildError("conflict", "lost the lease on the run"));
+    }, Math.max(100, this.leaseMs / 3));
+    this.active.set(runId, controller);
+    const { graph } = engineOf(this.engines, run.pack);
+    try {
+      const input = await this.nextInput(run);
+      if (input === undefined) return await this.settle(runId);
+      const started = this.store.transaction(() => {
+        const current = this.store.getRun(runId);
+        if (!current || isFinished(current.status)) return false;
+        if (current.status === "queued") this.bus.emit("event", this.store.appendEvent(runId, "run.started", {}));
+        return current.status === "running" || this.store.updateRun(runId, { status: "running" }) !== undefined;
+      });
+      if (!started) return;
+      const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
+      for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) this.onGraphEvent(runId, chunk);
+      await this.settle(runId);
+    } catch (error) {
+      if (controller.signal.aborted) return; // cancelled, closing or taken over: the state stays resumable
+      this.fail(runId, error);
+    } finally {
+      clearInterval(renew);
+      this.active.delete(runId);
+      this.store.releaseLease(runId, this.instanceId);
+    }
+  }
+
+  /** Tries a run again shortly, while another process may still hold it. */
+  private retryLater(runId: string, attempt = 0): void {
+    if (this.closed || attempt * 250 > this.leaseMs * 2) return;
+    const timer = setTimeout(() => {
+      const run = this.store.getRun(runId);
+      if (!run || isFinished(run.status) || this.chains.has(runId)) return;
+      if (this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
+        this.store.releaseLease(runId, this.instanceId);
+        this.schedule(runId);
+      } else this.retryLater(runId, attempt + 1);
+    }, 250);
+    timer.unref();
+  }
+
+  /** The approval requests the graph still waits for (a resumed task keeps its interrupt listed). */
+  private async waiting(run: RunRecord) {
+    const snapshot = await engineOf(this.engines, run.pack).graph.getState({ configurable: { thread_id: run.id } });
+    const interrupts = snapshot.tasks.filter((t) => t.result === undefined).flatMap((t) => t.interrupts);
+    return { snapshot, interrupts: interrupts.filter((i): i is typeof i & { value: ApprovalRequest; id: string } => isApprovalRequest(i.value) && typeof i.id === "string") };
+  }
+
+  /** What to feed the graph: the task, the decisions it waits for, null to continue, or nothing to do. */
+  private async nextInput(run: RunRecord): Promise<unknown> {
+    const { snapshot, interrupts } = await this.waiting(run);
+    if (!snapshot.config.configurable?.checkpoint_id) return { task: run.task, planApproval: run.planApproval };
+    if (interrupts.length === 0) return snapshot.next.length > 0 ? null : undefined;
+    const resume: Record<string, unknown> = {};
+    for (const approval of this.store.listApprovals({ runId: run.id })) {
+      if (approval.status === "pending" || approval.status === "expired" || approval.applied || !approval.decision) continue;
+      const interrupt = interrupts.find((i) => i.value.guild.approvalId === approval.id);
+      if (interrupt) resume[interrupt.id] = approval.decision;
+    }
+    return Object.keys(resume).length > 0 ? new Command({ resume }) : undefined;
+  }
+
+  /** Records where the graph stopped: approvals it waits for, or the finished answer. */
+  private async settle(runId: string): Promise<void> {
+    const run = this.store.getRun(runId);
+    if (!run || isFinished(run.status)) return;
+    const { snapshot, interrupts } = await this.waiting(run);
+    const waitingIds = new Set(interrupts.map((i) => i.value.guild.approvalId));
+    const approvals = this.store.listApprovals({ runId });
+    this.store.markApplied(approvals.filter((a) => a.decision && !a.applied && !waitingIds.has(a.id)).map((a) => a.id));
+    const usage = snapshot.values.usage as Run["usage"] | undefined;
+    const withUsage = usage?.inputTokens ? { usage } : {};
+
+    if (interrupts.length > 0) {
+      let undecided = 0;
+      for (const interrupt of interrupts) {
+        const request = interrupt.value;
+        const asked = this.store.transaction(() => {
+          const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
+          return { record, event: created ? this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) }) : undefined };
+        });
+        if (asked.event) {
+          this.bus.emit("event", asked.event);
+          this.bus.emit("approval", { type: "requested", approval: approvalView(asked.record) });
+        }
+        if (asked.record.status === "pending") undecided += 1;
+      }
+      this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
+      // A decision stored while the graph was running has not been fed to it yet.
+      if (undecided < interrupts.length) this.schedule(runId);
+      return;
+    }
+    if (snapshot.next.length > 0) return;
+    const result = snapshot.values.result as Run["result"];
+    this.finish(runId, { status: "completed", ...(result ? { result } : {}), ...withUsage }, "run.completed", {
+      answer: result?.answer ?? "",
+      citations: result?.citations ?? [],
+    });
+  }
+
+  /**
+   * Ends a run once: the final status, the expiry of its pending approvals and the final event
+   * land in one transaction. False when the run had already finished.
+   */
+  finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): boolean {
+    const outcome = this.store.transaction(() => {
+      if (!this.store.updateRun(runId, patch)) return undefined;
+      const at = new Date().toISOString();
+      const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
+      const events = expired.map((a) => this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" }));
+      events.push(this.store.appendEvent(runId, type, data));
+      return { events, expired: expired.map((a) => approvalView(this.store.getApproval(a.id)!)) };
+    });
+    if (!outcome) return false;
+    for (const event of outcome.events) this.bus.emit("event", event);
+    for (const approval of outcome.expired) this.bus.emit("approval", { type: "resolved", approval });
+    return true;
+  }
+
+  private fail(runId: string, error: unknown): void {
+    const code = isGuildError(error) ? error.code : "internal";
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.error({ runId, err: error }, "run failed");
+    this.finish(runId, { status: "failed", error: { code, message } }, "run.failed", { code, message });
+  }
+
+  private append(runId: string, type: string, data: Record<string, unknown>): RunEvent {
+    const event = this.store.appendEvent(runId, type, data);
+    this.bus.emit("event", event);
+    return event;
+  }
+
+  private onGraphEvent(runId: string, event: GraphEvent): void {
+    if (event.kind === "token") {
+      this.bus.emit("token", { runId, node: event.node, ...(event.specialist ? { specialist: event.specialist } : {}), delta: event.delta });
+      return;
+    }
+    // Another process may have cancelled the run; stop at this step.
+    if (this.store.getRun(runId)?.status === "cancelled") {
+      this.active.get(runId)?.abort(new GuildError("cancelled", "the run was cancelled"));
+      return;
+    }
+    this.append(runId, event.type, event.data);
+  }
+}
