@@ -29,7 +29,9 @@ export function retrieveNode(deps: GraphDeps) {
       limit: 4,
       reformulate: async (query) => {
         const reformulated = await model.reformulate({ query, task: state.task, glossary: deps.pack.glossary }, { signal: config.signal });
-        if (reformulated.usage) usage = reformulated.usage;
+        if (reformulated.usage) {
+          usage = { inputTokens: usage.inputTokens + reformulated.usage.inputTokens, outputTokens: usage.outputTokens + reformulated.usage.outputTokens };
+        }
         return reformulated.query;
       },
     });
