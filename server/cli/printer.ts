@@ -66,7 +66,9 @@ export class ProgressPrinter {
         break;
       case "retrieval.done": {
         const sources = (d.passages as Data[]).map((p) => p.source);
-        const again = d.reformulated ? style.yellow(` (weak results: reformulated to "${brief(d.attempts.at(-1)?.query, 80)}")`) : "";
+        const [first, last] = [String(d.attempts[0]?.query ?? ""), String(d.attempts.at(-1)?.query ?? "")];
+        const added = last.startsWith(first) ? last.slice(first.length).trim() : last;
+        const again = d.reformulated ? style.yellow(` (weak results, searched again adding "${brief(added, 80)}")`) : "";
         this.line(style.dim(`  searched ${sources.length} passages${again}: ${brief(sources.join("; "), 140)}`));
         break;
       }
