@@ -101,8 +101,10 @@ export class RunExecutor {
     }
     const controller = new AbortController();
     const renew = setInterval(() => {
-      // Losing the lease means another process may take the run over: stop at once.
+      // Losing the lease means another process may take the run over: stop at once. A run
+      // cancelled by another process is noticed here too (this process's cancel aborts directly).
       if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) controller.abort(new GuildError("conflict", "lost the lease on the run"));
+      else if (this.store.getRun(runId)?.status === "cancelled") controller.abort(new GuildError("cancelled", "the run was cancelled"));
     }, Math.max(100, this.leaseMs / 3));
     this.active.set(runId, controller);
     const { graph } = engineOf(this.engines, run.pack);
@@ -239,11 +241,8 @@ export class RunExecutor {
       this.bus.emit("token", { runId, node: event.node, ...(event.specialist ? { specialist: event.specialist } : {}), delta: event.delta });
       return;
     }
-    // Another process may have cancelled the run; stop at this step.
-    if (this.store.getRun(runId)?.status === "cancelled") {
-      this.active.get(runId)?.abort(new GuildError("cancelled", "the run was cancelled"));
-      return;
-    }
+    // Once the run is cancelled, the step still winding down has nothing more to tell.
+    if (this.active.get(runId)?.signal.aborted) return;
     this.append(runId, event.type, event.data);
   }
 }

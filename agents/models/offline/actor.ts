@@ -1,7 +1,7 @@
 import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from "../types.ts";
 import { TEMPLATE_HINT, factKeysFor, fillArgs, findByPattern } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
-import { contentStems } from "./words.ts";
+import { queryTerms } from "../../knowledge/index.ts";
 
 /**
  * The tools an instruction asks for. Effects are done only when asked: an effect is a target when
@@ -10,9 +10,9 @@ import { contentStems } from "./words.ts";
  * Query tools an effect needs for its arguments are called on the way (see actOffline).
  */
 export function targetTools(tools: readonly ToolCard[], instruction: string): ToolCard[] {
-  const wanted = new Set(contentStems(instruction));
+  const wanted = new Set(queryTerms(instruction));
   const effects = tools.filter((t) => t.kind === "effect");
-  const vocab = effects.map((t) => new Set(contentStems(`${t.name.replace(/_/g, " ")} ${t.description.split(/[.:]/)[0] ?? ""}`)));
+  const vocab = effects.map((t) => new Set(queryTerms(`${t.name.replace(/_/g, " ")} ${t.description.split(/[.:]/)[0] ?? ""}`)));
   const shared = new Set([...(vocab[0] ?? [])].filter((w) => vocab.length > 1 && vocab.every((v) => v.has(w))));
   const targets = effects.filter((_, i) => [...vocab[i]!].some((w) => wanted.has(w) && !shared.has(w)));
   return targets.length > 0 ? targets : tools.filter((t) => t.kind === "query");

@@ -1,10 +1,11 @@
 import type { PlannedStep, PlanRequest, SpecialistCard } from "../types.ts";
-import { clauses, contentStems } from "./words.ts";
+import { queryTerms } from "../../knowledge/index.ts";
+import { clauses } from "./clauses.ts";
 
 /** The stems a specialist is known by: its description, name and its tools' names and descriptions. */
 function vocabulary(specialist: SpecialistCard): Set<string> {
   const text = [specialist.name, specialist.description, ...specialist.tools.flatMap((t) => [t.name.replace(/_/g, " "), t.description])];
-  return new Set(contentStems(text.join(" ")));
+  return new Set(queryTerms(text.join(" ")));
 }
 
 /**
@@ -24,7 +25,7 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     // with the next step, or the last one when nothing follows.
     let context: string[] = [];
     for (const clause of clauses(text)) {
-      const stems = new Set(contentStems(clause));
+      const stems = new Set(queryTerms(clause));
       let best: { id: string; score: number } | undefined;
       for (const { specialist, words } of vocabularies) {
         let score = 0;
