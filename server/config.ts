@@ -25,7 +25,7 @@ export interface GuildConfig {
 
 // `PORT=` in a .env file means "not set", not 0.
 const emptyAsUnset = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
-const optionalText = z.string().trim().transform((v) => (v === "" ? undefined : v)).optional();
+const optionalText = z.preprocess((v) => emptyAsUnset(typeof v === "string" ? v.trim() : v), z.string().optional());
 
 const EnvSchema = z.object({
   PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),

@@ -16,7 +16,6 @@ export interface PackEngine {
   model: ModelInfo;
 }
 
-/** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
 /** The engine of a loaded pack; a run of a pack that is not loaded is a bug. */
 export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: string): PackEngine {
   const engine = engines.get(packId);
@@ -27,6 +26,7 @@ export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: strin
 /** Makes the model for a profile (`provider:name`, or undefined for the default). */
 export type ModelFactory = (profile: string | undefined) => GuildModel;
 
+/** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
 export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory): Map<string, PackEngine> {
   const checkpointer = new SqliteSaver(db);
   const store = new SqliteStore(db);

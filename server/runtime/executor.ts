@@ -230,7 +230,8 @@ export class RunExecutor {
     this.finish(runId, { status: "failed", error: { code, message } }, "run.failed", { code, message });
   }
 
-  private append(runId: string, type: string, data: Record<string, unknown>): RunEvent {
+  /** Stores an event with the run's next seq, then tells this process's listeners. */
+  record(runId: string, type: string, data: Record<string, unknown>): RunEvent {
     const event = this.store.appendEvent(runId, type, data);
     this.bus.emit("event", event);
     return event;
@@ -243,6 +244,6 @@ export class RunExecutor {
     }
     // Once the run is cancelled, the step still winding down has nothing more to tell.
     if (this.active.get(runId)?.signal.aborted) return;
-    this.append(runId, event.type, event.data);
+    this.record(runId, event.type, event.data);
   }
 }

@@ -91,7 +91,7 @@ export class Runtime {
     const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
     const planApproval = options?.planApproval ?? engine.pack.planApproval;
     this.store.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
-    this.append(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
+    this.executor.record(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
     this.executor.schedule(id);
     return this.getRun(id);
   }
@@ -200,11 +200,5 @@ export class Runtime {
 
   private engine(packId: string): PackEngine {
     return engineOf(this.engines, packId);
-  }
-
-  private append(runId: string, type: string, data: Record<string, unknown>): RunEvent {
-    const event = this.store.appendEvent(runId, type, data);
-    this.bus.emit("event", event);
-    return event;
   }
 }
