@@ -1,6 +1,8 @@
 /** The closed set of error codes Guild reports; adapters map each to an HTTP status or an ack. */
 export type GuildErrorCode =
   | "invalid_input"
+  | "unauthorized"
+  | "too_large"
   | "not_found"
   | "conflict"
   | "not_allowed"
@@ -37,6 +39,8 @@ export class GuildError extends Error {
 
 const CODES: ReadonlySet<string> = new Set<GuildErrorCode>([
   "invalid_input",
+  "unauthorized",
+  "too_large",
   "not_found",
   "conflict",
   "not_allowed",

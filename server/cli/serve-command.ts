@@ -1,10 +1,13 @@
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { GuildConfig } from "../config.ts";
-import { createApp } from "../http/app.ts";
 import { openRuntime } from "../open-runtime.ts";
+import { startServer } from "../start-server.ts";
 import type { CommandIO } from "./run-command.ts";
+
+/** Where `npm install` builds the web client. */
+const CLIENT_DIST_DIR = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -15,16 +18,14 @@ export async function serveCommand(config: GuildConfig, log: Logger, io: Command
     return 64;
   }
   const runtime = await openRuntime(config, log);
-  const server = createApp(runtime, log).listen(config.port, config.host);
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  io.stdout.write(`Guild is listening on http://${host}:${port} (model ${runtime.model.provider}:${runtime.model.name}, data ${config.dataDir})\n`);
+  const server = await startServer(runtime, { host: config.host, port: config.port, apiKeys: config.apiKeys, log, clientDir: CLIENT_DIST_DIR });
+  const model = runtime.model.provider === "offline" ? "offline (deterministic rules, no language model)" : `${runtime.model.provider}:${runtime.model.name}`;
+  io.stdout.write(`Guild is listening on ${server.url} (model ${model}, data ${config.dataDir})\n`);
 
-  const signal = await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
-  log.info({ signal }, "shutting down");
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
+  const [signal] = await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+  log.info({ signal }, "shutting down: no new requests; runs stop at their next checkpoint and resume on the next start");
+  await server.close();
   await runtime.close();
+  log.info("stopped");
   return 0;
 }

@@ -14,5 +14,22 @@ export type {
   StartRunInput,
   TokenDelta,
 } from "./types.ts";
+export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
 export { FINISHED_STATUSES } from "./types.ts";
-export { DecisionSchema, StartRunSchema } from "./schemas.ts";
+export {
+  ApprovalParamsSchema,
+  ApprovalStatusSchema,
+  DecideOverSocketSchema,
+  DecisionSchema,
+  IdempotencyKeySchema,
+  ListApprovalsQuerySchema,
+  ListEventsQuerySchema,
+  ListRunsQuerySchema,
+  RunParamsSchema,
+  RunStatusSchema,
+  StartRunSchema,
+  SubscribeInboxSchema,
+  SubscribeRunSchema,
+  UnsubscribeRunSchema,
+} from "./schemas.ts";
+export { ApprovalSchema, ErrorSchema, HealthSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

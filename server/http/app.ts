@@ -1,32 +1,69 @@
+import fs from "node:fs";
+import path from "node:path";
 import express from "express";
+import helmet from "helmet";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
+import { ApiKeys } from "../auth/api-keys.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
+import { mountRoutes } from "./mount.ts";
+import { openApiDocument } from "./openapi.ts";
+import { requestLog } from "./request-log.ts";
+import { apiRoutes } from "./routes.ts";
+
+/** The largest JSON body accepted; a task is at most 20,000 characters. */
+export const BODY_LIMIT = "256kb";
 
 const PLACEHOLDER_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Guild</title></head>
-<body><h1>Guild</h1><p>The web client is not built yet. The API is at <a href="/api/health">/api/health</a>;
-runs can be started with <code>npx guild run "&lt;task&gt;"</code>.</p></body></html>`;
+<body><h1>Guild</h1><p>The web client is not built yet. The API is at <a href="/api/health">/api/health</a>
+(described by <a href="/api/openapi.json">/api/openapi.json</a>); runs can be started with <code>npx guild run "&lt;task&gt;"</code>.</p></body></html>`;
+
+export interface AppOptions {
+  log: Logger;
+  apiKeys: ApiKeys;
+  /** The built web client; a placeholder page is served while it is absent. */
+  clientDir?: string;
+  version?: string;
+}
 
 /** The HTTP application over a runtime: the REST API under /api and the web client at /. */
-export function createApp(runtime: Runtime, log: Logger): express.Express {
+export function createApp(runtime: Runtime, options: AppOptions): express.Express {
+  const { log, apiKeys } = options;
+  const routes = apiRoutes(runtime);
+  const openApi = openApiDocument(routes, { title: "Guild API", version: options.version ?? "0.1.0" });
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "256kb" }));
+  app.use(helmet());
+  app.use(requestLog(log));
 
-  app.get("/api/health", (_req, res) => {
-    res.json({ status: "ok", model: runtime.model, storage: runtime.storage });
+  // The key is checked before the body is read, so an anonymous caller cannot make us parse anything.
+  app.use("/api", (req, _res, next) => {
+    apiKeys.check(ApiKeys.bearer(req.get("authorization")));
+    next();
   });
-  app.get("/api/packs", (_req, res) => {
-    res.json({ packs: runtime.listPacks() });
+  app.use("/api", express.json({ limit: BODY_LIMIT }));
+  app.get("/api/openapi.json", (_req, res) => {
+    res.json(openApi);
   });
+  mountRoutes(app, routes);
   app.use("/api", () => {
-    throw new GuildError("not_found", "no such API route");
+    throw new GuildError("not_found", "no such API route; see /api/openapi.json");
   });
-  app.get("/", (_req, res) => {
-    res.type("html").send(PLACEHOLDER_PAGE);
-  });
+
+  const index = options.clientDir ? path.join(options.clientDir, "index.html") : undefined;
+  if (options.clientDir && index && fs.existsSync(index)) {
+    app.use(express.static(options.clientDir, { index: false }));
+    // The client routes in the browser: any other page is its index.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.sendFile(index);
+    });
+  } else {
+    app.get("/", (_req, res) => {
+      res.type("html").send(PLACEHOLDER_PAGE);
+    });
+  }
 
   app.use(errorHandler(log));
   return app;

@@ -1,11 +1,14 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
-import { isGuildError, type GuildErrorCode } from "../../agents/errors/index.ts";
+import { GuildError, isGuildError, type GuildErrorCode } from "../../agents/errors/index.ts";
+import type { ErrorBody } from "../contract/index.ts";
 
 const STATUS: Readonly<Record<GuildErrorCode, number>> = {
   invalid_input: 400,
+  unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
   not_allowed: 422,
   invalid_pack: 500,
   invalid_config: 500,
@@ -15,16 +18,43 @@ const STATUS: Readonly<Record<GuildErrorCode, number>> = {
   internal: 500,
 };
 
-/** The one place where errors become HTTP answers, in the contract's shape. */
+/** Errors of Express's body parser, by their `type`, in Guild's words. */
+function fromBodyParser(error: { type?: unknown; status?: unknown; message?: unknown }): GuildError | undefined {
+  switch (error.type) {
+    case "entity.too.large":
+      return new GuildError("too_large", "the request body is too large", { details: { field: "(body)" } });
+    case "entity.parse.failed":
+      return new GuildError("invalid_input", `the request body is not valid JSON: ${String(error.message)}`, { details: { field: "(body)" } });
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new GuildError("invalid_input", String(error.message), { details: { field: "Content-Type" } });
+    default:
+      return typeof error.status === "number" && error.status >= 400 && error.status < 500
+        ? new GuildError("invalid_input", String(error.message ?? "bad request"))
+        : undefined;
+  }
+}
+
+/**
+ * The one place where an error becomes what a client sees: an HTTP status and the contract's
+ * error body, the same body in a socket ack. Anything not a GuildError is a bug: logged, and
+ * answered as `internal` without its details.
+ */
+export function toClientError(error: unknown, log: Logger): { status: number; body: ErrorBody } {
+  const known = isGuildError(error) ? error : typeof error === "object" && error !== null ? fromBodyParser(error) : undefined;
+  if (known) {
+    const body: ErrorBody = { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}) };
+    return { status: STATUS[known.code], body };
+  }
+  log.error({ err: error }, "unhandled error");
+  return { status: 500, body: { code: "internal", message: "internal error" } };
+}
+
+/** Express's error handler: errors as the contract's JSON. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    if (isGuildError(error)) {
-      res.status(STATUS[error.code]).json({ error: error.toJSON() });
-      return;
-    }
-    const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error({ err: error }, "unhandled error");
-    const code = status === 413 ? "too_large" : status === 400 ? "invalid_input" : status === 500 ? "internal" : "http_error";
-    res.status(status).json({ error: { code, message: status === 500 ? "internal error" : String(error?.message ?? "bad request") } });
+    const { status, body } = toClientError(error, log);
+    if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="guild"');
+    res.status(status).json({ error: body });
   };
 }

@@ -21,13 +21,14 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, created_at);
 CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   type TEXT NOT NULL,
   at TEXT NOT NULL,
   data TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (run_id, seq)
+);
 CREATE TABLE IF NOT EXISTS approvals (
   id TEXT PRIMARY KEY,
   run_id TEXT NOT NULL,
@@ -42,7 +43,28 @@ CREATE TABLE IF NOT EXISTS approvals (
 );
 CREATE INDEX IF NOT EXISTS approvals_by_run ON approvals (run_id, status);
 CREATE INDEX IF NOT EXISTS approvals_by_status ON approvals (status, created_at);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 `;
+
+/**
+ * Events gained a global id (the feed's cursor across processes): a data directory from before
+ * it keeps its events, renumbered in the order they were stored.
+ */
+function migrateEvents(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+  if (columns.length === 0 || columns.some((c) => c.name === "id")) return;
+  db.transaction(() => {
+    db.exec("ALTER TABLE events RENAME TO events_before_ids");
+    db.exec(SCHEMA);
+    db.exec("INSERT INTO events (run_id, seq, type, at, data) SELECT run_id, seq, type, at, data FROM events_before_ids ORDER BY at, run_id, seq");
+    db.exec("DROP TABLE events_before_ids");
+  }).immediate();
+}
 
 /** Opens the runtime's SQLite database under the data directory, creating its tables. */
 export function openRuntimeDatabase(dataDir: string): Database.Database {
@@ -51,6 +73,7 @@ export function openRuntimeDatabase(dataDir: string): Database.Database {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  migrateEvents(db);
   db.exec(SCHEMA);
   return db;
 }

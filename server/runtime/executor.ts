@@ -5,6 +5,7 @@ import { GuildError, isGuildError } from "../../agents/errors/index.ts";
 import { isApprovalRequest, type ApprovalRequest, type GraphEvent } from "../../graphs/index.ts";
 import { FINISHED_STATUSES, type Run, type RunEvent, type RunStatus } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
+import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
 import { approvalView } from "./views.ts";
@@ -35,6 +36,7 @@ export class RunExecutor {
     private readonly store: RunStore,
     private readonly engines: ReadonlyMap<string, PackEngine>,
     private readonly bus: RuntimeBus,
+    private readonly feed: EventFeed,
     private readonly log: Logger,
     options: ExecutorOptions,
   ) {
@@ -114,9 +116,10 @@ export class RunExecutor {
       const started = this.store.transaction(() => {
         const current = this.store.getRun(runId);
         if (!current || isFinished(current.status)) return false;
-        if (current.status === "queued") this.bus.emit("event", this.store.appendEvent(runId, "run.started", {}));
+        if (current.status === "queued") this.store.appendEvent(runId, "run.started", {});
         return current.status === "running" || this.store.updateRun(runId, { status: "running" }) !== undefined;
       });
+      this.feed.catchUp();
       if (!started) return;
       const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
       for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) this.onGraphEvent(runId, chunk);
@@ -181,16 +184,14 @@ export class RunExecutor {
       let undecided = 0;
       for (const interrupt of interrupts) {
         const request = interrupt.value;
-        const asked = this.store.transaction(() => {
+        const record = this.store.transaction(() => {
           const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
-          return { record, event: created ? this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) }) : undefined };
+          if (created) this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
+          return record;
         });
-        if (asked.event) {
-          this.bus.emit("event", asked.event);
-          this.bus.emit("approval", { type: "requested", approval: approvalView(asked.record) });
-        }
-        if (asked.record.status === "pending") undecided += 1;
+        if (record.status === "pending") undecided += 1;
       }
+      this.feed.catchUp();
       this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
       // A decision stored while the graph was running has not been fed to it yet.
       if (undecided < interrupts.length) this.schedule(runId);
@@ -209,18 +210,16 @@ export class RunExecutor {
    * land in one transaction. False when the run had already finished.
    */
   finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): boolean {
-    const outcome = this.store.transaction(() => {
-      if (!this.store.updateRun(runId, patch)) return undefined;
+    const finished = this.store.transaction(() => {
+      if (!this.store.updateRun(runId, patch)) return false;
       const at = new Date().toISOString();
       const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
-      const events = expired.map((a) => this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" }));
-      events.push(this.store.appendEvent(runId, type, data));
-      return { events, expired: expired.map((a) => approvalView(this.store.getApproval(a.id)!)) };
+      for (const a of expired) this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
+      this.store.appendEvent(runId, type, data);
+      return true;
     });
-    if (!outcome) return false;
-    for (const event of outcome.events) this.bus.emit("event", event);
-    for (const approval of outcome.expired) this.bus.emit("approval", { type: "resolved", approval });
-    return true;
+    this.feed.catchUp();
+    return finished;
   }
 
   private fail(runId: string, error: unknown): void {
@@ -233,7 +232,7 @@ export class RunExecutor {
   /** Stores an event with the run's next seq, then tells this process's listeners. */
   record(runId: string, type: string, data: Record<string, unknown>): RunEvent {
     const event = this.store.appendEvent(runId, type, data);
-    this.bus.emit("event", event);
+    this.feed.catchUp();
     return event;
   }
 

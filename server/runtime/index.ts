@@ -1,3 +1,4 @@
-export { Runtime, type RuntimeOptions } from "./runtime.ts";
+export { Runtime, type RuntimeOptions, type StartRunOptions } from "./runtime.ts";
 export { RuntimeBus } from "./bus.ts";
+export { zodFailure } from "./validation.ts";
 export { STATUS_OF_DECISION, approvalView, runView, packView } from "./views.ts";

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
@@ -11,6 +11,7 @@ import { RuntimeBus } from "./bus.ts";
 import { openRuntimeDatabase } from "./database.ts";
 import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
+import { EventFeed } from "./feed.ts";
 import { SqliteRunStore, type RunStore } from "./runs/index.ts";
 import { approvalView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { zodFailure } from "./validation.ts";
@@ -27,6 +28,14 @@ export interface RuntimeOptions {
   leaseMs?: number;
   /** How often to look for runs that need an owner (0: only at open). */
   sweepMs?: number;
+  /** How often to look for events stored by other processes on the same data directory (0: never). */
+  feedPollMs?: number;
+}
+
+/** Options of a new run that are not part of the run itself. */
+export interface StartRunOptions {
+  /** A client's key for the request: the same key gives back the run it created. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -37,6 +46,7 @@ export interface RuntimeOptions {
  */
 export class Runtime {
   readonly bus = new RuntimeBus();
+  private readonly feed: EventFeed;
   private readonly executor: RunExecutor;
   private closed = false;
 
@@ -48,7 +58,8 @@ export class Runtime {
     log: Logger,
     options: RuntimeOptions,
   ) {
-    this.executor = new RunExecutor(store, engines, this.bus, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
+    this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250);
+    this.executor = new RunExecutor(store, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
   }
 
   /** Opens the data directory, loads the packs and resumes any run that needs an owner. */
@@ -78,22 +89,42 @@ export class Runtime {
     return this.engine(packId).backend;
   }
 
-  /** Creates a run and starts it in the background. */
-  startRun(input: unknown): Run {
+  /**
+   * Creates a run and starts it in the background. With an idempotency key, a repeated request
+   * (even a concurrent one, from any process) gets the run the first one created.
+   * @example runtime.startRun({ task: "Settle claim CLM-1001" }, { idempotencyKey: "job-42" })
+   */
+  startRun(input: unknown, options: StartRunOptions = {}): Run {
     const parsed = StartRunSchema.safeParse(input);
     if (!parsed.success) throw zodFailure("invalid run", parsed.error);
-    const { task, options, metadata } = parsed.data;
+    const { task, metadata } = parsed.data;
     const packId = parsed.data.pack ?? this.engines.keys().next().value!;
     const engine = this.engines.get(packId);
     if (!engine) {
       throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field: "pack" } });
     }
-    const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-    const planApproval = options?.planApproval ?? engine.pack.planApproval;
-    this.store.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
-    this.executor.record(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
-    this.executor.schedule(id);
-    return this.getRun(id);
+    const { idempotencyKey } = options;
+    const requestHash = createHash("sha256").update(JSON.stringify(parsed.data)).digest("hex");
+    const planApproval = parsed.data.options?.planApproval ?? engine.pack.planApproval;
+    const created = this.store.transaction(() => {
+      const earlier = idempotencyKey ? this.store.findIdempotencyKey(idempotencyKey) : undefined;
+      if (earlier) {
+        if (earlier.requestHash !== requestHash) {
+          throw new GuildError("conflict", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
+        }
+        return { id: earlier.runId, isNew: false };
+      }
+      const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
+      this.store.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
+      if (idempotencyKey) this.store.saveIdempotencyKey(idempotencyKey, requestHash, id);
+      this.store.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
+      return { id, isNew: true };
+    });
+    if (created.isNew) {
+      this.feed.catchUp();
+      this.executor.schedule(created.id);
+    }
+    return this.getRun(created.id);
   }
 
   getRun(id: string): Run {
@@ -142,20 +173,18 @@ export class Runtime {
     const decision = validateDecision(this.engine(run.pack).pack, record.request, parsed.data);
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = this.store.transaction(() => {
-      if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) return undefined;
-      const event = this.store.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
-      return { event, approval: approvalView(this.store.getApproval(approvalId)!) };
+      if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) return false;
+      this.store.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
+      return true;
     });
     if (!resolved) {
       const now = this.store.getApproval(approvalId)!;
       const why = now.status === "pending" ? `its run is ${this.store.getRun(run.id)!.status}` : `it was ${now.status}`;
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: ${why}`, { details: { status: now.status } });
     }
-    const { approval } = resolved;
-    this.bus.emit("event", resolved.event);
-    this.bus.emit("approval", { type: "resolved", approval });
+    this.feed.catchUp();
     this.executor.schedule(run.id);
-    return approval;
+    return this.getApproval(approvalId);
   }
 
   /** Stops a run at its next step; its pending approvals expire. */
@@ -184,7 +213,10 @@ export class Runtime {
     return this.bus.on("token", listener);
   }
 
-  /** Every stored event of every run executed or decided in this process, after it is stored. */
+  /**
+   * Every stored event of every run, once each and in the order stored, after it is stored: at
+   * once for this process's events, within `feedPollMs` for other processes'.
+   */
   onEvent(listener: (event: RunEvent) => void): () => void {
     return this.bus.on("event", listener);
   }
@@ -194,6 +226,7 @@ export class Runtime {
     if (this.closed) return;
     this.closed = true;
     await this.executor.close();
+    this.feed.close();
     for (const engine of this.engines.values()) engine.backend.close();
     this.db.close();
   }

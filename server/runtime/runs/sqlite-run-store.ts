@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
-import type { ApprovalRecord, RunPatch, RunRecord, RunStore } from "./types.ts";
+import type { ApprovalRecord, RunPatch, RunRecord, RunStore, StoredEvent } from "./types.ts";
 
 interface RunRow {
   id: string;
@@ -30,6 +30,7 @@ interface ApprovalRow {
 }
 
 interface EventRow {
+  id: number;
   run_id: string;
   seq: number;
   type: string;
@@ -88,6 +89,10 @@ export class SqliteRunStore implements RunStore {
       touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
       listEvents: db.prepare<[string, number, number], EventRow>("SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
       lastSeq: db.prepare<[string], number>("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?").pluck(),
+      eventsAfterId: db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?"),
+      lastEventId: db.prepare<[], number>("SELECT COALESCE(MAX(id), 0) FROM events").pluck(),
+      findKey: db.prepare<[string], { request_hash: string; run_id: string }>("SELECT request_hash, run_id FROM idempotency_keys WHERE key = ?"),
+      insertKey: db.prepare("INSERT INTO idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)"),
       insertApproval: db.prepare(
         `INSERT INTO approvals (id, run_id, interrupt_id, kind, status, request, created_at)
          VALUES (@id, @run_id, @interrupt_id, @kind, 'pending', @request, @at) ON CONFLICT (id) DO NOTHING`,
@@ -183,6 +188,23 @@ export class SqliteRunStore implements RunStore {
 
   lastSeq(runId: string): number {
     return this.statements.lastSeq.get(runId)!;
+  }
+
+  eventsAfterId(id: number, limit: number): StoredEvent[] {
+    return this.statements.eventsAfterId.all(id, limit).map((row) => ({ id: row.id, event: toEvent(row) }));
+  }
+
+  lastEventId(): number {
+    return this.statements.lastEventId.get()!;
+  }
+
+  findIdempotencyKey(key: string): { requestHash: string; runId: string } | undefined {
+    const row = this.statements.findKey.get(key);
+    return row ? { requestHash: row.request_hash, runId: row.run_id } : undefined;
+  }
+
+  saveIdempotencyKey(key: string, requestHash: string, runId: string): void {
+    this.statements.insertKey.run(key, requestHash, runId, new Date().toISOString());
   }
 
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }) {

@@ -17,6 +17,12 @@ export interface RunRecord {
   updatedAt: string;
 }
 
+/** An event with its place in the global order of storing, which the feed follows across processes. */
+export interface StoredEvent {
+  id: number;
+  event: RunEvent;
+}
+
 /** An approval as stored: the graph's request, and the decision once made. */
 export interface ApprovalRecord {
   id: string;
@@ -62,6 +68,12 @@ export interface RunStore {
   appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent;
   listEvents(runId: string, afterSeq: number, limit?: number): RunEvent[];
   lastSeq(runId: string): number;
+  /** Events of every run stored after the global id, in the order they were stored. */
+  eventsAfterId(id: number, limit: number): StoredEvent[];
+  lastEventId(): number;
+  /** The run an `Idempotency-Key` created, and a hash of the request that created it. */
+  findIdempotencyKey(key: string): { requestHash: string; runId: string } | undefined;
+  saveIdempotencyKey(key: string, requestHash: string, runId: string): void;
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };
   getApproval(id: string): ApprovalRecord | undefined;

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { DecisionSchema } from "../../graphs/index.ts";
+import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
+import type { Approval, PackSummary, Run, RunEvent } from "./types.ts";
+
+/**
+ * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
+ * the compiler refuse any drift between these and the contract's types.
+ */
+
+export const ErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+const ModelSchema = z.object({ provider: z.string(), name: z.string() });
+
+export const ApprovalSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  kind: z.enum(["plan", "tool_call", "answer"]),
+  status: ApprovalStatusSchema,
+  description: z.string(),
+  action: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) }),
+  allowed: z.object({ approve: z.boolean(), edit: z.boolean(), reject: z.boolean(), respond: z.boolean(), redirect: z.boolean() }),
+  specialist: z.string().optional(),
+  highRisk: z.string().optional(),
+  createdAt: z.string(),
+  decidedAt: z.string().optional(),
+  decision: DecisionSchema.optional(),
+});
+
+export const RunSchema = z.object({
+  id: z.string(),
+  status: RunStatusSchema,
+  task: z.string(),
+  pack: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  result: z.object({ answer: z.string(), citations: z.array(z.object({ source: z.string(), excerpt: z.string() })) }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  pendingApprovals: z.array(ApprovalSchema),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
+  model: ModelSchema,
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const RunEventSchema = z.object({
+  seq: z.number().int().min(1),
+  runId: z.string(),
+  type: z.string(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const PackSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  planApproval: z.boolean(),
+  specialists: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      tools: z.array(z.object({ name: z.string(), description: z.string(), requiresApproval: z.boolean() })),
+      documents: z.array(z.string()),
+    }),
+  ),
+});
+
+export const HealthSchema = z.object({
+  status: z.literal("ok"),
+  model: ModelSchema,
+  storage: z.object({ kind: z.string() }),
+});
+
+// Mutual assignability, and the same keys: an optional field missing on one side counts as drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+const same = <A, B>(proof: Same<A, B>): Same<A, B> => proof;
+same<z.infer<typeof ApprovalSchema>, Approval>(true);
+same<z.infer<typeof RunSchema>, Run>(true);
+same<z.infer<typeof RunEventSchema>, RunEvent>(true);
+same<z.infer<typeof PackSchema>, PackSummary>(true);

@@ -1,0 +1,27 @@
+import type { Router, Request } from "express";
+import type { z } from "zod";
+import { zodFailure } from "../runtime/index.ts";
+import type { Route } from "./route.ts";
+
+function validated(schema: unknown, value: unknown, what: string): unknown {
+  if (!schema) return undefined;
+  const parsed = (schema as z.ZodType).safeParse(value);
+  if (!parsed.success) throw zodFailure(what, parsed.error);
+  return parsed.data;
+}
+
+/** Mounts routes on an Express router, validating params, query and body by each route's schemas. */
+export function mountRoutes(router: Router, routes: readonly Route[]): void {
+  for (const r of routes) {
+    router[r.method](r.path, async (req: Request, res) => {
+      const input = {
+        params: validated(r.params, req.params, "invalid path"),
+        query: validated(r.query, { ...req.query }, "invalid query"),
+        body: validated(r.body, req.body, r.method === "post" ? "invalid body" : ""),
+        header: (name: string) => req.get(name),
+      };
+      const { status, body } = await r.handle(input);
+      res.status(status).json(body);
+    });
+  }
+}

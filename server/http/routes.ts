@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { GuildError } from "../../agents/errors/index.ts";
+import {
+  ApprovalParamsSchema,
+  ApprovalSchema,
+  DecisionSchema,
+  ErrorSchema,
+  HealthSchema,
+  IdempotencyKeySchema,
+  ListApprovalsQuerySchema,
+  ListEventsQuerySchema,
+  ListRunsQuerySchema,
+  PackSchema,
+  RunEventSchema,
+  RunParamsSchema,
+  RunSchema,
+  StartRunSchema,
+} from "../contract/index.ts";
+import type { Runtime } from "../runtime/index.ts";
+import { route, type Route } from "./route.ts";
+
+const error = (description: string) => ({ description, schema: ErrorSchema });
+const BAD_INPUT = error("bad input; `details.field` names the field");
+const NOT_FOUND = error("no such run or approval");
+
+/** Every REST route of the contract (API.md), over a runtime. */
+export function apiRoutes(runtime: Runtime): Route[] {
+  return [
+    route({
+      method: "get",
+      path: "/api/health",
+      summary: "Whether the server is up, and which model and storage it uses",
+      responses: { 200: { description: "up", schema: HealthSchema } },
+      handle: () => ({ status: 200, body: { status: "ok", model: runtime.model, storage: runtime.storage } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/packs",
+      summary: "The domain packs: their specialists, tools and documents",
+      responses: { 200: { description: "the packs", schema: z.object({ packs: z.array(PackSchema) }) } },
+      handle: () => ({ status: 200, body: { packs: runtime.listPacks() } }),
+    }),
+    route({
+      method: "post",
+      path: "/api/runs",
+      summary: "Start a run; it executes in the background",
+      body: StartRunSchema,
+      headers: [{ name: "Idempotency-Key", schema: IdempotencyKeySchema, description: "the same key returns the run the first request created" }],
+      responses: {
+        202: { description: "created (or, for a repeated Idempotency-Key, the run it created)", schema: z.object({ run: RunSchema }) },
+        400: BAD_INPUT,
+        409: error("the Idempotency-Key was used for a different request"),
+        413: error("the body is too large"),
+      },
+      handle: ({ body, header }) => {
+        const key = header("idempotency-key");
+        const idempotencyKey = key === undefined ? undefined : parseHeader("Idempotency-Key", IdempotencyKeySchema, key);
+        return { status: 202, body: { run: runtime.startRun(body, idempotencyKey ? { idempotencyKey } : {}) } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/runs",
+      summary: "Runs, newest first",
+      query: ListRunsQuerySchema,
+      responses: { 200: { description: "runs", schema: z.object({ runs: z.array(RunSchema) }) }, 400: BAD_INPUT },
+      handle: ({ query }) => ({ status: 200, body: { runs: runtime.listRuns(query) } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/runs/:id",
+      summary: "One run, with its pending approvals",
+      params: RunParamsSchema,
+      responses: { 200: { description: "the run", schema: z.object({ run: RunSchema }) }, 404: NOT_FOUND },
+      handle: ({ params }) => ({ status: 200, body: { run: runtime.getRun(params.id) } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/runs/:id/events",
+      summary: "A run's events after a seq, in seq order",
+      params: RunParamsSchema,
+      query: ListEventsQuerySchema,
+      responses: { 200: { description: "events", schema: z.object({ events: z.array(RunEventSchema) }) }, 400: BAD_INPUT, 404: NOT_FOUND },
+      handle: ({ params, query }) => ({ status: 200, body: { events: runtime.listEvents(params.id, query.after ?? 0, query.limit) } }),
+    }),
+    route({
+      method: "post",
+      path: "/api/runs/:id/cancel",
+      summary: "Cancel a run at its next step; its pending approvals expire",
+      params: RunParamsSchema,
+      responses: { 200: { description: "cancelled", schema: z.object({ run: RunSchema }) }, 404: NOT_FOUND, 409: error("the run has already finished") },
+      handle: async ({ params }) => ({ status: 200, body: { run: await runtime.cancel(params.id) } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/approvals",
+      summary: "Approvals across runs (pending by default), oldest first",
+      query: ListApprovalsQuerySchema,
+      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema) }) }, 400: BAD_INPUT },
+      handle: ({ query }) => ({ status: 200, body: { approvals: runtime.listApprovals(query) } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/approvals/:id",
+      summary: "One approval",
+      params: ApprovalParamsSchema,
+      responses: { 200: { description: "the approval", schema: z.object({ approval: ApprovalSchema }) }, 404: NOT_FOUND },
+      handle: ({ params }) => ({ status: 200, body: { approval: runtime.getApproval(params.id) } }),
+    }),
+    route({
+      method: "post",
+      path: "/api/approvals/:id/decision",
+      summary: "Decide a pending approval; exactly one decision wins",
+      params: ApprovalParamsSchema,
+      body: DecisionSchema,
+      responses: {
+        200: { description: "decided; the run resumes in the background", schema: z.object({ approval: ApprovalSchema }) },
+        400: error("a decision of a type the approval does not allow, or edited arguments that fail the tool's schema"),
+        404: NOT_FOUND,
+        409: error("the approval is no longer pending"),
+      },
+      handle: async ({ params, body }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body) } }),
+    }),
+  ];
+}
+
+function parseHeader<T>(name: string, schema: z.ZodType<T>, value: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new GuildError("invalid_input", `${name}: ${parsed.error.issues[0]!.message}`, { details: { field: name } });
+}

@@ -1,0 +1,56 @@
+import http from "node:http";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { ApiKeys } from "./auth/api-keys.ts";
+import { createApp } from "./http/app.ts";
+import type { Runtime } from "./runtime/index.ts";
+import { SocketGateway, type GuildSocketServer } from "./socket/gateway.ts";
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  apiKeys: readonly string[];
+  log: Logger;
+  /** The built web client, served at `/`. */
+  clientDir?: string;
+  /** How long shutdown waits for requests in flight before closing their connections. */
+  drainMs?: number;
+}
+
+export interface GuildServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  io: GuildSocketServer;
+  /** Stops accepting, lets requests in flight finish, disconnects sockets; the runtime stays open. */
+  close(): Promise<void>;
+}
+
+/** The largest socket message a client may send, like the REST body limit. */
+const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
+
+/** Serves the REST API, Socket.IO and the web client on one HTTP server over a runtime. */
+export async function startServer(runtime: Runtime, options: ServerOptions): Promise<GuildServer> {
+  const apiKeys = new ApiKeys(options.apiKeys);
+  const app = createApp(runtime, { log: options.log, apiKeys, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const server = http.createServer(app);
+  const gateway = new SocketGateway(server, runtime, { apiKeys, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
+  server.listen(options.port, options.host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await gateway.close();
+    server.closeIdleConnections();
+    const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 5_000).unref())]);
+    if (!drained) {
+      options.log.warn("requests still in flight at shutdown; closing their connections");
+      server.closeAllConnections();
+      await closed;
+    }
+  };
+  return { url: `http://${host}:${port}`, io: gateway.io, close: () => (closing ??= close()) };
+}

@@ -1,0 +1,122 @@
+import { pino } from "pino";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterEach, beforeEach } from "vitest";
+import type { Ack, Approval, ClientToServerEvents, RunEvent, ServerToClientEvents } from "../../server/contract/index.ts";
+import type { Runtime, RuntimeOptions } from "../../server/runtime/index.ts";
+import { startServer, type GuildServer } from "../../server/start-server.ts";
+import { openRuntime, tempDataDir } from "./runtime.ts";
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestServer {
+  url: string;
+  dir: string;
+  runtime: Runtime;
+  server: GuildServer;
+  /** A JSON request to the API; `body` may be a string to send as is. */
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  /** A connected socket.io client; closed with the server. */
+  socket(options?: { token?: string }): Promise<Client>;
+}
+
+export interface TestServerOptions {
+  apiKeys?: string[];
+  /** The key the `api` helper sends by default. */
+  key?: string;
+  runtime?: Partial<RuntimeOptions>;
+}
+
+/** Starts a real server on port 0 over a fresh data directory, for each test of the file. */
+export function useServer(options: TestServerOptions = {}): TestServer {
+  const context = {} as TestServer;
+  const clients: Client[] = [];
+  let remove = (): void => {};
+  beforeEach(async () => {
+    const data = tempDataDir();
+    remove = data.remove;
+    const runtime = await openRuntime(data.dir, options.runtime);
+    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], log: pino({ level: "silent" }) });
+    Object.assign(context, {
+      url: server.url,
+      dir: data.dir,
+      runtime,
+      server,
+      api: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+        request(server.url, method, path, body, { ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...headers }),
+      socket: async (socketOptions: { token?: string } = {}) => {
+        const token = socketOptions.token ?? options.key;
+        const client: Client = connect(server.url, { transports: ["websocket"], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
+        clients.push(client);
+        await new Promise<void>((resolve, reject) => {
+          client.once("connect", () => resolve());
+          client.once("connect_error", reject);
+        });
+        return client;
+      },
+    });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.disconnect());
+    await context.server.close();
+    await context.runtime.close();
+    remove();
+  });
+  return context;
+}
+
+export async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON: the text itself */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Calls a socket event and resolves with its acknowledgement. */
+export function call<T extends object = object>(client: Client, event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
+  return (client.timeout(10_000) as any).emitWithAck(event, payload) as Promise<Ack<T>>;
+}
+
+/** Collects every `run:event` a client receives. */
+export function collectEvents(client: Client): RunEvent[] {
+  const events: RunEvent[] = [];
+  client.on("run:event", (event) => events.push(event));
+  return events;
+}
+
+/** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The pending approvals of a run, over REST, once there are some or the run has ended. */
+export async function pendingOf(t: TestServer, runId: string): Promise<{ status: string; approvals: Approval[] }> {
+  return until(`run ${runId} to pause or end`, async () => {
+    const { body } = await t.api("GET", `/api/runs/${runId}`);
+    const run = body.run;
+    if (run.status === "awaiting_approval" && run.pendingApprovals.length > 0) return { status: run.status, approvals: run.pendingApprovals as Approval[] };
+    if (["completed", "failed", "cancelled"].includes(run.status)) return { status: run.status as string, approvals: [] };
+    return undefined;
+  });
+}
