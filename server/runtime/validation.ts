@@ -1,11 +1,17 @@
 import type { z } from "zod";
 import { GuildError } from "../../agents/errors/index.ts";
 
+/** The field an issue is about; for an unknown key, the key itself. */
+function fieldOf(issue: z.core.$ZodIssue): string {
+  const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+  return path.join(".") || "(body)";
+}
+
 /** A zod failure as Guild's invalid_input error, naming the first field at fault. */
 export function zodFailure(what: string, error: z.ZodError): GuildError {
   const issue = error.issues[0]!;
-  const field = issue.path.join(".") || "(body)";
+  const field = fieldOf(issue);
   return new GuildError("invalid_input", `${what}: ${field}: ${issue.message}`, {
-    details: { field, issues: error.issues.map((i) => ({ field: i.path.join("."), message: i.message })) },
+    details: { field, issues: error.issues.map((i) => ({ field: fieldOf(i), message: i.message })) },
   });
 }

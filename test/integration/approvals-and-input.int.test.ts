@@ -58,7 +58,7 @@ describe("bad input is refused clearly and changes nothing", () => {
     ["a task that is not text", { task: 42 }, "task"],
     ["an oversize task", { task: "x".repeat(20_001) }, "task"],
     ["an unknown pack", { task: DEMO_TASK, pack: "space-tourism" }, "pack"],
-    ["an unknown option", { task: DEMO_TASK, options: { fast: true } }, "options"],
+    ["an unknown option", { task: DEMO_TASK, options: { fast: true } }, "options.fast"],
   ])("starting a run with %s", async (_, input, field) => {
     const error = await failure(() => t.runtime.startRun(input), "invalid_input");
     expect((error.details as { field: string }).field).toBe(field);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { Approval, Run } from "../../server/contract/index.ts";
+import { DEMO_TASK, paymentsFor } from "../support/runtime.ts";
+import { call, pendingOf, useServer, type ApiAnswer } from "../support/server.ts";
+
+const t = useServer();
+
+const PAIRS = 20;
+const edit = (amount: number) => ({ type: "edit", args: { claimId: "CLM-1001", amount, payee: "Eleanor Whitfield" } });
+
+describe("races", () => {
+  it(`decides each of ${PAIRS} approvals twice at once (REST vs REST, REST vs socket): exactly one wins each time, one payment each`, async () => {
+    const runs = await Promise.all(Array.from({ length: PAIRS }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })));
+    const payments = await Promise.all(runs.map(async (r) => (await pendingOf(t, r.body.run.id)).approvals[0]!));
+    expect(payments.every((a) => a.action.name === "issue_payment")).toBe(true);
+    const client = await t.socket();
+
+    // Each pair: one side approves 3600, the other edits to a distinct amount, so the payment shows who won.
+    const outcomes = await Promise.all(
+      payments.map(async (approval, i) => {
+        const amount = 1000 + i;
+        const viaRest = (body: unknown) => t.api<{ approval: Approval }>("POST", `/api/approvals/${approval.id}/decision`, body);
+        const [first, second] =
+          i % 2 === 0
+            ? await Promise.all([viaRest({ type: "approve" }), viaRest(edit(amount))])
+            : await Promise.all([viaRest({ type: "approve" }), call<{ approval: Approval }>(client, "approval:decide", { approvalId: approval.id, decision: edit(amount) })]);
+        const [secondWon, secondLost] =
+          "status" in second
+            ? [second.status === 200, second.status === 409 && (second as ApiAnswer).body.error.code === "conflict"]
+            : [second.ok, !second.ok && second.error.code === "conflict"];
+        const firstWon = first.status === 200;
+        const firstLost = first.status === 409 && (first as ApiAnswer).body.error.code === "conflict";
+        return { approval, won: firstWon && secondLost ? 3600 : secondWon && firstLost ? amount : NaN };
+      }),
+    );
+    expect(outcomes.filter((o) => Number.isNaN(o.won))).toEqual([]);
+
+    // Let every run finish (approving the emails), then count the effects.
+    for (const approval of payments) {
+      const { approvals } = await pendingOf(t, approval.runId);
+      for (const email of approvals) await t.api("POST", `/api/approvals/${email.id}/decision`, { type: "approve" });
+      expect((await pendingOf(t, approval.runId)).status).toBe("completed");
+    }
+    const paid = paymentsFor(t.dir).map((p) => p.amount).sort((a, b) => a - b);
+    expect(paid).toEqual(outcomes.map((o) => o.won).sort((a, b) => a - b));
+  });
+
+  it("creates one run for 10 concurrent POST /api/runs with one Idempotency-Key; another body under that key is a conflict", async () => {
+    const headers = { "idempotency-key": "job-2026-11-28-0001" };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK }, headers)));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+    const ids = new Set(answers.map((a) => a.body.run.id));
+    expect(ids.size).toBe(1);
+    const { body } = await t.api<{ runs: Run[] }>("GET", "/api/runs");
+    expect(body.runs.map((r) => r.id)).toEqual([...ids]);
+
+    const other = await t.api("POST", "/api/runs", { task: "Look up claim CLM-1005." }, headers);
+    expect(other.status).toBe(409);
+    expect(other.body.error).toMatchObject({ code: "conflict", details: { field: "Idempotency-Key" } });
+    const fresh = await t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK }, { "idempotency-key": "job-2026-11-28-0002" });
+    expect(ids.has(fresh.body.run.id)).toBe(false);
+  });
+});
