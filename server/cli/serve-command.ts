@@ -9,6 +9,9 @@ import type { CommandIO } from "./run-command.ts";
 /** Where `npm install` builds the web client. */
 const CLIENT_DIST_DIR = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
+/** How long runs under way get at shutdown to reach a pause or their end before they are stopped. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /** `guild serve`: the HTTP server over the runtime, until SIGINT or SIGTERM. */
@@ -23,9 +26,9 @@ export async function serveCommand(config: GuildConfig, log: Logger, io: Command
   io.stdout.write(`Guild is listening on ${server.url} (model ${model}, data ${config.dataDir})\n`);
 
   const [signal] = await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
-  log.info({ signal }, "shutting down: no new requests; runs stop at their next checkpoint and resume on the next start");
+  log.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, "shutting down: no new requests; runs under way get a grace period, then resume from their last checkpoint on the next start");
   await server.close();
-  await runtime.close();
+  await runtime.close({ graceMs: SHUTDOWN_GRACE_MS });
   log.info("stopped");
   return 0;
 }

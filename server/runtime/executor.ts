@@ -62,13 +62,22 @@ export class RunExecutor {
     this.active.get(runId)?.abort(reason);
   }
 
-  /** Stops executing (runs stay resumable) and waits for executions to wind down. */
-  async close(): Promise<void> {
+  /**
+   * Stops executing: nothing new starts; executions under way get `graceMs` to reach a pause or
+   * their end, then are aborted (they resume from their last checkpoint on the next start).
+   */
+  async close(graceMs = 0): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const settled = Promise.allSettled([...this.chains.values()]);
+    if (graceMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
     for (const controller of this.active.values()) controller.abort(new GuildError("cancelled", "the runtime is closing"));
-    await Promise.allSettled([...this.chains.values()]);
+    await settled;
   }
 
   /** Queues an execution of the run behind any already queued in this process. */

@@ -221,11 +221,14 @@ export class Runtime {
     return this.bus.on("event", listener);
   }
 
-  /** Stops executing (runs stay resumable), then closes the databases. */
-  async close(): Promise<void> {
+  /**
+   * Stops executing, then closes the databases. Executions under way get `graceMs` (0 by default)
+   * to reach a pause or their end; the rest stop and resume from their last checkpoint on the next open.
+   */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.executor.close();
+    await this.executor.close(options.graceMs ?? 0);
     this.feed.close();
     for (const engine of this.engines.values()) engine.backend.close();
     this.db.close();

@@ -1,7 +1,28 @@
 import { once } from "node:events";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli, spawnCli } from "../support/cli.ts";
+import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
+import { FIXTURE_PACKS, runCli, spawnCli } from "../support/cli.ts";
 import { tempDataDir } from "../support/runtime.ts";
+import { request, until } from "../support/server.ts";
+
+/** Starts `guild serve` on a free port; resolves with the child and the URL it prints. */
+async function serve(env: Record<string, string>) {
+  const child = spawnCli(["serve"], { PORT: "0", ...env });
+  let out = "";
+  let logs = "";
+  child.stderr.on("data", (chunk) => (logs += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("close", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { child, url, output: () => out, logs: () => logs };
+}
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -41,5 +62,43 @@ describe("guild serve", () => {
     const result = await runCli(["serve"], { GUILD_DATA_DIR: data.dir, HOST: "0.0.0.0", PORT: "0" });
     expect(result.code).toBe(64);
     expect(result.stderr).toContain("GUILD_API_KEYS");
+  });
+
+  it("on SIGTERM lets a step under way reach a checkpoint, exits 0, and the next server finishes the run with its effect once", async () => {
+    const env = { GUILD_DATA_DIR: data.dir, GUILD_PACKS_DIRS: FIXTURE_PACKS };
+    const first = await serve(env);
+    const started = await request(first.url, "POST", "/api/runs", { task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
+    const runId = (started.body as { run: Run }).run.id;
+    // search_archive takes seconds; the signal comes while it runs.
+    await until("the slow look-up to start", async () => {
+      const { body } = await request(first.url, "GET", `/api/runs/${runId}/events`);
+      return (body as { events: RunEvent[] }).events.some((e) => e.type === "tool.called" && e.data.tool === "search_archive");
+    });
+    first.child.kill("SIGTERM");
+    const [code] = await once(first.child, "close");
+    expect(code).toBe(0);
+    // pino's lines on stderr, one JSON object each, with the signal and then the stop.
+    const lines = first.logs().trim().split("\n").map((l) => JSON.parse(l) as { msg: string; signal?: string });
+    expect(lines.find((l) => l.msg.startsWith("shutting down"))?.signal).toBe("SIGTERM");
+    expect(lines.at(-1)!.msg).toBe("stopped");
+
+    const second = await serve(env);
+    try {
+      const { body } = await request(second.url, "GET", `/api/runs/${runId}`);
+      const run = (body as { run: Run }).run;
+      expect(run.status).toBe("awaiting_approval");
+      expect(run.pendingApprovals.map((a: Approval) => a.action.name)).toEqual(["record_note"]);
+      await request(second.url, "POST", `/api/approvals/${run.pendingApprovals[0]!.id}/decision`, { type: "approve" });
+      await until("the run to complete", async () => ((await request(second.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.status === "completed");
+    } finally {
+      second.child.kill("SIGTERM");
+      await once(second.child, "close");
+    }
+    const db = new Database(path.join(data.dir, "packs", "slow-archive.sqlite"), { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) AS n FROM notes WHERE ref = 'REF-001'").get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
   });
 });
