@@ -130,6 +130,7 @@ export class RunExecutor {
       });
       this.feed.catchUp();
       if (!started) return;
+      this.log.info({ runId, pack: run.pack }, input === null || input instanceof Command ? "run resumed" : "run started");
       const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
       for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) this.onGraphEvent(runId, chunk);
       await this.settle(runId);
@@ -202,6 +203,7 @@ export class RunExecutor {
       }
       this.feed.catchUp();
       this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
+      this.log.info({ runId, waitingFor: interrupts.map((i) => i.value.guild.approvalId) }, "run paused for approval");
       // A decision stored while the graph was running has not been fed to it yet.
       if (undecided < interrupts.length) this.schedule(runId);
       return;
@@ -228,6 +230,7 @@ export class RunExecutor {
       return true;
     });
     this.feed.catchUp();
+    if (finished) this.log.info({ runId, status: patch.status }, "run finished");
     return finished;
   }
 

@@ -32,16 +32,7 @@ afterEach(() => data.remove());
 
 describe("guild serve", () => {
   it("serves health and packs on the port it prints, and stops cleanly on SIGTERM", async () => {
-    const child = spawnCli(["serve"], { GUILD_DATA_DIR: data.dir, PORT: "0" });
-    let out = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.on("close", (code) => reject(new Error(`serve exited ${code}`)));
-    });
+    const { child, url } = await serve({ GUILD_DATA_DIR: data.dir });
     try {
       const health = await (await fetch(`${url}/api/health`)).json();
       expect(health).toEqual({ status: "ok", model: { provider: "offline", name: "offline" }, storage: { kind: "sqlite" } });
