@@ -2,6 +2,7 @@ export { buildGuildGraph, type GuildGraph, type RunInput, type CompileOptions } 
 export type { GraphDeps } from "./deps.ts";
 export type { GraphEvent } from "./events.ts";
 export type { PlanStep, RunAnswer, GuildStateType } from "./state.ts";
+export type { RunUsage } from "./usage.ts";
 export { gateFor, type Gate } from "./policy.ts";
 export { MAX_RESPONSES_PER_STEP } from "./nodes/approve-call.ts";
 export {

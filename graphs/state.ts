@@ -2,6 +2,7 @@ import { Annotation } from "@langchain/langgraph";
 import type { Passage } from "../agents/knowledge/index.ts";
 import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
+import { addRunUsage, emptyRunUsage, type RunUsage, type UsageEntry } from "./usage.ts";
 
 export type StepStatus = "pending" | "active" | "done" | "redirected";
 
@@ -28,6 +29,8 @@ export interface StepWork {
   turn: number;
   /** How often a reviewer answered a call of this step with `respond`. */
   responses: number;
+  /** Tokens the step's model used so far, when the server reports them. */
+  usage?: Usage;
 }
 
 /** Something a reviewer taught this run, saved to long-term memory at the end. */
@@ -60,10 +63,7 @@ export const GuildState = Annotation.Root({
   reports: Annotation<StepReport[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   learned: Annotation<Lesson[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   result: replace<RunAnswer | undefined>(() => undefined),
-  usage: Annotation<Usage>({
-    reducer: (a, b) => ({ inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens }),
-    default: () => ({ inputTokens: 0, outputTokens: 0 }),
-  }),
+  usage: Annotation<RunUsage, UsageEntry>({ reducer: addRunUsage, default: emptyRunUsage }),
 });
 
 export type GuildStateType = typeof GuildState.State;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { GuildError } from "../agents/errors/index.ts";
-import { parseModelProfile } from "../agents/models/index.ts";
+import { DEFAULT_RETRY_POLICY, parseModelProfile, type ModelPrices, type ModelSettings } from "../agents/models/index.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
 export interface GuildConfig {
@@ -14,6 +14,8 @@ export interface GuildConfig {
   readonly model: string;
   readonly openaiApiKey: string | undefined;
   readonly openaiBaseUrl: string | undefined;
+  /** What the model factory needs: the default, credentials, profiles per role, prices, timeouts and retries. */
+  readonly models: Readonly<ModelSettings>;
   readonly apiKeys: readonly string[];
   /** Extra folders of packs, besides the built-in ones. */
   readonly packDirs: readonly string[];
@@ -35,10 +37,56 @@ const EnvSchema = z.object({
   GUILD_PACKS_DIRS: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  GUILD_MODEL_SUPERVISOR: optionalText,
+  GUILD_MODEL_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_RETRY_POLICY.timeoutMs)),
+  GUILD_MODEL_MAX_RETRIES: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10).default(DEFAULT_RETRY_POLICY.maxRetries)),
+  GUILD_MODEL_PRICES: optionalText,
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
+
+/** Per-specialist profiles: `GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER` names the model of specialist `payments_officer`. */
+const SPECIALIST_MODEL = /^GUILD_MODEL_SPECIALIST_([A-Z0-9_]+)$/;
+const MODEL_VARIABLES = new Set(["GUILD_MODEL", "GUILD_MODEL_SUPERVISOR", "GUILD_MODEL_TIMEOUT_MS", "GUILD_MODEL_MAX_RETRIES", "GUILD_MODEL_PRICES"]);
+
+function invalid(variable: string, message: string): GuildError {
+  return new GuildError("invalid_config", `${variable}: ${message}`, { details: { variable } });
+}
+
+/** A model profile from a variable, refused with the variable's name when it is not one. */
+function profileIn(variable: string, value: string): string {
+  try {
+    parseModelProfile(value);
+    return value;
+  } catch (error) {
+    throw invalid(variable, (error as Error).message);
+  }
+}
+
+/** `GUILD_MODEL_SPECIALIST_<ID>` variables, by specialist id; a misspelt `GUILD_MODEL_*` is refused rather than ignored. */
+function specialistProfiles(env: Record<string, string | undefined>): Record<string, string> {
+  const profiles: Record<string, string> = {};
+  for (const [variable, raw] of Object.entries(env)) {
+    if (!variable.startsWith("GUILD_MODEL_") || MODEL_VARIABLES.has(variable)) continue;
+    const match = SPECIALIST_MODEL.exec(variable);
+    if (!match) throw invalid(variable, "unknown model variable; a specialist's model is set with GUILD_MODEL_SPECIALIST_<SPECIALIST_ID>");
+    const value = raw?.trim();
+    if (value) profiles[match[1]!.toLowerCase()] = profileIn(variable, value);
+  }
+  return profiles;
+}
+
+/** `GUILD_MODEL_PRICES`: `profile=input/output` per million tokens, comma-separated, e.g. `openai:gpt-4o-mini=0.15/0.6`. */
+function modelPrices(text: string | undefined): Record<string, ModelPrices> {
+  const prices: Record<string, ModelPrices> = {};
+  for (const entry of (text ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+    const match = /^(.+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!match) throw invalid("GUILD_MODEL_PRICES", `'${entry}' is not <profile>=<input>/<output>, prices per million tokens`);
+    prices[profileIn("GUILD_MODEL_PRICES", match[1]!.trim())] = { inputPerMTok: Number(match[2]), outputPerMTok: Number(match[3]) };
+  }
+  return prices;
+}
 
 /** Reads `.env` in `cwd` when present; variables already set in the environment win. */
 function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
@@ -52,19 +100,26 @@ function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string 
  * `invalid_config` error that names the variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GuildConfig {
-  const parsed = EnvSchema.safeParse(withDotEnv(env, cwd));
+  const vars = withDotEnv(env, cwd);
+  const parsed = EnvSchema.safeParse(vars);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0]);
     throw new GuildError("invalid_config", `${variable}: ${issue.message}`, { details: { variable } });
   }
   const e = parsed.data;
-  const model = e.GUILD_MODEL ?? (e.OPENAI_API_KEY ? "openai:gpt-4o-mini" : "offline");
-  try {
-    parseModelProfile(model);
-  } catch (error) {
-    throw new GuildError("invalid_config", `GUILD_MODEL: ${(error as Error).message}`, { details: { variable: "GUILD_MODEL" } });
-  }
+  const model = profileIn("GUILD_MODEL", e.GUILD_MODEL ?? (e.OPENAI_API_KEY ? "openai:gpt-4o-mini" : "offline"));
+  const models: ModelSettings = {
+    defaultModel: model,
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    overrides: Object.freeze({
+      supervisor: e.GUILD_MODEL_SUPERVISOR === undefined ? undefined : profileIn("GUILD_MODEL_SUPERVISOR", e.GUILD_MODEL_SUPERVISOR),
+      specialists: Object.freeze(specialistProfiles(vars)),
+    }),
+    prices: Object.freeze(modelPrices(e.GUILD_MODEL_PRICES)),
+    retry: Object.freeze({ timeoutMs: e.GUILD_MODEL_TIMEOUT_MS, maxRetries: e.GUILD_MODEL_MAX_RETRIES }),
+  };
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -72,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     model,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
+    models: Object.freeze(models),
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,

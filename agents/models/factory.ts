@@ -1,32 +1,48 @@
-import { GuildError } from "../errors/index.ts";
 import { OfflineModel } from "./offline/index.ts";
 import { OpenAIModel } from "./openai/index.ts";
+import { parseModelProfile } from "./profile.ts";
+import type { RetryPolicy } from "./retry.ts";
 import type { GuildModel } from "./types.ts";
+import type { ModelPrices } from "./usage.ts";
 
 /** Model settings, parsed once from configuration. */
 export interface ModelSettings {
   /** `provider:name`, e.g. `offline` or `openai:gpt-4o-mini`. */
   defaultModel: string;
-  openaiApiKey?: string;
-  openaiBaseUrl?: string;
+  openaiApiKey?: string | undefined;
+  openaiBaseUrl?: string | undefined;
+  /** Profiles that win over the packs': for every supervisor, and per specialist id. */
+  overrides?: {
+    supervisor?: string | undefined;
+    specialists?: Readonly<Record<string, string>>;
+  };
+  /** Prices per profile (`openai:gpt-4o-mini`), for the cost in usage. */
+  prices?: Readonly<Record<string, ModelPrices>>;
+  /** Timeouts and retries of model calls; the defaults where absent. */
+  retry?: Partial<RetryPolicy>;
 }
 
-/** Splits `provider:name`; the name may itself contain colons (`openai:qwen2.5:3b`). */
-export function parseModelProfile(profile: string): { provider: "offline" | "openai"; name: string } {
-  const at = profile.indexOf(":");
-  const provider = at < 0 ? profile : profile.slice(0, at);
-  const name = at < 0 ? "" : profile.slice(at + 1);
-  if (provider === "offline") return { provider, name: "offline" };
-  if (provider === "openai" && name.length > 0) return { provider, name };
-  throw new GuildError("invalid_config", `unknown model '${profile}': use 'offline' or 'openai:<model>'`);
+/** Whom a model works for: a supervisor, or a specialist by id. */
+export type ModelRole = { role: "supervisor" } | { role: "specialist"; id: string };
+
+/**
+ * The profile a role uses: the override from configuration, else the pack's profile, else the
+ * configured default.
+ */
+export function profileFor(profile: string | undefined, settings: ModelSettings, role?: ModelRole): string {
+  const override = role?.role === "supervisor" ? settings.overrides?.supervisor : role?.role === "specialist" ? settings.overrides?.specialists?.[role.id] : undefined;
+  return override ?? profile ?? settings.defaultModel;
 }
 
 /**
- * Makes the model for a profile (a pack's or specialist's), or the configured default.
+ * Makes the model for a profile (a pack's or specialist's), or the configured default; for a role,
+ * a profile configured for it wins.
  * @example createModel(undefined, { defaultModel: "offline" }).info // { provider: "offline", name: "offline" }
+ * @example createModel("openai:qwen2.5:3b", settings, { role: "specialist", id: "payments_officer" })
  */
-export function createModel(profile: string | undefined, settings: ModelSettings): GuildModel {
-  const { provider, name } = parseModelProfile(profile ?? settings.defaultModel);
+export function createModel(profile: string | undefined, settings: ModelSettings, role?: ModelRole): GuildModel {
+  const chosen = profileFor(profile, settings, role);
+  const { provider, name } = parseModelProfile(chosen);
   if (provider === "offline") return new OfflineModel();
-  return new OpenAIModel({ model: name, apiKey: settings.openaiApiKey, baseUrl: settings.openaiBaseUrl });
+  return new OpenAIModel({ model: name, apiKey: settings.openaiApiKey, baseUrl: settings.openaiBaseUrl, retry: settings.retry, prices: settings.prices?.[chosen] });
 }

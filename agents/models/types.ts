@@ -8,10 +8,29 @@ export interface ModelInfo {
   name: string;
 }
 
+/** Tokens a model call used, as the server reported them (never estimated). */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** What the tokens cost, when the model's profile names prices; in the prices' currency. */
+  cost?: number;
 }
+
+/**
+ * Why a model call failed, in `GuildError.details.cause` of a `model_error`: the server was slow,
+ * busy, broken or unreachable, refused the request, dropped a streamed answer, or the model's
+ * answer did not validate even after one repair.
+ */
+export type ModelFailureCause =
+  | "timeout"
+  | "rate_limited"
+  | "server_error"
+  | "network"
+  | "stream_cut"
+  | "refused"
+  | "invalid_plan"
+  | "invalid_tool_call"
+  | "unexpected";
 
 export interface ModelCallOptions {
   signal?: AbortSignal;

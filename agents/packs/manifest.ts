@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isModelProfile } from "../models/profile.ts";
 
 /** The shape of one tool argument, declared as data in a pack manifest. */
 export const ArgSpecSchema = z.strictObject({
@@ -28,6 +29,9 @@ export const RiskRuleSchema = z.strictObject({
 });
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
+/** A model profile, `provider:name`; the environment can override it per role (GUILD_MODEL_SUPERVISOR, GUILD_MODEL_SPECIALIST_<ID>). */
+export const ModelProfileSchema = z.string().refine(isModelProfile, "a model profile is 'offline' or 'openai:<model>'");
+
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
   description: z.string().min(10),
@@ -53,8 +57,8 @@ export const SpecialistSpecSchema = z.strictObject({
   /** Files under the pack's `knowledge/` folder (a trailing `*` matches a prefix). */
   documents: z.array(z.string().min(1)).min(1),
   tools: z.array(z.string()).default([]),
-  /** A model profile, `provider:name`; the configured default when absent. */
-  model: z.string().optional(),
+  /** The specialist's model profile; the configured default when absent. */
+  model: ModelProfileSchema.optional(),
 });
 export type SpecialistSpec = z.infer<typeof SpecialistSpecSchema>;
 
@@ -70,7 +74,7 @@ export const PackManifestSchema = z.strictObject({
     /** SQL run once to create and seed the pack's back-end database. */
     seed: z.string().min(1),
   }),
-  supervisor: z.strictObject({ model: z.string().optional() }).default({}),
+  supervisor: z.strictObject({ model: ModelProfileSchema.optional() }).default({}),
   specialists: z.array(SpecialistSpecSchema).min(1),
   tools: z.array(ToolSpecSchema).default([]),
 });

@@ -2,6 +2,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, emitToken } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
+import { usageUpdate } from "../usage.ts";
 
 /** supervisor.answer: the final answer from the steps' reports, with the passages they cited. */
 export function answerNode(deps: GraphDeps) {
@@ -16,8 +17,8 @@ export function answerNode(deps: GraphDeps) {
       { signal: config.signal, onToken: (delta) => emitToken(config, "supervisor.answer", delta) },
     );
     const citations = [...new Map(state.reports.flatMap((r) => r.citations).map((c) => [c.source, c])).values()];
-    emit(config, "message", { node: "supervisor.answer", text: answer, citations });
+    emit(config, "message", { node: "supervisor.answer", text: answer, citations, ...(usage ? { usage } : {}) });
     emit(config, "node.completed", { node: "supervisor.answer" });
-    return { result: { answer, citations }, ...(usage ? { usage } : {}) };
+    return { result: { answer, citations }, ...usageUpdate({ role: "supervisor" }, usage) };
   };
 }

@@ -4,6 +4,7 @@ import { GuildError } from "../../agents/errors/index.ts";
 import { emit } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import type { GuildStateType, GuildUpdate, PlanStep } from "../state.ts";
+import { usageUpdate } from "../usage.ts";
 
 /** supervisor.plan: which specialists do what, in order; revised when a reviewer answers. */
 export function planNode(deps: GraphDeps) {
@@ -25,8 +26,8 @@ export function planNode(deps: GraphDeps) {
     if (steps.length === 0) throw new GuildError("model_error", "the supervisor proposed an empty plan");
     const revision = state.planRevision + 1;
     const plan: PlanStep[] = steps.map((s, i) => ({ id: `r${revision}s${i + 1}`, specialist: s.specialist, instruction: s.instruction, status: "pending" }));
-    emit(config, "plan.proposed", { revision, steps: plan });
+    emit(config, "plan.proposed", { revision, steps: plan, ...(usage ? { usage } : {}) });
     emit(config, "node.completed", { node: "supervisor.plan" });
-    return { plan, planRevision: revision, planFeedback: undefined, cursor: 0, ...(usage ? { usage } : {}) };
+    return { plan, planRevision: revision, planFeedback: undefined, cursor: 0, ...usageUpdate({ role: "supervisor" }, usage) };
   };
 }

@@ -1,9 +1,10 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, type ProposedCall, type ToolExchange } from "../../agents/models/index.ts";
+import { specialistCard, sumUsage, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor } from "../policy.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
+import { usageUpdate } from "../usage.ts";
 
 /** How many model turns one step may take before it is stopped. */
 export const MAX_TURNS_PER_STEP = 8;
@@ -30,14 +31,15 @@ export function reasonNode(deps: GraphDeps) {
     const specialist = specialistOf(deps, work.specialist);
     const model = deps.modelFor(specialist.id);
     const turn = work.turn + 1;
-    const finish = (summary: string, citedIds: readonly string[], history: ToolExchange[] = work.history): GuildUpdate => {
+    // The step's message reports what the whole step used: every turn and reformulation.
+    const finish = (summary: string, citedIds: readonly string[], usage: Usage | undefined = work.usage): GuildUpdate => {
       const citations = work.passages.filter((p) => citedIds.includes(p.id)).map((p) => ({ source: p.source, excerpt: p.excerpt }));
-      emit(config, "message", { node: "specialist", specialist: specialist.id, stepId: work.stepId, text: summary, citations });
+      emit(config, "message", { node: "specialist", specialist: specialist.id, stepId: work.stepId, text: summary, citations, ...(usage ? { usage } : {}) });
       emit(config, "node.completed", { node: "specialist", specialist: specialist.id, stepId: work.stepId });
       return {
-        step: { ...work, turn, pending: [], history },
+        step: { ...work, turn, pending: [], ...(usage ? { usage } : {}) },
         plan: state.plan.map((s) => (s.id === work.stepId && s.status === "active" ? { ...s, status: "done" } : s)),
-        reports: [{ specialist: specialist.id, specialistName: specialist.name, instruction: work.instruction, summary, actions: history, citations }],
+        reports: [{ specialist: specialist.id, specialistName: specialist.name, instruction: work.instruction, summary, actions: work.history, citations }],
       };
     };
     if (turn > MAX_TURNS_PER_STEP) return finish(`Stopped after ${MAX_TURNS_PER_STEP} turns without finishing the step.`, []);
@@ -56,13 +58,15 @@ export function reasonNode(deps: GraphDeps) {
       },
       { signal: config.signal, onToken: (delta) => emitToken(config, "specialist.reason", delta, specialist.id) },
     );
-    const usage = result.usage ? { usage: result.usage } : {};
-    if (result.kind === "done") return { ...finish(result.summary, result.citedPassageIds), ...usage };
+    const spent = usageUpdate({ role: "specialist", id: specialist.id }, result.usage);
+    const stepUsage = sumUsage(work.usage, result.usage);
+    const step = { ...work, turn, ...(stepUsage ? { usage: stepUsage } : {}) };
+    if (result.kind === "done") return { ...finish(result.summary, result.citedPassageIds, stepUsage), ...spent };
     if (result.kind === "search") {
-      if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, []), ...usage };
-      return { step: { ...work, turn, search: result.query }, ...usage };
+      if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
+      return { step: { ...step, search: result.query }, ...spent };
     }
-    return { step: { ...work, turn, pending: uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`) }, ...usage };
+    return { step: { ...step, pending: uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`) }, ...spent };
   };
 }
 

@@ -1,8 +1,10 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { retrieveAdaptively } from "../../agents/knowledge/index.ts";
+import { sumUsage, type Usage } from "../../agents/models/index.ts";
 import { emit } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
+import { usageUpdate } from "../usage.ts";
 
 /** specialist.start: makes the next pending step of the plan the active one. */
 export function startStepNode() {
@@ -22,16 +24,14 @@ export function retrieveNode(deps: GraphDeps) {
     const work = state.step!;
     const specialist = specialistOf(deps, work.specialist);
     const model = deps.modelFor(specialist.id);
-    let usage = { inputTokens: 0, outputTokens: 0 };
+    let usage: Usage | undefined;
     // The instruction alone first; a weak result is reformulated with the task and the glossary.
     const query = work.search ?? work.instruction;
     const result = await retrieveAdaptively(specialist.knowledge, query, {
       limit: 4,
       reformulate: async (query) => {
         const reformulated = await model.reformulate({ query, task: state.task, glossary: deps.pack.glossary }, { signal: config.signal });
-        if (reformulated.usage) {
-          usage = { inputTokens: usage.inputTokens + reformulated.usage.inputTokens, outputTokens: usage.outputTokens + reformulated.usage.outputTokens };
-        }
+        usage = sumUsage(usage, reformulated.usage);
         return reformulated.query;
       },
     });
@@ -41,9 +41,11 @@ export function retrieveNode(deps: GraphDeps) {
       attempts: result.attempts,
       reformulated: result.reformulated,
       passages: result.passages.map((p) => ({ id: p.id, source: p.source, excerpt: p.excerpt, score: Number(p.score.toFixed(3)) })),
+      ...(usage ? { usage } : {}),
     });
     const passages = [...result.passages, ...work.passages.filter((p) => !result.passages.some((q) => q.id === p.id))];
     const searches = work.search === undefined ? work.searches : [...work.searches, work.search];
-    return { step: { ...work, passages, search: undefined, searches }, usage };
+    const stepUsage = sumUsage(work.usage, usage);
+    return { step: { ...work, passages, search: undefined, searches, ...(stepUsage ? { usage: stepUsage } : {}) }, ...usageUpdate({ role: "specialist", id: specialist.id }, usage) };
   };
 }

@@ -1,88 +1,19 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Approval, Decision, TokenDelta } from "../../server/contract/index.ts";
-import { Runtime } from "../../server/runtime/index.ts";
-import {
-  offeredTools,
-  startScriptedOpenAI,
-  structuredOutputName,
-  textOf,
-  type ChatCompletionRequest,
-  type ScriptedOpenAI,
-  type ScriptedReply,
-} from "../support/openai-server.ts";
-import { answerUntilDone, DEMO_TASK, paymentsFor, tempDataDir } from "../support/runtime.ts";
-
-const FINAL_ANSWER =
-  "The escape of water from the burst pipe is covered. The payout of £3,600.00 was paid to Eleanor Whitfield. The customer was emailed about the settlement.";
-
-/** The result a specialist's earlier call returned, read back from the prompt as a model would. */
-function resultOf(request: ChatCompletionRequest, tool: string): Record<string, unknown> | undefined {
-  const line = textOf(request, "user")
-    .split("\n")
-    .find((l) => l.startsWith(`- ${tool}(`) && l.includes(") -> done: "));
-  return line ? (JSON.parse(line.slice(line.indexOf(") -> done: ") + ") -> done: ".length)) as Record<string, unknown>) : undefined;
-}
-
-function paymentsOfficer(request: ChatCompletionRequest): ScriptedReply {
-  const paid = resultOf(request, "issue_payment");
-  if (paid) return { content: `Paid £3,600.00 to Eleanor Whitfield under reference ${String(paid.payment_reference)}, as the settlement rules require [1].` };
-  const payout = resultOf(request, "calculate_payout");
-  if (!payout) return { toolCalls: [{ name: "calculate_payout", arguments: { claimId: "CLM-1001" } }] };
-  return { toolCalls: [{ name: "issue_payment", arguments: { claimId: payout.claim_id, amount: payout.amount, payee: payout.payee } }] };
-}
-
-function communications(request: ChatCompletionRequest): ScriptedReply {
-  if (resultOf(request, "send_email")) return { content: "Emailed Eleanor Whitfield that her payment is on its way [1]." };
-  const contact = resultOf(request, "get_customer_contact");
-  if (!contact) return { toolCalls: [{ name: "get_customer_contact", arguments: { claimId: "CLM-1001" } }] };
-  return {
-    toolCalls: [
-      {
-        name: "send_email",
-        arguments: {
-          claimId: "CLM-1001",
-          to: contact.email,
-          subject: "Your claim CLM-1001 has been settled",
-          body: `Dear ${String(contact.customer_name)},\n\nWe have paid £3,600.00 for the escape of water at your home.\n\nHarbour Mutual`,
-        },
-      },
-    ],
-  };
-}
-
-/** The "model" of the demo: decides each reply from what the request asks and offers. */
-function demoScript(request: ChatCompletionRequest): ScriptedReply {
-  if (structuredOutputName(request) === "plan") {
-    return {
-      structured: {
-        steps: [
-          { specialist: "coverage_analyst", instruction: "Check the cover for escape of water from a burst pipe on claim CLM-1001." },
-          { specialist: "payments_officer", instruction: "Work out the payout for claim CLM-1001 and pay it." },
-          { specialist: "communications", instruction: "Email the customer on claim CLM-1001 about the payment." },
-        ],
-      },
-    };
-  }
-  const system = textOf(request, "system");
-  if (system.startsWith("Rewrite the search query")) return { content: "escape of water burst pipe cover settlement payment email" };
-  if (system.startsWith("Write the final answer")) return { content: FINAL_ANSWER };
-  const tools = offeredTools(request);
-  if (tools.includes("issue_payment")) return paymentsOfficer(request);
-  if (tools.includes("send_email")) return communications(request);
-  if (system.startsWith("You are Coverage analyst")) return { content: "Escape of water from a burst pipe is covered by the home policy [1]." };
-  return { status: 400, message: "the script does not know this request" };
-}
+import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
+import type { Approval, Decision, RunEvent, TokenDelta } from "../../server/contract/index.ts";
+import { demoScript, FINAL_ANSWER, roleOf, type DemoRole } from "../support/openai-demo.ts";
+import { useScriptedRuntime } from "../support/openai-runtime.ts";
+import { offeredTools, structuredOutputName, textOf } from "../support/openai-server.ts";
+import { answerUntilDone, DEMO_TASK, paymentsFor } from "../support/runtime.ts";
 
 const approve = (): Decision => ({ type: "approve" });
-
-let data: ReturnType<typeof tempDataDir>;
-let server: ScriptedOpenAI | undefined;
-let runtime: Runtime | undefined;
+const scripted = useScriptedRuntime();
 let fetched: string[];
 const realFetch = globalThis.fetch;
 
 beforeEach(() => {
-  data = tempDataDir();
   fetched = [];
   // Every HTTP call the provider makes goes through fetch: record it, and refuse anything but the
   // scripted server, so the test proves it needs no network (no tokenizer downloads, no api.openai.com).
@@ -93,61 +24,87 @@ beforeEach(() => {
     return realFetch(input, init);
   };
 });
-afterEach(async () => {
+afterEach(() => {
   globalThis.fetch = realFetch;
-  await runtime?.close();
-  await server?.close();
-  runtime = undefined;
-  server = undefined;
-  data.remove();
 });
 
-async function openWith(script: Parameters<typeof startScriptedOpenAI>[0]): Promise<{ server: ScriptedOpenAI; runtime: Runtime }> {
-  server = await startScriptedOpenAI(script);
-  runtime = await Runtime.open({
-    dataDir: data.dir,
-    models: { defaultModel: "openai:test-small", openaiApiKey: "test-key", openaiBaseUrl: server.url },
-    sweepMs: 0,
-  });
-  return { server, runtime };
+/** Whose work each request was: the supervisor's, or a specialist's (a reformulation belongs to the step it serves). */
+function owners(roles: DemoRole[]): string[] {
+  const owner = roles.map((role) => (role === "plan" || role === "answer" ? "supervisor" : role));
+  for (let i = owner.length - 2; i >= 0; i -= 1) if (owner[i] === "reformulate") owner[i] = owner[i + 1]!;
+  return owner;
+}
+
+/** A copy of the insurance pack whose manifest gives the supervisor and each specialist a model of its own. */
+function packWithModels(dir: string, models: Record<string, string>): string {
+  const packs = path.join(dir, "packs-with-models");
+  const copy = path.join(packs, "insurance-claims");
+  fs.cpSync(path.join(BUILTIN_PACKS_DIR, "insurance-claims"), copy, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(copy, "pack.json"), "utf8"));
+  manifest.supervisor = { model: models.supervisor };
+  for (const specialist of manifest.specialists) if (models[specialist.id]) specialist.model = models[specialist.id];
+  fs.writeFileSync(path.join(copy, "pack.json"), JSON.stringify(manifest));
+  return packs;
 }
 
 describe("the demo task with the openai provider against a scripted OpenAI server", () => {
-  it("plans, calls tools, asks for the payment and the email, pays once and counts the server's tokens", async () => {
-    const { server, runtime } = await openWith(demoScript);
+  it("plans, calls tools, asks for the payment and the email, pays once and counts the server's tokens per specialist", async () => {
+    const { server, runtime } = await scripted.open(demoScript);
     const tokens: TokenDelta[] = [];
-    const unsubscribe = runtime.bus.on("token", (t) => tokens.push(t));
+    const events: RunEvent[] = [];
+    const stopTokens = runtime.onToken((t) => tokens.push(t));
+    const stopEvents = runtime.onEvent((e) => events.push(e));
 
     const started = runtime.startRun({ task: DEMO_TASK });
     expect(started.model).toEqual({ provider: "openai", name: "test-small" });
     const { run, asked } = await answerUntilDone(runtime, started.id, approve);
-    unsubscribe();
+    stopTokens();
+    stopEvents();
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe("completed");
     expect(asked.map((a: Approval) => a.action.name)).toEqual(["issue_payment", "send_email"]);
     expect(asked[0]!.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
     expect(asked[1]!.action.args).toMatchObject({ claimId: "CLM-1001", subject: "Your claim CLM-1001 has been settled" });
-    expect(paymentsFor(data.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
+    expect(paymentsFor(scripted.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 
-    // The answer is the streamed text, in the order and pieces the server sent it.
+    // Every call streams, asks for usage, and its text arrives in order, in the pieces the server sent.
+    expect(server.requests.every((r) => r.stream === true && r.stream_options?.include_usage === true)).toBe(true);
     expect(run.result!.answer).toBe(FINAL_ANSWER);
-    const answerDeltas = tokens.filter((t) => t.runId === run.id && t.node === "supervisor.answer").map((t) => t.delta);
-    expect(answerDeltas.length).toBeGreaterThan(1);
-    expect(answerDeltas.join("")).toBe(FINAL_ANSWER);
-    const streamed = server.requests.filter((r) => r.stream === true);
-    expect(streamed).toHaveLength(1);
-    expect(streamed[0]!.stream_options).toEqual({ include_usage: true });
+    const deltas = (node: string, specialist?: string) =>
+      tokens.filter((t) => t.runId === run.id && t.node === node && t.specialist === specialist).map((t) => t.delta);
+    expect(deltas("supervisor.answer").length).toBeGreaterThan(1);
+    expect(deltas("supervisor.answer").join("")).toBe(FINAL_ANSWER);
+    const coverage = events.find((e) => e.type === "message" && e.data.specialist === "coverage_analyst")!;
+    expect(deltas("specialist.reason", "coverage_analyst").length).toBeGreaterThan(1);
+    expect(deltas("specialist.reason", "coverage_analyst").join("")).toBe(coverage.data.text);
 
-    // Usage is what the server reported, summed over every request; nothing estimated.
-    const reported = server.usage.reduce((sum, u) => ({ inputTokens: sum.inputTokens + u.prompt_tokens, outputTokens: sum.outputTokens + u.completion_tokens }), {
-      inputTokens: 0,
-      outputTokens: 0,
-    });
+    // Usage is what the server reported, summed per request and per owner; nothing estimated.
     expect(server.usage).toHaveLength(server.requests.length);
-    expect(reported.inputTokens).toBeGreaterThan(0);
-    expect(reported.outputTokens).toBeGreaterThan(0);
-    expect(run.usage).toEqual(reported);
+    const byOwner: Record<string, { inputTokens: number; outputTokens: number }> = {};
+    owners(server.requests.map(roleOf)).forEach((owner, i) => {
+      const sum = (byOwner[owner] ??= { inputTokens: 0, outputTokens: 0 });
+      sum.inputTokens += server.usage[i]!.prompt_tokens;
+      sum.outputTokens += server.usage[i]!.completion_tokens;
+    });
+    const { supervisor, ...specialists } = byOwner;
+    expect(Object.keys(specialists).sort()).toEqual(["communications", "coverage_analyst", "payments_officer"]);
+    expect(run.usage).toEqual({
+      inputTokens: server.usage.reduce((n, u) => n + u.prompt_tokens, 0),
+      outputTokens: server.usage.reduce((n, u) => n + u.completion_tokens, 0),
+      supervisor,
+      bySpecialist: specialists,
+    });
+    // The events that report model work carry its usage: the plan, each step's message, the answer.
+    expect(events.find((e) => e.type === "plan.proposed")!.data.usage).toEqual({
+      inputTokens: server.usage[0]!.prompt_tokens,
+      outputTokens: server.usage[0]!.completion_tokens,
+    });
+    for (const id of Object.keys(specialists)) expect(events.find((e) => e.type === "message" && e.data.specialist === id)!.data.usage).toEqual(specialists[id]);
+    expect(events.find((e) => e.type === "message" && e.data.node === "supervisor.answer")!.data.usage).toEqual({
+      inputTokens: server.usage.at(-1)!.prompt_tokens,
+      outputTokens: server.usage.at(-1)!.completion_tokens,
+    });
 
     // Every request named the configured model and carried the key.
     expect(server.requests.length).toBeGreaterThanOrEqual(8);
@@ -155,8 +112,10 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     expect(new Set(server.headers.map((h) => h.authorization))).toEqual(new Set(["Bearer test-key"]));
     expect(new Set(server.paths)).toEqual(new Set(["POST /v1/chat/completions"]));
 
-    // The plan was asked for as structured output; each specialist was offered only its own tools.
-    expect(server.requests.filter((r) => structuredOutputName(r) === "plan")).toHaveLength(1);
+    // The plan was asked for as structured output naming the pack's specialists; each specialist was offered only its own tools.
+    const plans = server.requests.filter((r) => structuredOutputName(r) === "plan");
+    expect(plans).toHaveLength(1);
+    expect(JSON.stringify(plans[0]!.response_format)).toContain('"enum":["coverage_analyst","claims_investigator","payments_officer","communications"]');
     const actsOf = (name: string) => server.requests.filter((r) => textOf(r, "system").startsWith(`You are ${name}.`));
     const payments = actsOf("Payments officer");
     expect(payments.length).toBe(3);
@@ -171,18 +130,22 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     expect(fetched.every((url) => url === `${server.url}/chat/completions`)).toBe(true);
   });
 
-  it("fails the run with model_error when the server answers 500 to everything", async () => {
-    const { server, runtime } = await openWith(() => ({ status: 500, message: "the model is down" }));
-    const begun = Date.now();
+  it("sends each specialist's request to the model its pack names, and the supervisor's to its own", async () => {
+    const models = { supervisor: "openai:big-supervisor", coverage_analyst: "openai:small-cover", payments_officer: "openai:qwen2.5:3b", communications: "openai:small-letters" };
+    const { server, runtime } = await scripted.open(demoScript, { packDirs: [packWithModels(scripted.dir, models)] });
 
-    const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const started = runtime.startRun({ task: DEMO_TASK });
+    expect(started.model).toEqual({ provider: "openai", name: "big-supervisor" });
+    const { run } = await answerUntilDone(runtime, started.id, approve);
 
-    expect(run.status).toBe("failed");
-    expect(run.error?.code).toBe("model_error");
-    expect(run.error?.message).toMatch(/test-small failed to plan/);
-    // ChatOpenAI retries twice (maxRetries: 2) before giving up.
-    expect(server.requests).toHaveLength(3);
-    expect(paymentsFor(data.dir)).toEqual([]);
-    expect(Date.now() - begun).toBeLessThan(25_000);
-  }, 30_000);
+    expect(run.status).toBe("completed");
+    const named = new Map<string, Set<string>>();
+    owners(server.requests.map(roleOf)).forEach((owner, i) => named.set(owner, (named.get(owner) ?? new Set()).add(server.requests[i]!.model)));
+    expect(Object.fromEntries([...named].map(([owner, names]) => [owner, [...names]]))).toEqual({
+      supervisor: ["big-supervisor"],
+      coverage_analyst: ["small-cover"],
+      payments_officer: ["qwen2.5:3b"],
+      communications: ["small-letters"],
+    });
+  });
 });

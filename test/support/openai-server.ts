@@ -1,45 +1,60 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  chunks,
+  completion,
+  contentText,
+  forcedFunction,
+  usageOf,
+  type AssistantMessage,
+  type ChatCompletionRequest,
+  type ReportedUsage,
+} from "./openai-wire.ts";
 
-/** The parts of a Chat Completions request body that a script looks at. */
-export interface ChatCompletionRequest {
-  model: string;
-  messages: { role: string; content?: unknown; tool_calls?: unknown[]; tool_call_id?: string }[];
-  tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
-  tool_choice?: unknown;
-  response_format?: { type: "text" | "json_object" | "json_schema"; json_schema?: { name: string; schema?: unknown } };
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean };
-  [key: string]: unknown;
-}
+export type { ChatCompletionRequest, ReportedUsage } from "./openai-wire.ts";
 
-/** A tool call the scripted model makes; `arguments` is sent as a JSON string, as OpenAI does. */
+/**
+ * A tool call the scripted model makes. Object arguments are sent as JSON, as OpenAI does; string
+ * arguments are sent as they are, so a script can send JSON that does not parse.
+ */
 export interface ScriptedToolCall {
   name: string;
-  arguments: Record<string, unknown>;
+  arguments: Record<string, unknown> | string;
 }
 
 /**
  * What the scripted model says: text, tool calls, a structured value (answered the way the request
- * asked for structured output), or an HTTP error.
+ * asked for structured output), or a fault: an HTTP error (with headers such as `retry-after`),
+ * an answer that comes late, or one whose connection is dropped part-way.
  */
 export type ScriptedReply =
   | { content: string }
   | { toolCalls: ScriptedToolCall[] }
   | { structured: unknown }
-  | { status: number; message?: string };
+  | { status: number; message?: string; headers?: Record<string, string> }
+  | { delayMs: number; then: ScriptedReply }
+  | { cutAfter: number; then: ScriptedReply };
+
+/** Faults a script can answer with. */
+export const fault = {
+  /** 429 Too Many Requests, asking the client to wait (`retry-after` in seconds, or `retry-after-ms`). */
+  rateLimited: (wait: { seconds: number } | { ms: number }): ScriptedReply => ({
+    status: 429,
+    message: "Rate limit reached, slow down",
+    headers: "seconds" in wait ? { "retry-after": String(wait.seconds) } : { "retry-after-ms": String(wait.ms) },
+  }),
+  serverError: (message = "the model is down"): ScriptedReply => ({ status: 500, message }),
+  /** Answers after `delayMs`, unless the client gives up first. */
+  slow: (delayMs: number, then: ScriptedReply): ScriptedReply => ({ delayMs, then }),
+  /** Sends the first `events` server-sent events of the answer (bytes / 10 when not streamed), then drops the connection. */
+  cut: (events: number, then: ScriptedReply): ScriptedReply => ({ cutAfter: events, then }),
+};
 
 /** Decides the reply from the request, as a model would; `index` counts requests from 0. */
 export type ScriptHandler = (request: ChatCompletionRequest, context: { index: number; headers: IncomingHttpHeaders }) => ScriptedReply | Promise<ScriptedReply>;
 
 /** One handler for every request, or a queue consumed one handler per request. */
 export type Script = ScriptHandler | ScriptHandler[];
-
-export interface ReportedUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
 
 export interface ScriptedOpenAI {
   /** Base URL ending in `/v1`, for `baseURL` / `openaiBaseUrl`. */
@@ -50,8 +65,12 @@ export interface ScriptedOpenAI {
   headers: IncomingHttpHeaders[];
   /** The method and path of each request, in the same order as `requests`. */
   paths: string[];
-  /** The usage sent back with each successful completion, in order. */
+  /** When each request arrived (ms since the epoch), in the same order as `requests`. */
+  times: number[];
+  /** The usage sent back with each complete answer, in order. */
   usage: ReportedUsage[];
+  /** Indexes of the requests whose client went away before the answer was complete (not counting scripted cuts). */
+  abandoned: number[];
   close(): Promise<void>;
 }
 
@@ -77,37 +96,14 @@ export function structuredOutputName(request: ChatCompletionRequest): string | u
   return forcedFunction(request);
 }
 
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : "")).join("");
-  return "";
-}
-
-function forcedFunction(request: ChatCompletionRequest): string | undefined {
-  const choice = request.tool_choice as { type?: string; function?: { name?: string } } | string | undefined;
-  return typeof choice === "object" && choice?.type === "function" ? choice.function?.name : undefined;
-}
-
-/** A deterministic token count: words and punctuation marks, so usage is never zero for real text. */
-function countTokens(text: string): number {
-  return (text.match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? []).length;
-}
-
-function promptTokens(request: ChatCompletionRequest): number {
-  const messages = request.messages.reduce((n, m) => n + 4 + countTokens(contentText(m.content)) + countTokens(JSON.stringify(m.tool_calls ?? "")), 0);
-  return messages + countTokens(JSON.stringify(request.tools ?? "")) + countTokens(JSON.stringify(request.response_format ?? ""));
-}
-
-interface AssistantMessage {
-  content: string | null;
-  toolCalls: { id: string; name: string; arguments: string }[];
-}
+type Answer = Extract<ScriptedReply, { content: string } | { toolCalls: ScriptedToolCall[] } | { structured: unknown }>;
 
 /** Turns a reply into the assistant message OpenAI would send, honouring how structured output was asked for. */
-function assistantMessage(request: ChatCompletionRequest, reply: Exclude<ScriptedReply, { status: number }>, nextCallId: () => string): AssistantMessage {
+function assistantMessage(request: ChatCompletionRequest, reply: Answer, nextCallId: () => string): AssistantMessage {
   if ("content" in reply) return { content: reply.content, toolCalls: [] };
   if ("toolCalls" in reply) {
-    return { content: null, toolCalls: reply.toolCalls.map((c) => ({ id: nextCallId(), name: c.name, arguments: JSON.stringify(c.arguments) })) };
+    const toolCalls = reply.toolCalls.map((c) => ({ id: nextCallId(), name: c.name, arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments) }));
+    return { content: null, toolCalls };
   }
   const json = JSON.stringify(reply.structured);
   const type = request.response_format?.type;
@@ -117,68 +113,10 @@ function assistantMessage(request: ChatCompletionRequest, reply: Exclude<Scripte
   return { content: json, toolCalls: [] };
 }
 
-function completion(id: string, created: number, request: ChatCompletionRequest, message: AssistantMessage, usage: ReportedUsage) {
-  return {
-    id,
-    object: "chat.completion",
-    created,
-    model: request.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: "assistant",
-          content: message.content,
-          refusal: null,
-          ...(message.toolCalls.length
-            ? { tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
-            : {}),
-        },
-        logprobs: null,
-        finish_reason: message.toolCalls.length ? "tool_calls" : "stop",
-      },
-    ],
-    usage,
-  };
-}
-
-/** Splits text into word-sized pieces that join back to it exactly. */
-function pieces(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? (text ? [text] : []);
-}
-
-/** The `chat.completion.chunk` payloads of a streamed answer, as OpenAI sends them. */
-function chunks(id: string, created: number, request: ChatCompletionRequest, message: AssistantMessage, usage: ReportedUsage): unknown[] {
-  const chunk = (delta: unknown, finish: string | null = null) => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model: request.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(request.stream_options?.include_usage ? { usage: null } : {}),
-  });
-  const out: unknown[] = [chunk({ role: "assistant", content: "", refusal: null })];
-  for (const piece of pieces(message.content ?? "")) out.push(chunk({ content: piece }));
-  message.toolCalls.forEach((call, index) => {
-    out.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }));
-    const half = Math.ceil(call.arguments.length / 2);
-    for (const part of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
-      if (part) out.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
-    }
-  });
-  out.push(chunk({}, message.toolCalls.length ? "tool_calls" : "stop"));
-  if (request.stream_options?.include_usage) out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [], usage });
-  return out;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+function sendError(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify({ error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null } });
+  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
-}
-
-function sendError(res: http.ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null } });
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -187,28 +125,88 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
+/** Resolves after `ms`, or as soon as the response closes (the client gave up). */
+function waitOrClose(res: http.ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on("close", done);
+  });
+}
+
 /**
  * Starts an OpenAI-compatible Chat Completions server on 127.0.0.1 whose answers come from a
  * script, and records what it was sent.
  * @example
- * const server = await startScriptedOpenAI((request) => ({ content: `you offered ${offeredTools(request).join(", ")}` }));
+ * const server = await startScriptedOpenAI([() => fault.rateLimited({ seconds: 0 }), () => ({ content: "hello" })]);
  * new ChatOpenAI({ model: "test-small", apiKey: "k", configuration: { baseURL: server.url } });
  */
 export async function startScriptedOpenAI(script: Script): Promise<ScriptedOpenAI> {
   const requests: ChatCompletionRequest[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const paths: string[] = [];
+  const times: number[] = [];
   const usage: ReportedUsage[] = [];
+  const abandoned: number[] = [];
+  /** Responses the script itself cut short, told apart from clients that went away. */
+  const cut = new WeakSet<http.ServerResponse>();
+  const drop = (res: http.ServerResponse): void => {
+    cut.add(res);
+    res.destroy();
+  };
   let calls = 0;
   const nextCallId = () => `call_${String(++calls).padStart(4, "0")}`;
 
-  const reply = async (request: ChatCompletionRequest, index: number, requestHeaders: IncomingHttpHeaders): Promise<ScriptedReply> => {
-    const handler = typeof script === "function" ? script : script[index];
-    if (!handler) return { status: 500, message: `the script has no reply for request ${index + 1}` };
-    return handler(request, { index, headers: requestHeaders });
+  const handlerFor = (index: number): ScriptHandler =>
+    (typeof script === "function" ? script : script[index]) ?? (() => ({ status: 500, message: `the script has no reply for request ${index + 1}` }));
+
+  /** Writes a reply; faults may wrap it. `cutAfter` drops the connection after that many events. */
+  const answer = async (res: http.ServerResponse, request: ChatCompletionRequest, index: number, reply: ScriptedReply, cutAfter?: number): Promise<void> => {
+    if ("delayMs" in reply) {
+      await waitOrClose(res, reply.delayMs);
+      if (!res.destroyed) await answer(res, request, index, reply.then, cutAfter);
+      return;
+    }
+    if ("cutAfter" in reply) return answer(res, request, index, reply.then, reply.cutAfter);
+    if ("status" in reply) return sendError(res, reply.status, reply.message ?? `scripted error ${reply.status}`, reply.headers);
+
+    const message = assistantMessage(request, reply, nextCallId);
+    const reported = usageOf(request, message);
+    const id = `chatcmpl-${index + 1}`;
+    const created = Math.floor(Date.now() / 1000);
+    if (!request.stream) {
+      const text = JSON.stringify(completion(id, created, request, message, reported));
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      if (cutAfter !== undefined) {
+        await new Promise<void>((resolve) => res.write(text.slice(0, cutAfter * 10), () => resolve()));
+        return drop(res);
+      }
+      usage.push(reported);
+      res.end(text);
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const events = chunks(id, created, request, message, reported);
+    for (const [n, event] of events.entries()) {
+      if (n === cutAfter) return drop(res);
+      // Each event leaves before the next is written, so a cut falls between events the client has seen.
+      await new Promise<void>((resolve) => res.write(`data: ${JSON.stringify(event)}\n\n`, () => resolve()));
+    }
+    // A streamed answer reports usage only when asked to, as OpenAI does.
+    if (request.stream_options?.include_usage) usage.push(reported);
+    res.end("data: [DONE]\n\n");
   };
 
   const server = http.createServer(async (req, res) => {
+    const arrived = Date.now();
+    let index = -1;
+    res.on("close", () => {
+      if (index >= 0 && !res.writableFinished && !cut.has(res)) abandoned.push(index);
+    });
     try {
       const raw = await readBody(req);
       const path = (req.url ?? "").split("?")[0];
@@ -218,31 +216,13 @@ export async function startScriptedOpenAI(script: Script): Promise<ScriptedOpenA
       } catch {
         body = { model: "", messages: [], unparsed: raw };
       }
-      const index = requests.length;
-      requests.push(body);
+      index = requests.push(body) - 1;
       headers.push(req.headers);
       paths.push(`${req.method} ${path}`);
+      times.push(arrived);
       if (req.method !== "POST" || path !== "/v1/chat/completions") return sendError(res, 404, `no route for ${req.method} ${path}`);
       if (!Array.isArray(body.messages)) return sendError(res, 400, "messages must be an array");
-
-      const answer = await reply(body, index, req.headers);
-      if ("status" in answer) return sendError(res, answer.status, answer.message ?? `scripted error ${answer.status}`);
-      const message = assistantMessage(body, answer, nextCallId);
-      const completionTokens = countTokens(message.content ?? "") + message.toolCalls.reduce((n, c) => n + countTokens(c.name) + countTokens(c.arguments), 0);
-      const reported: ReportedUsage = { prompt_tokens: promptTokens(body), completion_tokens: Math.max(1, completionTokens), total_tokens: 0 };
-      reported.total_tokens = reported.prompt_tokens + reported.completion_tokens;
-      const id = `chatcmpl-${index + 1}`;
-      const created = Math.floor(Date.now() / 1000);
-
-      if (!body.stream) {
-        usage.push(reported);
-        return sendJson(res, 200, completion(id, created, body, message, reported));
-      }
-      // A streamed answer reports usage only when asked to, as OpenAI does.
-      if (body.stream_options?.include_usage) usage.push(reported);
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-      for (const event of chunks(id, created, body, message, reported)) res.write(`data: ${JSON.stringify(event)}\n\n`);
-      res.end("data: [DONE]\n\n");
+      await answer(res, body, index, await handlerFor(index)(body, { index, headers: req.headers }));
     } catch (error) {
       if (!res.headersSent) sendError(res, 500, `scripted server failed: ${(error as Error).message}`);
       else res.end();
@@ -259,7 +239,9 @@ export async function startScriptedOpenAI(script: Script): Promise<ScriptedOpenA
     requests,
     headers,
     paths,
+    times,
     usage,
+    abandoned,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

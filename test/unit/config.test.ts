@@ -98,6 +98,48 @@ describe("loadConfig", () => {
     expect(config.port).toBe(3000);
   });
 
+  it("gives the model factory the default model, its credentials, and a 60 s timeout with 3 retries", () => {
+    expect(loadConfig({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).models).toEqual({
+      defaultModel: "openai:gpt-4o-mini",
+      openaiApiKey: "sk-test",
+      openaiBaseUrl: "http://localhost:11434/v1",
+      overrides: { supervisor: undefined, specialists: {} },
+      prices: {},
+      retry: { timeoutMs: 60_000, maxRetries: 3 },
+    });
+  });
+
+  it("takes a model for every supervisor and one per specialist from GUILD_MODEL_SUPERVISOR and GUILD_MODEL_SPECIALIST_<ID>", () => {
+    const config = loadConfig(
+      { GUILD_MODEL: "openai:qwen2.5:3b", GUILD_MODEL_SUPERVISOR: "openai:gpt-4o", GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "openai:llama3.2:1b", GUILD_MODEL_SPECIALIST_COMMUNICATIONS: " " },
+      cwd,
+    );
+    expect(config.models.overrides).toEqual({ supervisor: "openai:gpt-4o", specialists: { payments_officer: "openai:llama3.2:1b" } });
+    expect(Object.isFrozen(config.models)).toBe(true);
+    expect(Object.isFrozen(config.models.overrides!.specialists)).toBe(true);
+  });
+
+  it("refuses a model override that is not a profile, or a misspelt model variable, naming it", () => {
+    expectInvalidConfig({ GUILD_MODEL_SUPERVISOR: "gpt-4o" }, "GUILD_MODEL_SUPERVISOR");
+    expectInvalidConfig({ GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "ollama:qwen" }, "GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER");
+    expectInvalidConfig({ GUILD_MODEL_PAYMENTS_OFFICER: "openai:qwen" }, "GUILD_MODEL_PAYMENTS_OFFICER");
+    expect(refusal({ GUILD_MODEL_PAYMENTS_OFFICER: "openai:qwen" }).message).toContain("GUILD_MODEL_SPECIALIST_<SPECIALIST_ID>");
+  });
+
+  it("reads the model timeout and retries, within bounds", () => {
+    expect(loadConfig({ GUILD_MODEL_TIMEOUT_MS: "5000", GUILD_MODEL_MAX_RETRIES: "0" }, cwd).models.retry).toEqual({ timeoutMs: 5_000, maxRetries: 0 });
+    expectInvalidConfig({ GUILD_MODEL_TIMEOUT_MS: "soon" }, "GUILD_MODEL_TIMEOUT_MS");
+    expectInvalidConfig({ GUILD_MODEL_TIMEOUT_MS: "10" }, "GUILD_MODEL_TIMEOUT_MS");
+    expectInvalidConfig({ GUILD_MODEL_MAX_RETRIES: "11" }, "GUILD_MODEL_MAX_RETRIES");
+  });
+
+  it("reads model prices per million tokens as profile=input/output", () => {
+    const config = loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=0.15/0.6, openai:qwen2.5:3b=0/0" }, cwd);
+    expect(config.models.prices).toEqual({ "openai:gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6 }, "openai:qwen2.5:3b": { inputPerMTok: 0, outputPerMTok: 0 } });
+    expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=cheap" }, "GUILD_MODEL_PRICES");
+    expectInvalidConfig({ GUILD_MODEL_PRICES: "gpt-4o-mini=0.15/0.6" }, "GUILD_MODEL_PRICES");
+  });
+
   it("treats an empty PORT in .env as unset", () => {
     writeFileSync(join(cwd, ".env"), "PORT=\n");
     expect(loadConfig({}, cwd).port).toBe(3000);

@@ -1,0 +1,81 @@
+import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import { toolArgsSchema } from "../../tools/index.ts";
+import type { ActRequest, PlanRequest, ReformulateRequest, SpecialistCard, SynthesizeRequest } from "../types.ts";
+
+const bullets = (lines: readonly string[]): string => lines.map((l) => `- ${l}`).join("\n");
+
+/**
+ * The plan a supervisor must answer with: known specialists only, at least one step. The server
+ * is sent only its shape (`shapeOnly`): strict structured outputs have refused length and count
+ * keywords; Guild checks those itself.
+ */
+export function planSchema(specialistIds: readonly string[], shapeOnly = false) {
+  const step = z.strictObject({
+    specialist: z.enum(specialistIds as [string, ...string[]]).describe("the id of the specialist who does the step"),
+    instruction: (shapeOnly ? z.string() : z.string().min(1)).describe("what the specialist must do, in one or two sentences"),
+  });
+  return z.strictObject({ steps: shapeOnly ? z.array(step) : z.array(step).min(1) });
+}
+
+/** Structured output by JSON schema, which OpenAI, Ollama, vLLM, llama.cpp and LM Studio all accept. */
+export function planResponseFormat(specialistIds: readonly string[]) {
+  const { $schema: _, ...schema } = z.toJSONSchema(planSchema(specialistIds, true));
+  return { type: "json_schema" as const, json_schema: { name: "plan", strict: true, schema } };
+}
+
+export function planMessages(request: PlanRequest): BaseMessage[] {
+  const roster = request.specialists.map((s) => `- ${s.id}: ${s.description}`).join("\n");
+  return [
+    new SystemMessage(
+      `You are the supervisor of a team of specialists. Split the task into ordered steps, each given to one specialist by id, with a short instruction. Answer with JSON: {"steps": [{"specialist": "<id>", "instruction": "<text>"}]}.\nSpecialists:\n${roster}` +
+        (request.lessons.length ? `\nLessons from reviewers and earlier runs:\n${bullets(request.lessons)}` : ""),
+    ),
+    new HumanMessage(
+      request.feedback
+        ? `Task: ${request.task}\nYour previous plan: ${JSON.stringify(request.previous ?? [])}\nReviewer feedback: ${request.feedback}\nRevise the plan.`
+        : `Task: ${request.task}`,
+    ),
+  ];
+}
+
+/** The specialist's tools as OpenAI function definitions, with the parameters the pack declares. */
+export function toolDefinitions(specialist: SpecialistCard) {
+  return specialist.tools.map((t) => ({
+    type: "function" as const,
+    function: { name: t.name, description: t.description, parameters: z.toJSONSchema(toolArgsSchema(t.args)) },
+  }));
+}
+
+export function actMessages(request: ActRequest): BaseMessage[] {
+  const passages = request.passages.map((p, i) => `[${i + 1}] ${p.source}: ${p.text}`).join("\n\n");
+  const history = request.history.map(
+    (h) => `- ${h.name}(${JSON.stringify(h.args)}) -> ${h.status}${h.result !== undefined ? `: ${JSON.stringify(h.result)}` : ""}${h.message ? ` (${h.message})` : ""}`,
+  );
+  return [
+    new SystemMessage(
+      `You are ${request.specialist.name}. ${request.specialist.description}\nUse your tools when the instruction needs them; call each tool at most once unless a reviewer asked for a change. When finished, answer in a few sentences citing passages as [n].` +
+        (request.lessons.length ? `\nLessons from reviewers:\n${bullets(request.lessons)}` : ""),
+    ),
+    new HumanMessage(
+      `Task: ${request.task}\nYour instruction: ${request.instruction}\nKnown facts: ${JSON.stringify(request.facts)}\nPassages:\n${passages || "(none)"}\nTool calls so far:\n${history.join("\n") || "(none)"}`,
+    ),
+  ];
+}
+
+export function reformulateMessages(request: ReformulateRequest): BaseMessage[] {
+  return [
+    new SystemMessage("Rewrite the search query to find the relevant passages in policy and procedure documents. Answer with the query only."),
+    new HumanMessage(`Task: ${request.task}\nQuery: ${request.query}`),
+  ];
+}
+
+export function synthesizeMessages(request: SynthesizeRequest): BaseMessage[] {
+  const reports = request.steps
+    .map((s, i) => `${i + 1}. ${s.specialistName} (${s.instruction}): ${s.summary}\nActions: ${s.actions.map((a) => `${a.name} ${a.status}`).join(", ") || "none"}`)
+    .join("\n");
+  return [
+    new SystemMessage("Write the final answer to the task from the specialists' reports. Say plainly what was done and what was not done."),
+    new HumanMessage(`Task: ${request.task}\nReports:\n${reports}${request.notDone?.length ? `\nNot done:\n${request.notDone.join("\n")}` : ""}`),
+  ];
+}
