@@ -7,7 +7,7 @@ import { Runtime } from "./runtime/index.ts";
 export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtime> {
   return Runtime.open({
     dataDir: config.dataDir,
-    models: { defaultModel: config.model, openaiApiKey: config.openaiApiKey, openaiBaseUrl: config.openaiBaseUrl },
+    models: config.models,
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,
     leaseMs: config.leaseMs,

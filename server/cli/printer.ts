@@ -1,5 +1,5 @@
 import ora, { type Ora } from "ora";
-import type { RunEvent } from "../contract/index.ts";
+import type { RunEvent, TokenDelta } from "../contract/index.ts";
 import { style } from "./style.ts";
 
 type Data = Record<string, any>;
@@ -16,10 +16,14 @@ function brief(value: unknown, max = 160): string {
 export class ProgressPrinter {
   private readonly spinner: Ora;
   private readonly names: Map<string, string>;
+  /** What the model writing now has written so far, for the spinner's live preview. */
+  private writing = { key: "", text: "" };
 
   constructor(specialists: readonly { id: string; name: string }[], private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.names = new Map(specialists.map((s) => [s.id, s.name]));
-    this.spinner = ora({ stream, isEnabled: stream.isTTY === true, discardStdin: false });
+    // A terminal that reports no width (a pty nobody sized) would make the spinner redraw forever.
+    const sized = stream.isTTY === true && (stream.columns ?? 0) > 0;
+    this.spinner = ora({ stream, isEnabled: sized, discardStdin: false });
   }
 
   private name(id: unknown): string {
@@ -42,6 +46,16 @@ export class ProgressPrinter {
   private work(text: string): void {
     this.spinner.text = text;
     if (!this.spinner.isSpinning) this.spinner.start();
+  }
+
+  /** Shows a model's text as it streams, as a one-line preview beside the spinner (terminals only). */
+  token(token: TokenDelta): void {
+    if (!this.spinner.isEnabled) return;
+    const key = `${token.node}:${token.specialist ?? ""}`;
+    this.writing = key === this.writing.key ? { key, text: this.writing.text + token.delta } : { key, text: token.delta };
+    const who = token.specialist ? this.name(token.specialist) : "Supervisor";
+    const tail = this.writing.text.replace(/\s+/g, " ").trim().slice(-70);
+    this.work(`${who} is writing: ${style.dim(tail)}`);
   }
 
   show(event: RunEvent): void {
@@ -77,6 +91,10 @@ export class ProgressPrinter {
         break;
       case "tool.result":
         this.line(d.error ? style.red(`  ✗ ${d.tool}: ${d.error}`) : `  ${style.green("✓")} ${d.tool} → ${brief(d.result)}${d.replayed ? style.dim(" (already done)") : ""}`);
+        break;
+      case "message":
+        this.writing = { key: "", text: "" };
+        if (d.specialist) this.line(style.dim(`  ${this.name(d.specialist)}: ${brief(String(d.text).replace(/\s+/g, " "), 200)}`));
         break;
       case "approval.resolved":
         this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}`));

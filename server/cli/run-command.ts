@@ -63,7 +63,12 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
       if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
       else printer.show(event);
     };
-    const stop = runtime.onEvent(show);
+    const stopEvents = runtime.onEvent(show);
+    const stopTokens = options.json ? () => {} : runtime.onToken((token) => token.runId === run.id && printer.token(token));
+    const stop = (): void => {
+      stopEvents();
+      stopTokens();
+    };
     runtime.listEvents(run.id, shown).forEach(show);
 
     let current = await runtime.waitForRun(run.id);

@@ -4,15 +4,18 @@ export type {
   AllowedDecisions,
   ApprovalKind,
   Citation,
+  ModelSummary,
   Decision,
   DecisionType,
   PackSummary,
   Run,
   RunEvent,
   RunStatus,
+  RunUsage,
   SpecialistSummary,
   StartRunInput,
   TokenDelta,
+  TokenUsage,
 } from "./types.ts";
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
 export { FINISHED_STATUSES } from "./types.ts";

@@ -14,6 +14,8 @@ export const ErrorSchema = z.object({
 
 const ModelSchema = z.object({ provider: z.string(), name: z.string() });
 
+const TokenUsageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), cost: z.number().optional() });
+
 export const ApprovalSchema = z.object({
   id: z.string(),
   runId: z.string(),
@@ -37,9 +39,9 @@ export const RunSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   result: z.object({ answer: z.string(), citations: z.array(z.object({ source: z.string(), excerpt: z.string() })) }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
   pendingApprovals: z.array(ApprovalSchema),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
+  usage: TokenUsageSchema.extend({ supervisor: TokenUsageSchema.optional(), bySpecialist: z.record(z.string(), TokenUsageSchema).optional() }).optional(),
   model: ModelSchema,
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -57,11 +59,13 @@ export const PackSchema = z.object({
   name: z.string(),
   description: z.string(),
   planApproval: z.boolean(),
+  model: ModelSchema,
   specialists: z.array(
     z.object({
       id: z.string(),
       name: z.string(),
       description: z.string(),
+      model: ModelSchema.optional(),
       tools: z.array(z.object({ name: z.string(), description: z.string(), requiresApproval: z.boolean() })),
       documents: z.array(z.string()),
     }),

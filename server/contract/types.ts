@@ -36,11 +36,25 @@ export interface Run {
   createdAt: string;
   updatedAt: string;
   result?: { answer: string; citations: Citation[] };
-  error?: { code: string; message: string };
+  /** Why the run failed; `details.cause` says more for a model error (`timeout`, `rate_limited`, `invalid_plan`, ...). */
+  error?: { code: string; message: string; details?: unknown };
   pendingApprovals: Approval[];
-  usage?: { inputTokens: number; outputTokens: number };
-  model: { provider: string; name: string };
+  usage?: RunUsage;
+  model: ModelSummary;
   metadata?: Record<string, unknown>;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** In the currency of the configured prices, when the model's profile has prices. */
+  cost?: number;
+}
+
+/** Tokens a run used: in all, by its supervisor (plans, the answer) and by each specialist. */
+export interface RunUsage extends TokenUsage {
+  supervisor?: TokenUsage;
+  bySpecialist?: Record<string, TokenUsage>;
 }
 
 /** A durable, numbered event of a run; `seq` starts at 1 and rises by 1 per run. */
@@ -60,10 +74,17 @@ export interface TokenDelta {
   delta: string;
 }
 
+/** Which model answers: `offline` (deterministic rules) or a named model. */
+export interface ModelSummary {
+  provider: string;
+  name: string;
+}
+
 export interface SpecialistSummary {
   id: string;
   name: string;
   description: string;
+  model?: ModelSummary;
   tools: { name: string; description: string; requiresApproval: boolean }[];
   documents: string[];
 }
@@ -73,6 +94,8 @@ export interface PackSummary {
   name: string;
   description: string;
   planApproval: boolean;
+  /** The supervisor's model. */
+  model: ModelSummary;
   specialists: SpecialistSummary[];
 }
 

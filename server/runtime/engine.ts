@@ -3,17 +3,20 @@ import type Database from "better-sqlite3";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
 import { GuildError } from "../../agents/errors/index.ts";
-import type { GuildModel, ModelInfo } from "../../agents/models/index.ts";
+import type { GuildModel, ModelInfo, ModelRole } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
 import { SqliteStore } from "./store/index.ts";
 
-/** A pack ready to run: its compiled graph, its back-end and the model its supervisor uses. */
+/** A pack ready to run: its compiled graph, its back-end and the models it uses. */
 export interface PackEngine {
   pack: Pack;
   graph: GuildGraph;
   backend: Backend;
+  /** The supervisor's model, which names the run's model. */
   model: ModelInfo;
+  /** Each specialist's model. */
+  specialistModels: Readonly<Record<string, ModelInfo>>;
 }
 
 /** The engine of a loaded pack; a run of a pack that is not loaded is a bug. */
@@ -23,8 +26,8 @@ export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: strin
   return engine;
 }
 
-/** Makes the model for a profile (`provider:name`, or undefined for the default). */
-export type ModelFactory = (profile: string | undefined) => GuildModel;
+/** Makes the model for a profile (`provider:name`, or undefined for the default) and the role it plays. */
+export type ModelFactory = (profile: string | undefined, role?: ModelRole) => GuildModel;
 
 /** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
 export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory): Map<string, PackEngine> {
@@ -33,10 +36,11 @@ export function buildEngines(packs: readonly Pack[], db: Database.Database, data
   const engines = new Map<string, PackEngine>();
   for (const pack of packs) {
     const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql);
-    const supervisor = makeModel(pack.supervisorModel);
-    const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model)]));
+    const supervisor = makeModel(pack.supervisorModel, { role: "supervisor" });
+    const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
-    engines.set(pack.id, { pack, graph, backend, model: supervisor.info });
+    const specialistModels = Object.fromEntries([...models].map(([id, model]) => [id, model.info]));
+    engines.set(pack.id, { pack, graph, backend, model: supervisor.info, specialistModels });
   }
   return engines;
 }

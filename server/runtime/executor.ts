@@ -85,6 +85,8 @@ export class RunExecutor {
     if (this.closed) return;
     const previous = this.chains.get(runId) ?? Promise.resolve();
     const next = previous
+      // Whoever scheduled the run (an HTTP request, say) answers before the graph takes the CPU.
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
       .then(() => this.execute(runId))
       .catch((error: unknown) => this.log.error({ runId, err: error }, "run execution failed unexpectedly"))
       .finally(() => {
@@ -237,8 +239,9 @@ export class RunExecutor {
   private fail(runId: string, error: unknown): void {
     const code = isGuildError(error) ? error.code : "internal";
     const message = error instanceof Error ? error.message : String(error);
+    const details = isGuildError(error) && error.details !== undefined ? { details: error.details } : {};
     this.log.error({ runId, err: error }, "run failed");
-    this.finish(runId, { status: "failed", error: { code, message } }, "run.failed", { code, message });
+    this.finish(runId, { status: "failed", error: { code, message, ...details } }, "run.failed", { code, message, ...details });
   }
 
   /** Stores an event with the run's next seq, then tells this process's listeners. */

@@ -38,6 +38,16 @@ export interface StartRunOptions {
   idempotencyKey?: string;
 }
 
+/** A model configured for a specialist no loaded pack has is a typo: refuse it rather than ignore it. */
+function checkModelOverrides(models: ModelSettings, packs: readonly Pack[]): void {
+  const known = new Set(packs.flatMap((p) => p.specialists.map((s) => s.id)));
+  for (const id of Object.keys(models.overrides?.specialists ?? {})) {
+    if (known.has(id)) continue;
+    const variable = `GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`;
+    throw new GuildError("invalid_config", `${variable}: no specialist '${id}' in the loaded packs; they have ${[...known].join(", ")}`, { details: { variable } });
+  }
+}
+
 /**
  * The one place that knows persistence and events: creates runs, executes their graphs in the
  * background, stores every event before telling anyone, and resolves approvals exactly once.
@@ -66,10 +76,12 @@ export class Runtime {
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const log = options.logger ?? pino({ level: "silent" });
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
-    const makeModel: ModelFactory = options.modelFactory ?? ((profile) => createModel(profile, options.models));
-    const model = makeModel(undefined).info;
+    const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
+    checkModelOverrides(options.models, packs);
     const db = openRuntimeDatabase(options.dataDir);
     const engines = buildEngines(packs, db, options.dataDir, makeModel);
+    // What /api/health names: the model of the default pack's supervisor, which names its runs.
+    const model = engines.values().next().value!.model;
     const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
     runtime.executor.sweep();
     return runtime;
@@ -81,7 +93,7 @@ export class Runtime {
   }
 
   listPacks(): PackSummary[] {
-    return [...this.engines.values()].map((e) => packView(e.pack));
+    return [...this.engines.values()].map(packView);
   }
 
   /** The back-end of a pack, for inspecting effects. */

@@ -1,6 +1,6 @@
 import { allowedDecisions } from "../../graphs/index.ts";
-import type { Pack } from "../../agents/packs/index.ts";
 import type { Approval, ApprovalStatus, DecisionType, PackSummary, Run } from "../contract/index.ts";
+import type { PackEngine } from "./engine.ts";
 import type { ApprovalRecord, RunRecord } from "./runs/index.ts";
 
 /** The status an approval takes from the decision that resolves it. */
@@ -49,17 +49,19 @@ export function runView(record: RunRecord, pending: readonly ApprovalRecord[]): 
   };
 }
 
-/** A pack as clients see it. */
-export function packView(pack: Pack): PackSummary {
+/** A pack as clients see it, with the model each of its members uses. */
+export function packView({ pack, model, specialistModels }: Pick<PackEngine, "pack" | "model" | "specialistModels">): PackSummary {
   return {
     id: pack.id,
     name: pack.name,
     description: pack.description,
     planApproval: pack.planApproval,
+    model,
     specialists: pack.specialists.map((s) => ({
       id: s.id,
       name: s.name,
       description: s.description,
+      ...(specialistModels[s.id] ? { model: specialistModels[s.id]! } : {}),
       tools: s.tools.map((t) => ({ name: t.name, description: t.description, requiresApproval: t.requiresApproval })),
       documents: [...s.documents],
     })),

@@ -3,26 +3,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
-import { FIXTURE_PACKS, runCli, spawnCli } from "../support/cli.ts";
+import { FIXTURE_PACKS, runCli, serve } from "../support/cli.ts";
 import { tempDataDir } from "../support/runtime.ts";
 import { request, until } from "../support/server.ts";
-
-/** Starts `guild serve` on a free port; resolves with the child and the URL it prints. */
-async function serve(env: Record<string, string>) {
-  const child = spawnCli(["serve"], { PORT: "0", ...env });
-  let out = "";
-  let logs = "";
-  child.stderr.on("data", (chunk) => (logs += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on("close", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  return { child, url, output: () => out, logs: () => logs };
-}
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {

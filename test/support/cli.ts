@@ -51,3 +51,20 @@ export function waitForEvent(child: ChildProcessWithoutNullStreams, match: (even
     child.on("close", (code) => reject(new Error(`guild exited (${code}) before the event`)));
   });
 }
+
+/** Starts `guild serve` on a free port; resolves with the child and the URL it prints. */
+export async function serve(env: Record<string, string>) {
+  const child = spawnCli(["serve"], { PORT: "0", ...env });
+  let out = "";
+  let logs = "";
+  child.stderr.on("data", (chunk) => (logs += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("close", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { child, url, output: () => out, logs: () => logs };
+}

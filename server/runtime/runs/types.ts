@@ -1,5 +1,5 @@
 import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
-import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
+import type { ApprovalStatus, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
 
 /** A run as stored. */
 export interface RunRecord {
@@ -10,8 +10,8 @@ export interface RunRecord {
   planApproval: boolean;
   metadata?: Record<string, unknown>;
   result?: { answer: string; citations: { source: string; excerpt: string }[] };
-  error?: { code: string; message: string };
-  usage?: { inputTokens: number; outputTokens: number };
+  error?: { code: string; message: string; details?: unknown };
+  usage?: RunUsage;
   model: { provider: string; name: string };
   createdAt: string;
   updatedAt: string;
