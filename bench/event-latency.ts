@@ -17,9 +17,8 @@ const now = () => performance.timeOrigin + performance.now();
 type FromClients = { kind: "ready" } | { kind: "subscribed"; runId: string; at: number } | { kind: "received"; key: string; at: number; type: string };
 
 async function measure(runs: number): Promise<{ latencies: number[]; wall: number }> {
-  const { runtime, server, close } = await benchServer();
   const storedAt = new Map<string, number>();
-  runtime.onEvent((event) => storedAt.set(`${event.runId}:${event.seq}`, now()));
+  const { server, close } = await benchServer((runtime) => runtime.onEvent((event) => storedAt.set(`${event.runId}:${event.seq}`, now())));
   const subscribedAt = new Map<string, number>();
   const latencies: number[] = [];
   // A worker does not inherit tsx's loader on Node 20: register it, then load the TypeScript entry.

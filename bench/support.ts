@@ -17,10 +17,14 @@ export function tempDir(label: string): { dir: string; remove: () => void } {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A runtime and a real server on a free port, over a fresh data directory. */
-export async function benchServer(): Promise<{ runtime: Runtime; server: GuildServer; close: () => Promise<void> }> {
+/**
+ * A runtime and a real server on a free port, over a fresh data directory. `beforeServe` sees the
+ * runtime first: its event listeners run before the server's, at the moment an event is stored.
+ */
+export async function benchServer(beforeServe: (runtime: Runtime) => void = () => {}): Promise<{ runtime: Runtime; server: GuildServer; close: () => Promise<void> }> {
   const data = tempDir("server");
   const runtime = await Runtime.open({ dataDir: data.dir, models: { defaultModel: "offline" }, sweepMs: 0 });
+  beforeServe(runtime);
   const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
   return {
     runtime,

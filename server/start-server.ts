@@ -2,10 +2,10 @@ import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { ApiKeys } from "./auth/api-keys.ts";
-import { createApp } from "./http/app.ts";
+import { ApiKeys } from "./auth/index.ts";
+import { createApp } from "./http/index.ts";
 import type { Runtime } from "./runtime/index.ts";
-import { SocketGateway, type GuildSocketServer } from "./socket/gateway.ts";
+import { SocketGateway, type GuildSocketServer } from "./socket/index.ts";
 
 export interface ServerOptions {
   host: string;
@@ -22,7 +22,9 @@ export interface GuildServer {
   /** `http://host:port`, with the port actually bound. */
   url: string;
   io: GuildSocketServer;
-  /** Stops accepting, lets requests in flight finish, disconnects sockets; the runtime stays open. */
+  /** Takes no new connections; clients already connected keep being served. */
+  stopAccepting(): void;
+  /** Stops accepting, disconnects sockets, lets requests in flight finish; the runtime stays open. */
   close(): Promise<void>;
 }
 
@@ -40,17 +42,21 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
 
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  const stopAccepting = (): void => {
+    if (server.listening) server.close();
+  };
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    stopAccepting();
     await gateway.close();
     server.closeIdleConnections();
-    const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 5_000).unref())]);
+    const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 2_000).unref())]);
     if (!drained) {
       options.log.warn("requests still in flight at shutdown; closing their connections");
       server.closeAllConnections();
       await closed;
     }
   };
-  return { url: `http://${host}:${port}`, io: gateway.io, close: () => (closing ??= close()) };
+  return { url: `http://${host}:${port}`, io: gateway.io, stopAccepting, close: () => (closing ??= close()) };
 }

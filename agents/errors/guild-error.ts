@@ -2,6 +2,7 @@
 export type GuildErrorCode =
   | "invalid_input"
   | "unauthorized"
+  | "forbidden"
   | "too_large"
   | "not_found"
   | "conflict"
@@ -40,6 +41,7 @@ export class GuildError extends Error {
 const CODES: ReadonlySet<string> = new Set<GuildErrorCode>([
   "invalid_input",
   "unauthorized",
+  "forbidden",
   "too_large",
   "not_found",
   "conflict",

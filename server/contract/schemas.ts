@@ -13,12 +13,36 @@ export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
 
 const id = (what: string) => z.string().min(1, `${what} must not be empty`).max(200);
 
+const METADATA_MAX_DEPTH = 8;
+const METADATA_MAX_BYTES = 16 * 1024;
+
+/** How deep a JSON value nests, walked without recursion so a hostile value cannot overflow the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > METADATA_MAX_DEPTH) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A caller's own data kept with a run: small and shallow, so storing and hashing it is cheap. */
+const MetadataSchema = z
+  .record(z.string(), z.unknown())
+  // Depth first, and stop there: measuring the size of a deep value would overflow the stack.
+  .refine((m) => depthOf(m) <= METADATA_MAX_DEPTH, { message: `metadata must nest at most ${METADATA_MAX_DEPTH} levels`, abort: true })
+  .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, `metadata must be at most ${METADATA_MAX_BYTES / 1024} kB as JSON`);
+
 /** A new run, as REST and the CLI accept it. */
 export const StartRunSchema = z.strictObject({
   task: z.string().trim().min(1, "task must not be empty").max(20_000, "task must be at most 20,000 characters"),
   pack: z.string().min(1).optional(),
   options: z.strictObject({ planApproval: z.boolean().optional() }).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: MetadataSchema.optional(),
 });
 
 /** `Idempotency-Key`: printable, at most 255 characters, as the IETF draft and Stripe allow. */

@@ -4,7 +4,7 @@ import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
-import { ApiKeys } from "../auth/api-keys.ts";
+import { ApiKeys, checkLocalHost } from "../auth/index.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
 import { mountRoutes } from "./mount.ts";
@@ -35,8 +35,15 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
   const openApi = openApiDocument(routes, { title: "Guild API", version: options.version ?? "0.1.0" });
   const app = express();
   app.disable("x-powered-by");
-  app.use(helmet());
+  // Served over plain HTTP on a LAN too: asking browsers to upgrade to https would break the client.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLog(log));
+  if (!apiKeys.required) {
+    app.use((req, _res, next) => {
+      checkLocalHost(req.get("host"));
+      next();
+    });
+  }
 
   // The key is checked before the body is read, so an anonymous caller cannot make us parse anything.
   app.use("/api", (req, _res, next) => {

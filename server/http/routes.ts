@@ -49,7 +49,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       responses: {
         202: { description: "created (or, for a repeated Idempotency-Key, the run it created)", schema: z.object({ run: RunSchema }) },
         400: BAD_INPUT,
-        409: error("the Idempotency-Key was used for a different request"),
+        422: error("the Idempotency-Key was used for a different request"),
         413: error("the body is too large"),
       },
       handle: ({ body, header }) => {

@@ -56,9 +56,14 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
  * it keeps its events, renumbered in the order they were stored.
  */
 function migrateEvents(db: Database.Database): void {
-  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
-  if (columns.length === 0 || columns.some((c) => c.name === "id")) return;
+  const needed = (): boolean => {
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+    return columns.length > 0 && !columns.some((c) => c.name === "id");
+  };
+  if (!needed()) return;
   db.transaction(() => {
+    // Another process opening the same directory may have migrated while this one waited for the lock.
+    if (!needed()) return;
     db.exec("ALTER TABLE events RENAME TO events_before_ids");
     db.exec(SCHEMA);
     db.exec("INSERT INTO events (run_id, seq, type, at, data) SELECT run_id, seq, type, at, data FROM events_before_ids ORDER BY at, run_id, seq");

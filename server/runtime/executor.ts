@@ -30,6 +30,8 @@ export class RunExecutor {
   private readonly active = new Map<string, AbortController>();
   private readonly leaseMs: number;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
+  /** Timers of runs to try again while another process holds them; cleared on close. */
+  private readonly retries = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -70,6 +72,8 @@ export class RunExecutor {
     if (this.closed) return;
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.retries.forEach((timer) => clearTimeout(timer));
+    this.retries.clear();
     const settled = Promise.allSettled([...this.chains.values()]);
     if (graceMs > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -150,6 +154,8 @@ export class RunExecutor {
   private retryLater(runId: string, attempt = 0): void {
     if (this.closed || attempt * 250 > this.leaseMs * 2) return;
     const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.closed) return;
       const run = this.store.getRun(runId);
       if (!run || isFinished(run.status) || this.chains.has(runId)) return;
       if (this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
@@ -158,6 +164,7 @@ export class RunExecutor {
       } else this.retryLater(runId, attempt + 1);
     }, 250);
     timer.unref();
+    this.retries.add(timer);
   }
 
   /** The approval requests the graph still waits for (a resumed task keeps its interrupt listed). */
@@ -193,18 +200,23 @@ export class RunExecutor {
     const withUsage = usage?.inputTokens ? { usage } : {};
 
     if (interrupts.length > 0) {
-      let undecided = 0;
-      for (const interrupt of interrupts) {
-        const request = interrupt.value;
-        const record = this.store.transaction(() => {
+      // One transaction for all of them, which sees the run's status as it is now: a run cancelled
+      // while this looked at its state asks nothing more.
+      const undecided = this.store.transaction(() => {
+        const current = this.store.getRun(runId);
+        if (!current || isFinished(current.status)) return undefined;
+        let pending = 0;
+        for (const interrupt of interrupts) {
+          const request = interrupt.value;
           const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
           if (created) this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
-          return record;
-        });
-        if (record.status === "pending") undecided += 1;
-      }
+          if (record.status === "pending") pending += 1;
+        }
+        this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
+        return pending;
+      });
       this.feed.catchUp();
-      this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
+      if (undecided === undefined) return;
       this.log.info({ runId, waitingFor: interrupts.map((i) => i.value.guild.approvalId) }, "run paused for approval");
       // A decision stored while the graph was running has not been fed to it yet.
       if (undecided < interrupts.length) this.schedule(runId);

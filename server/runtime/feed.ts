@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Approval } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { RunStore } from "./runs/index.ts";
@@ -20,10 +21,18 @@ export class EventFeed {
     private readonly store: RunStore,
     private readonly bus: RuntimeBus,
     pollMs: number,
+    private readonly log: Logger,
   ) {
     this.cursor = store.lastEventId();
     if (pollMs > 0) {
-      this.timer = setInterval(() => this.catchUp(), pollMs);
+      this.timer = setInterval(() => {
+        // A database that is busy or gone for a moment must not take the process down; the next tick catches up.
+        try {
+          this.catchUp();
+        } catch (error) {
+          this.log.warn({ err: error }, "could not read new events; trying again");
+        }
+      }, pollMs);
       this.timer.unref();
     }
   }
@@ -41,8 +50,7 @@ export class EventFeed {
         for (const { id, event } of batch) {
           this.cursor = id;
           this.bus.emit("event", event);
-          const approval = this.approvalOf(event.type, event.data);
-          if (approval) this.bus.emit("approval", approval);
+          this.tellInbox(event.type, event.data);
         }
       }
     } finally {
@@ -52,6 +60,16 @@ export class EventFeed {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Tells the inbox of an approval event; what goes wrong here is the inbox's, not the run's that stored it. */
+  private tellInbox(type: string, data: Record<string, unknown>): void {
+    try {
+      const approval = this.approvalOf(type, data);
+      if (approval) this.bus.emit("approval", approval);
+    } catch (error) {
+      this.log.error({ err: error, type }, "could not tell the inbox of an approval event");
+    }
   }
 
   /** The inbox's view of an approval event: the approval as it was asked, or as it was decided. */

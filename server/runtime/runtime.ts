@@ -38,6 +38,16 @@ export interface StartRunOptions {
   idempotencyKey?: string;
 }
 
+/** How long an `Idempotency-Key` gives back its run; after that it may start a new one. */
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** JSON with object keys sorted, so that the same value always hashes the same. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** A model configured for a specialist no loaded pack has is a typo: refuse it rather than ignore it. */
 function checkModelOverrides(models: ModelSettings, packs: readonly Pack[]): void {
   const known = new Set(packs.flatMap((p) => p.specialists.map((s) => s.id)));
@@ -68,7 +78,7 @@ export class Runtime {
     log: Logger,
     options: RuntimeOptions,
   ) {
-    this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250);
+    this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250, log);
     this.executor = new RunExecutor(store, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
   }
 
@@ -116,13 +126,14 @@ export class Runtime {
       throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field: "pack" } });
     }
     const { idempotencyKey } = options;
-    const requestHash = createHash("sha256").update(JSON.stringify(parsed.data)).digest("hex");
     const planApproval = parsed.data.options?.planApproval ?? engine.pack.planApproval;
+    // The request as it takes effect: an omitted pack and the default pack named are the same request.
+    const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null })).digest("hex");
     const created = this.store.transaction(() => {
       const earlier = idempotencyKey ? this.store.findIdempotencyKey(idempotencyKey) : undefined;
-      if (earlier) {
+      if (earlier && Date.now() - Date.parse(earlier.createdAt) < IDEMPOTENCY_KEY_TTL_MS) {
         if (earlier.requestHash !== requestHash) {
-          throw new GuildError("conflict", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
+          throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
         }
         return { id: earlier.runId, isNew: false };
       }
@@ -234,13 +245,19 @@ export class Runtime {
   }
 
   /**
-   * Stops executing, then closes the databases. Executions under way get `graceMs` (0 by default)
-   * to reach a pause or their end; the rest stop and resume from their last checkpoint on the next open.
+   * Stops executing: nothing new starts, and runs under way get `graceMs` to reach a pause or their
+   * end (their events are still stored and told); the rest stop and resume from their last
+   * checkpoint on the next open. The runtime still answers reads until `close`.
    */
-  async close(options: { graceMs?: number } = {}): Promise<void> {
+  async drain(options: { graceMs?: number } = {}): Promise<void> {
+    await this.executor.close(options.graceMs ?? 0);
+  }
+
+  /** Stops executing at once (see `drain`), then closes the databases. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.executor.close(options.graceMs ?? 0);
+    await this.executor.close(0);
     this.feed.close();
     for (const engine of this.engines.values()) engine.backend.close();
     this.db.close();

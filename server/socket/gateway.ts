@@ -1,8 +1,9 @@
 import type http from "node:http";
 import type { Logger } from "pino";
+import { GuildError } from "../../agents/errors/index.ts";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
-import { ApiKeys } from "../auth/api-keys.ts";
+import { ApiKeys, checkLocalHost } from "../auth/index.ts";
 import {
   DecideOverSocketSchema,
   SubscribeInboxSchema,
@@ -12,7 +13,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from "../contract/index.ts";
-import { toClientError } from "../http/errors.ts";
+import { toClientError } from "../errors/index.ts";
 import { zodFailure, type Runtime } from "../runtime/index.ts";
 import { RunSubscription } from "./run-subscription.ts";
 
@@ -28,7 +29,7 @@ export interface GatewayOptions {
   maxMessageBytes: number;
 }
 
-/** Browsers send Origin; a page of another site must not drive a reviewer's local Guild. */
+/** Browsers send Origin: a page of another site must not drive a reviewer's Guild through their browser. */
 function sameOrigin(req: http.IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
@@ -37,6 +38,20 @@ function sameOrigin(req: http.IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Without API keys, only loopback names from the same origin (see checkLocalHost). With keys, a
+ * socket must present one, which no other site's page has; a proxy may then rewrite Host freely.
+ */
+function admission(apiKeys: ApiKeys, req: http.IncomingMessage): string | undefined {
+  if (apiKeys.required) return undefined;
+  try {
+    checkLocalHost(req.headers.host);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return sameOrigin(req) ? undefined : "cross-origin connections are not allowed without API keys";
 }
 
 /**
@@ -57,7 +72,10 @@ export class SocketGateway {
     this.io = new Server(httpServer, {
       serveClient: false,
       maxHttpBufferSize: options.maxMessageBytes,
-      allowRequest: (req, callback) => callback(sameOrigin(req) ? null : "cross-origin connections are not allowed", sameOrigin(req)),
+      allowRequest: (req, callback) => {
+        const refused = admission(options.apiKeys, req);
+        callback(refused ?? null, refused === undefined);
+      },
     });
     this.io.use((socket, next) => {
       try {
@@ -88,10 +106,13 @@ export class SocketGateway {
     const log = this.options.log.child({ socket: socket.id });
     log.debug("socket connected");
 
-    socket.on("run:subscribe", (payload, ack) =>
-      this.answer(ack, () => {
+    socket.on("run:subscribe", (...args) =>
+      this.answer(args, (payload) => {
         const { runId, afterSeq } = parse(SubscribeRunSchema, payload, "invalid run:subscribe");
-        this.runtime.getRun(runId);
+        const lastSeq = this.runtime.lastSeq(this.runtime.getRun(runId).id);
+        if ((afterSeq ?? 0) > lastSeq) {
+          throw new GuildError("invalid_input", `invalid run:subscribe: afterSeq: the run's log ends at seq ${lastSeq}`, { details: { field: "afterSeq", lastSeq } });
+        }
         this.unfollow(mine.get(runId));
         const subscription = Object.assign(new RunSubscription(this.runtime, runId, afterSeq ?? 0, (event) => socket.emit("run:event", event)), { socket });
         // Replaying and joining happen in one turn of the event loop, so no live event falls between.
@@ -102,23 +123,23 @@ export class SocketGateway {
         return { lastSeq: subscription.lastSeq };
       }),
     );
-    socket.on("run:unsubscribe", (payload, ack) =>
-      this.answer(ack, () => {
+    socket.on("run:unsubscribe", (...args) =>
+      this.answer(args, (payload) => {
         const { runId } = parse(UnsubscribeRunSchema, payload, "invalid run:unsubscribe");
         this.unfollow(mine.get(runId));
         mine.delete(runId);
         return {};
       }),
     );
-    socket.on("inbox:subscribe", (payload, ack) =>
-      this.answer(ack, () => {
+    socket.on("inbox:subscribe", (...args) =>
+      this.answer(args, (payload) => {
         parse(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
         void socket.join(INBOX);
         return { approvals: this.runtime.listApprovals({ status: "pending" }) };
       }),
     );
-    socket.on("approval:decide", (payload, ack) =>
-      this.answer(ack, async () => {
+    socket.on("approval:decide", (...args) =>
+      this.answer(args, async (payload) => {
         const { approvalId, decision } = parse(DecideOverSocketSchema, payload, "invalid approval:decide");
         const approval = await this.runtime.decide(approvalId, decision);
         log.info({ runId: approval.runId, approvalId, status: approval.status }, "approval decided over the socket");
@@ -145,11 +166,16 @@ export class SocketGateway {
     if (set?.size === 0) this.followers.delete(subscription.runId);
   }
 
-  /** Runs a client's call and acknowledges with its result or its error, as REST would answer it. */
-  private answer<T extends object>(ack: unknown, call: () => T | Promise<T>): void {
+  /**
+   * Runs a client's call and acknowledges with its result or its error, as REST would answer it.
+   * A call sent without a payload has its acknowledgement first: it is answered all the same.
+   */
+  private answer<T extends object>(args: unknown[], call: (payload: unknown) => T | Promise<T>): void {
+    const [first, second] = args;
+    const [payload, ack] = typeof first === "function" ? [undefined, first] : [first, second];
     const reply = typeof ack === "function" ? (ack as (reply: Ack<T>) => void) : () => {};
     Promise.resolve()
-      .then(call)
+      .then(() => call(payload))
       .then(
         (result) => reply({ ok: true, ...result }),
         (error: unknown) => reply({ ok: false, error: toClientError(error, this.options.log).body }),

@@ -60,7 +60,11 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
 
     expect(run.status).toBe("failed");
-    expect(run.error).toEqual({ code: "model_error", message: "test-small failed to plan: the server is rate limiting (429): Rate limit reached, slow down" });
+    expect(run.error).toEqual({
+      code: "model_error",
+      message: "test-small failed to plan: the server is rate limiting (429): Rate limit reached, slow down",
+      details: { cause: "rate_limited", attempts: 1, status: 429 },
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -71,7 +75,11 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     const failed = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
 
     expect(failed.status).toBe("failed");
-    expect(failed.error).toEqual({ code: "model_error", message: "test-small failed to plan: the server failed (500): the model is down (gave up after 3 attempts)" });
+    expect(failed.error).toEqual({
+      code: "model_error",
+      message: "test-small failed to plan: the server failed (500): the model is down (gave up after 3 attempts)",
+      details: { cause: "server_error", attempts: 3, status: 500 },
+    });
     expect(server.requests).toHaveLength(3);
     expect(paymentsFor(scripted.dir)).toEqual([]);
 
@@ -104,7 +112,11 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
 
     expect(run.status).toBe("failed");
-    expect(run.error).toEqual({ code: "model_error", message: "test-small failed to plan: the server sent nothing for 200 ms (timeout) (gave up after 2 attempts)" });
+    expect(run.error).toEqual({
+      code: "model_error",
+      message: "test-small failed to plan: the server sent nothing for 200 ms (timeout) (gave up after 2 attempts)",
+      details: { cause: "timeout", attempts: 2 },
+    });
     await until(() => server.abandoned.length === 2);
     expect(server.abandoned).toEqual([0, 1]);
   });
@@ -203,6 +215,7 @@ describe("a model whose answer does not validate", () => {
     expect(run.error).toEqual({
       code: "model_error",
       message: "test-small failed to plan: its plan did not validate, nor after one repair (invalid_plan): steps: Too small: expected array to have >=1 items",
+      details: expect.objectContaining({ cause: "invalid_plan", attempts: 2 }),
     });
     expect(server.requests).toHaveLength(2);
   });

@@ -1,3 +1,5 @@
+import http from "node:http";
+import { io as connect } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import type { Ack, Approval, Run } from "../../server/contract/index.ts";
 import { DEMO_TASK } from "../support/runtime.ts";
@@ -23,6 +25,7 @@ interface RestCase {
 }
 
 const BIG_BODY = JSON.stringify({ task: "x", metadata: { blob: "y".repeat(300 * 1024) } });
+const DEEP_METADATA = `{"task": "x", "metadata": {"a": ${"[".repeat(5000)}1${"]".repeat(5000)}}}`;
 
 const REST_CASES: RestCase[] = [
   { name: "malformed JSON", method: "POST", path: () => "/api/runs", body: '{"task": "pay', status: 400, code: "invalid_input", field: "(body)" },
@@ -37,6 +40,8 @@ const REST_CASES: RestCase[] = [
   { name: "an unknown field", method: "POST", path: () => "/api/runs", body: { task: "pay", priority: "high" }, status: 400, code: "invalid_input", field: "priority" },
   { name: "an unknown pack", method: "POST", path: () => "/api/runs", body: { task: "pay", pack: "nope" }, status: 400, code: "invalid_input", field: "pack" },
   { name: "planApproval not a boolean", method: "POST", path: () => "/api/runs", body: { task: "pay", options: { planApproval: "yes" } }, status: 400, code: "invalid_input", field: "options.planApproval" },
+  { name: "metadata nested 5,000 deep", method: "POST", path: () => "/api/runs", body: DEEP_METADATA, status: 400, code: "invalid_input", field: "metadata" },
+  { name: "metadata over 16 kB", method: "POST", path: () => "/api/runs", body: { task: "pay", metadata: { note: "n".repeat(17 * 1024) } }, status: 400, code: "invalid_input", field: "metadata" },
   { name: "metadata not an object", method: "POST", path: () => "/api/runs", body: { task: "pay", metadata: "t-1" }, status: 400, code: "invalid_input", field: "metadata" },
   { name: "an Idempotency-Key with spaces", method: "POST", path: () => "/api/runs", body: { task: "pay" }, headers: { "idempotency-key": "my key" }, status: 400, code: "invalid_input", field: "Idempotency-Key" },
   { name: "an unknown run status filter", method: "GET", path: () => "/api/runs?status=done", status: 400, code: "invalid_input", field: "status" },
@@ -77,6 +82,7 @@ const SOCKET_CASES: SocketCase[] = [
   { name: "run:subscribe with a numeric runId", event: "run:subscribe", payload: () => ({ runId: 5 }), code: "invalid_input", field: "runId" },
   { name: "run:subscribe with a negative afterSeq", event: "run:subscribe", payload: (f) => ({ runId: f.runId, afterSeq: -1 }), code: "invalid_input", field: "afterSeq" },
   { name: "run:subscribe with a fractional afterSeq", event: "run:subscribe", payload: (f) => ({ runId: f.runId, afterSeq: 1.5 }), code: "invalid_input", field: "afterSeq" },
+  { name: "run:subscribe after a seq the log has not reached", event: "run:subscribe", payload: (f) => ({ runId: f.runId, afterSeq: 1000 }), code: "invalid_input", field: "afterSeq" },
   { name: "run:subscribe to an unknown run", event: "run:subscribe", payload: () => ({ runId: "run_nope" }), code: "not_found" },
   { name: "run:unsubscribe without a runId", event: "run:unsubscribe", payload: () => ({}), code: "invalid_input", field: "runId" },
   { name: "inbox:subscribe with unknown fields", event: "inbox:subscribe", payload: () => ({ all: true }), code: "invalid_input", field: "all" },
@@ -127,10 +133,48 @@ describe("bad input", () => {
       if (c.field && !ack.ok) expect((ack.error.details as { field?: string } | undefined)?.field, c.name).toBe(c.field);
     }
     expect(client.connected).toBe(true);
+    // A call sent with no payload at all is answered, not left hanging.
+    const bare = (await (client.timeout(5_000) as any).emitWithAck("inbox:subscribe")) as Ack<{ approvals: Approval[] }>;
+    expect(bare.ok && bare.approvals.map((a) => a.id)).toEqual(expect.arrayContaining([f.payment.id, f.plan.id]));
     expect((await t.api<{ approval: Approval }>("GET", `/api/approvals/${f.payment.id}`)).body.approval.status).toBe("pending");
     const ok: Ack<{ lastSeq: number }> = await call(client, "run:subscribe", { runId: f.runId });
     expect(ok.ok).toBe(true);
     expect((await t.api("GET", "/api/health")).status).toBe(200);
+  });
+});
+
+/** A request with a Host header of our choosing, as a page that rebinds its DNS name to 127.0.0.1 would send. */
+function withHost(url: string, host: string, path: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${path}`, { headers: { host } }, (res) => {
+      let text = "";
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("without GUILD_API_KEYS", () => {
+  const t = useServer();
+
+  it("answers only loopback names in Host, so a rebinding page gets nothing, and refuses cross-origin sockets", async () => {
+    const port = new URL(t.url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      expect((await withHost(t.url, host, "/api/health")).status, host).toBe(200);
+    }
+    for (const host of [`evil.test:${port}`, "attacker.example", `127.0.0.1.evil.test:${port}`]) {
+      const res = await withHost(t.url, host, "/api/runs");
+      expect({ host, status: res.status, code: res.body.error.code }).toEqual({ host, status: 403, code: "forbidden" });
+    }
+    const crossOrigin = connect(t.url, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: { origin: "http://evil.test" } });
+    const outcome = await new Promise<string>((resolve) => {
+      crossOrigin.once("connect_error", (error) => resolve(`refused: ${error.message}`));
+      crossOrigin.once("connect", () => resolve("connected"));
+    });
+    crossOrigin.close();
+    expect(outcome).toMatch(/^refused/);
   });
 });
 

@@ -91,8 +91,11 @@ export class SqliteRunStore implements RunStore {
       lastSeq: db.prepare<[string], number>("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?").pluck(),
       eventsAfterId: db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?"),
       lastEventId: db.prepare<[], number>("SELECT COALESCE(MAX(id), 0) FROM events").pluck(),
-      findKey: db.prepare<[string], { request_hash: string; run_id: string }>("SELECT request_hash, run_id FROM idempotency_keys WHERE key = ?"),
-      insertKey: db.prepare("INSERT INTO idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)"),
+      findKey: db.prepare<[string], { request_hash: string; run_id: string; created_at: string }>("SELECT request_hash, run_id, created_at FROM idempotency_keys WHERE key = ?"),
+      insertKey: db.prepare(
+        `INSERT INTO idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id, created_at = excluded.created_at`,
+      ),
       insertApproval: db.prepare(
         `INSERT INTO approvals (id, run_id, interrupt_id, kind, status, request, created_at)
          VALUES (@id, @run_id, @interrupt_id, @kind, 'pending', @request, @at) ON CONFLICT (id) DO NOTHING`,
@@ -198,9 +201,9 @@ export class SqliteRunStore implements RunStore {
     return this.statements.lastEventId.get()!;
   }
 
-  findIdempotencyKey(key: string): { requestHash: string; runId: string } | undefined {
+  findIdempotencyKey(key: string): { requestHash: string; runId: string; createdAt: string } | undefined {
     const row = this.statements.findKey.get(key);
-    return row ? { requestHash: row.request_hash, runId: row.run_id } : undefined;
+    return row ? { requestHash: row.request_hash, runId: row.run_id, createdAt: row.created_at } : undefined;
   }
 
   saveIdempotencyKey(key: string, requestHash: string, runId: string): void {

@@ -68,11 +68,15 @@ export interface RunStore {
   appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent;
   listEvents(runId: string, afterSeq: number, limit?: number): RunEvent[];
   lastSeq(runId: string): number;
-  /** Events of every run stored after the global id, in the order they were stored. */
+  /**
+   * Events of every run stored after the global id, in the order they were stored. Ids must rise
+   * in commit order (SQLite's single writer gives that; a Postgres store needs its own scheme).
+   */
   eventsAfterId(id: number, limit: number): StoredEvent[];
   lastEventId(): number;
-  /** The run an `Idempotency-Key` created, and a hash of the request that created it. */
-  findIdempotencyKey(key: string): { requestHash: string; runId: string } | undefined;
+  /** The run an `Idempotency-Key` created, a hash of the request that created it, and when. */
+  findIdempotencyKey(key: string): { requestHash: string; runId: string; createdAt: string } | undefined;
+  /** Stores a key, replacing an expired one. */
   saveIdempotencyKey(key: string, requestHash: string, runId: string): void;
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };

@@ -1,0 +1,2 @@
+export { ApiKeys } from "./api-keys.ts";
+export { checkLocalHost } from "./local-host.ts";

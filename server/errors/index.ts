@@ -1,0 +1,1 @@
+export { toClientError } from "./client-error.ts";

@@ -1,0 +1,1 @@
+export { SocketGateway, type GatewayOptions, type GuildSocketServer } from "./gateway.ts";
