@@ -1,3 +1,4 @@
+import { validate } from "@readme/openapi-parser";
 import { describe, expect, it } from "vitest";
 import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
 import { DEMO_TASK, effectsOf, paymentsFor } from "../support/runtime.ts";
@@ -79,6 +80,8 @@ describe("the REST API", () => {
 
     const { body: doc } = await t.api("GET", "/api/openapi.json");
     expect(doc.openapi).toBe("3.1.0");
+    // Valid OpenAPI 3.1 by the spec's own schema, as code generators and gateways will read it.
+    expect(await validate(structuredClone(doc))).toMatchObject({ valid: true, warnings: [] });
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/runs", "/api/runs/{id}", "/api/runs/{id}/events", "/api/runs/{id}/cancel", "/api/approvals", "/api/approvals/{id}/decision"]),
     );
