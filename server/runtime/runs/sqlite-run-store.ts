@@ -76,6 +76,8 @@ const toEvent = (row: EventRow): RunEvent => ({ seq: row.seq, runId: row.run_id,
 /** The embedded RunStore: tables in the runtime's SQLite file (see database.ts). */
 export class SqliteRunStore implements RunStore {
   private readonly statements;
+  /** Statements whose SQL depends on the filter or patch, prepared once per shape. */
+  private readonly shaped = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -140,8 +142,8 @@ export class SqliteRunStore implements RunStore {
 
   listRuns(filter: { status?: RunStatus; limit: number }): RunRecord[] {
     const rows = filter.status
-      ? this.db.prepare<[string, number], RunRow>("SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.status, filter.limit)
-      : this.db.prepare<[number], RunRow>("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.limit);
+      ? (this.prepared("SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.status, filter.limit) as RunRow[])
+      : (this.prepared("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.limit) as RunRow[]);
     return rows.map(toRun);
   }
 
@@ -153,7 +155,7 @@ export class SqliteRunStore implements RunStore {
       if (patch[key] !== undefined) (sets.push(`${key} = @${key}`), (params[key] = JSON.stringify(patch[key])));
     }
     const sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND status NOT IN ('completed', 'failed', 'cancelled')`;
-    return this.db.prepare(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
+    return this.prepared(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
   }
 
   transaction<T>(fn: () => T): T {
@@ -236,7 +238,7 @@ export class SqliteRunStore implements RunStore {
     if (filter.status) (where.push("status = @status"), (params.status = filter.status));
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
-    return this.db.prepare<Record<string, unknown>, ApprovalRow>(sql).all(params).map(toApproval);
+    return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }
 
   decideApproval(id: string, status: ApprovalStatus, decision: ApprovalRecord["decision"], at: string): boolean {
@@ -253,5 +255,11 @@ export class SqliteRunStore implements RunStore {
 
   close(): void {
     this.db.close();
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.shaped.get(sql);
+    if (!statement) this.shaped.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 }
