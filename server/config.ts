@@ -81,9 +81,14 @@ function specialistProfiles(env: Record<string, string | undefined>): Record<str
 function modelPrices(text: string | undefined): Record<string, ModelPrices> {
   const prices: Record<string, ModelPrices> = {};
   for (const entry of (text ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
-    const match = /^(.+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
-    if (!match) throw invalid("GUILD_MODEL_PRICES", `'${entry}' is not <profile>=<input>/<output>, prices per million tokens`);
-    prices[profileIn("GUILD_MODEL_PRICES", match[1]!.trim())] = { inputPerMTok: Number(match[2]), outputPerMTok: Number(match[3]) };
+    const at = entry.lastIndexOf("=");
+    const [input, output, extra] = entry.slice(at + 1).split("/").map((p) => p.trim());
+    const price = (p: string | undefined): number => (p && /^[0-9.eE+-]+$/.test(p) ? Number(p) : NaN);
+    const [inputPerMTok, outputPerMTok] = [price(input), price(output)];
+    if (at <= 0 || extra !== undefined || !(inputPerMTok >= 0) || !(outputPerMTok >= 0)) {
+      throw invalid("GUILD_MODEL_PRICES", `'${entry}' is not <profile>=<input>/<output>, prices per million tokens (e.g. openai:gpt-4o-mini=0.15/0.6)`);
+    }
+    prices[profileIn("GUILD_MODEL_PRICES", entry.slice(0, at).trim())] = { inputPerMTok, outputPerMTok };
   }
   return prices;
 }
@@ -109,14 +114,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const e = parsed.data;
   const model = profileIn("GUILD_MODEL", e.GUILD_MODEL ?? (e.OPENAI_API_KEY ? "openai:gpt-4o-mini" : "offline"));
+  const supervisor = e.GUILD_MODEL_SUPERVISOR === undefined ? undefined : profileIn("GUILD_MODEL_SUPERVISOR", e.GUILD_MODEL_SUPERVISOR);
+  const specialists = specialistProfiles(vars);
+  // An openai model with neither a key nor a server would send a placeholder key to api.openai.com.
+  const openaiWithoutServer = [["GUILD_MODEL", model], ["GUILD_MODEL_SUPERVISOR", supervisor], ...Object.entries(specialists).map(([id, p]) => [`GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`, p])].find(
+    ([, profile]) => profile?.startsWith("openai:") && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL,
+  );
+  if (openaiWithoutServer) {
+    throw invalid(openaiWithoutServer[0]!, `${openaiWithoutServer[1]} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+  }
   const models: ModelSettings = {
     defaultModel: model,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
-    overrides: Object.freeze({
-      supervisor: e.GUILD_MODEL_SUPERVISOR === undefined ? undefined : profileIn("GUILD_MODEL_SUPERVISOR", e.GUILD_MODEL_SUPERVISOR),
-      specialists: Object.freeze(specialistProfiles(vars)),
-    }),
+    overrides: Object.freeze({ supervisor, specialists: Object.freeze(specialists) }),
     prices: Object.freeze(modelPrices(e.GUILD_MODEL_PRICES)),
     retry: Object.freeze({ timeoutMs: e.GUILD_MODEL_TIMEOUT_MS, maxRetries: e.GUILD_MODEL_MAX_RETRIES }),
   };

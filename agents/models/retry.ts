@@ -65,6 +65,7 @@ function cancelled(signal: AbortSignal): GuildError {
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(cancelled(signal));
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
@@ -118,7 +119,7 @@ async function attemptOnce<T>(attempt: Attempt<T>, options: RetryOptions): Promi
  * what `retry-after` asks) on failures the classifier calls retryable. Gives up with a
  * `model_error` whose message names the cause and whose details carry it; a cancelled call
  * throws the cancellation at once.
- * @example await withRetries((signal) => chat.invoke(messages, { signal }), { policy, classify, what: "gpt-4o failed to plan" });
+ * @example await withRetries((signal, alive) => streamReply(model, messages, { signal, onChunk: alive }), { policy, classify, what: "gpt-4o failed to plan" });
  */
 export async function withRetries<T>(attempt: Attempt<T>, options: RetryOptions): Promise<T> {
   for (let retry = 0; ; retry += 1) {

@@ -1,3 +1,8 @@
+export interface TokenRelay {
+  /** The listener of one attempt's text. */
+  attempt(): ((delta: string) => void) | undefined;
+}
+
 /**
  * Passes the text of a streamed call to a listener across the call's attempts, so that a retried
  * stream does not repeat what the listener already has: an attempt's text is passed on only past
@@ -7,7 +12,7 @@
  * const relay = tokenRelay(onToken);
  * await streamReply(model, messages, { signal, onText: relay.attempt() }); // once per attempt
  */
-export function tokenRelay(onToken: ((delta: string) => void) | undefined): { attempt(): ((delta: string) => void) | undefined } {
+export function tokenRelay(onToken: ((delta: string) => void) | undefined): TokenRelay {
   let sent = "";
   return {
     attempt() {

@@ -142,7 +142,7 @@ export class RunExecutor {
       await this.settle(runId);
     } catch (error) {
       if (controller.signal.aborted) return; // cancelled, closing or taken over: the state stays resumable
-      this.fail(runId, error);
+      await this.fail(runId, error);
     } finally {
       clearInterval(renew);
       this.active.delete(runId);
@@ -248,12 +248,27 @@ export class RunExecutor {
     return finished;
   }
 
-  private fail(runId: string, error: unknown): void {
+  private async fail(runId: string, error: unknown): Promise<void> {
     const code = isGuildError(error) ? error.code : "internal";
     const message = error instanceof Error ? error.message : String(error);
     const details = isGuildError(error) && error.details !== undefined ? { details: error.details } : {};
     this.log.error({ runId, err: error }, "run failed");
-    this.finish(runId, { status: "failed", error: { code, message, ...details } }, "run.failed", { code, message, ...details });
+    const usage = await this.usageSoFar(runId);
+    this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
+  }
+
+  /** The tokens a run had used at its last checkpoint, for a run that ends early; undefined when none. */
+  async usageSoFar(runId: string): Promise<Run["usage"] | undefined> {
+    const run = this.store.getRun(runId);
+    if (!run) return undefined;
+    try {
+      const snapshot = await engineOf(this.engines, run.pack).graph.getState({ configurable: { thread_id: runId } });
+      const usage = snapshot.values.usage as Run["usage"] | undefined;
+      return usage?.inputTokens ? usage : undefined;
+    } catch (error) {
+      this.log.warn({ runId, err: error }, "could not read the run's usage");
+      return undefined;
+    }
   }
 
   /** Stores an event with the run's next seq, then tells this process's listeners. */

@@ -214,7 +214,8 @@ export class Runtime {
   async cancel(runId: string): Promise<Run> {
     const run = this.store.getRun(runId);
     if (!run) throw new GuildError("not_found", `no run '${runId}'`);
-    const cancelled = this.executor.finish(runId, { status: "cancelled" }, "run.cancelled", {});
+    const usage = await this.executor.usageSoFar(runId);
+    const cancelled = this.executor.finish(runId, { status: "cancelled", ...(usage ? { usage } : {}) }, "run.cancelled", {});
     if (!cancelled) {
       const status = this.store.getRun(runId)!.status;
       throw new GuildError("conflict", `run ${runId} has already ${status === "cancelled" ? "been cancelled" : status}`);

@@ -90,7 +90,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
   });
 
   it("abandons an answer slower than the timeout, closes its request and asks again", async () => {
-    const { server, runtime } = await openWith(faulty("answer", fault.slow(10_000, { content: "too late" })), { timeoutMs: 300 });
+    const { server, runtime } = await openWith(faulty("answer", fault.slow(10_000, { content: "too late" })), { timeoutMs: 1_000 });
     const tokens: TokenDelta[] = [];
     runtime.onToken((t) => tokens.push(t));
     const begun = Date.now();
@@ -180,11 +180,16 @@ describe("a model whose answer does not validate", () => {
   });
 
   it("fails the run naming the invalid tool call when the repair is invalid too; nothing is asked or paid", async () => {
-    const { runtime } = await openWith(badPayment('{"claimId": "CLM-1001", "amount": "lots", "payee": "Eleanor Whitfield"}', 2));
+    const { server, runtime } = await openWith(badPayment('{"claimId": "CLM-1001", "amount": "lots", "payee": "Eleanor Whitfield"}', 2));
 
     const { run, asked } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
 
     expect(run.status).toBe("failed");
+    // What the run used up to its last checkpoint is kept: the plan and the coverage step at least.
+    const reported = server.usage.reduce((n, u) => n + u.prompt_tokens, 0);
+    expect(run.usage?.inputTokens).toBeGreaterThan(0);
+    expect(run.usage!.inputTokens).toBeLessThan(reported);
+    expect(Object.keys(run.usage!.bySpecialist ?? {})).toContain("coverage_analyst");
     expect(run.error?.code).toBe("model_error");
     expect(run.error?.message).toBe(
       "test-small failed to act as Payments officer: its tool call did not validate, nor after one repair (invalid_tool_call): issue_payment: amount: Invalid input: expected number, received string",

@@ -9,9 +9,10 @@ import {
   type AssistantMessage,
   type ChatCompletionRequest,
   type ReportedUsage,
+  type StreamDialect,
 } from "./openai-wire.ts";
 
-export type { ChatCompletionRequest, ReportedUsage } from "./openai-wire.ts";
+export type { ChatCompletionRequest, ReportedUsage, StreamDialect } from "./openai-wire.ts";
 
 /**
  * A tool call the scripted model makes. Object arguments are sent as JSON, as OpenAI does; string
@@ -29,7 +30,8 @@ export interface ScriptedToolCall {
  */
 export type ScriptedReply =
   | { content: string }
-  | { toolCalls: ScriptedToolCall[] }
+  /** Tool calls, with text before them when `content` is given (as small models often write). */
+  | { toolCalls: ScriptedToolCall[]; content?: string }
   | { structured: unknown }
   | { status: number; message?: string; headers?: Record<string, string> }
   | { delayMs: number; then: ScriptedReply }
@@ -100,11 +102,11 @@ type Answer = Extract<ScriptedReply, { content: string } | { toolCalls: Scripted
 
 /** Turns a reply into the assistant message OpenAI would send, honouring how structured output was asked for. */
 function assistantMessage(request: ChatCompletionRequest, reply: Answer, nextCallId: () => string): AssistantMessage {
-  if ("content" in reply) return { content: reply.content, toolCalls: [] };
   if ("toolCalls" in reply) {
     const toolCalls = reply.toolCalls.map((c) => ({ id: nextCallId(), name: c.name, arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments) }));
-    return { content: null, toolCalls };
+    return { content: reply.content ?? null, toolCalls };
   }
+  if ("content" in reply) return { content: reply.content, toolCalls: [] };
   const json = JSON.stringify(reply.structured);
   const type = request.response_format?.type;
   if (type === "json_schema" || type === "json_object") return { content: json, toolCalls: [] };
@@ -145,7 +147,7 @@ function waitOrClose(res: http.ServerResponse, ms: number): Promise<void> {
  * const server = await startScriptedOpenAI([() => fault.rateLimited({ seconds: 0 }), () => ({ content: "hello" })]);
  * new ChatOpenAI({ model: "test-small", apiKey: "k", configuration: { baseURL: server.url } });
  */
-export async function startScriptedOpenAI(script: Script): Promise<ScriptedOpenAI> {
+export async function startScriptedOpenAI(script: Script, options: { dialect?: StreamDialect } = {}): Promise<ScriptedOpenAI> {
   const requests: ChatCompletionRequest[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const paths: string[] = [];
@@ -190,7 +192,7 @@ export async function startScriptedOpenAI(script: Script): Promise<ScriptedOpenA
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    const events = chunks(id, created, request, message, reported);
+    const events = chunks(id, created, request, message, reported, options.dialect);
     for (const [n, event] of events.entries()) {
       if (n === cutAfter) return drop(res);
       // Each event leaves before the next is written, so a cut falls between events the client has seen.

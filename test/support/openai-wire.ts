@@ -81,8 +81,17 @@ function pieces(text: string): string[] {
   return text.match(/\s*\S+/g) ?? (text ? [text] : []);
 }
 
-/** The `chat.completion.chunk` payloads of a streamed answer, as OpenAI sends them; usage only when asked for. */
-export function chunks(id: string, created: number, request: ChatCompletionRequest, message: AssistantMessage, usage: ReportedUsage): unknown[] {
+/**
+ * How a server streams. `openai`: each tool call under its own `index`, its arguments in pieces;
+ * the finish reason in a chunk with an empty delta. `ollama`: each tool call whole in a chunk of
+ * its own, every one with `index: 0` and its own id (ollama#15457), which a client must tell apart
+ * by id. `bare-finish`: as `openai`, but the finishing chunk has no `delta` at all, which LangChain
+ * skips, finish reason and all.
+ */
+export type StreamDialect = "openai" | "ollama" | "bare-finish";
+
+/** The `chat.completion.chunk` payloads of a streamed answer, as the server sends them; usage only when asked for. */
+export function chunks(id: string, created: number, request: ChatCompletionRequest, message: AssistantMessage, usage: ReportedUsage, dialect: StreamDialect = "openai"): unknown[] {
   const chunk = (delta: unknown, finish: string | null = null) => ({
     id,
     object: "chat.completion.chunk",
@@ -94,13 +103,20 @@ export function chunks(id: string, created: number, request: ChatCompletionReque
   const out: unknown[] = [chunk({ role: "assistant", content: "", refusal: null })];
   for (const piece of pieces(message.content ?? "")) out.push(chunk({ content: piece }));
   message.toolCalls.forEach((call, index) => {
+    if (dialect === "ollama") {
+      out.push(chunk({ tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] }));
+      return;
+    }
     out.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }));
     const half = Math.ceil(call.arguments.length / 2);
     for (const part of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
       if (part) out.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
     }
   });
-  out.push(chunk({}, message.toolCalls.length ? "tool_calls" : "stop"));
+  const finish = message.toolCalls.length ? "tool_calls" : "stop";
+  if (dialect === "bare-finish") {
+    out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [{ index: 0, finish_reason: finish }] });
+  } else out.push(chunk({}, finish));
   if (request.stream_options?.include_usage) out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [], usage });
   return out;
 }

@@ -50,7 +50,7 @@ describe("loadConfig", () => {
   });
 
   it("keeps a model name that itself holds a colon", () => {
-    expect(loadConfig({ GUILD_MODEL: "openai:qwen2.5:3b" }, cwd).model).toBe("openai:qwen2.5:3b");
+    expect(loadConfig({ GUILD_MODEL: "openai:qwen2.5:3b", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).model).toBe("openai:qwen2.5:3b");
   });
 
   it("lets GUILD_MODEL choose offline even with an OpenAI key", () => {
@@ -67,7 +67,7 @@ describe("loadConfig", () => {
   });
 
   it("reads .env in the working folder, and the environment wins over it", () => {
-    writeFileSync(join(cwd, ".env"), "PORT=4000\nHOST=0.0.0.0\nGUILD_MODEL=openai:llama3.2:1b\n");
+    writeFileSync(join(cwd, ".env"), "PORT=4000\nHOST=0.0.0.0\nGUILD_MODEL=openai:llama3.2:1b\nOPENAI_BASE_URL=http://localhost:11434/v1\n");
     const config = loadConfig({ PORT: "5000" }, cwd);
     expect(config.port).toBe(5000);
     expect(config.host).toBe("0.0.0.0");
@@ -111,7 +111,13 @@ describe("loadConfig", () => {
 
   it("takes a model for every supervisor and one per specialist from GUILD_MODEL_SUPERVISOR and GUILD_MODEL_SPECIALIST_<ID>", () => {
     const config = loadConfig(
-      { GUILD_MODEL: "openai:qwen2.5:3b", GUILD_MODEL_SUPERVISOR: "openai:gpt-4o", GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "openai:llama3.2:1b", GUILD_MODEL_SPECIALIST_COMMUNICATIONS: " " },
+      {
+        GUILD_MODEL: "openai:qwen2.5:3b",
+        OPENAI_API_KEY: "sk-test",
+        GUILD_MODEL_SUPERVISOR: "openai:gpt-4o",
+        GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "openai:llama3.2:1b",
+        GUILD_MODEL_SPECIALIST_COMMUNICATIONS: " ",
+      },
       cwd,
     );
     expect(config.models.overrides).toEqual({ supervisor: "openai:gpt-4o", specialists: { payments_officer: "openai:llama3.2:1b" } });
@@ -121,6 +127,9 @@ describe("loadConfig", () => {
 
   it("refuses a model override that is not a profile, or a misspelt model variable, naming it", () => {
     expectInvalidConfig({ GUILD_MODEL_SUPERVISOR: "gpt-4o" }, "GUILD_MODEL_SUPERVISOR");
+    // An openai model with nowhere to send it: no key for OpenAI, no other server.
+    expectInvalidConfig({ GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "openai:qwen2.5:3b" }, "GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER");
+    expectInvalidConfig({ GUILD_MODEL: "openai:qwen2.5:3b" }, "GUILD_MODEL");
     expectInvalidConfig({ GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER: "ollama:qwen" }, "GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER");
     expectInvalidConfig({ GUILD_MODEL_PAYMENTS_OFFICER: "openai:qwen" }, "GUILD_MODEL_PAYMENTS_OFFICER");
     expect(refusal({ GUILD_MODEL_PAYMENTS_OFFICER: "openai:qwen" }).message).toContain("GUILD_MODEL_SPECIALIST_<SPECIALIST_ID>");
@@ -136,7 +145,10 @@ describe("loadConfig", () => {
   it("reads model prices per million tokens as profile=input/output", () => {
     const config = loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=0.15/0.6, openai:qwen2.5:3b=0/0" }, cwd);
     expect(config.models.prices).toEqual({ "openai:gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6 }, "openai:qwen2.5:3b": { inputPerMTok: 0, outputPerMTok: 0 } });
+    expect(loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o = .5 / 1e1" }, cwd).models.prices).toEqual({ "openai:gpt-4o": { inputPerMTok: 0.5, outputPerMTok: 10 } });
     expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=cheap" }, "GUILD_MODEL_PRICES");
+    expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=1/2/3" }, "GUILD_MODEL_PRICES");
+    expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=-1/2" }, "GUILD_MODEL_PRICES");
     expectInvalidConfig({ GUILD_MODEL_PRICES: "gpt-4o-mini=0.15/0.6" }, "GUILD_MODEL_PRICES");
   });
 

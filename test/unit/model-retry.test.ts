@@ -84,13 +84,14 @@ describe("withRetries", () => {
   it("keeps an attempt that shows signs of life past the timeout", async () => {
     const value = await withRetries(
       async (signal, alive) => {
-        for (let i = 0; i < 6; i += 1) {
-          await new Promise((r) => setTimeout(r, 15));
+        // 320 ms in all, twice the timeout, but never more than 40 ms without a sign of life.
+        for (let i = 0; i < 8; i += 1) {
+          await new Promise((r) => setTimeout(r, 40));
           alive();
         }
         return signal.aborted ? "aborted" : "answer";
       },
-      { ...options, policy: { ...fast, maxRetries: 0, timeoutMs: 40 } },
+      { ...options, policy: { ...fast, maxRetries: 0, timeoutMs: 150 } },
     );
     expect(value).toBe("answer");
   });

@@ -52,6 +52,8 @@ function checkCall(call: RawToolCall, tools: readonly ToolCard[]): Checked<Check
 
 /** The tool calls of a specialist's answer, if every one is valid; an answer without calls is valid. */
 export function checkToolCalls(reply: Reply, tools: readonly ToolCard[]): Checked<CheckedCall[]> {
+  // A server whose chunks LangChain could not read (no role, say) loses the calls it announced.
+  if (reply.finishReason === "tool_calls" && reply.toolCalls.length === 0) return { ok: false, error: "the answer ended to call tools but named none" };
   const checked = reply.toolCalls.map((call) => checkCall(call, tools));
   const errors = checked.flatMap((c) => (c.ok ? [] : [c.error]));
   return errors.length ? { ok: false, error: errors.join("; ") } : { ok: true, value: checked.map((c) => (c as { value: CheckedCall }).value) };

@@ -1,7 +1,7 @@
-import { ChatOpenAI } from "@langchain/openai";
+import { ChatOpenAICompletions } from "@langchain/openai";
 import type { BaseMessage } from "@langchain/core/messages";
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "../retry.ts";
-import { tokenRelay } from "../token-relay.ts";
+import { tokenRelay, type TokenRelay } from "../token-relay.ts";
 import type {
   ActRequest,
   ActResult,
@@ -21,6 +21,9 @@ import { actMessages, planMessages, planResponseFormat, reformulateMessages, syn
 import { answerWithRepair } from "./repair.ts";
 import { streamReply, type ChunkStreamer, type Reply } from "./stream.ts";
 
+/** OpenAI's reasoning models, which accept only their default temperature (LangChain's own rule). */
+const isReasoningModel = (model: string): boolean => /^o\d/.test(model) || (model.startsWith("gpt-5") && !model.startsWith("gpt-5-chat"));
+
 export interface OpenAIModelOptions {
   model: string;
   apiKey?: string | undefined;
@@ -39,7 +42,7 @@ export interface OpenAIModelOptions {
  */
 export class OpenAIModel implements GuildModel {
   readonly info: ModelInfo;
-  private readonly chat: ChatOpenAI;
+  private readonly chat: ChatOpenAICompletions;
   private readonly policy: RetryPolicy;
   private readonly prices: ModelPrices | undefined;
 
@@ -47,11 +50,14 @@ export class OpenAIModel implements GuildModel {
     this.info = { provider: "openai", name: options.model };
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.prices = options.prices;
-    this.chat = new ChatOpenAI({
+    // The Chat Completions API, always: ChatOpenAI would send a model whose name says "codex" to
+    // the Responses API, which OpenAI-compatible servers do not have.
+    this.chat = new ChatOpenAICompletions({
       model: options.model,
       apiKey: options.apiKey ?? "not-needed",
       configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
-      temperature: 0,
+      // Reasoning models (o1, o3, gpt-5, ...) refuse any temperature but their own.
+      ...(isReasoningModel(options.model) ? {} : { temperature: 0 }),
       // Guild owns timeouts and retries (withRetries): LangChain's caller would retry again under
       // it, with a backoff that cannot be set. The openai client LangChain makes never retries.
       maxRetries: 0,
@@ -77,9 +83,11 @@ export class OpenAIModel implements GuildModel {
   async act(request: ActRequest, options: ModelCallOptions = {}): Promise<ActResult> {
     const model = this.chat.bindTools(toolDefinitions(request.specialist));
     const what = `act as ${request.specialist.name}`;
+    // One relay for the answer and its repair: text the repair repeats is not streamed twice.
+    const relay = tokenRelay(options.onToken);
     const { value: calls, reply, usage } = await answerWithRepair({
       messages: actMessages(request),
-      ask: (messages) => this.complete(model, messages, what, options.signal, options.onToken),
+      ask: (messages) => this.complete(model, messages, what, options.signal, relay),
       check: (reply) => checkToolCalls(reply, request.specialist.tools),
       correction: (error) =>
         `Those tool calls are not valid: ${error}. Call your tools again with arguments that are valid JSON and follow each tool's parameters, or answer in text if no tool is needed.`,
@@ -99,13 +107,12 @@ export class OpenAIModel implements GuildModel {
   }
 
   async synthesize(request: SynthesizeRequest, options: ModelCallOptions = {}): Promise<{ answer: string; usage?: Usage }> {
-    const reply = await this.complete(this.chat, synthesizeMessages(request), "write the answer", options.signal, options.onToken);
+    const reply = await this.complete(this.chat, synthesizeMessages(request), "write the answer", options.signal, tokenRelay(options.onToken));
     return { answer: reply.text, ...this.usage(reply.usage) };
   }
 
   /** One streamed call under the timeout and retry policy; text goes to `onToken` once, across retries. */
-  private complete(model: ChunkStreamer, messages: BaseMessage[], what: string, signal?: AbortSignal, onToken?: (delta: string) => void): Promise<Reply> {
-    const relay = tokenRelay(onToken);
+  private complete(model: ChunkStreamer, messages: BaseMessage[], what: string, signal?: AbortSignal, relay: TokenRelay = tokenRelay(undefined)): Promise<Reply> {
     return withRetries((attemptSignal, alive) => streamReply(model, messages, { signal: attemptSignal, onChunk: alive, onText: relay.attempt() }), {
       policy: this.policy,
       signal,

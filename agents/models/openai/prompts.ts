@@ -39,11 +39,30 @@ export function planMessages(request: PlanRequest): BaseMessage[] {
   ];
 }
 
+/**
+ * A tool's parameters as the server is sent them: without `pattern`s and `$schema`. llama.cpp and
+ * LM Studio compile parameters into a grammar that turns an anchored pattern's inner `^`/`$` into
+ * characters the model must write, and refuses escapes such as `\s`; Guild checks the arguments
+ * against the full schema itself.
+ */
+function forServer(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(forServer);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const kept = Object.entries(schema).filter(([key]) => key !== "pattern" && key !== "$schema");
+  // Under `properties` the keys are argument names (an argument may be called "pattern"), not keywords.
+  return Object.fromEntries(
+    kept.map(([key, value]) => [
+      key,
+      key === "properties" && value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([name, v]) => [name, forServer(v)])) : forServer(value),
+    ]),
+  );
+}
+
 /** The specialist's tools as OpenAI function definitions, with the parameters the pack declares. */
 export function toolDefinitions(specialist: SpecialistCard) {
   return specialist.tools.map((t) => ({
     type: "function" as const,
-    function: { name: t.name, description: t.description, parameters: z.toJSONSchema(toolArgsSchema(t.args)) },
+    function: { name: t.name, description: t.description, parameters: forServer(z.toJSONSchema(toolArgsSchema(t.args))) as Record<string, unknown> },
   }));
 }
 

@@ -32,15 +32,11 @@ function textOf(chunk: AIMessageChunk): string {
  * The tool calls of a gathered answer, with their argument text as sent. LangChain's own
  * `tool_calls` of a streamed message are read with a partial-JSON parser, which turns a truncated
  * `{"amount": 36` into `{amount: 36}`: a silent wrong action. These are parsed strictly later.
+ * The chunks are taken as LangChain merged them, by index and id: Ollama sends parallel calls all
+ * with index 0, told apart only by their ids.
  */
 function rawToolCalls(message: AIMessageChunk): RawToolCall[] {
-  const byIndex = new Map<string, RawToolCall>();
-  for (const [i, chunk] of (message.tool_call_chunks ?? []).entries()) {
-    const key = chunk.index !== undefined ? `#${chunk.index}` : (chunk.id ?? `@${i}`);
-    const call = byIndex.get(key) ?? { id: "", name: "", args: "" };
-    byIndex.set(key, { id: call.id || (chunk.id ?? ""), name: call.name || (chunk.name ?? ""), args: call.args + (chunk.args ?? "") });
-  }
-  return [...byIndex.values()];
+  return (message.tool_call_chunks ?? []).map((chunk) => ({ id: chunk.id ?? "", name: chunk.name ?? "", args: chunk.args ?? "" }));
 }
 
 /**
@@ -71,12 +67,15 @@ export async function streamReply(
   // ChatOpenAI ends a stream quietly when its signal aborts: what came so far is not an answer.
   if (signal.aborted) throw signal.reason;
   const finishReason = message?.response_metadata?.finish_reason;
-  if (message === undefined || typeof finishReason !== "string") throw new StreamCutError("the stream ended before the server finished the answer");
-  const u = message.usage_metadata;
+  const u = message?.usage_metadata;
+  // The usage chunk comes after the finish: a stream that reported usage was finished, even when
+  // its finishing chunk had no delta for LangChain to keep the reason from.
+  if (message === undefined || (typeof finishReason !== "string" && !u)) throw new StreamCutError("the stream ended before the server finished the answer");
+  const toolCalls = rawToolCalls(message);
   return {
     text: textOf(message),
-    toolCalls: rawToolCalls(message),
+    toolCalls,
     ...(u ? { usage: { inputTokens: u.input_tokens, outputTokens: u.output_tokens } } : {}),
-    finishReason,
+    finishReason: typeof finishReason === "string" ? finishReason : toolCalls.length > 0 ? "tool_calls" : "stop",
   };
 }
