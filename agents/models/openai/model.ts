@@ -56,6 +56,9 @@ export class OpenAIModel implements GuildModel {
       model: options.model,
       apiKey: options.apiKey ?? "not-needed",
       configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
+      // Guild times out on silence (withRetries); the openai client's own 10-minute cap on a whole
+      // request would cut off a long answer that is still streaming.
+      timeout: 24 * 60 * 60 * 1000,
       // Reasoning models (o1, o3, gpt-5, ...) refuse any temperature but their own.
       ...(isReasoningModel(options.model) ? {} : { temperature: 0 }),
       // Guild owns timeouts and retries (withRetries): LangChain's caller would retry again under
