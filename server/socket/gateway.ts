@@ -22,6 +22,9 @@ export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvent
 
 const INBOX = "inbox";
 
+/** A run subscription and the socket it sends to. */
+type Follower = RunSubscription & { socket: GuildSocket };
+
 export interface GatewayOptions {
   apiKeys: ApiKeys;
   log: Logger;
@@ -61,7 +64,7 @@ function admission(apiKeys: ApiKeys, req: http.IncomingMessage): string | undefi
 export class SocketGateway {
   readonly io: GuildSocketServer;
   /** Subscriptions by run, for delivering live events and tokens. */
-  private readonly followers = new Map<string, Set<RunSubscription & { socket: GuildSocket }>>();
+  private readonly followers = new Map<string, Set<Follower>>();
   private readonly stopListening: (() => void)[];
 
   constructor(
@@ -102,7 +105,7 @@ export class SocketGateway {
   }
 
   private onConnection(socket: GuildSocket): void {
-    const mine = new Map<string, RunSubscription & { socket: GuildSocket }>();
+    const mine = new Map<string, Follower>();
     const log = this.options.log.child({ socket: socket.id });
     log.debug("socket connected");
 
@@ -153,13 +156,13 @@ export class SocketGateway {
     });
   }
 
-  private follow(subscription: RunSubscription & { socket: GuildSocket }): void {
+  private follow(subscription: Follower): void {
     let set = this.followers.get(subscription.runId);
     if (!set) this.followers.set(subscription.runId, (set = new Set()));
     set.add(subscription);
   }
 
-  private unfollow(subscription: (RunSubscription & { socket: GuildSocket }) | undefined): void {
+  private unfollow(subscription: Follower | undefined): void {
     if (!subscription) return;
     const set = this.followers.get(subscription.runId);
     set?.delete(subscription);
