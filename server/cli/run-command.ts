@@ -55,21 +55,13 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
     const pack = runtime.listPacks().find((p) => p.id === run.pack);
     const printer = new ProgressPrinter(pack?.specialists ?? [], io.stderr);
     if (!options.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id}\n`);
-    // Replay what is already in the log, then follow live; each seq is shown once.
-    let shown = 0;
-    const show = (event: RunEvent): void => {
-      if (event.runId !== run.id || event.seq <= shown) return;
-      shown = event.seq;
-      if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
-      else printer.show(event);
-    };
-    const stopEvents = runtime.onEvent(show);
+    // What is already in the log, then live; each seq is shown once.
+    const following = runtime.follow(run.id, 0, (event: RunEvent) => (options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : printer.show(event)));
     const stopTokens = options.json ? () => {} : runtime.onToken((token) => token.runId === run.id && printer.token(token));
     const stop = (): void => {
-      stopEvents();
+      following.stop();
       stopTokens();
     };
-    runtime.listEvents(run.id, shown).forEach(show);
 
     let current = await runtime.waitForRun(run.id);
     while (current.status === "awaiting_approval") {

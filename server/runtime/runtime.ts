@@ -12,6 +12,7 @@ import { openRuntimeDatabase } from "./database.ts";
 import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
+import { RunFollowers, type Following } from "./run-subscription.ts";
 import { SqliteRunStore, type RunStore } from "./runs/index.ts";
 import { approvalView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { zodFailure } from "./validation.ts";
@@ -67,6 +68,7 @@ function checkModelOverrides(models: ModelSettings, packs: readonly Pack[]): voi
 export class Runtime {
   readonly bus = new RuntimeBus();
   private readonly feed: EventFeed;
+  private readonly followers: RunFollowers;
   private readonly executor: RunExecutor;
   private closed = false;
 
@@ -79,6 +81,7 @@ export class Runtime {
     options: RuntimeOptions,
   ) {
     this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250, log);
+    this.followers = new RunFollowers(store, this.bus);
     this.executor = new RunExecutor(store, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
   }
 
@@ -161,12 +164,22 @@ export class Runtime {
   }
 
   listEvents(runId: string, afterSeq = 0, limit?: number): RunEvent[] {
-    this.getRun(runId);
+    this.requireRun(runId);
     return this.store.listEvents(runId, afterSeq, limit);
   }
 
-  lastSeq(runId: string): number {
-    return this.store.lastSeq(runId);
+  /**
+   * Sends the run's events after `afterSeq`, then every later one as it is stored, each seq once
+   * and in order, whichever process stores it; until `stop`.
+   * @example const { lastSeq, stop } = runtime.follow(runId, lastSeen, (event) => socket.emit("run:event", event));
+   */
+  follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Following {
+    this.requireRun(runId);
+    const lastSeq = this.store.lastSeq(runId);
+    if (afterSeq > lastSeq) {
+      throw new GuildError("invalid_input", `afterSeq: the run's log ends at seq ${lastSeq}`, { details: { field: "afterSeq", lastSeq } });
+    }
+    return this.followers.follow(runId, afterSeq, send);
   }
 
   listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}): Approval[] {
@@ -260,8 +273,13 @@ export class Runtime {
     this.closed = true;
     await this.executor.close(0);
     this.feed.close();
+    this.followers.close();
     for (const engine of this.engines.values()) engine.backend.close();
     this.db.close();
+  }
+
+  private requireRun(id: string): void {
+    if (!this.store.getRun(id)) throw new GuildError("not_found", `no run '${id}'`);
   }
 
   private engine(packId: string): PackEngine {

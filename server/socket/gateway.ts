@@ -1,6 +1,5 @@
 import type http from "node:http";
 import type { Logger } from "pino";
-import { GuildError } from "../../agents/errors/index.ts";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import { ApiKeys, checkLocalHost } from "../auth/index.ts";
@@ -14,16 +13,15 @@ import {
   type ServerToClientEvents,
 } from "../contract/index.ts";
 import { toClientError } from "../errors/index.ts";
-import { zodFailure, type Runtime } from "../runtime/index.ts";
-import { RunSubscription } from "./run-subscription.ts";
+import { zodFailure, type Following, type Runtime } from "../runtime/index.ts";
 
 type GuildSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 const INBOX = "inbox";
 
-/** A run subscription and the socket it sends to. */
-type Follower = RunSubscription & { socket: GuildSocket };
+/** The room of a run's live tokens: sockets subscribed to the run. */
+const runRoom = (runId: string): string => `run:${runId}`;
 
 export interface GatewayOptions {
   apiKeys: ApiKeys;
@@ -63,8 +61,6 @@ function admission(apiKeys: ApiKeys, req: http.IncomingMessage): string | undefi
  */
 export class SocketGateway {
   readonly io: GuildSocketServer;
-  /** Subscriptions by run, for delivering live events and tokens. */
-  private readonly followers = new Map<string, Set<Follower>>();
   private readonly stopListening: (() => void)[];
 
   constructor(
@@ -92,8 +88,7 @@ export class SocketGateway {
     });
     this.io.on("connection", (socket) => this.onConnection(socket));
     this.stopListening = [
-      runtime.onEvent((event) => this.followers.get(event.runId)?.forEach((s) => s.deliver(event))),
-      runtime.onToken((token) => this.followers.get(token.runId)?.forEach((s) => s.socket.emit("run:token", token))),
+      runtime.onToken((token) => this.io.to(runRoom(token.runId)).emit("run:token", token)),
       runtime.bus.on("approval", ({ type, approval }) => this.io.to(INBOX).emit(type === "requested" ? "approval:requested" : "approval:resolved", approval)),
     ];
   }
@@ -105,32 +100,31 @@ export class SocketGateway {
   }
 
   private onConnection(socket: GuildSocket): void {
-    const mine = new Map<string, Follower>();
+    // The runs this socket follows; events come through the runtime, each with its own cursor.
+    const mine = new Map<string, Following>();
+    const unfollow = (runId: string): void => {
+      mine.get(runId)?.stop();
+      mine.delete(runId);
+      void socket.leave(runRoom(runId));
+    };
     const log = this.options.log.child({ socket: socket.id });
     log.debug("socket connected");
 
     socket.on("run:subscribe", (...args) =>
       this.answer(args, (payload) => {
         const { runId, afterSeq } = parse(SubscribeRunSchema, payload, "invalid run:subscribe");
-        const lastSeq = this.runtime.lastSeq(this.runtime.getRun(runId).id);
-        if ((afterSeq ?? 0) > lastSeq) {
-          throw new GuildError("invalid_input", `invalid run:subscribe: afterSeq: the run's log ends at seq ${lastSeq}`, { details: { field: "afterSeq", lastSeq } });
-        }
-        this.unfollow(mine.get(runId));
-        const subscription = Object.assign(new RunSubscription(this.runtime, runId, afterSeq ?? 0, (event) => socket.emit("run:event", event)), { socket });
-        // Replaying and joining happen in one turn of the event loop, so no live event falls between.
-        subscription.replay();
-        mine.set(runId, subscription);
-        this.follow(subscription);
-        log.debug({ runId, afterSeq, lastSeq: subscription.lastSeq }, "subscribed");
-        return { lastSeq: subscription.lastSeq };
+        const following = this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event));
+        // Subscribing again replaces the earlier subscription, once the new one stands.
+        mine.get(runId)?.stop();
+        mine.set(runId, following);
+        void socket.join(runRoom(runId));
+        log.debug({ runId, afterSeq, lastSeq: following.lastSeq }, "subscribed");
+        return { lastSeq: following.lastSeq };
       }),
     );
     socket.on("run:unsubscribe", (...args) =>
       this.answer(args, (payload) => {
-        const { runId } = parse(UnsubscribeRunSchema, payload, "invalid run:unsubscribe");
-        this.unfollow(mine.get(runId));
-        mine.delete(runId);
+        unfollow(parse(UnsubscribeRunSchema, payload, "invalid run:unsubscribe").runId);
         return {};
       }),
     );
@@ -150,23 +144,10 @@ export class SocketGateway {
       }),
     );
     socket.on("disconnect", (reason) => {
-      mine.forEach((s) => this.unfollow(s));
+      mine.forEach((following) => following.stop());
       mine.clear();
       log.debug({ reason }, "socket disconnected");
     });
-  }
-
-  private follow(subscription: Follower): void {
-    let set = this.followers.get(subscription.runId);
-    if (!set) this.followers.set(subscription.runId, (set = new Set()));
-    set.add(subscription);
-  }
-
-  private unfollow(subscription: Follower | undefined): void {
-    if (!subscription) return;
-    const set = this.followers.get(subscription.runId);
-    set?.delete(subscription);
-    if (set?.size === 0) this.followers.delete(subscription.runId);
   }
 
   /**
