@@ -44,8 +44,15 @@ module.exports = {
     {
       name: "no-upward-into-tests",
       severity: "error",
-      from: { pathNot: "^test/" },
+      comment: "Benchmarks share the tests' clients (test/support), nothing else.",
+      from: { pathNot: "^(test|bench)/" },
       to: { path: "^test/" },
+    },
+    {
+      name: "bench-only-test-support",
+      severity: "error",
+      from: { path: "^bench/" },
+      to: { path: "^test/", pathNot: "^test/support/clients\\.ts$" },
     },
   ],
   options: {

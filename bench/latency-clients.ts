@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Approval, RunEvent } from "../server/contract/index.ts";
-import { connectClient, post, type Client } from "./support.ts";
+import { connectSocket, post, type Client } from "./support.ts";
 
 const { url, clients: count } = workerData as { url: string; clients: number };
-const clients: Client[] = await Promise.all(Array.from({ length: count }, () => connectClient(url)));
+const clients: Client[] = await Promise.all(Array.from({ length: count }, () => connectSocket(url)));
 const now = () => performance.timeOrigin + performance.now();
 let next = 0;
 

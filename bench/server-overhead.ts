@@ -11,7 +11,7 @@ import { createModel } from "../agents/models/index.ts";
 import type { Approval, RunEvent } from "../server/contract/index.ts";
 import { openRuntimeDatabase } from "../server/runtime/database.ts";
 import { buildEngines } from "../server/runtime/engine.ts";
-import { benchServer, connectClient, DEMO_TASK, ms, percentile, post, tempDir } from "./support.ts";
+import { benchServer, connectSocket, DEMO_TASK, ms, percentile, post, tempDir } from "./support.ts";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 20;
 const WARM_UP = 2;
@@ -44,7 +44,7 @@ async function inProcess(count: number): Promise<number[]> {
 /** The whole server: POST the run, follow it over the socket, approve over REST when asked. */
 async function throughServer(count: number): Promise<number[]> {
   const { server, close } = await benchServer();
-  const client = await connectClient(server.url);
+  const client = await connectSocket(server.url);
   const times: number[] = [];
   for (let i = 0; i < count + WARM_UP; i += 1) {
     const started = performance.now();

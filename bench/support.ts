@@ -1,21 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { pino } from "pino";
-import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../server/contract/index.ts";
 import { Runtime } from "../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../server/start-server.ts";
+import { request, tempDataDir } from "../test/support/clients.ts";
 
-export const DEMO_TASK =
-  "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.";
+export { connectSocket, DEMO_TASK, type Client } from "../test/support/clients.ts";
 
-export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export function tempDir(label: string): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guild-bench-${label}-`));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
+export const tempDir = (label: string) => tempDataDir(`guild-bench-${label}-`);
 
 /**
  * A runtime and a real server on a free port, over a fresh data directory. `beforeServe` sees the
@@ -37,19 +27,11 @@ export async function benchServer(beforeServe: (runtime: Runtime) => void = () =
   };
 }
 
-export async function connectClient(url: string): Promise<Client> {
-  const client: Client = connect(url, { transports: ["websocket"], reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    client.once("connect", () => resolve());
-    client.once("connect_error", reject);
-  });
-  return client;
-}
-
+/** POSTs JSON and returns the answer's body; a status of 300 or more is an error. */
 export async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+  const { status, body: answer } = await request(url, "POST", "", body);
+  if (status >= 300) throw new Error(`POST ${url}: ${status} ${JSON.stringify(answer)}`);
+  return answer;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -13,7 +13,7 @@ import { requestLog } from "./request-log.ts";
 import { apiRoutes } from "./routes.ts";
 
 /** The largest JSON body accepted; a task is at most 20,000 characters. */
-export const BODY_LIMIT = "256kb";
+const BODY_LIMIT = "256kb";
 
 const PLACEHOLDER_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Guild</title></head>

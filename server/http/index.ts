@@ -1,3 +1,1 @@
-export { createApp, BODY_LIMIT, type AppOptions } from "./app.ts";
-export { openApiDocument } from "./openapi.ts";
-export { apiRoutes } from "./routes.ts";
+export { createApp, type AppOptions } from "./app.ts";

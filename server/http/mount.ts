@@ -17,7 +17,7 @@ export function mountRoutes(router: Router, routes: readonly Route[]): void {
       const input = {
         params: validated(r.params, req.params, "invalid path"),
         query: validated(r.query, { ...req.query }, "invalid query"),
-        body: validated(r.body, req.body, r.method === "post" ? "invalid body" : ""),
+        body: validated(r.body, req.body, "invalid body"),
         header: (name: string) => req.get(name),
       };
       const { status, body } = await r.handle(input);

@@ -160,7 +160,10 @@ export class Runtime {
   }
 
   listRuns(filter: { status?: RunStatus; limit?: number } = {}): Run[] {
-    return this.store.listRuns({ ...filter, limit: filter.limit ?? 50 }).map((r) => runView(r, this.store.listApprovals({ runId: r.id, status: "pending" })));
+    const runs = this.store.listRuns({ ...filter, limit: filter.limit ?? 50 });
+    // The pending approvals of every listed run in one read, not one read per run.
+    const pending = this.store.listApprovals({ runIds: runs.map((r) => r.id), status: "pending" });
+    return runs.map((r) => runView(r, pending.filter((a) => a.runId === r.id)));
   }
 
   listEvents(runId: string, afterSeq = 0, limit?: number): RunEvent[] {

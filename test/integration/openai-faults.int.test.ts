@@ -4,6 +4,7 @@ import type { Decision, TokenDelta } from "../../server/contract/index.ts";
 import { demoScript, FINAL_ANSWER, roleOf, type DemoRole } from "../support/openai-demo.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
 import { fault, textOf, type ChatCompletionRequest, type ScriptedReply, type ScriptHandler } from "../support/openai-server.ts";
+import { until } from "../support/clients.ts";
 import { answerUntilDone, DEMO_TASK, paymentsFor } from "../support/runtime.ts";
 
 const approve = (): Decision => ({ type: "approve" });
@@ -34,13 +35,6 @@ function badPayment(args: string, times: number): ScriptHandler {
 }
 
 const lastUserText = (request: ChatCompletionRequest): string => textOf({ ...request, messages: request.messages.slice(-1) }, "user");
-
-async function until(condition: () => boolean, ms = 3_000): Promise<void> {
-  for (const end = Date.now() + ms; !condition(); ) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("an OpenAI-compatible server that is busy, broken or slow", () => {
   it("retries a 429 no sooner than its retry-after asks, then goes on", async () => {
@@ -117,20 +111,20 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
       message: "test-small failed to plan: the server sent nothing for 200 ms (timeout) (gave up after 2 attempts)",
       details: { cause: "timeout", attempts: 2 },
     });
-    await until(() => server.abandoned.length === 2);
+    await until("both attempts to be abandoned", () => server.abandoned.length === 2, 3_000);
     expect(server.abandoned).toEqual([0, 1]);
   });
 
   it("aborts the request in flight when the run is cancelled", async () => {
     const { server, runtime } = await openWith(() => fault.slow(10_000, { content: "too late" }));
     const started = runtime.startRun({ task: DEMO_TASK });
-    await until(() => server.requests.length === 1);
+    await until("the request to reach the server", () => server.requests.length === 1, 3_000);
     const begun = Date.now();
 
     const run = await runtime.cancel(started.id);
 
     expect(run.status).toBe("cancelled");
-    await until(() => server.abandoned.length === 1);
+    await until("the request to be abandoned", () => server.abandoned.length === 1, 3_000);
     expect(Date.now() - begun).toBeLessThan(2_000);
     expect(server.abandoned).toEqual([0]);
     expect(server.requests).toHaveLength(1);

@@ -5,7 +5,7 @@ import { runCli, serve } from "../support/cli.ts";
 import { demoScript } from "../support/openai-demo.ts";
 import { fault, startScriptedOpenAI, type ScriptedOpenAI } from "../support/openai-server.ts";
 import { DEMO_TASK, tempDataDir } from "../support/runtime.ts";
-import { pendingOf, request, type TestServer } from "../support/server.ts";
+import { pendingOf, request } from "../support/server.ts";
 
 let data: ReturnType<typeof tempDataDir>;
 let model: ScriptedOpenAI;
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 /** The `api` of a test server, over a child process's URL. */
-const apiOf = (url: string) => ({ api: (method: string, path: string, body?: unknown) => request(url, method, path, body) }) as unknown as TestServer;
+const apiOf = (url: string) => ({ api: (method: string, path: string, body?: unknown) => request(url, method, path, body) });
 
 describe("guild serve with models configured by the environment", () => {
   it("names its models, sends each role's requests to its model, counts tokens per specialist, and survives a broken model server", async () => {

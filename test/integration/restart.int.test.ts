@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { FIXTURE_PACKS, runCli, spawnCli, waitForEvent } from "../support/cli.ts";
+import { until } from "../support/clients.ts";
 import { answerUntilDone, DEMO_TASK, effectsOf, openRuntime, paymentsFor, tempDataDir } from "../support/runtime.ts";
 
 let data: ReturnType<typeof tempDataDir>;
@@ -15,16 +16,6 @@ afterEach(async () => {
   runtime = undefined;
   data.remove();
 });
-
-async function until<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("a paused run survives its process", () => {
   it("is answered by a fresh runtime in another process and pays exactly once", async () => {
@@ -64,7 +55,10 @@ describe("a run whose process is killed mid-step", () => {
     runtime = await openRuntime(data.dir, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS], leaseMs: 500, sweepMs: 100 });
     expect(runtime.getRun(called.runId).status).toBe("running");
     // Once the dead process's lease runs out, the sweep takes the run over.
-    const resumed = await until(() => runtime!.getRun(called.runId), (r) => r.status !== "running");
+    const resumed = await until("the sweep to take the run over", () => {
+      const run = runtime!.getRun(called.runId);
+      return run.status !== "running" && run;
+    }, 30_000);
     expect(resumed.status).toBe("awaiting_approval");
     expect(resumed.pendingApprovals.map((a) => a.action.name)).toEqual(["record_note"]);
 

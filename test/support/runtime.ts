@@ -1,19 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach } from "vitest";
 import type { Approval, Decision, Run } from "../../server/contract/index.ts";
 import { Runtime, type RuntimeOptions } from "../../server/runtime/index.ts";
+import { tempDataDir } from "./clients.ts";
 
-export const DEMO_TASK =
-  "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.";
-
-/** A fresh, empty data directory; removed by the returned function. */
-export function tempDataDir(): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guild-test-"));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
+export { DEMO_TASK, tempDataDir } from "./clients.ts";
 
 /** Opens a runtime on a data directory with the offline model. */
 export function openRuntime(dataDir: string, options: Partial<RuntimeOptions> = {}): Promise<Runtime> {

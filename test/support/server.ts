@@ -1,18 +1,12 @@
 import { pino } from "pino";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterEach, beforeEach } from "vitest";
-import type { Ack, Approval, ClientToServerEvents, RunEvent, ServerToClientEvents } from "../../server/contract/index.ts";
+import type { Ack, Approval, ClientToServerEvents, RunEvent } from "../../server/contract/index.ts";
 import type { Runtime, RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../../server/start-server.ts";
+import { connectSocket, request, until, type ApiAnswer, type Client } from "./clients.ts";
 import { openRuntime, tempDataDir } from "./runtime.ts";
 
-export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export interface ApiAnswer<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+export { request, until, type ApiAnswer, type Client } from "./clients.ts";
 
 export interface TestServer {
   url: string;
@@ -50,13 +44,8 @@ export function useServer(options: TestServerOptions = {}): TestServer {
       api: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
         request(server.url, method, path, body, { ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...headers }),
       socket: async (socketOptions: { token?: string } = {}) => {
-        const token = socketOptions.token ?? options.key;
-        const client: Client = connect(server.url, { transports: ["websocket"], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
+        const client = await connectSocket(server.url, socketOptions.token ?? options.key);
         clients.push(client);
-        await new Promise<void>((resolve, reject) => {
-          client.once("connect", () => resolve());
-          client.once("connect_error", reject);
-        });
         return client;
       },
     });
@@ -68,23 +57,6 @@ export function useServer(options: TestServerOptions = {}): TestServer {
     remove();
   });
   return context;
-}
-
-export async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-  }
-  const res = await fetch(`${base}${path}`, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* not JSON: the text itself */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /** Calls a socket event and resolves with its acknowledgement. */
@@ -99,19 +71,8 @@ export function collectEvents(client: Client): RunEvent[] {
   return events;
 }
 
-/** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The pending approvals of a run, over REST, once there are some or the run has ended. */
-export async function pendingOf(t: TestServer, runId: string): Promise<{ status: string; approvals: Approval[] }> {
+export async function pendingOf(t: Pick<TestServer, "api">, runId: string): Promise<{ status: string; approvals: Approval[] }> {
   return until(`run ${runId} to pause or end`, async () => {
     const { body } = await t.api("GET", `/api/runs/${runId}`);
     const run = body.run;

@@ -232,11 +232,12 @@ export class SqliteRunStore implements RunStore {
     return row ? toApproval(row) : undefined;
   }
 
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number }): ApprovalRecord[] {
+  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): ApprovalRecord[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
     if (filter.status) (where.push("status = @status"), (params.status = filter.status));
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
+    if (filter.runIds) (where.push("run_id IN (SELECT value FROM json_each(@runIds))"), (params.runIds = JSON.stringify(filter.runIds)));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
     return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }

@@ -81,7 +81,8 @@ export interface RunStore {
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };
   getApproval(id: string): ApprovalRecord | undefined;
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number }): ApprovalRecord[];
+  /** Oldest first; `runIds` lists the approvals of several runs in one read. */
+  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): ApprovalRecord[];
   /** Compare-and-set from pending, only while its run is unfinished; false otherwise. */
   decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): boolean;
   /** Marks a pending approval expired (its run ended); false when it was no longer pending. */
