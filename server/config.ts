@@ -117,11 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const supervisor = e.GUILD_MODEL_SUPERVISOR === undefined ? undefined : profileIn("GUILD_MODEL_SUPERVISOR", e.GUILD_MODEL_SUPERVISOR);
   const specialists = specialistProfiles(vars);
   // An openai model with neither a key nor a server would send a placeholder key to api.openai.com.
-  const openaiWithoutServer = [["GUILD_MODEL", model], ["GUILD_MODEL_SUPERVISOR", supervisor], ...Object.entries(specialists).map(([id, p]) => [`GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`, p])].find(
-    ([, profile]) => profile?.startsWith("openai:") && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL,
-  );
-  if (openaiWithoutServer) {
-    throw invalid(openaiWithoutServer[0]!, `${openaiWithoutServer[1]} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    const chosen: [string, string | undefined][] = [["GUILD_MODEL", model], ["GUILD_MODEL_SUPERVISOR", supervisor]];
+    for (const [id, profile] of Object.entries(specialists)) chosen.push([`GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`, profile]);
+    for (const [variable, profile] of chosen) {
+      if (profile?.startsWith("openai:")) throw invalid(variable, `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+    }
   }
   const models: ModelSettings = {
     defaultModel: model,

@@ -1,14 +1,9 @@
 import type { Router, Request } from "express";
 import type { z } from "zod";
-import { zodFailure } from "../runtime/index.ts";
+import { parseInput } from "../runtime/index.ts";
 import type { Route } from "./route.ts";
 
-function validated(schema: unknown, value: unknown, what: string): unknown {
-  if (!schema) return undefined;
-  const parsed = (schema as z.ZodType).safeParse(value);
-  if (!parsed.success) throw zodFailure(what, parsed.error);
-  return parsed.data;
-}
+const validated = (schema: unknown, value: unknown, what: string): unknown => (schema ? parseInput(schema as z.ZodType, value, what) : undefined);
 
 /** Mounts routes on an Express router, validating params, query and body by each route's schemas. */
 export function mountRoutes(router: Router, routes: readonly Route[]): void {

@@ -10,6 +10,12 @@ import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
 import { approvalView } from "./views.ts";
 
+/** The tokens a run's state counts, when a model reported any (the offline model reports none). */
+const usageIn = (values: Record<string, unknown>): Run["usage"] | undefined => {
+  const usage = values.usage as Run["usage"] | undefined;
+  return usage?.inputTokens ? usage : undefined;
+};
+
 export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.includes(status);
 
 export interface ExecutorOptions {
@@ -196,8 +202,8 @@ export class RunExecutor {
     const waitingIds = new Set(interrupts.map((i) => i.value.guild.approvalId));
     const approvals = this.store.listApprovals({ runId });
     this.store.markApplied(approvals.filter((a) => a.decision && !a.applied && !waitingIds.has(a.id)).map((a) => a.id));
-    const usage = snapshot.values.usage as Run["usage"] | undefined;
-    const withUsage = usage?.inputTokens ? { usage } : {};
+    const usage = usageIn(snapshot.values);
+    const withUsage = usage ? { usage } : {};
 
     if (interrupts.length > 0) {
       // One transaction for all of them, which sees the run's status as it is now: a run cancelled
@@ -263,8 +269,7 @@ export class RunExecutor {
     if (!run) return undefined;
     try {
       const snapshot = await engineOf(this.engines, run.pack).graph.getState({ configurable: { thread_id: runId } });
-      const usage = snapshot.values.usage as Run["usage"] | undefined;
-      return usage?.inputTokens ? usage : undefined;
+      return usageIn(snapshot.values);
     } catch (error) {
       this.log.warn({ runId, err: error }, "could not read the run's usage");
       return undefined;

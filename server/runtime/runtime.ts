@@ -15,7 +15,7 @@ import { EventFeed } from "./feed.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
 import { SqliteRunStore, type RunStore } from "./runs/index.ts";
 import { approvalView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
-import { zodFailure } from "./validation.ts";
+import { parseInput } from "./validation.ts";
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -120,16 +120,15 @@ export class Runtime {
    * @example runtime.startRun({ task: "Settle claim CLM-1001" }, { idempotencyKey: "job-42" })
    */
   startRun(input: unknown, options: StartRunOptions = {}): Run {
-    const parsed = StartRunSchema.safeParse(input);
-    if (!parsed.success) throw zodFailure("invalid run", parsed.error);
-    const { task, metadata } = parsed.data;
-    const packId = parsed.data.pack ?? this.engines.keys().next().value!;
+    const request = parseInput(StartRunSchema, input, "invalid run");
+    const { task, metadata } = request;
+    const packId = request.pack ?? this.engines.keys().next().value!;
     const engine = this.engines.get(packId);
     if (!engine) {
       throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field: "pack" } });
     }
     const { idempotencyKey } = options;
-    const planApproval = parsed.data.options?.planApproval ?? engine.pack.planApproval;
+    const planApproval = request.options?.planApproval ?? engine.pack.planApproval;
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
     const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null })).digest("hex");
     const created = this.store.transaction(() => {
@@ -201,15 +200,14 @@ export class Runtime {
    * @example await runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 3000 } });
    */
   async decide(approvalId: string, input: unknown): Promise<Approval> {
-    const parsed = DecisionSchema.safeParse(input);
-    if (!parsed.success) throw zodFailure("invalid decision", parsed.error);
+    const asked = parseInput(DecisionSchema, input, "invalid decision");
     const record = this.store.getApproval(approvalId);
     if (!record) throw new GuildError("not_found", `no approval '${approvalId}'`);
     if (record.status !== "pending") {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
     }
     const run = this.store.getRun(record.runId)!;
-    const decision = validateDecision(this.engine(run.pack).pack, record.request, parsed.data);
+    const decision = validateDecision(this.engine(run.pack).pack, record.request, asked);
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = this.store.transaction(() => {
       if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) return false;

@@ -15,3 +15,14 @@ export function zodFailure(what: string, error: z.ZodError): GuildError {
     details: { field, issues: error.issues.map((i) => ({ field: fieldOf(i), message: i.message })) },
   });
 }
+
+/**
+ * The value as the schema reads it, or an `invalid_input` error naming the field; every edge
+ * (REST, socket, CLI through the runtime) validates this way.
+ * @example const { runId } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodFailure(what, parsed.error);
+  return parsed.data;
+}

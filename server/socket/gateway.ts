@@ -1,7 +1,6 @@
 import type http from "node:http";
 import type { Logger } from "pino";
 import { Server, type Socket } from "socket.io";
-import type { z } from "zod";
 import { ApiKeys, checkLocalHost } from "../auth/index.ts";
 import {
   DecideOverSocketSchema,
@@ -13,7 +12,7 @@ import {
   type ServerToClientEvents,
 } from "../contract/index.ts";
 import { toClientError } from "../errors/index.ts";
-import { zodFailure, type Following, type Runtime } from "../runtime/index.ts";
+import { parseInput, type Following, type Runtime } from "../runtime/index.ts";
 
 type GuildSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -112,7 +111,7 @@ export class SocketGateway {
 
     socket.on("run:subscribe", (...args) =>
       this.answer(args, (payload) => {
-        const { runId, afterSeq } = parse(SubscribeRunSchema, payload, "invalid run:subscribe");
+        const { runId, afterSeq } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
         const following = this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event));
         // Subscribing again replaces the earlier subscription, once the new one stands.
         mine.get(runId)?.stop();
@@ -124,20 +123,20 @@ export class SocketGateway {
     );
     socket.on("run:unsubscribe", (...args) =>
       this.answer(args, (payload) => {
-        unfollow(parse(UnsubscribeRunSchema, payload, "invalid run:unsubscribe").runId);
+        unfollow(parseInput(UnsubscribeRunSchema, payload, "invalid run:unsubscribe").runId);
         return {};
       }),
     );
     socket.on("inbox:subscribe", (...args) =>
       this.answer(args, (payload) => {
-        parse(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
+        parseInput(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
         void socket.join(INBOX);
         return { approvals: this.runtime.listApprovals({ status: "pending" }) };
       }),
     );
     socket.on("approval:decide", (...args) =>
       this.answer(args, async (payload) => {
-        const { approvalId, decision } = parse(DecideOverSocketSchema, payload, "invalid approval:decide");
+        const { approvalId, decision } = parseInput(DecideOverSocketSchema, payload, "invalid approval:decide");
         const approval = await this.runtime.decide(approvalId, decision);
         log.info({ runId: approval.runId, approvalId, status: approval.status }, "approval decided over the socket");
         return { approval };
@@ -165,10 +164,4 @@ export class SocketGateway {
         (error: unknown) => reply({ ok: false, error: toClientError(error, this.options.log).body }),
       );
   }
-}
-
-function parse<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw zodFailure(what, parsed.error);
-  return parsed.data;
 }
