@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { GuildError } from "../agents/errors/index.ts";
+import { FAILPOINTS, type FailpointName } from "../agents/faults/index.ts";
 import { DEFAULT_RETRY_POLICY, parseModelProfile, type ModelPrices, type ModelSettings } from "../agents/models/index.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
@@ -21,6 +22,8 @@ export interface GuildConfig {
   readonly packDirs: readonly string[];
   /** How long a process owns a run it executes; another process takes over a run whose lease ran out. */
   readonly leaseMs: number;
+  /** Crash tests only (`GUILD_FAILPOINT`): the failpoint at which the process kills itself. */
+  readonly failpoint: FailpointName | undefined;
   /** Undefined when not set: each command picks its own (the CLI stays quiet, the server logs info). */
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" | undefined;
 }
@@ -43,6 +46,7 @@ const EnvSchema = z.object({
   GUILD_MODEL_PRICES: optionalText,
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
+  GUILD_FAILPOINT: z.preprocess(emptyAsUnset, z.enum(FAILPOINTS).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
 
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,
+    failpoint: e.GUILD_FAILPOINT,
     logLevel: e.LOG_LEVEL,
   });
 }

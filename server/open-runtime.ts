@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { killAt } from "../agents/faults/index.ts";
 import { BUILTIN_PACKS_DIR } from "../agents/packs/index.ts";
 import type { GuildConfig } from "./config.ts";
 import { Runtime } from "./runtime/index.ts";
@@ -11,5 +12,6 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,
     leaseMs: config.leaseMs,
+    ...(config.failpoint ? { failpoint: killAt(config.failpoint) } : {}),
   });
 }

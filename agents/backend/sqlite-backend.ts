@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { GuildError } from "../errors/index.ts";
+import { noFailpoint, type Failpoint } from "../faults/index.ts";
 import type { Backend, EffectOutcome } from "./types.ts";
 
 const EFFECTS_TABLE = `CREATE TABLE IF NOT EXISTS guild_effects (
@@ -26,9 +27,10 @@ function runStatement(db: Database.Database, sql: string, args: Record<string, u
 
 /**
  * Opens (and on first use seeds) a pack's back-end database file.
+ * `failpoint` is called just before and just after an effect commits (crash tests arm it).
  * @example const backend = openSqliteBackend("data/packs/insurance-claims.sqlite", seedSql);
  */
-export function openSqliteBackend(file: string, seedSql: string): Backend {
+export function openSqliteBackend(file: string, seedSql: string, failpoint: Failpoint = noFailpoint): Backend {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
@@ -57,7 +59,8 @@ export function openSqliteBackend(file: string, seedSql: string): Backend {
   return {
     query: (sql, args, shape) => wrap("query", () => runStatement(db, sql, args, shape)),
     effect(sql, args, shape, idempotencyKey, tool): EffectOutcome {
-      return wrap(tool, () =>
+      failpoint("effect.before");
+      const outcome = wrap(tool, () =>
         db.transaction((): EffectOutcome => {
           const previous = findEffect.get(idempotencyKey);
           if (previous !== undefined) {
@@ -70,6 +73,8 @@ export function openSqliteBackend(file: string, seedSql: string): Backend {
           return { result, replayed: false };
         }).immediate(),
       );
+      failpoint("effect.after");
+      return outcome;
     },
     count(table, where = {}) {
       if (!IDENTIFIER.test(table) || !Object.keys(where).every((k) => IDENTIFIER.test(k))) {

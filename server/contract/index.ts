@@ -28,6 +28,7 @@ export {
   ListApprovalsQuerySchema,
   ListEventsQuerySchema,
   ListRunsQuerySchema,
+  PackParamsSchema,
   RunParamsSchema,
   RunStatusSchema,
   StartRunSchema,
@@ -35,4 +36,4 @@ export {
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, ErrorSchema, HealthSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export { ApprovalSchema, ErrorSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

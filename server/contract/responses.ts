@@ -72,6 +72,9 @@ export const PackSchema = z.object({
   ),
 });
 
+/** A pack's state machine as a Mermaid flowchart, for a picture of the graph. */
+export const PackGraphSchema = z.object({ mermaid: z.string() });
+
 export const HealthSchema = z.object({
   status: z.literal("ok"),
   model: ModelSchema,

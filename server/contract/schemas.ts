@@ -50,6 +50,7 @@ export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "mu
 
 export const RunParamsSchema = z.strictObject({ id: id("run id") });
 export const ApprovalParamsSchema = z.strictObject({ id: id("approval id") });
+export const PackParamsSchema = z.strictObject({ id: id("pack id") });
 
 export const ListRunsQuerySchema = z.strictObject({
   status: RunStatusSchema.optional(),

@@ -10,6 +10,8 @@ import {
   ListApprovalsQuerySchema,
   ListEventsQuerySchema,
   ListRunsQuerySchema,
+  PackGraphSchema,
+  PackParamsSchema,
   PackSchema,
   RunEventSchema,
   RunParamsSchema,
@@ -39,6 +41,14 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "The domain packs: their specialists, tools and documents",
       responses: { 200: { description: "the packs", schema: z.object({ packs: z.array(PackSchema) }) } },
       handle: () => ({ status: 200, body: { packs: runtime.listPacks() } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/packs/:id/graph",
+      summary: "A pack's state machine as a Mermaid flowchart",
+      params: PackParamsSchema,
+      responses: { 200: { description: "the graph", schema: PackGraphSchema }, 404: error("no such pack") },
+      handle: async ({ params }) => ({ status: 200, body: { mermaid: await runtime.packGraph(params.id) } }),
     }),
     route({
       method: "post",

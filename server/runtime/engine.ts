@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
 import { GuildError } from "../../agents/errors/index.ts";
+import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
 import type { GuildModel, ModelInfo, ModelRole } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
@@ -30,12 +31,12 @@ export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: strin
 export type ModelFactory = (profile: string | undefined, role?: ModelRole) => GuildModel;
 
 /** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
-export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory): Map<string, PackEngine> {
+export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint): Map<string, PackEngine> {
   const checkpointer = new SqliteSaver(db);
   const store = new SqliteStore(db);
   const engines = new Map<string, PackEngine>();
   for (const pack of packs) {
-    const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql);
+    const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql, failpoint);
     const supervisor = makeModel(pack.supervisorModel, { role: "supervisor" });
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });

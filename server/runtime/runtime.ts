@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
+import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
 import { createModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
 import { validateDecision } from "../../graphs/index.ts";
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   sweepMs?: number;
   /** How often to look for events stored by other processes on the same data directory (0: never). */
   feedPollMs?: number;
+  /** Crash tests only: where to kill the process (see agents/faults). */
+  failpoint?: Failpoint;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -71,6 +74,7 @@ export class Runtime {
   private readonly followers: RunFollowers;
   private readonly executor: RunExecutor;
   private closed = false;
+  private readonly failpoint: Failpoint;
 
   private constructor(
     private readonly db: Database.Database,
@@ -80,6 +84,7 @@ export class Runtime {
     log: Logger,
     options: RuntimeOptions,
   ) {
+    this.failpoint = options.failpoint ?? noFailpoint;
     this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250, log);
     this.followers = new RunFollowers(store, this.bus);
     this.executor = new RunExecutor(store, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
@@ -92,7 +97,7 @@ export class Runtime {
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
     const db = openRuntimeDatabase(options.dataDir);
-    const engines = buildEngines(packs, db, options.dataDir, makeModel);
+    const engines = buildEngines(packs, db, options.dataDir, makeModel, options.failpoint ?? noFailpoint);
     // What /api/health names: the model of the default pack's supervisor, which names its runs.
     const model = engines.values().next().value!.model;
     const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
@@ -107,6 +112,14 @@ export class Runtime {
 
   listPacks(): PackSummary[] {
     return [...this.engines.values()].map(packView);
+  }
+
+  /** A pack's state machine as a Mermaid flowchart (LangGraph draws it). */
+  async packGraph(packId: string): Promise<string> {
+    const engine = this.engines.get(packId);
+    if (!engine) throw new GuildError("not_found", `no pack '${packId}'`);
+    const drawing = await engine.graph.getGraphAsync();
+    return drawing.drawMermaid();
   }
 
   /** The back-end of a pack, for inspecting effects. */
@@ -220,6 +233,7 @@ export class Runtime {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: ${why}`, { details: { status: now.status } });
     }
     this.feed.catchUp();
+    this.failpoint("decision.stored");
     this.executor.schedule(run.id);
     return this.getApproval(approvalId);
   }

@@ -1,0 +1,1 @@
+export { FAILPOINTS, killAt, noFailpoint, type Failpoint, type FailpointName } from "./failpoint.ts";
