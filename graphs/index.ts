@@ -3,7 +3,7 @@ export type { GraphDeps } from "./deps.ts";
 export type { GraphEvent } from "./events.ts";
 export type { PlanStep, RunAnswer, GuildStateType } from "./state.ts";
 export type { RunUsage } from "./usage.ts";
-export { gateFor, type Gate } from "./policy.ts";
+export { gateFor, type Gate, type PolicyContext } from "./policy.ts";
 export { MAX_RESPONSES_PER_STEP } from "./nodes/approve-call.ts";
 export {
   DecisionSchema,

@@ -1,19 +1,93 @@
-import type { PackTool } from "../agents/packs/index.ts";
+import type { Backend } from "../agents/backend/index.ts";
+import type { Condition, Pack, PackTool } from "../agents/packs/index.ts";
 import { formatMoney } from "../agents/text/index.ts";
+import type { ApprovalExpiry, ApprovalKind } from "./approval/index.ts";
 
+/** The engine's verdict on one proposed call: whether a reviewer must decide it, and why. */
 export interface Gate {
   requiresApproval: boolean;
-  /** Why the call is high risk, when a risk rule of the pack applies. */
+  /** Why a reviewer is asked, in the policy's words. */
+  reasons: string[];
+  /** Why the call is high risk, when a risk rule or a high-risk condition applies. */
   highRisk?: string;
 }
 
-/** Decides from the pack's policy, never from the model, whether a call needs a reviewer. */
-export function gateFor(tool: PackTool, args: Record<string, unknown>): Gate {
-  if (!tool.requiresApproval) return { requiresApproval: false };
+const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
+
+/** What the policy reads besides the call: the pack's rules and its back-end (for lookups). */
+export interface PolicyContext {
+  pack: Pack;
+  backend: Backend;
+}
+
+/** SQLite answers booleans as 0/1, so a condition's `true` matches 1. */
+function compare(actual: unknown, op: Condition["op"], expected: Condition["value"]): boolean {
+  const a = typeof actual === "boolean" ? Number(actual) : actual;
+  const e = typeof expected === "boolean" ? Number(expected) : expected;
+  if (typeof e === "number") {
+    const n = typeof a === "number" ? a : typeof a === "string" && a.trim() !== "" ? Number(a) : Number.NaN;
+    if (!Number.isFinite(n)) return op === "!=";
+    return op === ">" ? n > e : op === ">=" ? n >= e : op === "<" ? n < e : op === "<=" ? n <= e : op === "==" ? n === e : n !== e;
+  }
+  const text = a === null || a === undefined ? undefined : String(a);
+  if (op === "==") return text === e;
+  if (op === "!=") return text !== e;
+  if (text === undefined) return false;
+  return op === ">" ? text > e : op === ">=" ? text >= e : op === "<" ? text < e : text <= e;
+}
+
+/**
+ * Whether a condition holds for a call. A lookup that fails or finds nothing holds, so that a
+ * back-end problem asks a reviewer rather than lets a call through.
+ */
+function holds(context: PolicyContext, condition: Condition, args: Record<string, unknown>): { held: boolean; note?: string } {
+  if (condition.arg !== undefined) return { held: compare(args[condition.arg], condition.op, condition.value) };
+  const lookup = context.pack.tools.get(condition.lookup!.tool)!;
+  const lookupArgs = Object.fromEntries(Object.keys(lookup.args).filter((name) => name in args).map((name) => [name, args[name]]));
+  try {
+    const row = context.backend.query(lookup.spec.sql, lookupArgs, "row") as Record<string, unknown> | null;
+    if (!row) return { held: true, note: `${lookup.name} found nothing to check` };
+    return { held: compare(row[condition.lookup!.field], condition.op, condition.value) };
+  } catch (error) {
+    return { held: true, note: `${lookup.name} could not be checked: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Decides from the pack's policy, never from the model, whether a call needs a reviewer: the
+ * specialist's policy, the tool's (`always`, `never`, or conditions on the arguments and the
+ * back-end), and the tool's risk rule for the high-risk mark.
+ */
+export function gateFor(context: PolicyContext, specialistId: string, tool: PackTool, args: Record<string, unknown>): Gate {
+  const reasons: string[] = [];
+  let highRisk: string | undefined;
+  for (const condition of tool.approval.when) {
+    const { held, note } = holds(context, condition, args);
+    if (!held) continue;
+    reasons.push(note ? `${condition.reason} (${note})` : condition.reason);
+    if (condition.highRisk) highRisk ??= condition.reason;
+  }
+  const specialist = context.pack.specialists.find((s) => s.id === specialistId);
+  if (reasons.length === 0 && tool.approval.otherwise !== "always") {
+    if (specialist?.approval !== "always") return NO_GATE;
+    reasons.push(`every call by ${specialist.name} needs a reviewer`);
+  }
   const rule = tool.risk;
   const value = rule ? Number(args[rule.field]) : Number.NaN;
   if (rule && Number.isFinite(value) && value > rule.above) {
-    return { requiresApproval: true, highRisk: `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}` };
+    highRisk ??= `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}`;
   }
-  return { requiresApproval: true };
+  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}) };
+}
+
+/** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
+export function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: PackTool): Gate {
+  return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
+}
+
+/** How long an approval of this kind may wait, and what happens then, as the request carries it; none waits for ever. */
+export function expiryFor(pack: Pack, kind: ApprovalKind): { expiry?: ApprovalExpiry } {
+  const policy = pack.policy.expiry[kind];
+  if (!policy) return {};
+  return { expiry: { afterMs: policy.after, fallback: policy.fallback, ...(policy.escalateTo ? { escalateTo: policy.escalateTo } : {}) } };
 }

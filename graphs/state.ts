@@ -2,6 +2,7 @@ import { Annotation } from "@langchain/langgraph";
 import type { Passage } from "../agents/knowledge/index.ts";
 import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
+import type { Gate } from "./policy.ts";
 import { addRunUsage, emptyRunUsage, type RunUsage, type UsageEntry } from "./usage.ts";
 
 export type StepStatus = "pending" | "active" | "done" | "redirected";
@@ -31,6 +32,11 @@ export interface StepWork {
   responses: number;
   /** Tokens the step's model used so far, when the server reports them. */
   usage?: Usage;
+  /**
+   * The policy's verdict on each pending call, by call id, taken once when the calls are proposed
+   * so that routing, the approval and the tool node agree even if the back-end changes meanwhile.
+   */
+  gates?: Record<string, Gate>;
 }
 
 /** Something a reviewer taught this run, saved to long-term memory at the end. */

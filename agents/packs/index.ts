@@ -1,3 +1,13 @@
 export { loadPack, loadPacks, BUILTIN_PACKS_DIR, MANIFEST_FILE } from "./load.ts";
-export { PackManifestSchema, type PackManifest, type ToolSpec, type ArgSpec, type RiskRule, type SpecialistSpec } from "./manifest.ts";
-export type { Pack, PackTool, Specialist } from "./types.ts";
+export {
+  PackManifestSchema,
+  type PackManifest,
+  type ToolSpec,
+  type ArgSpec,
+  type RiskRule,
+  type SpecialistSpec,
+  type Condition,
+  type ExpiryPolicy,
+  type PackPolicy,
+} from "./manifest.ts";
+export type { Pack, PackTool, Specialist, ToolApproval } from "./types.ts";

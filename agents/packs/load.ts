@@ -56,17 +56,43 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
   if (spec.risk && spec.args[spec.risk.field]?.type !== "number" && spec.args[spec.risk.field]?.type !== "integer") {
     throw invalid(file, `tools.${index}.risk.field`, `'${spec.risk.field}' is not a numeric argument of ${spec.name}`);
   }
+  const declared = spec.approval ?? (spec.kind === "effect" ? "always" : "never");
+  const approval = typeof declared === "string" ? { when: [], otherwise: declared } : declared;
+  approval.when.forEach((condition, j) => {
+    if (condition.arg !== undefined && !(condition.arg in spec.args)) {
+      throw invalid(file, `tools.${index}.approval.when.${j}.arg`, `'${condition.arg}' is not an argument of ${spec.name}`);
+    }
+  });
   return {
     name: spec.name,
     description: spec.description,
     kind: spec.kind,
     args: spec.args,
     returns: spec.returns,
-    requiresApproval: (spec.approval ?? (spec.kind === "effect" ? "always" : "never")) === "always",
+    requiresApproval: approval.otherwise === "always" || approval.when.length > 0,
+    approval,
     risk: spec.risk,
     schema: toolArgsSchema(spec.args),
     spec,
   };
+}
+
+/**
+ * A lookup condition runs a query tool of the pack with the gated call's arguments of the same
+ * names, so that tool must exist, be a query, and need no argument the call does not have.
+ */
+function checkLookups(tool: PackTool, tools: ReadonlyMap<string, PackTool>, file: string, index: number): void {
+  tool.approval.when.forEach((condition, j) => {
+    if (!condition.lookup) return;
+    const field = `tools.${index}.approval.when.${j}.lookup`;
+    const lookup = tools.get(condition.lookup.tool);
+    if (!lookup || lookup.kind !== "query") throw invalid(file, `${field}.tool`, `'${condition.lookup.tool}' is not a query tool of the pack`);
+    const missing = Object.entries(lookup.args).find(([name, arg]) => !arg.optional && !(name in tool.args));
+    if (missing) throw invalid(file, `${field}.tool`, `${lookup.name} needs '${missing[0]}', which ${tool.name} does not have`);
+    if (lookup.returns.length > 0 && !lookup.returns.includes(condition.lookup.field)) {
+      throw invalid(file, `${field}.field`, `${lookup.name} returns no '${condition.lookup.field}'`);
+    }
+  });
 }
 
 /** Loads one pack folder, failing with the file and field of the first problem found. */
@@ -80,6 +106,8 @@ export async function loadPack(dir: string): Promise<Pack> {
     if (tools.has(spec.name)) throw invalid(file, `tools.${i}.name`, `duplicate tool '${spec.name}'`);
     tools.set(spec.name, compileTool(spec, file, i));
   });
+
+  manifest.tools.forEach((spec, i) => checkLookups(tools.get(spec.name)!, tools, file, i));
 
   const seen = new Set<string>();
   const specialists: Specialist[] = [];
@@ -105,6 +133,7 @@ export async function loadPack(dir: string): Promise<Pack> {
       documents: documents.map((d) => d.name),
       knowledge: await buildKnowledgeBase(documents),
       tools: own,
+      approval: spec.approval,
     });
   }
 
@@ -124,6 +153,7 @@ export async function loadPack(dir: string): Promise<Pack> {
     description: manifest.description,
     dir,
     planApproval: manifest.planApproval,
+    policy: manifest.policy,
     supervisorModel: manifest.supervisor.model,
     glossary,
     specialists,

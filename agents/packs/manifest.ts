@@ -29,6 +29,62 @@ export const RiskRuleSchema = z.strictObject({
 });
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
+/** A duration: `90s`, `15m`, `4h`, `2d` (or `500ms`), as milliseconds. */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+export const DurationSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*(ms|s|m|h|d)$/, "a duration is a whole number with a unit: ms, s, m, h or d (e.g. 4h)")
+  .transform((text) => {
+    const [, amount, unit] = /^([0-9]+)([a-z]+)$/.exec(text)!;
+    return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  });
+
+/**
+ * One condition of an approval policy, on an argument of the call or on a field the back-end
+ * answers (`lookup` runs a query tool of the pack with the call's arguments of the same names).
+ */
+export const ConditionSchema = z
+  .strictObject({
+    arg: z.string().min(1).optional(),
+    lookup: z.strictObject({ tool: z.string().min(1), field: z.string().min(1) }).optional(),
+    op: z.enum([">", ">=", "<", "<=", "==", "!="]),
+    value: z.union([z.number(), z.string(), z.boolean()]),
+    /** Why the call needs a reviewer when the condition holds; the approval shows it. */
+    reason: z.string().min(1),
+    /** Marks the approval high risk when the condition holds. */
+    highRisk: z.boolean().default(false),
+  })
+  .refine((c) => (c.arg === undefined) !== (c.lookup === undefined), "a condition names either `arg` or `lookup`, not both");
+export type Condition = z.infer<typeof ConditionSchema>;
+
+/**
+ * When a tool's calls need a reviewer: `always`, `never`, or when any condition holds (and
+ * `otherwise` when none does: `never` by default).
+ */
+export const ToolApprovalSchema = z.union([
+  z.enum(["always", "never"]),
+  z.strictObject({ when: z.array(ConditionSchema).min(1), otherwise: z.enum(["always", "never"]).default("never") }),
+]);
+
+/** What happens to an approval nobody answers in time: rejected, or escalated once and then rejected. */
+export const ExpirySchema = z.strictObject({
+  after: DurationSchema,
+  fallback: z.enum(["reject", "escalate"]),
+  /** Who an escalation goes to, for the reviewer who picks it up (e.g. "Senior claims manager"). */
+  escalateTo: z.string().min(1).max(200).optional(),
+});
+export type ExpiryPolicy = z.infer<typeof ExpirySchema>;
+
+/** The pack's policy beyond each tool's: the final answer, and expiry per approval kind. */
+export const PackPolicySchema = z.strictObject({
+  /** Ask a reviewer to approve the final answer before the run completes. */
+  answerApproval: z.boolean().default(false),
+  expiry: z
+    .strictObject({ plan: ExpirySchema.optional(), tool_call: ExpirySchema.optional(), answer: ExpirySchema.optional() })
+    .default({}),
+});
+export type PackPolicy = z.infer<typeof PackPolicySchema>;
+
 /** A model profile, `provider:name`; the environment can override it per role (GUILD_MODEL_SUPERVISOR, GUILD_MODEL_SPECIALIST_<ID>). */
 export const ModelProfileSchema = z.string().refine(isModelProfile, "a model profile is 'offline' or 'openai:<model>'");
 
@@ -44,8 +100,8 @@ export const ToolSpecSchema = z.strictObject({
   result: z.enum(["row", "rows"]).default("row"),
   /** The fields the result carries, so planners can tell what the tool provides. */
   returns: z.array(z.string()).default([]),
-  /** Whether a call needs a reviewer's approval. Defaults to `always` for effects. */
-  approval: z.enum(["always", "never"]).optional(),
+  /** Whether a call needs a reviewer's approval. Defaults to `always` for effects, `never` for queries. */
+  approval: ToolApprovalSchema.optional(),
   risk: RiskRuleSchema.optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
@@ -59,6 +115,8 @@ export const SpecialistSpecSchema = z.strictObject({
   tools: z.array(z.string()).default([]),
   /** The specialist's model profile; the configured default when absent. */
   model: ModelProfileSchema.optional(),
+  /** `always`: every call this specialist proposes needs a reviewer, queries too; `tools`: each tool's own policy. */
+  approval: z.enum(["always", "tools"]).default("tools"),
 });
 export type SpecialistSpec = z.infer<typeof SpecialistSpecSchema>;
 
@@ -77,5 +135,6 @@ export const PackManifestSchema = z.strictObject({
   supervisor: z.strictObject({ model: ModelProfileSchema.optional() }).default({}),
   specialists: z.array(SpecialistSpecSchema).min(1),
   tools: z.array(ToolSpecSchema).default([]),
+  policy: PackPolicySchema.default({ answerApproval: false, expiry: {} }),
 });
 export type PackManifest = z.infer<typeof PackManifestSchema>;

@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import type { GlossaryEntry, KnowledgeBase } from "../knowledge/index.ts";
-import type { ArgSpec, RiskRule, ToolSpec } from "./manifest.ts";
+import type { ArgSpec, Condition, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
+
+/** When a tool's calls need a reviewer: when any condition holds, else `otherwise`. */
+export interface ToolApproval {
+  readonly when: readonly Condition[];
+  readonly otherwise: "always" | "never";
+}
 
 /** A tool of a pack: its declaration, its argument schema and whether it changes the back-end. */
 export interface PackTool {
@@ -9,7 +15,9 @@ export interface PackTool {
   readonly kind: "query" | "effect";
   readonly args: Readonly<Record<string, ArgSpec>>;
   readonly returns: readonly string[];
+  /** Whether a call can need a reviewer: always, or when a condition holds. */
   readonly requiresApproval: boolean;
+  readonly approval: ToolApproval;
   readonly risk: RiskRule | undefined;
   readonly schema: z.ZodObject;
   readonly spec: ToolSpec;
@@ -25,6 +33,8 @@ export interface Specialist {
   readonly documents: readonly string[];
   readonly knowledge: KnowledgeBase;
   readonly tools: readonly PackTool[];
+  /** `always`: every call it proposes needs a reviewer; `tools`: each tool's own policy. */
+  readonly approval: "always" | "tools";
 }
 
 /** A domain pack, loaded and validated: specialists, tools, knowledge, policy and back-end seed. */
@@ -34,6 +44,8 @@ export interface Pack {
   readonly description: string;
   readonly dir: string;
   readonly planApproval: boolean;
+  /** The final answer's approval and the expiry of approvals by kind. */
+  readonly policy: PackPolicy;
   readonly supervisorModel: string | undefined;
   readonly glossary: readonly GlossaryEntry[];
   readonly specialists: readonly Specialist[];

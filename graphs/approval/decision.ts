@@ -44,7 +44,20 @@ export interface ApprovalRequest {
     specialist?: string;
     callId?: string;
     highRisk?: string;
+    /** Why the policy asks a reviewer. */
+    reasons?: string[];
+    /** How long the approval may wait, and what happens then (the runtime keeps the timer). */
+    expiry?: ApprovalExpiry;
+    /** Set when the approval is escalated as soon as it is asked (feedback rounds used up). */
+    escalation?: { reason: string; to?: string };
   };
+}
+
+/** An approval's deadline policy: `afterMs` from when it is asked; then rejected, or escalated once. */
+export interface ApprovalExpiry {
+  afterMs: number;
+  fallback: "reject" | "escalate";
+  escalateTo?: string;
 }
 
 /** The decision types an approval request allows, in the contract's words. */

@@ -7,6 +7,7 @@ export {
   type ApprovalKind,
   type AllowedDecisions,
   type ApprovalRequest,
+  type ApprovalExpiry,
 } from "./decision.ts";
 export { approvalId } from "./ids.ts";
 export { validateDecision } from "./validate.ts";

@@ -4,7 +4,7 @@ import { formatMoney } from "../../agents/text/index.ts";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateFor } from "../policy.ts";
+import { expiryFor, gateFor, type Gate } from "../policy.ts";
 import type { GuildUpdate } from "../state.ts";
 
 /** How often a reviewer may send a call back with feedback before only a final decision is offered. */
@@ -13,6 +13,8 @@ export const MAX_RESPONSES_PER_STEP = 3;
 /** What the approval node of one gated call receives (through `Send`). */
 export interface ApproveCallInput {
   call: ProposedCall;
+  /** The policy's verdict, taken when the call was proposed (absent in older checkpoints). */
+  gate?: Gate;
   specialist: string;
   responses: number;
 }
@@ -27,13 +29,21 @@ function describeArgs(args: Record<string, unknown>): string {
 export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput): ApprovalRequest {
   const tool = deps.pack.tools.get(input.call.name)!;
   const specialist = specialistOf(deps, input.specialist);
-  const gate = gateFor(tool, input.call.args);
+  const gate = input.gate ?? gateFor(deps, input.specialist, tool, input.call.args);
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk}. ` : "";
+  const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
+  const feedbackUsedUp = input.responses >= MAX_RESPONSES_PER_STEP;
+  const { expiry } = expiryFor(deps.pack, "tool_call");
   return {
     action_request: { action: input.call.name, args: input.call.args },
-    config: { allow_accept: true, allow_edit: true, allow_respond: input.responses < MAX_RESPONSES_PER_STEP, allow_ignore: true },
-    description: `${risk}${specialist.name} wants to ${input.call.name} (${tool.description.split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.`,
+    config: { allow_accept: true, allow_edit: true, allow_respond: !feedbackUsedUp, allow_ignore: true },
+    description: `${risk}${specialist.name} wants to ${input.call.name} (${tool.description.split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.${why}`,
     guild: {
+      ...(gate.reasons.length > 0 ? { reasons: gate.reasons } : {}),
+      ...(expiry ? { expiry } : {}),
+      ...(feedbackUsedUp
+        ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle this call`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } }
+        : {}),
       approvalId: approvalId(runId, `call:${input.call.id}`),
       kind: "tool_call",
       allowRedirect: true,

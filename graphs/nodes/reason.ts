@@ -2,7 +2,7 @@ import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { specialistCard, sumUsage, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateFor } from "../policy.ts";
+import { gateFor, gateOfPending, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
 import { usageUpdate } from "../usage.ts";
 
@@ -66,7 +66,13 @@ export function reasonNode(deps: GraphDeps) {
       if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
       return { step: { ...step, search: result.query }, ...spent };
     }
-    return { step: { ...step, pending: uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`) }, ...spent };
+    const pending = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
+    const gates: Record<string, Gate> = {};
+    for (const call of pending) {
+      const tool = deps.pack.tools.get(call.name);
+      if (tool) gates[call.id] = gateFor(deps, specialist.id, tool, call.args);
+    }
+    return { step: { ...step, pending, gates }, ...spent };
   };
 }
 
@@ -79,11 +85,12 @@ export function routeAfterReason(deps: GraphDeps) {
     const work = state.step!;
     if (work.search !== undefined) return "specialist.retrieve";
     if (work.pending.length === 0) return "supervisor.next";
-    const gated = work.pending.filter((call) => {
+    const gated = work.pending.flatMap((call) => {
       const tool = deps.pack.tools.get(call.name);
-      return tool !== undefined && gateFor(tool, call.args).requiresApproval;
+      const gate = tool ? gateOfPending(deps, work, call, tool) : undefined;
+      return gate?.requiresApproval ? [{ call, gate }] : [];
     });
     if (gated.length === 0) return "tools";
-    return gated.map((call) => new Send("approval.tool_call", { call, specialist: work.specialist, responses: work.responses }));
+    return gated.map(({ call, gate }) => new Send("approval.tool_call", { call, gate, specialist: work.specialist, responses: work.responses }));
   };
 }

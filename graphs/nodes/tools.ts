@@ -3,7 +3,7 @@ import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import type { PackTool } from "../../agents/packs/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateFor } from "../policy.ts";
+import { gateOfPending } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
 function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown> {
@@ -35,7 +35,7 @@ export function toolsNode(deps: GraphDeps) {
         continue;
       }
       let call = proposed;
-      if (gateFor(tool, proposed.args).requiresApproval) {
+      if (gateOfPending(deps, work, proposed, tool).requiresApproval) {
         const decision = state.decisions[proposed.id];
         if (!decision || decision.type === "reject") {
           const message = decision?.type === "reject" ? decision.message : "no approval was given";
@@ -85,7 +85,7 @@ export function toolsNode(deps: GraphDeps) {
       }
     }
 
-    const update: GuildUpdate = { step: { ...work, history, pending: [], responses }, facts, learned };
+    const update: GuildUpdate = { step: { ...work, history, pending: [], gates: {}, responses }, facts, learned };
     if (!redirect) return update;
     const target = redirect;
     learned.push({ specialist: work.specialist, text: `A reviewer redirected "${work.instruction}" to ${target.specialist}` });

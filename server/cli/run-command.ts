@@ -99,7 +99,7 @@ async function decideAtPrompt(
   printer.pause();
   if (options.yes) {
     printer.line(style.dim(`  auto-approving ${approval.kind === "plan" ? "the plan" : approval.action.name} (--yes)`));
-    await runtime.decide(approval.id, { type: "approve", reviewer: "cli --yes" });
+    await runtime.decide(approval.id, { type: "approve", reviewer: "cli --yes" }, { via: "cli" });
     return true;
   }
   printer.line(`\n${describeApproval(approval)}`);
@@ -107,7 +107,7 @@ async function decideAtPrompt(
     const decision = await askDecision(approval, reader, (text) => printer.line(text), pack);
     if (!decision) return false;
     try {
-      await runtime.decide(approval.id, { ...decision, reviewer: "cli" });
+      await runtime.decide(approval.id, { ...decision, reviewer: "cli" }, { via: "cli" });
       return true;
     } catch (error) {
       if (hasCode(error, "conflict")) {

@@ -2,6 +2,8 @@ export type {
   Approval,
   ApprovalStatus,
   AllowedDecisions,
+  AuditEntry,
+  DecisionChannel,
   ApprovalKind,
   Citation,
   ModelSummary,
@@ -36,4 +38,4 @@ export {
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, ErrorSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export { ApprovalSchema, AuditEntrySchema, ErrorSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import type { Approval, PackSummary, Run, RunEvent } from "./types.ts";
+import type { Approval, AuditEntry, PackSummary, Run, RunEvent } from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
@@ -29,6 +29,27 @@ export const ApprovalSchema = z.object({
   createdAt: z.string(),
   decidedAt: z.string().optional(),
   decision: DecisionSchema.optional(),
+  reasons: z.array(z.string()).optional(),
+  expiresAt: z.string().optional(),
+  escalation: z.object({ at: z.string(), reason: z.string(), to: z.string().optional() }).optional(),
+});
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  runId: z.string(),
+  approvalId: z.string(),
+  kind: z.enum(["plan", "tool_call", "answer"]),
+  action: z.string(),
+  event: z.enum(["decided", "expired", "escalated"]),
+  decision: z.enum(["approve", "edit", "reject", "respond", "redirect"]).optional(),
+  status: ApprovalStatusSchema,
+  reviewer: z.string().optional(),
+  via: z.enum(["rest", "socket", "cli", "api", "policy"]),
+  argsBefore: z.record(z.string(), z.unknown()),
+  argsAfter: z.record(z.string(), z.unknown()).optional(),
+  message: z.string().optional(),
+  redirectTo: z.string().optional(),
+  at: z.string(),
 });
 
 export const RunSchema = z.object({
@@ -88,3 +109,4 @@ same<z.infer<typeof ApprovalSchema>, Approval>(true);
 same<z.infer<typeof RunSchema>, Run>(true);
 same<z.infer<typeof RunEventSchema>, RunEvent>(true);
 same<z.infer<typeof PackSchema>, PackSummary>(true);
+same<z.infer<typeof AuditEntrySchema>, AuditEntry>(true);

@@ -27,4 +27,6 @@ export interface ServerToClientEvents {
   "run:token": (token: TokenDelta) => void;
   "approval:requested": (approval: Approval) => void;
   "approval:resolved": (approval: Approval) => void;
+  /** The policy escalated a pending approval: it waited past its deadline, or feedback rounds ran out. */
+  "approval:escalated": (approval: Approval) => void;
 }

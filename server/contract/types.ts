@@ -1,4 +1,4 @@
-import type { AllowedDecisions, ApprovalKind, Decision } from "../../graphs/index.ts";
+import type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../../graphs/index.ts";
 
 export type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../../graphs/index.ts";
 
@@ -26,6 +26,42 @@ export interface Approval {
   createdAt: string;
   decidedAt?: string;
   decision?: Decision;
+  /** Why the policy asks a reviewer. */
+  reasons?: string[];
+  /** When the policy's fallback applies if nobody decides first. */
+  expiresAt?: string;
+  /** Set once the approval has been escalated: when, why, and to whom. */
+  escalation?: { at: string; reason: string; to?: string };
+}
+
+/** How a decision reached Guild: a REST call, a socket, the CLI, the runtime's API, or the policy itself (expiry, escalation). */
+export type DecisionChannel = "rest" | "socket" | "cli" | "api" | "policy";
+
+/** One change of an approval's state, for the audit trail. */
+export interface AuditEntry {
+  id: number;
+  runId: string;
+  approvalId: string;
+  kind: ApprovalKind;
+  /** The tool, `plan` or `answer`. */
+  action: string;
+  /** `decided` by a reviewer; `expired` (by the policy's fallback, or because the run ended); `escalated` by the policy. */
+  event: "decided" | "expired" | "escalated";
+  decision?: DecisionType;
+  /** The approval's status after the change. */
+  status: ApprovalStatus;
+  /** The reviewer's name, when the decision gave one. */
+  reviewer?: string;
+  via: DecisionChannel;
+  /** The arguments as proposed. */
+  argsBefore: Record<string, unknown>;
+  /** The arguments the action goes ahead with (an edit's, or the proposed ones when approved). */
+  argsAfter?: Record<string, unknown>;
+  /** The reviewer's message, or why the policy acted. */
+  message?: string;
+  /** The specialist a redirect hands the step to. */
+  redirectTo?: string;
+  at: string;
 }
 
 export interface Run {

@@ -3,6 +3,7 @@ import { GuildError } from "../../agents/errors/index.ts";
 import {
   ApprovalParamsSchema,
   ApprovalSchema,
+  AuditEntrySchema,
   DecisionSchema,
   ErrorSchema,
   HealthSchema,
@@ -94,6 +95,14 @@ export function apiRoutes(runtime: Runtime): Route[] {
       handle: ({ params, query }) => ({ status: 200, body: { events: runtime.listEvents(params.id, query.after ?? 0, query.limit) } }),
     }),
     route({
+      method: "get",
+      path: "/api/runs/:id/audit",
+      summary: "The run's audit trail: every decision, expiry and escalation of its approvals, oldest first",
+      params: RunParamsSchema,
+      responses: { 200: { description: "the audit trail", schema: z.object({ audit: z.array(AuditEntrySchema) }) }, 404: NOT_FOUND },
+      handle: ({ params }) => ({ status: 200, body: { audit: runtime.auditTrail(params.id) } }),
+    }),
+    route({
       method: "post",
       path: "/api/runs/:id/cancel",
       summary: "Cancel a run at its next step; its pending approvals expire",
@@ -129,7 +138,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
         404: NOT_FOUND,
         409: error("the approval is no longer pending"),
       },
-      handle: async ({ params, body }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body) } }),
+      handle: async ({ params, body }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body, { via: "rest" }) } }),
     }),
   ];
 }

@@ -4,7 +4,7 @@ import type { Approval, RunEvent, TokenDelta } from "../contract/index.ts";
 interface BusEvents {
   event: [RunEvent];
   token: [TokenDelta];
-  approval: [{ type: "requested" | "resolved"; approval: Approval }];
+  approval: [{ type: "requested" | "resolved" | "escalated"; approval: Approval }];
 }
 
 /** Tells listeners in this process about events after they are stored, and about live tokens. */

@@ -39,10 +39,30 @@ CREATE TABLE IF NOT EXISTS approvals (
   decision TEXT,
   applied INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
-  decided_at TEXT
+  decided_at TEXT,
+  expires_at TEXT,
+  escalation TEXT
 );
 CREATE INDEX IF NOT EXISTS approvals_by_run ON approvals (run_id, status);
 CREATE INDEX IF NOT EXISTS approvals_by_status ON approvals (status, created_at);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  approval_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  action TEXT NOT NULL,
+  event TEXT NOT NULL,
+  decision TEXT,
+  status TEXT NOT NULL,
+  reviewer TEXT,
+  via TEXT NOT NULL,
+  args_before TEXT NOT NULL,
+  args_after TEXT,
+  message TEXT,
+  redirect_to TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_run ON audit (run_id, id);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key TEXT PRIMARY KEY,
   request_hash TEXT NOT NULL,
@@ -71,6 +91,17 @@ function migrateEvents(db: Database.Database): void {
   }).immediate();
 }
 
+/** Approvals gained a deadline and an escalation; older data directories get the columns, empty. */
+function migrateApprovals(db: Database.Database): void {
+  const missing = (): string[] => {
+    const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('approvals')").all().map((c) => c.name));
+    return columns.size === 0 ? [] : ["expires_at", "escalation"].filter((c) => !columns.has(c));
+  };
+  if (missing().length === 0) return;
+  // Another process opening the same directory may have migrated while this one waited for the lock.
+  db.transaction(() => missing().forEach((column) => db.exec(`ALTER TABLE approvals ADD COLUMN ${column} TEXT`))).immediate();
+}
+
 /** Opens the runtime's SQLite database under the data directory, creating its tables. */
 export function openRuntimeDatabase(dataDir: string): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -79,6 +110,8 @@ export function openRuntimeDatabase(dataDir: string): Database.Database {
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   migrateEvents(db);
+  migrateApprovals(db);
   db.exec(SCHEMA);
+  db.exec("CREATE INDEX IF NOT EXISTS approvals_by_deadline ON approvals (status, expires_at)");
   return db;
 }

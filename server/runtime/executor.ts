@@ -8,6 +8,7 @@ import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
+import { auditSubject, type AuditLog } from "./audit/index.ts";
 import { approvalView } from "./views.ts";
 
 /** The tokens a run's state counts, when a model reported any (the offline model reports none). */
@@ -42,6 +43,7 @@ export class RunExecutor {
 
   constructor(
     private readonly store: RunStore,
+    private readonly audit: AuditLog,
     private readonly engines: ReadonlyMap<string, PackEngine>,
     private readonly bus: RuntimeBus,
     private readonly feed: EventFeed,
@@ -187,7 +189,8 @@ export class RunExecutor {
     if (interrupts.length === 0) return snapshot.next.length > 0 ? null : undefined;
     const resume: Record<string, unknown> = {};
     for (const approval of this.store.listApprovals({ runId: run.id })) {
-      if (approval.status === "pending" || approval.status === "expired" || approval.applied || !approval.decision) continue;
+      // An approval expired by the policy's fallback carries its decision; one expired by the run's end carries none.
+      if (approval.status === "pending" || approval.applied || !approval.decision) continue;
       const interrupt = interrupts.find((i) => i.value.guild.approvalId === approval.id);
       if (interrupt) resume[interrupt.id] = approval.decision;
     }
@@ -216,6 +219,11 @@ export class RunExecutor {
           const request = interrupt.value;
           const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
           if (created) this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
+          if (created && record.escalation) {
+            const { reason, to } = record.escalation;
+            this.store.appendEvent(runId, "approval.escalated", { approvalId: record.id, kind: request.guild.kind, reason, ...(to ? { to } : {}) });
+            this.audit.append({ ...auditSubject(record), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at: record.createdAt });
+          }
           if (record.status === "pending") pending += 1;
         }
         this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
@@ -245,7 +253,10 @@ export class RunExecutor {
       if (!this.store.updateRun(runId, patch)) return false;
       const at = new Date().toISOString();
       const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
-      for (const a of expired) this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
+      for (const a of expired) {
+        this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
+        this.audit.append({ ...auditSubject(a), event: "expired", status: "expired", via: "api", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
+      }
       this.store.appendEvent(runId, type, data);
       return true;
     });

@@ -73,10 +73,10 @@ export class EventFeed {
   }
 
   /** The inbox's view of an approval event: the approval as it was asked, or as it was decided. */
-  private approvalOf(type: string, data: Record<string, unknown>): { type: "requested" | "resolved"; approval: Approval } | undefined {
+  private approvalOf(type: string, data: Record<string, unknown>): { type: "requested" | "resolved" | "escalated"; approval: Approval } | undefined {
     if (type === "approval.requested") return { type: "requested", approval: data.approval as Approval };
-    if (type !== "approval.resolved") return undefined;
+    if (type !== "approval.resolved" && type !== "approval.escalated") return undefined;
     const record = this.store.getApproval(String(data.approvalId));
-    return record ? { type: "resolved", approval: approvalView(record) } : undefined;
+    return record ? { type: type === "approval.resolved" ? "resolved" : "escalated", approval: approvalView(record) } : undefined;
   }
 }

@@ -7,7 +7,9 @@ import { createModel, type ModelInfo, type ModelSettings } from "../../agents/mo
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
 import { validateDecision } from "../../graphs/index.ts";
 import { DecisionSchema, StartRunSchema } from "../contract/index.ts";
-import type { Approval, ApprovalStatus, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
+import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
+import { ApprovalDeadlines } from "./approval-deadlines.ts";
+import { AuditLog, auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
 import { openRuntimeDatabase } from "./database.ts";
 import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
@@ -32,6 +34,8 @@ export interface RuntimeOptions {
   sweepMs?: number;
   /** How often to look for events stored by other processes on the same data directory (0: never). */
   feedPollMs?: number;
+  /** How often to apply the policy to approvals past their deadline (0: only at open). */
+  approvalCheckMs?: number;
   /** Crash tests only: where to kill the process (see agents/faults). */
   failpoint?: Failpoint;
 }
@@ -73,6 +77,8 @@ export class Runtime {
   private readonly feed: EventFeed;
   private readonly followers: RunFollowers;
   private readonly executor: RunExecutor;
+  private readonly audit: AuditLog;
+  private readonly deadlines: ApprovalDeadlines;
   private closed = false;
   private readonly failpoint: Failpoint;
 
@@ -87,7 +93,9 @@ export class Runtime {
     this.failpoint = options.failpoint ?? noFailpoint;
     this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250, log);
     this.followers = new RunFollowers(store, this.bus);
-    this.executor = new RunExecutor(store, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
+    this.audit = new AuditLog(db);
+    this.executor = new RunExecutor(store, this.audit, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
+    this.deadlines = new ApprovalDeadlines(store, this.audit, this.feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
   }
 
   /** Opens the data directory, loads the packs and resumes any run that needs an owner. */
@@ -102,6 +110,8 @@ export class Runtime {
     const model = engines.values().next().value!.model;
     const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
     runtime.executor.sweep();
+    // Approvals that fell due while no server ran get the policy's fallback now.
+    runtime.deadlines.check();
     return runtime;
   }
 
@@ -212,7 +222,7 @@ export class Runtime {
    * background. A second decision on the same approval is a conflict.
    * @example await runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 3000 } });
    */
-  async decide(approvalId: string, input: unknown): Promise<Approval> {
+  async decide(approvalId: string, input: unknown, options: { via?: DecisionChannel } = {}): Promise<Approval> {
     const asked = parseInput(DecisionSchema, input, "invalid decision");
     const record = this.store.getApproval(approvalId);
     if (!record) throw new GuildError("not_found", `no approval '${approvalId}'`);
@@ -223,8 +233,10 @@ export class Runtime {
     const decision = validateDecision(this.engine(run.pack).pack, record.request, asked);
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = this.store.transaction(() => {
-      if (!this.store.decideApproval(approvalId, status, decision, new Date().toISOString())) return false;
+      const at = new Date().toISOString();
+      if (!this.store.decideApproval(approvalId, status, decision, at)) return false;
       this.store.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
+      this.audit.append({ ...auditSubject(record), ...auditOfDecision(record, decision), event: "decided", status, via: options.via ?? "api", at });
       return true;
     });
     if (!resolved) {
@@ -236,6 +248,12 @@ export class Runtime {
     this.failpoint("decision.stored");
     this.executor.schedule(run.id);
     return this.getApproval(approvalId);
+  }
+
+  /** Every change of the run's approvals, oldest first: decisions, expiries and escalations. */
+  auditTrail(runId: string): AuditEntry[] {
+    this.requireRun(runId);
+    return this.audit.forRun(runId);
   }
 
   /** Stops a run at its next step; its pending approvals expire. */
@@ -287,6 +305,7 @@ export class Runtime {
     if (this.closed) return;
     this.closed = true;
     await this.executor.close(0);
+    this.deadlines.close();
     this.feed.close();
     this.followers.close();
     for (const engine of this.engines.values()) engine.backend.close();

@@ -28,6 +28,9 @@ export function approvalView(record: ApprovalRecord): Approval {
     createdAt: record.createdAt,
     ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
     ...(record.decision ? { decision: record.decision } : {}),
+    ...(request.guild.reasons?.length ? { reasons: request.guild.reasons } : {}),
+    ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+    ...(record.escalation ? { escalation: record.escalation } : {}),
   };
 }
 

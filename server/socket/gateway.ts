@@ -88,7 +88,7 @@ export class SocketGateway {
     this.io.on("connection", (socket) => this.onConnection(socket));
     this.stopListening = [
       runtime.onToken((token) => this.io.to(runRoom(token.runId)).emit("run:token", token)),
-      runtime.bus.on("approval", ({ type, approval }) => this.io.to(INBOX).emit(type === "requested" ? "approval:requested" : "approval:resolved", approval)),
+      runtime.bus.on("approval", ({ type, approval }) => this.io.to(INBOX).emit(`approval:${type}`, approval)),
     ];
   }
 
@@ -137,7 +137,7 @@ export class SocketGateway {
     socket.on("approval:decide", (...args) =>
       this.answer(args, async (payload) => {
         const { approvalId, decision } = parseInput(DecideOverSocketSchema, payload, "invalid approval:decide");
-        const approval = await this.runtime.decide(approvalId, decision);
+        const approval = await this.runtime.decide(approvalId, decision, { via: "socket" });
         log.info({ runId: approval.runId, approvalId, status: approval.status }, "approval decided over the socket");
         return { approval };
       }),

@@ -1,13 +1,23 @@
+import fs from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isGuildError } from "../../agents/errors/index.ts";
-import { BUILTIN_PACKS_DIR, loadPack, type Pack, type PackTool } from "../../agents/packs/index.ts";
-import { gateFor, validateDecision, type ApprovalRequest, type Decision } from "../../graphs/index.ts";
+import { openSqliteBackend } from "../../agents/backend/index.ts";
+import { BUILTIN_PACKS_DIR, loadPack, type Pack, type PackTool, type ToolApproval } from "../../agents/packs/index.ts";
+import { gateFor, type PolicyContext, validateDecision, type ApprovalRequest, type Decision } from "../../graphs/index.ts";
 
 let pack: Pack;
+let context: PolicyContext;
 
 beforeAll(async () => {
   pack = await loadPack(join(BUILTIN_PACKS_DIR, "insurance-claims"));
+  const dir = fs.mkdtempSync(join(os.tmpdir(), "guild-policy-"));
+  context = { pack, backend: openSqliteBackend(join(dir, "backend.sqlite"), pack.seedSql) };
+  return () => {
+    context.backend.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 });
 
 function tool(name: string): PackTool {
@@ -35,40 +45,85 @@ function expectInvalidInput(error: Error, field: string): void {
 
 describe("gateFor", () => {
   const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
+  const gate = (name: string, args: Record<string, unknown>, specialist = "payments_officer") => gateFor(context, specialist, tool(name), args);
 
   it("lets every query tool run without a reviewer", () => {
     const queries = [...pack.tools.values()].filter((t) => t.kind === "query");
     expect(queries.map((t) => t.name)).toContain("get_claim");
     for (const query of queries) {
-      expect(gateFor(query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false });
+      expect(gateFor(context, "claims_investigator", query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false, reasons: [] });
     }
   });
 
   it("asks a reviewer for a payment within the handler's limit, without flagging it", () => {
-    expect(gateFor(tool("issue_payment"), payment)).toEqual({ requiresApproval: true });
+    expect(gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [] });
   });
 
   it("does not flag a payment of exactly the limit", () => {
-    expect(gateFor(tool("issue_payment"), { ...payment, amount: 5000 }).highRisk).toBeUndefined();
+    expect(gate("issue_payment", { ...payment, amount: 5000 }).highRisk).toBeUndefined();
   });
 
   it("flags a payment above £5,000 as high risk, citing the limit and its document", () => {
-    const gate = gateFor(tool("issue_payment"), { ...payment, amount: 6000 });
-    expect(gate.requiresApproval).toBe(true);
-    expect(gate.highRisk).toContain("£6,000.00 is above £5,000.00");
-    expect(gate.highRisk).toContain("payment-authority-limits.md");
+    const verdict = gate("issue_payment", { ...payment, amount: 6000 });
+    expect(verdict.requiresApproval).toBe(true);
+    expect(verdict.highRisk).toContain("£6,000.00 is above £5,000.00");
+    expect(verdict.highRisk).toContain("payment-authority-limits.md");
   });
 
   it("judges an amount given as text by its value", () => {
-    expect(gateFor(tool("issue_payment"), { ...payment, amount: "6000" }).highRisk).toContain("above £5,000.00");
+    expect(gate("issue_payment", { ...payment, amount: "6000" }).highRisk).toContain("above £5,000.00");
   });
 
   it("always asks a reviewer before an email is sent", () => {
-    const email = tool("send_email");
-    expect(gateFor(email, {})).toEqual({ requiresApproval: true });
-    expect(gateFor(email, { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" })).toEqual({
-      requiresApproval: true,
+    expect(gate("send_email", {}, "communications").requiresApproval).toBe(true);
+    expect(gate("send_email", { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" }, "communications").requiresApproval).toBe(true);
+  });
+
+  it("flags a payment to a customer the back-end has flagged, by looking it up", () => {
+    const flagged = context.backend.query("SELECT c.id FROM claims c JOIN policies p ON p.id = c.policy_id JOIN customers cu ON cu.id = p.customer_id WHERE cu.flagged = 1 LIMIT 1", {}, "row") as { id: string };
+    const verdict = gate("issue_payment", { ...payment, claimId: flagged.id });
+    expect(verdict.requiresApproval).toBe(true);
+    expect(verdict.highRisk).toMatch(/flagged/);
+    expect(gate("issue_payment", payment).highRisk).toBeUndefined();
+  });
+});
+
+describe("gateFor with conditions", () => {
+  const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
+  const withPolicy = (approval: ToolApproval): PackTool => ({ ...tool("issue_payment"), approval });
+  const above = (value: number) => ({ arg: "amount", op: ">" as const, value, reason: `more than ${value}`, highRisk: false });
+
+  it("asks only when a condition on the arguments holds", () => {
+    const policy = withPolicy({ when: [above(5000)], otherwise: "never" });
+    expect(gateFor(context, "payments_officer", policy, payment)).toEqual({ requiresApproval: false, reasons: [] });
+    expect(gateFor(context, "payments_officer", policy, { ...payment, amount: 5000.01 })).toMatchObject({ requiresApproval: true, reasons: ["more than 5000"] });
+  });
+
+  it("reads the back-end for a lookup condition, and asks when the lookup finds nothing", () => {
+    const flaggedOnly = withPolicy({
+      when: [{ lookup: { tool: "check_fraud_indicators", field: "customer_flagged" }, op: "==", value: true, reason: "flagged customer", highRisk: true }],
+      otherwise: "never",
     });
+    expect(gateFor(context, "payments_officer", flaggedOnly, payment).requiresApproval).toBe(false);
+    const unknownClaim = gateFor(context, "payments_officer", flaggedOnly, { ...payment, claimId: "CLM-9999" });
+    expect(unknownClaim.requiresApproval).toBe(true);
+    expect(unknownClaim.reasons[0]).toContain("found nothing");
+  });
+
+  it("asks for every call of a specialist whose policy says always, queries too", () => {
+    const strict: Pack = { ...pack, specialists: pack.specialists.map((s) => (s.id === "claims_investigator" ? { ...s, approval: "always" as const } : s)) };
+    const verdict = gateFor({ pack: strict, backend: context.backend }, "claims_investigator", tool("get_claim"), { claimId: "CLM-1001" });
+    expect(verdict.requiresApproval).toBe(true);
+    expect(verdict.reasons[0]).toContain("every call by Claims investigator");
+    expect(gateFor({ pack: strict, backend: context.backend }, "coverage_analyst", tool("get_claim"), { claimId: "CLM-1001" }).requiresApproval).toBe(false);
+  });
+
+  it("compares numbers as numbers and text as text", () => {
+    const policy = withPolicy({ when: [{ arg: "payee", op: "!=", value: "Eleanor Whitfield", reason: "another payee", highRisk: true }], otherwise: "never" });
+    expect(gateFor(context, "payments_officer", policy, payment).requiresApproval).toBe(false);
+    expect(gateFor(context, "payments_officer", policy, { ...payment, payee: "A. Attacker" })).toMatchObject({ requiresApproval: true, highRisk: "another payee" });
+    const missing = withPolicy({ when: [above(10)], otherwise: "never" });
+    expect(gateFor(context, "payments_officer", missing, { ...payment, amount: "lots" }).requiresApproval).toBe(false);
   });
 });
 

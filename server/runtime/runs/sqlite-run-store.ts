@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
-import type { ApprovalRecord, RunPatch, RunRecord, RunStore, StoredEvent } from "./types.ts";
+import type { ApprovalEscalation, ApprovalRecord, RunPatch, RunRecord, RunStore, StoredEvent } from "./types.ts";
 
 interface RunRow {
   id: string;
@@ -27,6 +27,8 @@ interface ApprovalRow {
   applied: number;
   created_at: string;
   decided_at: string | null;
+  expires_at: string | null;
+  escalation: string | null;
 }
 
 interface EventRow {
@@ -68,6 +70,8 @@ function toApproval(row: ApprovalRow): ApprovalRecord {
     applied: row.applied === 1,
     createdAt: row.created_at,
     ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
+    ...(row.escalation ? { escalation: json(row.escalation) } : {}),
   };
 }
 
@@ -99,8 +103,8 @@ export class SqliteRunStore implements RunStore {
          ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id, created_at = excluded.created_at`,
       ),
       insertApproval: db.prepare(
-        `INSERT INTO approvals (id, run_id, interrupt_id, kind, status, request, created_at)
-         VALUES (@id, @run_id, @interrupt_id, @kind, 'pending', @request, @at) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO approvals (id, run_id, interrupt_id, kind, status, request, created_at, expires_at, escalation)
+         VALUES (@id, @run_id, @interrupt_id, @kind, 'pending', @request, @at, @expires_at, @escalation) ON CONFLICT (id) DO NOTHING`,
       ),
       getApproval: db.prepare<[string], ApprovalRow>("SELECT * FROM approvals WHERE id = ?"),
       updateInterrupt: db.prepare("UPDATE approvals SET interrupt_id = ? WHERE id = ? AND interrupt_id <> ?"),
@@ -109,13 +113,15 @@ export class SqliteRunStore implements RunStore {
            AND (SELECT status FROM runs WHERE runs.id = approvals.run_id) NOT IN ('completed', 'failed', 'cancelled')`,
       ),
       applied: db.prepare("UPDATE approvals SET applied = 1 WHERE id = ?"),
+      due: db.prepare<[string], ApprovalRow>("SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at"),
+      escalate: db.prepare("UPDATE approvals SET escalation = ?, expires_at = ? WHERE id = ? AND status = 'pending' AND escalation IS NULL"),
       expire: db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending'"),
       lease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_until < ?)"),
       release: db.prepare("UPDATE runs SET owner = NULL, lease_until = 0 WHERE id = ? AND owner = ?"),
       orphans: db.prepare<[number], RunRow>(
         `SELECT * FROM runs WHERE lease_until < ? AND (status IN ('queued', 'running')
            OR (status = 'awaiting_approval' AND EXISTS (
-             SELECT 1 FROM approvals a WHERE a.run_id = runs.id AND a.status <> 'pending' AND a.status <> 'expired' AND a.applied = 0)))
+             SELECT 1 FROM approvals a WHERE a.run_id = runs.id AND a.status <> 'pending' AND a.decision IS NOT NULL AND a.applied = 0)))
          ORDER BY created_at`,
       ),
     };
@@ -213,6 +219,9 @@ export class SqliteRunStore implements RunStore {
   }
 
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }) {
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const { expiry, escalation } = approval.request.guild;
     const created =
       this.statements.insertApproval.run({
         id: approval.id,
@@ -220,7 +229,9 @@ export class SqliteRunStore implements RunStore {
         interrupt_id: approval.interruptId,
         kind: approval.request.guild.kind,
         request: JSON.stringify(approval.request),
-        at: new Date().toISOString(),
+        at,
+        expires_at: expiry ? new Date(now + expiry.afterMs).toISOString() : null,
+        escalation: escalation ? JSON.stringify({ at, ...escalation }) : null,
       }).changes === 1;
     // A re-run task may carry a new interrupt id for the same question; resume needs the current one.
     if (!created) this.statements.updateInterrupt.run(approval.interruptId, approval.id, approval.interruptId);
@@ -244,6 +255,14 @@ export class SqliteRunStore implements RunStore {
 
   decideApproval(id: string, status: ApprovalStatus, decision: ApprovalRecord["decision"], at: string): boolean {
     return this.statements.decide.run(status, decision ? JSON.stringify(decision) : null, at, id).changes === 1;
+  }
+
+  dueApprovals(now: string): ApprovalRecord[] {
+    return this.statements.due.all(now).map(toApproval);
+  }
+
+  escalateApproval(id: string, escalation: ApprovalEscalation, expiresAt: string | undefined): boolean {
+    return this.statements.escalate.run(JSON.stringify(escalation), expiresAt ?? null, id).changes === 1;
   }
 
   expireApproval(id: string, at: string): boolean {

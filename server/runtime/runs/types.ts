@@ -35,6 +35,17 @@ export interface ApprovalRecord {
   applied: boolean;
   createdAt: string;
   decidedAt?: string;
+  /** When the policy's fallback applies if nobody has decided by then. */
+  expiresAt?: string;
+  /** Set once the approval has been escalated. */
+  escalation?: ApprovalEscalation;
+}
+
+/** An escalation: when, why, and to whom. */
+export interface ApprovalEscalation {
+  at: string;
+  reason: string;
+  to?: string;
 }
 
 export interface RunPatch {
@@ -87,6 +98,10 @@ export interface RunStore {
   decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): boolean;
   /** Marks a pending approval expired (its run ended); false when it was no longer pending. */
   expireApproval(id: string, at: string): boolean;
+  /** Pending approvals whose deadline is at or before `now` (ISO time), soonest first. */
+  dueApprovals(now: string): ApprovalRecord[];
+  /** Escalates a pending approval once (compare-and-set), with its next deadline; false when it was not pending or already escalated. */
+  escalateApproval(id: string, escalation: ApprovalEscalation, expiresAt: string | undefined): boolean;
   markApplied(ids: readonly string[]): void;
   close(): void;
 }

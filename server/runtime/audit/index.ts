@@ -1,0 +1,1 @@
+export { AuditLog, auditOfDecision, auditSubject } from "./audit-log.ts";
