@@ -4,6 +4,7 @@ import type { GraphDeps } from "./deps.ts";
 import { afterPlanApproval, approvePlanNode } from "./nodes/approve-plan.ts";
 import { approveCallNode } from "./nodes/approve-call.ts";
 import { answerNode } from "./nodes/answer.ts";
+import { afterAnswerApproval, approveAnswerNode, routeAfterAnswer } from "./nodes/approve-answer.ts";
 import { planNode } from "./nodes/plan.ts";
 import { reasonNode, routeAfterReason } from "./nodes/reason.ts";
 import { recallNode } from "./nodes/recall.ts";
@@ -28,7 +29,7 @@ export interface RunInput {
  * Builds and compiles the state machine of a pack:
  * memory.recall -> supervisor.plan -> [approval.plan] -> specialist steps
  * (start -> retrieve -> reason -> [approval.tool_call] -> tools -> reason ...) -> supervisor.next
- * -> ... -> supervisor.answer -> memory.save.
+ * -> ... -> supervisor.answer -> [approval.answer] -> memory.save.
  */
 export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
   const graph = new StateGraph(GuildState)
@@ -42,6 +43,7 @@ export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
     .addNode("tools", toolsNode(deps))
     .addNode("supervisor.next", nextStepNode())
     .addNode("supervisor.answer", answerNode(deps))
+    .addNode("approval.answer", approveAnswerNode(deps))
     .addNode("memory.save", saveNode(deps))
     .addEdge(START, "memory.recall")
     .addEdge("memory.recall", "supervisor.plan")
@@ -53,7 +55,8 @@ export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
     .addEdge("approval.tool_call", "tools")
     .addConditionalEdges("tools", routeAfterTools, ["specialist.reason", "supervisor.next"])
     .addConditionalEdges("supervisor.next", routeAfterNext, ["specialist.start", "supervisor.answer"])
-    .addEdge("supervisor.answer", "memory.save")
+    .addConditionalEdges("supervisor.answer", routeAfterAnswer(deps), ["approval.answer", "memory.save"])
+    .addConditionalEdges("approval.answer", afterAnswerApproval, ["memory.save", "supervisor.answer", "specialist.start"])
     .addEdge("memory.save", END);
   return graph.compile({ checkpointer: options.checkpointer, store: options.store });
 }

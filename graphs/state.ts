@@ -69,6 +69,12 @@ export const GuildState = Annotation.Root({
   reports: Annotation<StepReport[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   learned: Annotation<Lesson[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   result: replace<RunAnswer | undefined>(() => undefined),
+  /** How often the final answer was sent back (respond) or a step added to it (redirect). */
+  answerRevision: replace<number>(() => 0),
+  /** A reviewer's feedback on earlier drafts of the answer, oldest first. */
+  answerFeedback: replace<string[]>(() => []),
+  /** Where the answer's approval sends the run: release it, write it again, or run an added step. */
+  answerNext: replace<"release" | "rewrite" | "step" | undefined>(() => undefined),
   usage: Annotation<RunUsage, UsageEntry>({ reducer: addRunUsage, default: emptyRunUsage }),
 });
 

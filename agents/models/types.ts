@@ -128,6 +128,8 @@ export interface SynthesizeRequest {
   steps: readonly StepReport[];
   /** Set when the run ends without doing its plan (for example, the plan was rejected). */
   notDone?: readonly string[];
+  /** A reviewer's answers to earlier drafts of this answer, oldest first: revise for them. */
+  feedback?: readonly string[];
 }
 
 /**

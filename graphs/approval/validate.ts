@@ -10,6 +10,8 @@ const PlanEditSchema = z.strictObject({
     .max(20),
 });
 
+const AnswerEditSchema = z.object({ answer: z.string().trim().min(1, "the answer must not be empty").max(20_000) });
+
 function invalid(message: string, field: string): GuildError {
   return new GuildError("invalid_input", message, { details: { field } });
 }
@@ -41,6 +43,11 @@ export function validateDecision(pack: Pack, request: ApprovalRequest, decision:
     const unknown = parsed.data.steps.findIndex((s) => !specialists.has(s.specialist));
     if (unknown >= 0) throw invalid(`edited plan: no specialist '${parsed.data.steps[unknown]!.specialist}'`, `args.steps.${unknown}.specialist`);
     return { ...decision, args: parsed.data };
+  }
+  if (request.guild.kind === "answer") {
+    const parsed = AnswerEditSchema.safeParse(decision.args);
+    if (!parsed.success) throw invalid(`edited answer: ${parsed.error.issues[0]!.message}`, "args.answer");
+    return { ...decision, args: { answer: parsed.data.answer } };
   }
   const tool = pack.tools.get(request.action_request.action);
   if (!tool) throw new GuildError("internal", `approval for unknown tool ${request.action_request.action}`);

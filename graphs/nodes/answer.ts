@@ -13,7 +13,7 @@ export function answerNode(deps: GraphDeps) {
         ? [`The plan was rejected by the reviewer${state.planRejected ? `: "${state.planRejected}"` : ""}; no step was carried out.`]
         : [];
     const { answer, usage } = await deps.supervisor.synthesize(
-      { task: state.task, steps: state.reports, notDone },
+      { task: state.task, steps: state.reports, notDone, ...(state.answerFeedback.length ? { feedback: state.answerFeedback } : {}) },
       { signal: config.signal, onToken: (delta) => emitToken(config, "supervisor.answer", delta) },
     );
     const citations = [...new Map(state.reports.flatMap((r) => r.citations).map((c) => [c.source, c])).values()];

@@ -83,6 +83,8 @@ export function synthesizeOffline(request: SynthesizeRequest): string {
   ];
   const sections = [`Task: ${request.task}`, parts.join("\n")];
   if (notDone.length > 0) sections.push(`Not done:\n${notDone.map((n) => `- ${n}`).join("\n")}`);
+  // Rules cannot rewrite prose for a reviewer's feedback; they show it with the answer instead.
+  if (request.feedback?.length) sections.push(`Reviewer's notes:\n${request.feedback.map((f) => `- ${f}`).join("\n")}`);
   if (sources.length > 0) sections.push(`Sources:\n${sources.map((s, i) => `[${i + 1}] ${s}`).join("\n")}`);
   return sections.join("\n\n");
 }

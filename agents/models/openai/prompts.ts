@@ -95,6 +95,9 @@ export function synthesizeMessages(request: SynthesizeRequest): BaseMessage[] {
     .join("\n");
   return [
     new SystemMessage("Write the final answer to the task from the specialists' reports. Say plainly what was done and what was not done."),
-    new HumanMessage(`Task: ${request.task}\nReports:\n${reports}${request.notDone?.length ? `\nNot done:\n${request.notDone.join("\n")}` : ""}`),
+    new HumanMessage(
+      `Task: ${request.task}\nReports:\n${reports}${request.notDone?.length ? `\nNot done:\n${request.notDone.join("\n")}` : ""}` +
+        (request.feedback?.length ? `\nA reviewer sent back your earlier draft; revise it for this feedback:\n${bullets(request.feedback)}` : ""),
+    ),
   ];
 }
