@@ -23,7 +23,7 @@ async function untilAnswer(runId?: string): Promise<{ runId: string; approval: A
   }
 }
 
-const decide = (approval: Approval, decision: unknown) => t.api<{ approval: Approval }>("POST", `/api/approvals/${approval.id}/decision`, decision);
+const decide = (approval: Approval, decision: unknown) => t.api("POST", `/api/approvals/${approval.id}/decision`, decision);
 const runOf = async (runId: string) => (await t.api<{ run: Run }>("GET", `/api/runs/${runId}`)).body.run;
 const eventsOf = async (runId: string) => (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
 
