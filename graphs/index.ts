@@ -17,3 +17,4 @@ export {
   type AllowedDecisions,
   type ApprovalRequest,
 } from "./approval/index.ts";
+export { lessonsNamespace } from "./memory.ts";

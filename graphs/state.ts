@@ -58,6 +58,8 @@ export const GuildState = Annotation.Root({
   task: Annotation<string>(),
   planApproval: replace<boolean>(() => false),
   lessons: replace<string[]>(() => []),
+  /** Recalled lessons by the specialist they were taught to (runs from before it have none: they use `lessons`). */
+  specialistLessons: replace<Record<string, string[]> | undefined>(() => undefined),
   plan: replace<PlanStep[]>(() => []),
   planRevision: replace<number>(() => 0),
   planFeedback: replace<string | undefined>(() => undefined),

@@ -52,7 +52,7 @@ export function reasonNode(deps: GraphDeps) {
         passages: work.passages,
         facts: state.facts,
         history: work.history,
-        lessons: state.lessons,
+        lessons: state.specialistLessons ? (state.specialistLessons[specialist.id] ?? []) : state.lessons,
         searches: work.searches,
         callIdPrefix: `${work.stepId}.t${turn}.`,
       },

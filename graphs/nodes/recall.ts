@@ -13,11 +13,22 @@ export function recallNode(deps: GraphDeps) {
       store.search(lessonsNamespace(deps.pack.id), { query: state.task, limit: 8 }),
       store.search(runsNamespace(deps.pack.id), { query: state.task, limit: 3 }),
     ]);
+    const lessonItems = lessons.map((i) => ({
+      namespace: i.namespace,
+      key: i.key,
+      kind: "lesson",
+      text: String(i.value.text),
+      specialist: String(i.value.specialist),
+      ...(i.value.tool ? { tool: String(i.value.tool) } : {}),
+    }));
     const items = [
-      ...lessons.map((i) => ({ namespace: i.namespace, key: i.key, kind: "lesson", text: String(i.value.text), specialist: i.value.specialist })),
+      ...lessonItems,
       ...runs.map((i) => ({ namespace: i.namespace, key: i.key, kind: "run", text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}` })),
     ];
     emit(config, "memory.recalled", { items, count: items.length });
-    return { lessons: items.map((i) => i.text) };
+    // The supervisor plans with everything recalled; each specialist's prompt gets the lessons taught to it.
+    const specialistLessons: Record<string, string[]> = {};
+    for (const item of lessonItems) (specialistLessons[item.specialist] ??= []).push(item.text);
+    return { lessons: items.map((i) => i.text), specialistLessons };
   };
 }

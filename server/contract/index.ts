@@ -4,6 +4,7 @@ export type {
   AllowedDecisions,
   AuditEntry,
   DecisionChannel,
+  Lesson,
   ApprovalKind,
   Citation,
   ModelSummary,
@@ -30,6 +31,8 @@ export {
   ListApprovalsQuerySchema,
   ListEventsQuerySchema,
   ListRunsQuerySchema,
+  ListLessonsQuerySchema,
+  LessonParamsSchema,
   PackParamsSchema,
   RunParamsSchema,
   RunStatusSchema,
@@ -38,4 +41,4 @@ export {
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, AuditEntrySchema, ErrorSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export { ApprovalSchema, AuditEntrySchema, ErrorSchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import type { Approval, AuditEntry, PackSummary, Run, RunEvent } from "./types.ts";
+import type { Approval, AuditEntry, Lesson, PackSummary, Run, RunEvent } from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
@@ -32,6 +32,16 @@ export const ApprovalSchema = z.object({
   reasons: z.array(z.string()).optional(),
   expiresAt: z.string().optional(),
   escalation: z.object({ at: z.string(), reason: z.string(), to: z.string().optional() }).optional(),
+});
+
+export const LessonSchema = z.object({
+  id: z.string(),
+  pack: z.string(),
+  specialist: z.string(),
+  tool: z.string().optional(),
+  text: z.string(),
+  runId: z.string().optional(),
+  createdAt: z.string(),
 });
 
 export const AuditEntrySchema = z.object({
@@ -110,3 +120,4 @@ same<z.infer<typeof RunSchema>, Run>(true);
 same<z.infer<typeof RunEventSchema>, RunEvent>(true);
 same<z.infer<typeof PackSchema>, PackSummary>(true);
 same<z.infer<typeof AuditEntrySchema>, AuditEntry>(true);
+same<z.infer<typeof LessonSchema>, Lesson>(true);

@@ -51,6 +51,13 @@ export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "mu
 export const RunParamsSchema = z.strictObject({ id: id("run id") });
 export const ApprovalParamsSchema = z.strictObject({ id: id("approval id") });
 export const PackParamsSchema = z.strictObject({ id: id("pack id") });
+export const LessonParamsSchema = z.strictObject({ id: id("lesson id") });
+
+export const ListLessonsQuerySchema = z.strictObject({
+  pack: z.string().min(1).optional(),
+  specialist: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 
 export const ListRunsQuerySchema = z.strictObject({
   status: RunStatusSchema.optional(),

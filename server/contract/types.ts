@@ -64,6 +64,19 @@ export interface AuditEntry {
   at: string;
 }
 
+/** What a reviewer taught a specialist (or the supervisor), kept in long-term memory and recalled by later runs. */
+export interface Lesson {
+  id: string;
+  pack: string;
+  /** The specialist it was taught to, or `supervisor`. */
+  specialist: string;
+  tool?: string;
+  text: string;
+  /** The run in which it was taught. */
+  runId?: string;
+  createdAt: string;
+}
+
 export interface Run {
   id: string;
   status: RunStatus;

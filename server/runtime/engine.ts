@@ -18,6 +18,8 @@ export interface PackEngine {
   model: ModelInfo;
   /** Each specialist's model. */
   specialistModels: Readonly<Record<string, ModelInfo>>;
+  /** Long-term memory (lessons, past runs), shared by every pack's graph. */
+  memory: SqliteStore;
 }
 
 /** The engine of a loaded pack; a run of a pack that is not loaded is a bug. */
@@ -41,7 +43,7 @@ export function buildEngines(packs: readonly Pack[], db: Database.Database, data
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
     const specialistModels = Object.fromEntries([...models].map(([id, model]) => [id, model.info]));
-    engines.set(pack.id, { pack, graph, backend, model: supervisor.info, specialistModels });
+    engines.set(pack.id, { pack, graph, backend, model: supervisor.info, specialistModels, memory: store });
   }
   return engines;
 }

@@ -5,9 +5,9 @@ import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
 import { createModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
-import { validateDecision } from "../../graphs/index.ts";
+import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
 import { DecisionSchema, StartRunSchema } from "../contract/index.ts";
-import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
+import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
 import { AuditLog, auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
@@ -17,7 +17,7 @@ import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
 import { SqliteRunStore, type RunStore } from "./runs/index.ts";
-import { approvalView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
+import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { parseInput } from "./validation.ts";
 
 export interface RuntimeOptions {
@@ -87,7 +87,7 @@ export class Runtime {
     private readonly store: RunStore,
     private readonly engines: Map<string, PackEngine>,
     readonly model: ModelInfo,
-    log: Logger,
+    private readonly log: Logger,
     options: RuntimeOptions,
   ) {
     this.failpoint = options.failpoint ?? noFailpoint;
@@ -146,10 +146,7 @@ export class Runtime {
     const request = parseInput(StartRunSchema, input, "invalid run");
     const { task, metadata } = request;
     const packId = request.pack ?? this.engines.keys().next().value!;
-    const engine = this.engines.get(packId);
-    if (!engine) {
-      throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field: "pack" } });
-    }
+    const engine = this.packEngine(packId, "pack");
     const { idempotencyKey } = options;
     const planApproval = request.options?.planApproval ?? engine.pack.planApproval;
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
@@ -250,6 +247,32 @@ export class Runtime {
     return this.getApproval(approvalId);
   }
 
+  /**
+   * Lessons reviewers taught, newest first, across the loaded packs (or one), for one specialist or all.
+   * @example await runtime.listLessons({ specialist: "payments_officer" })
+   */
+  async listLessons(filter: { pack?: string; specialist?: string; limit?: number } = {}): Promise<Lesson[]> {
+    const packs = filter.pack ? [this.packEngine(filter.pack, "pack")] : [...this.engines.values()];
+    const lessons: Lesson[] = [];
+    for (const { pack, memory } of packs) {
+      const items = await memory.search(lessonsNamespace(pack.id), { limit: 10_000, ...(filter.specialist ? { filter: { specialist: filter.specialist } } : {}) });
+      lessons.push(...items.map((item) => lessonView(pack.id, item)));
+    }
+    return lessons.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, filter.limit ?? 100);
+  }
+
+  /** Forgets a lesson: later runs no longer recall it. */
+  async deleteLesson(id: string): Promise<Lesson> {
+    for (const { pack, memory } of this.engines.values()) {
+      const item = await memory.get(lessonsNamespace(pack.id), id);
+      if (!item) continue;
+      await memory.delete(lessonsNamespace(pack.id), id);
+      this.log.info({ lessonId: id, pack: pack.id }, "lesson deleted");
+      return lessonView(pack.id, item);
+    }
+    throw new GuildError("not_found", `no lesson '${id}'`);
+  }
+
   /** Every change of the run's approvals, oldest first: decisions, expiries and escalations. */
   auditTrail(runId: string): AuditEntry[] {
     this.requireRun(runId);
@@ -318,5 +341,12 @@ export class Runtime {
 
   private engine(packId: string): PackEngine {
     return engineOf(this.engines, packId);
+  }
+
+  /** The engine of a pack a client named; an unknown one is the client's mistake, in `field`. */
+  private packEngine(packId: string, field: string): PackEngine {
+    const engine = this.engines.get(packId);
+    if (!engine) throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field } });
+    return engine;
   }
 }

@@ -1,5 +1,6 @@
 import { allowedDecisions } from "../../graphs/index.ts";
-import type { Approval, ApprovalStatus, DecisionType, PackSummary, Run } from "../contract/index.ts";
+import type { Item } from "@langchain/langgraph-checkpoint";
+import type { Approval, ApprovalStatus, DecisionType, Lesson, PackSummary, Run } from "../contract/index.ts";
 import type { PackEngine } from "./engine.ts";
 import type { ApprovalRecord, RunRecord } from "./runs/index.ts";
 
@@ -68,5 +69,19 @@ export function packView({ pack, model, specialistModels }: Pick<PackEngine, "pa
       tools: s.tools.map((t) => ({ name: t.name, description: t.description, requiresApproval: t.requiresApproval })),
       documents: [...s.documents],
     })),
+  };
+}
+
+/** A lesson as clients see it, from its long-term memory item. */
+export function lessonView(pack: string, item: Item): Lesson {
+  const value = item.value as { specialist?: unknown; tool?: unknown; text?: unknown; runId?: unknown };
+  return {
+    id: item.key,
+    pack,
+    specialist: String(value.specialist ?? "supervisor"),
+    ...(typeof value.tool === "string" ? { tool: value.tool } : {}),
+    text: String(value.text ?? ""),
+    ...(typeof value.runId === "string" ? { runId: value.runId } : {}),
+    createdAt: new Date(item.createdAt).toISOString(),
   };
 }
