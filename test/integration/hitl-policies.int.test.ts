@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import type { Approval, AuditEntry, Run, RunEvent } from "../../server/contract/index.ts";
 import type { RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer } from "../../server/start-server.ts";
-import { connectSocket, request, tempDataDir, until } from "../support/clients.ts";
+import { connectSocket, request, tempDataDir, until, type ApiAnswer } from "../support/clients.ts";
 import { packVariant, toolOf } from "../support/pack-variant.ts";
 import { DEMO_TASK, openRuntime, paymentsFor } from "../support/runtime.ts";
 import { pendingOf } from "../support/server.ts";
@@ -22,7 +22,7 @@ async function serveVariant(change: (manifest: any) => void, options: Partial<Ru
   let current = await open();
   const t = {
     dir: data.dir,
-    api: <T = any>(method: string, path: string, body?: unknown) => request(current.server.url, method, path, body) as Promise<{ status: number; body: T }>,
+    api: <T = any>(method: string, path: string, body?: unknown) => request(current.server.url, method, path, body) as Promise<ApiAnswer<T>>,
     socket: () => connectSocket(current.server.url),
     /** Stops the server (the process is "down"), then starts another on the same data directory. */
     async restart(during: () => Promise<void>, reopened: Partial<RuntimeOptions> = {}) {
@@ -47,7 +47,7 @@ const start = async (t: Served, task = DEMO_TASK, options?: object) => (await t.
 const decide = (t: Served, approval: Approval, decision: unknown) => t.api("POST", `/api/approvals/${approval.id}/decision`, decision);
 const eventsOf = async (t: Served, runId: string) => (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
 const auditOf = async (t: Served, runId: string) => (await t.api<{ audit: AuditEntry[] }>("GET", `/api/runs/${runId}/audit`)).body.audit;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe("approval policies as data", () => {
   it("asks for a payment only when a condition on its arguments holds", async () => {

@@ -80,7 +80,7 @@ describe("learning from reviewers", () => {
 
   it("saves feedback (respond) as a lesson too", async () => {
     let responded = false;
-    await runDemo((a) => {
+    await runDemo(() => {
       if (responded) return { type: "approve" };
       responded = true;
       return { type: "respond", message: "Always quote the claim reference in the payee field." };
