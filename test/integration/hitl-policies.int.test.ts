@@ -147,6 +147,28 @@ describe("approval policies as data", () => {
   });
 });
 
+describe("pending approvals", () => {
+  it("are never discarded by a new task: each run keeps its own, decided in any order", async () => {
+    const t = await serveVariant(() => {});
+    const first = await start(t);
+    const firstPayment = (await pendingOf(t, first)).approvals[0]!;
+    const second = await start(t, "Customer on claim CLM-1002 reports a burst pipe. Work out the payout and pay it.");
+    const secondPayment = (await pendingOf(t, second)).approvals[0]!;
+    const paidBefore = paymentsFor(t.dir, "CLM-1002"); // the seed holds an earlier payment on this claim
+    expect(secondPayment.id).not.toBe(firstPayment.id);
+    const pending = (await t.api<{ approvals: Approval[] }>("GET", "/api/approvals")).body.approvals.map((a) => a.id);
+    expect(pending).toEqual([firstPayment.id, secondPayment.id]);
+    // The later run is decided first; the earlier one's approval is still there, unchanged.
+    expect((await decide(t, secondPayment, { type: "reject" })).status).toBe(200);
+    expect((await pendingOf(t, second)).status).toBe("completed");
+    expect((await t.api<{ approval: Approval }>("GET", `/api/approvals/${firstPayment.id}`)).body.approval).toEqual(firstPayment);
+    expect((await decide(t, firstPayment, { type: "approve" })).status).toBe(200);
+    expect((await pendingOf(t, first)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
+    expect(paymentsFor(t.dir)).toHaveLength(1);
+    expect(paymentsFor(t.dir, "CLM-1002")).toEqual(paidBefore);
+  });
+});
+
 describe("approval deadlines", () => {
   it("rejects a payment nobody decided in time; the run goes on without it and says so", async () => {
     const t = await serveVariant((m) => {
