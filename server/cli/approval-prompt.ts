@@ -15,11 +15,14 @@ const CHOICES = [
 /** Shows an approval readably: what, why, and the proposed arguments. */
 export function describeApproval(approval: Approval): string {
   const lines = [
-    style.bold(`Approval needed: ${approval.kind === "plan" ? "the plan" : approval.action.name}`) + style.dim(`  (${approval.id})`),
+    style.bold(`Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : approval.action.name}`) + style.dim(`  (${approval.id})`),
     approval.highRisk ? style.red(`HIGH RISK: ${approval.highRisk}`) : "",
+    approval.escalation ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`) : "",
     approval.description,
   ];
-  if (approval.kind === "plan") {
+  if (approval.kind === "answer") {
+    lines.push(String(approval.action.args.answer).replace(/^/gm, "  "));
+  } else if (approval.kind === "plan") {
     const steps = (approval.action.args as { steps?: { specialist: string; instruction: string }[] }).steps ?? [];
     steps.forEach((s, i) => lines.push(`  ${i + 1}. ${style.cyan(s.specialist)}: ${s.instruction}`));
   } else {
@@ -58,6 +61,11 @@ async function editArgs(approval: Approval, reader: LineReader, pack: PackSummar
         return { specialist, instruction: step.instruction };
       }),
     };
+  }
+  if (approval.kind === "answer") {
+    const line = await reader.ask("The answer to release, on one line (empty keeps the draft) > ");
+    if (line === undefined) return undefined;
+    return { answer: line.trim() === "" ? approval.action.args.answer : line.trim() };
   }
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(approval.action.args)) {

@@ -97,7 +97,10 @@ export class ProgressPrinter {
         if (d.specialist) this.line(style.dim(`  ${this.name(d.specialist)}: ${brief(String(d.text).replace(/\s+/g, " "), 200)}`));
         break;
       case "approval.resolved":
-        this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}`));
+        this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}${d.reason === "deadline" ? " (nobody decided in time: rejected by policy)" : ""}`));
+        break;
+      case "approval.escalated":
+        this.line(style.yellow(`  approval ${d.approvalId} escalated${d.to ? ` to ${d.to}` : ""}: ${d.reason}`));
         break;
       case "memory.saved":
         this.line(style.dim(`  saved ${d.items.length} memor${d.items.length === 1 ? "y" : "ies"} (${d.lessons} lesson${d.lessons === 1 ? "" : "s"})`));

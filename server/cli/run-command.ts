@@ -98,7 +98,7 @@ async function decideAtPrompt(
 ): Promise<boolean> {
   printer.pause();
   if (options.yes) {
-    printer.line(style.dim(`  auto-approving ${approval.kind === "plan" ? "the plan" : approval.action.name} (--yes)`));
+    printer.line(style.dim(`  auto-approving ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : approval.action.name} (--yes)`));
     await runtime.decide(approval.id, { type: "approve", reviewer: "cli --yes" }, { via: "cli" });
     return true;
   }

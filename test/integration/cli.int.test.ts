@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
+import { packVariant } from "../support/pack-variant.ts";
 import { DEMO_TASK, paymentsFor, tempDataDir } from "../support/runtime.ts";
 
 let data: ReturnType<typeof tempDataDir>;
@@ -36,6 +37,22 @@ describe("guild run", () => {
     expect(result.stdout).toContain("Citations");
     expect(result.stdout).toContain("home-policy-wording.md § 4.2 Escape of water");
     expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3000]);
+  });
+
+  it("asks for the final answer when the pack's policy says so, and prints the text the reviewer released", async () => {
+    const variant = packVariant((m) => {
+      m.id = "claims-reviewed";
+      m.policy.answerApproval = true;
+    });
+    try {
+      const released = "Paid £3,600.00 to Eleanor Whitfield under section 4.2; she has been emailed.";
+      const result = await runCli(["run", DEMO_TASK, "--pack", "claims-reviewed"], { ...env, GUILD_PACKS_DIRS: variant.root }, `a\na\ne\n${released}\n`);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain("Approval needed: the final answer");
+      expect(result.stdout).toContain(released);
+    } finally {
+      variant.remove();
+    }
   });
 
   it("a rejected payment is reported as not made", async () => {
