@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Decision } from "../../graphs/index.ts";
 import { auditSubject, type AuditLog } from "./audit/index.ts";
 import type { EventFeed } from "./feed.ts";
+import { repeat } from "./repeat.ts";
 import type { ApprovalRecord, RunStore } from "./runs/index.ts";
 
 /** `86400000` as `24h`, `90000` as `90s`: the largest unit that divides it. */
@@ -29,16 +30,7 @@ export class ApprovalDeadlines {
     private readonly log: Logger,
     checkMs: number,
   ) {
-    if (checkMs > 0) {
-      this.timer = setInterval(() => {
-        try {
-          this.check();
-        } catch (error) {
-          this.log.warn({ err: error }, "could not check approval deadlines; trying again");
-        }
-      }, checkMs);
-      this.timer.unref();
-    }
+    this.timer = repeat(checkMs, () => this.check(), log, "could not check approval deadlines; trying again");
   }
 
   /** Handles every approval due by now. */

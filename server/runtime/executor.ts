@@ -9,6 +9,7 @@ import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
 import { auditSubject, type AuditLog } from "./audit/index.ts";
+import { repeat } from "./repeat.ts";
 import { approvalView } from "./views.ts";
 
 /** The tokens a run's state counts, when a model reported any (the offline model reports none). */
@@ -51,10 +52,7 @@ export class RunExecutor {
     options: ExecutorOptions,
   ) {
     this.leaseMs = options.leaseMs;
-    if (options.sweepMs > 0) {
-      this.sweepTimer = setInterval(() => this.sweep(), options.sweepMs);
-      this.sweepTimer.unref();
-    }
+    this.sweepTimer = repeat(options.sweepMs, () => this.sweep(), log, "could not look for runs that need an owner; trying again");
   }
 
   /** Resolves when this process has nothing queued or running for the run. */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Approval } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { RunStore } from "./runs/index.ts";
+import { repeat } from "./repeat.ts";
 import { approvalView } from "./views.ts";
 
 const BATCH = 500;
@@ -24,17 +25,7 @@ export class EventFeed {
     private readonly log: Logger,
   ) {
     this.cursor = store.lastEventId();
-    if (pollMs > 0) {
-      this.timer = setInterval(() => {
-        // A database that is busy or gone for a moment must not take the process down; the next tick catches up.
-        try {
-          this.catchUp();
-        } catch (error) {
-          this.log.warn({ err: error }, "could not read new events; trying again");
-        }
-      }, pollMs);
-      this.timer.unref();
-    }
+    this.timer = repeat(pollMs, () => this.catchUp(), log, "could not read new events; trying again");
   }
 
   /** Delivers everything stored since the last delivery. Call it after each commit that stored events. */
