@@ -92,4 +92,19 @@ describe("the REST API", () => {
     const decision = doc.paths["/api/approvals/{id}/decision"].post.requestBody.content["application/json"].schema;
     expect(decision.oneOf ?? decision.anyOf).toHaveLength(5);
   });
+
+  it("draws a pack's state machine as Mermaid, and answers unknown packs and lessons with 404", async () => {
+    const { status, body } = await t.api<{ mermaid: string }>("GET", "/api/packs/insurance-claims/graph");
+    expect(status).toBe(200);
+    expect(body.mermaid).toMatch(/^%%\{init|^graph TD|^flowchart/m);
+    for (const node of ["memory.recall", "supervisor.plan", "approval.plan", "approval.tool_call", "tools", "approval.answer", "memory.save"]) {
+      expect(body.mermaid, node).toContain(`(${node})`);
+    }
+    expect((await t.api("GET", "/api/packs/nope/graph")).status).toBe(404);
+    expect((await t.api("DELETE", "/api/lessons/nope")).status).toBe(404);
+    const badLimit = await t.api("GET", "/api/lessons?limit=0");
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.details).toMatchObject({ field: "limit" });
+    expect((await t.api("GET", "/api/lessons")).body).toEqual({ lessons: [] });
+  });
 });
