@@ -42,6 +42,13 @@ module.exports = {
       to: { path: "^(agents|graphs|server)/", pathNot: "^server/contract/" },
     },
     {
+      name: "client-contract-types-only",
+      comment: "the contract's index also exports zod schemas, which pull in graphs/: the client bundles none of it",
+      severity: "error",
+      from: { path: "^client/" },
+      to: { path: "^server/contract/", dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "no-upward-into-tests",
       severity: "error",
       comment: "Benchmarks share the tests' clients (test/support), nothing else.",

@@ -24,6 +24,8 @@ export interface TestServerOptions {
   /** The key the `api` helper sends by default. */
   key?: string;
   runtime?: Partial<RuntimeOptions>;
+  /** The built web client to serve at `/` (the browser tests). */
+  clientDir?: string;
 }
 
 /** Starts a real server on port 0 over a fresh data directory, for each test of the file. */
@@ -35,7 +37,7 @@ export function useServer(options: TestServerOptions = {}): TestServer {
     const data = tempDataDir();
     remove = data.remove;
     const runtime = await openRuntime(data.dir, options.runtime);
-    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], log: pino({ level: "silent" }) });
+    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
     Object.assign(context, {
       url: server.url,
       dir: data.dir,

@@ -1,0 +1,23 @@
+import { useSyncExternalStore } from "react";
+
+/** Where the reviewer is: the inbox (the start page) or one run. Kept in the URL's hash, so a reload comes back to it. */
+export type Route = { view: "inbox" } | { view: "run"; runId: string };
+
+function parseRoute(hash: string): Route {
+  const run = /^#\/runs\/([^/?#]+)/.exec(hash);
+  if (run) return { view: "run", runId: decodeURIComponent(run[1]!) };
+  return { view: "inbox" };
+}
+
+export const runHref = (runId: string): string => `#/runs/${encodeURIComponent(runId)}`;
+export const INBOX_HREF = "#/inbox";
+
+const subscribe = (listener: () => void): (() => void) => {
+  window.addEventListener("hashchange", listener);
+  return () => window.removeEventListener("hashchange", listener);
+};
+
+/** The current route; the component renders again when it changes. */
+export function useRoute(): Route {
+  return parseRoute(useSyncExternalStore(subscribe, () => window.location.hash));
+}

@@ -1,0 +1,59 @@
+import { useEffect, useState } from "react";
+import { api, ApiError } from "../api/rest.ts";
+
+type Picture = { state: "loading" } | { state: "drawn"; svg: string; source: string } | { state: "text"; source: string; why: string } | { state: "none"; why: string };
+
+/** Drawn pictures by pack: the graph of a pack does not change while the server runs. */
+const drawn = new Map<string, Promise<Picture>>();
+let renders = 0;
+
+async function draw(packId: string): Promise<Picture> {
+  let source: string;
+  try {
+    source = (await api<{ mermaid: string }>("GET", `/api/packs/${encodeURIComponent(packId)}/graph`)).mermaid;
+  } catch (error) {
+    const why = error instanceof ApiError && error.status === 404 ? "this server does not draw its graphs" : (error as Error).message;
+    return { state: "none", why };
+  }
+  try {
+    // Mermaid is large: loaded only when a graph is shown. Strict: no scripts, no HTML labels, no clicks.
+    const { default: mermaid } = await import("mermaid");
+    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral", flowchart: { htmlLabels: false } });
+    const { svg } = await mermaid.render(`guild-graph-${(renders += 1)}`, source);
+    return { state: "drawn", svg, source };
+  } catch (error) {
+    return { state: "text", source, why: (error as Error).message };
+  }
+}
+
+/** The pack's state machine as LangGraph draws it (Mermaid), or its text when it cannot be drawn. */
+export function GraphPicture({ packId }: { packId: string }) {
+  const [picture, setPicture] = useState<Picture>({ state: "loading" });
+  useEffect(() => {
+    let current = true;
+    if (!drawn.has(packId)) drawn.set(packId, draw(packId));
+    void drawn.get(packId)!.then((p) => current && setPicture(p));
+    return () => {
+      current = false;
+    };
+  }, [packId]);
+
+  return (
+    <section className="panel graph" aria-labelledby="graph-title">
+      <h2 id="graph-title">Graph</h2>
+      {picture.state === "loading" ? <p className="hint">Drawing…</p> : null}
+      {picture.state === "none" ? <p className="hint">No picture: {picture.why}.</p> : null}
+      {picture.state === "drawn" ? (
+        // The SVG is Mermaid's drawing of our own server's graph text, made with securityLevel strict (sanitized by Mermaid).
+        <figure role="img" aria-label="The pack's graph: the nodes a run goes through" className="graph-svg" dangerouslySetInnerHTML={{ __html: picture.svg }} />
+      ) : null}
+      {picture.state === "text" ? <p className="hint">Could not draw the graph ({picture.why}); its Mermaid text:</p> : null}
+      {picture.state === "drawn" || picture.state === "text" ? (
+        <details open={picture.state === "text"}>
+          <summary>Mermaid source</summary>
+          <pre className="text">{picture.source}</pre>
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { useEffect, useMemo, useRef } from "react";
+import type { Citation, RunStatus } from "../../../server/contract/index.ts";
+import { modelLabel, shortId, timeLabel } from "../lib/format.ts";
+import { derivePlan } from "../lib/plan.ts";
+import { useGuild } from "../store/context.tsx";
+import { useObservable } from "../store/observable.ts";
+import { AnswerView } from "./answer-view.tsx";
+import { ApprovalCard } from "./approval-card.tsx";
+import { GraphPicture } from "./graph-picture.tsx";
+import { PlanView } from "./plan-view.tsx";
+import { StatusBadge } from "./status-badge.tsx";
+import { Timeline } from "./timeline.tsx";
+import { UsageView } from "./usage-view.tsx";
+import { WritingNow } from "./writing-now.tsx";
+
+const FINAL_EVENTS: Record<string, RunStatus> = { "run.completed": "completed", "run.failed": "failed", "run.cancelled": "cancelled" };
+
+/** One run, live: its task, what waits for a reviewer, the plan, the text being written, the answer, usage, graph and timeline. */
+export function RunView({ runId }: { runId: string }) {
+  const guild = useGuild();
+  useEffect(() => guild.feeds.follow(runId), [guild, runId]);
+  const feed = useObservable(guild.feeds.feeds)[runId];
+  const { pending, decidedElsewhere } = useObservable(guild.inbox.state);
+  const { packs } = useObservable(guild.server);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [runId]);
+
+  const events = feed?.events ?? [];
+  const run = feed?.run;
+  const plan = useMemo(() => derivePlan(events), [events]);
+  const created = events.find((e) => e.type === "run.created")?.data as { task?: string; pack?: string } | undefined;
+  const packId = run?.pack ?? created?.pack;
+  const pack = packs.find((p) => p.id === packId);
+  const names = new Map(pack?.specialists.map((s) => [s.id, s.name]));
+  const nameOf = (id: unknown): string => names.get(String(id)) ?? String(id);
+
+  // The event log is ahead of the run read over REST: a final event settles the status at once.
+  const finalEvent = events.findLast((e) => e.type in FINAL_EVENTS);
+  const status = finalEvent ? FINAL_EVENTS[finalEvent.type]! : run?.status;
+  const completed = finalEvent?.type === "run.completed" ? (finalEvent.data as { answer?: string; citations?: Citation[] }) : undefined;
+  const result = run?.result ?? (completed?.answer !== undefined ? { answer: completed.answer, citations: completed.citations ?? [] } : undefined);
+  const waiting = pending.filter((a) => a.runId === runId);
+  const lost = Object.values(decidedElsewhere).filter((e) => e.approval.runId === runId);
+  const task = run?.task ?? created?.task;
+
+  return (
+    <section className="run-view" aria-labelledby="run-title" data-run-id={runId}>
+      <header className="run-header">
+        <h1 id="run-title" ref={heading} tabIndex={-1}>
+          Run {shortId(runId)} {status ? <StatusBadge status={status} /> : null}
+        </h1>
+        {events.length === 0 && !run && !feed?.error ? <p className="hint">Loading…</p> : null}
+        <p className="hint">
+          {pack?.name ?? packId}
+          {run ? ` · ${modelLabel(run.model)}` : ""}
+          {run ? (
+            <>
+              {" · started "}
+              <time dateTime={run.createdAt}>{timeLabel(run.createdAt)}</time>
+            </>
+          ) : null}
+        </p>
+        <h2 className="visually-hidden">Task</h2>
+        <pre className="text task" data-testid="task">
+          {task}
+        </pre>
+        {run?.error ? (
+          <p className="field-error" role="alert">
+            {run.error.code}: {run.error.message}
+          </p>
+        ) : null}
+        {feed?.error ? <p className="field-error">This run cannot be followed: {feed.error}</p> : null}
+      </header>
+
+      {waiting.length > 0 || lost.length > 0 ? (
+        <section className="waiting-here" aria-labelledby="waiting-title">
+          <h2 id="waiting-title">Waiting for a reviewer</h2>
+          <div className="cards">
+            {lost.map((e) => (
+              <ApprovalCard key={e.approval.id} approval={e.approval} elsewhere={e} pack={pack} />
+            ))}
+            {waiting.map((approval) => (
+              <ApprovalCard key={approval.id} approval={approval} pack={pack} />
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      {events.length === 0 ? null : (
+        <>
+          <div className="run-grid">
+            <PlanView plan={plan} nameOf={nameOf} />
+            {packId ? <GraphPicture packId={packId} /> : null}
+          </div>
+          <WritingNow writing={feed?.writing} nameOf={nameOf} />
+          {result ? <AnswerView answer={result.answer} citations={result.citations} /> : null}
+          <UsageView usage={run?.usage} model={run?.model} nameOf={nameOf} />
+          {/* The audit trail (GET /api/runs/:id/audit) goes here, once the server has it. */}
+          <Timeline events={events} nameOf={nameOf} />
+        </>
+      )}
+    </section>
+  );
+}
