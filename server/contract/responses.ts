@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { DecisionSchema } from "../../graphs/index.ts";
+import { DecisionSchema, type AllowedDecisions as EngineAllowed, type ApprovalKind as EngineKind, type Decision as EngineDecision } from "../../graphs/index.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import type { Approval, AuditEntry, Lesson, PackSummary, Run, RunEvent } from "./types.ts";
+import type { AllowedDecisions, Approval, ApprovalKind, AuditEntry, Decision, Lesson, PackSummary, Run, RunEvent } from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
@@ -121,3 +121,6 @@ same<z.infer<typeof RunEventSchema>, RunEvent>(true);
 same<z.infer<typeof PackSchema>, PackSummary>(true);
 same<z.infer<typeof AuditEntrySchema>, AuditEntry>(true);
 same<z.infer<typeof LessonSchema>, Lesson>(true);
+same<EngineDecision, Decision>(true);
+same<EngineKind, ApprovalKind>(true);
+same<EngineAllowed, AllowedDecisions>(true);

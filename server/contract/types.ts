@@ -1,6 +1,25 @@
-import type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../../graphs/index.ts";
+// Plain types, importing nothing: the web client compiles against this file alone. The checks in
+// responses.ts make the compiler refuse any drift from the engine's own types and schemas.
 
-export type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../../graphs/index.ts";
+export type ApprovalKind = "plan" | "tool_call" | "answer";
+
+/** Which decision types an approval accepts. */
+export interface AllowedDecisions {
+  approve: boolean;
+  edit: boolean;
+  reject: boolean;
+  respond: boolean;
+  redirect: boolean;
+}
+
+/** A reviewer's answer to an approval; `reviewer` names them in the audit trail. */
+export type Decision =
+  | { type: "approve"; reviewer?: string | undefined }
+  | { type: "edit"; args: Record<string, unknown>; reviewer?: string | undefined }
+  | { type: "reject"; message?: string | undefined; reviewer?: string | undefined }
+  | { type: "respond"; message: string; reviewer?: string | undefined }
+  | { type: "redirect"; specialist: string; message?: string | undefined; reviewer?: string | undefined };
+export type DecisionType = Decision["type"];
 
 export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
 export const FINISHED_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
