@@ -53,7 +53,7 @@ export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
     .addEdge("specialist.retrieve", "specialist.reason")
     .addConditionalEdges("specialist.reason", routeAfterReason(deps), ["supervisor.next", "tools", "approval.tool_call", "specialist.retrieve"])
     .addEdge("approval.tool_call", "tools")
-    .addConditionalEdges("tools", routeAfterTools, ["specialist.reason", "supervisor.next"])
+    .addConditionalEdges("tools", routeAfterTools, ["specialist.reason", "supervisor.next", "approval.tool_call"])
     .addConditionalEdges("supervisor.next", routeAfterNext, ["specialist.start", "supervisor.answer"])
     .addConditionalEdges("supervisor.answer", routeAfterAnswer(deps), ["approval.answer", "memory.save"])
     .addConditionalEdges("approval.answer", afterAnswerApproval, ["memory.save", "supervisor.answer", "specialist.start"])

@@ -85,6 +85,18 @@ export function gateOfPending(context: PolicyContext, work: { specialist: string
   return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
 }
 
+/**
+ * A reviewer's edit can raise what a call risks (a payment edited past the authority limit, to
+ * another claim whose customer is flagged). Then the edited call needs an approval of its own,
+ * with the edited verdict; returns that verdict, or undefined when the edit may go ahead.
+ */
+export function gateOfEdit(proposed: Gate, edited: Gate): Gate | undefined {
+  const newReasons = edited.reasons.filter((r) => !proposed.reasons.includes(r));
+  const newlyHighRisk = edited.highRisk !== undefined && proposed.highRisk === undefined;
+  if (newReasons.length === 0 && !newlyHighRisk) return undefined;
+  return { ...edited, requiresApproval: true, reasons: [...edited.reasons, "a reviewer's edit raised the risk, so the edited call needs its own approval"] };
+}
+
 /** How long an approval of this kind may wait, and what happens then, as the request carries it; none waits for ever. */
 export function expiryFor(pack: Pack, kind: ApprovalKind): { expiry?: ApprovalExpiry } {
   const policy = pack.policy.expiry[kind];

@@ -1,9 +1,9 @@
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import type { PackTool } from "../../agents/packs/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateOfPending } from "../policy.ts";
+import { gateFor, gateOfEdit, gateOfPending, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
 function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown> {
@@ -26,6 +26,9 @@ export function toolsNode(deps: GraphDeps) {
     let facts: Record<string, unknown> = {};
     let responses = work.responses;
     let redirect: { specialist: string; instruction: string } | undefined;
+    // Edited calls whose edit raised the risk: asked again, as edited, before anything runs them.
+    const askAgain: ProposedCall[] = [];
+    const gates: Record<string, Gate> = {};
 
     for (const proposed of work.pending) {
       const tool: PackTool | undefined = deps.pack.tools.get(proposed.name);
@@ -35,7 +38,8 @@ export function toolsNode(deps: GraphDeps) {
         continue;
       }
       let call = proposed;
-      if (gateOfPending(deps, work, proposed, tool).requiresApproval) {
+      const gate = gateOfPending(deps, work, proposed, tool);
+      if (gate.requiresApproval) {
         const decision = state.decisions[proposed.id];
         if (!decision || decision.type === "reject") {
           const message = decision?.type === "reject" ? decision.message : "no approval was given";
@@ -61,6 +65,14 @@ export function toolsNode(deps: GraphDeps) {
             tool: tool.name,
             text: `A reviewer changed ${tool.name} arguments from ${JSON.stringify(proposed.args)} to ${JSON.stringify(decision.args)}`,
           });
+          const again = gateOfEdit(gate, gateFor(deps, work.specialist, tool, decision.args));
+          if (again) {
+            const edited = { ...call, id: `${proposed.id}.edited` };
+            askAgain.push(edited);
+            gates[edited.id] = again;
+            history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk, so it is asked again as edited" });
+            continue;
+          }
         }
       }
       const parsed = tool.schema.safeParse(call.args);
@@ -85,7 +97,7 @@ export function toolsNode(deps: GraphDeps) {
       }
     }
 
-    const update: GuildUpdate = { step: { ...work, history, pending: [], gates: {}, responses }, facts, learned };
+    const update: GuildUpdate = { step: { ...work, history, pending: askAgain, gates, responses }, facts, learned };
     if (!redirect) return update;
     const target = redirect;
     learned.push({ specialist: work.specialist, text: `A reviewer redirected "${work.instruction}" to ${target.specialist}` });
@@ -97,8 +109,16 @@ export function toolsNode(deps: GraphDeps) {
   };
 }
 
-/** After the tools: back to the specialist, or to the supervisor when a reviewer redirected the step. */
-export function routeAfterTools(state: GuildStateType): "specialist.reason" | "supervisor.next" {
+/**
+ * After the tools: to the supervisor when a reviewer redirected the step; to a reviewer again for
+ * edits that raised the risk; else back to the specialist.
+ */
+export function routeAfterTools(state: GuildStateType): "specialist.reason" | "supervisor.next" | Send[] {
   const current = state.plan[state.cursor];
-  return current?.status === "redirected" ? "supervisor.next" : "specialist.reason";
+  if (current?.status === "redirected") return "supervisor.next";
+  const work = state.step!;
+  if (work.pending.length > 0) {
+    return work.pending.map((call) => new Send("approval.tool_call", { call, gate: work.gates![call.id], specialist: work.specialist, responses: work.responses }));
+  }
+  return "specialist.reason";
 }

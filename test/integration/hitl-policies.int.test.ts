@@ -96,6 +96,28 @@ describe("approval policies as data", () => {
     expect((await eventsOf(t, runId)).filter((e) => e.type === "tool.called" && e.data.specialist === "claims_investigator")).toEqual([]);
   });
 
+  it("asks again when a reviewer's edit raises the risk: a payment edited past the authority limit is not paid on that edit alone", async () => {
+    const t = await serveVariant(() => {});
+    const runId = await start(t);
+    const payment = (await pendingOf(t, runId)).approvals[0]!;
+    expect(payment.highRisk).toBeUndefined();
+    expect((await decide(t, payment, { type: "edit", args: { ...payment.action.args, amount: 6000 }, reviewer: "Junior" })).status).toBe(200);
+    const again = (await pendingOf(t, runId)).approvals[0]!;
+    expect(again.id).not.toBe(payment.id);
+    expect(again).toMatchObject({ action: { name: "issue_payment", args: { amount: 6000 } }, status: "pending" });
+    expect(again.highRisk).toContain("£6,000.00 is above £5,000.00");
+    expect(again.reasons).toContain("a reviewer's edit raised the risk, so the edited call needs its own approval");
+    expect(paymentsFor(t.dir)).toEqual([]);
+    expect((await decide(t, again, { type: "approve", reviewer: "Senior manager" })).status).toBe(200);
+    expect((await pendingOf(t, runId)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
+    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 6000 })]);
+    const audit = await auditOf(t, runId);
+    expect(audit.slice(0, 2).map((e) => [e.reviewer, e.decision, e.argsAfter?.amount])).toEqual([
+      ["Junior", "edit", 6000],
+      ["Senior manager", "approve", 6000],
+    ]);
+  });
+
   it("refuses a pack whose condition names an argument the tool does not have, naming the field", async () => {
     await expect(
       serveVariant((m) => {
