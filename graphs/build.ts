@@ -41,7 +41,7 @@ export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
     .addNode("specialist.reason", reasonNode(deps))
     .addNode("approval.tool_call", approveCallNode(deps))
     .addNode("tools", toolsNode(deps))
-    .addNode("supervisor.next", nextStepNode())
+    .addNode("supervisor.next", nextStepNode(deps))
     .addNode("supervisor.answer", answerNode(deps))
     .addNode("approval.answer", approveAnswerNode(deps))
     .addNode("memory.save", saveNode(deps))

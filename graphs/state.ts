@@ -64,6 +64,8 @@ export const GuildState = Annotation.Root({
   planRevision: replace<number>(() => 0),
   planFeedback: replace<string | undefined>(() => undefined),
   planRejected: replace<string | undefined>(() => undefined),
+  /** Set when a reviewer redirected a step: the supervisor re-plans the steps after it, with this message. */
+  replan: replace<string | undefined>(() => undefined),
   cursor: replace<number>(() => 0),
   step: replace<StepWork | undefined>(() => undefined),
   decisions: Annotation<Record<string, Decision>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),

@@ -66,8 +66,10 @@ export interface PlanRequest {
   lessons: readonly string[];
   /** A reviewer's answer to the previous proposal. */
   feedback?: string;
-  /** The previous proposal, when revising it. */
+  /** The previous proposal, when revising it (after a redirect: the steps still to do). */
   previous?: readonly PlannedStep[];
+  /** After a redirect: the steps already done or handed over; only `previous`, the rest, is re-planned. */
+  done?: readonly PlannedStep[];
 }
 
 /** A tool call a specialist proposes; `id` is unique within the run. */

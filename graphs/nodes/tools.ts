@@ -105,7 +105,9 @@ export function toolsNode(deps: GraphDeps) {
     plan.splice(state.cursor + 1, 0, { id: `${work.stepId}x`, specialist: target.specialist, instruction: target.instruction, status: "pending" });
     emit(config, "plan.proposed", { revision: state.planRevision, reason: "redirect", steps: plan });
     emit(config, "node.completed", { node: "specialist", specialist: work.specialist, stepId: work.stepId, redirectedTo: target.specialist });
-    return { ...update, plan, reports: [{ specialist: work.specialist, specialistName: specialistOf(deps, work.specialist).name, instruction: work.instruction, summary: `Redirected to ${target.specialist} by a reviewer.`, actions: history, citations: [] }] };
+    // Only the reviewer's words: the step taken away is not to come back through the re-plan.
+    const replan = `Redirected by a reviewer to ${target.specialist}: ${target.instruction}`;
+    return { ...update, plan, replan, reports: [{ specialist: work.specialist, specialistName: specialistOf(deps, work.specialist).name, instruction: work.instruction, summary: `Redirected to ${target.specialist} by a reviewer.`, actions: history, citations: [] }] };
   };
 }
 

@@ -32,9 +32,11 @@ export function planMessages(request: PlanRequest): BaseMessage[] {
         (request.lessons.length ? `\nLessons from reviewers and earlier runs:\n${bullets(request.lessons)}` : ""),
     ),
     new HumanMessage(
-      request.feedback
-        ? `Task: ${request.task}\nYour previous plan: ${JSON.stringify(request.previous ?? [])}\nReviewer feedback: ${request.feedback}\nRevise the plan.`
-        : `Task: ${request.task}`,
+      request.done
+        ? `Task: ${request.task}\nSteps done or handed over: ${JSON.stringify(request.done)}\nSteps still to do: ${JSON.stringify(request.previous ?? [])}\n${request.feedback ?? ""}\nRe-plan the steps still to do, starting with the one the reviewer handed over; answer with those steps only.`
+        : request.feedback
+          ? `Task: ${request.task}\nYour previous plan: ${JSON.stringify(request.previous ?? [])}\nReviewer feedback: ${request.feedback}\nRevise the plan.`
+          : `Task: ${request.task}`,
     ),
   ];
 }
