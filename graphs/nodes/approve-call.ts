@@ -30,7 +30,7 @@ export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCa
   const tool = deps.pack.tools.get(input.call.name)!;
   const specialist = specialistOf(deps, input.specialist);
   const gate = input.gate ?? gateFor(deps, input.specialist, tool, input.call.args);
-  const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk}. ` : "";
+  const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
   const feedbackUsedUp = input.responses >= MAX_RESPONSES_PER_STEP;
   const { expiry } = expiryFor(deps.pack, "tool_call");

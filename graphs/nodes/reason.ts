@@ -69,7 +69,7 @@ export function reasonNode(deps: GraphDeps) {
     const pending = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
-      const tool = deps.pack.tools.get(call.name);
+      const tool = specialist.tools.find((t) => t.name === call.name);
       if (tool) gates[call.id] = gateFor(deps, specialist.id, tool, call.args);
     }
     return { step: { ...step, pending, gates }, ...spent };
@@ -85,8 +85,10 @@ export function routeAfterReason(deps: GraphDeps) {
     const work = state.step!;
     if (work.search !== undefined) return "specialist.retrieve";
     if (work.pending.length === 0) return "supervisor.next";
+    const own = specialistOf(deps, work.specialist).tools;
     const gated = work.pending.flatMap((call) => {
-      const tool = deps.pack.tools.get(call.name);
+      // A tool the specialist does not own is refused by the tool node; no reviewer is asked about it.
+      const tool = own.find((t) => t.name === call.name);
       const gate = tool ? gateOfPending(deps, work, call, tool) : undefined;
       return gate?.requiresApproval ? [{ call, gate }] : [];
     });

@@ -184,7 +184,9 @@ export class RunExecutor {
   private async nextInput(run: RunRecord): Promise<unknown> {
     const { snapshot, interrupts } = await this.waiting(run);
     if (!snapshot.config.configurable?.checkpoint_id) return { task: run.task, planApproval: run.planApproval };
-    if (interrupts.length === 0) return snapshot.next.length > 0 ? null : undefined;
+    // A step whose tasks all finished before the checkpoint after it was saved (a crash in the next
+    // node) lists no `next`, yet the graph has not ended: its tasks' writes wait to be applied.
+    if (interrupts.length === 0) return snapshot.next.length > 0 || snapshot.tasks.length > 0 ? null : undefined;
     const resume: Record<string, unknown> = {};
     for (const approval of this.store.listApprovals({ runId: run.id })) {
       // An approval expired by the policy's fallback carries its decision; one expired by the run's end carries none.
@@ -234,7 +236,8 @@ export class RunExecutor {
       if (undecided < interrupts.length) this.schedule(runId);
       return;
     }
-    if (snapshot.next.length > 0) return;
+    // Not ended while a step still has tasks, even when `next` lists none of them (see nextInput).
+    if (snapshot.next.length > 0 || snapshot.tasks.length > 0) return;
     const result = snapshot.values.result as Run["result"];
     this.finish(runId, { status: "completed", ...(result ? { result } : {}), ...withUsage }, "run.completed", {
       answer: result?.answer ?? "",

@@ -64,7 +64,7 @@ export async function serve(env: Record<string, string>) {
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) resolve(match[1]!);
     });
-    child.on("close", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    child.on("close", (code) => reject(new Error(`serve exited ${code}: ${out}${logs}`)));
   });
   return { child, url, output: () => out, logs: () => logs };
 }
