@@ -4,11 +4,12 @@ import { useGuild } from "./store/context.tsx";
 import { ApiKeyForm } from "./views/api-key-form.tsx";
 import { Header } from "./views/header.tsx";
 import { InboxView } from "./views/inbox-view.tsx";
+import { LessonsView } from "./views/lessons-view.tsx";
 import { RunList } from "./views/run-list.tsx";
 import { RunView } from "./views/run-view.tsx";
 import { StartRunForm } from "./views/start-run-form.tsx";
 
-/** The reviewers' client: header, start form and run list beside the inbox or one run. */
+/** The reviewers' client: header, start form and run list beside the inbox, the lessons or one run. */
 export function App() {
   const route = useRoute();
   const { server } = useGuild();
@@ -30,7 +31,7 @@ export function App() {
             <RunList selected={route.view === "run" ? route.runId : undefined} />
           </aside>
           <main id="main" tabIndex={-1}>
-            {route.view === "run" ? <RunView key={route.runId} runId={route.runId} /> : <InboxView />}
+            {route.view === "run" ? <RunView key={route.runId} runId={route.runId} /> : route.view === "lessons" ? <LessonsView /> : <InboxView />}
           </main>
         </div>
       )}

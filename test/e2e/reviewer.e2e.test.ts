@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLIENT_DIST_DIR } from "../../client/build.ts";
-import type { RunEvent } from "../../server/contract/index.ts";
+import type { AuditEntry, Lesson, RunEvent } from "../../server/contract/index.ts";
 import { DEMO_TASK, paymentsFor } from "../support/runtime.ts";
 import { useServer } from "../support/server.ts";
 import { runIdOf, screenshotPath, SKIP_REASON, timelineSeqs, unlabelledControls, useBrowser } from "./browser.ts";
@@ -9,7 +9,7 @@ const t = useServer({ clientDir: CLIENT_DIST_DIR });
 const browser = useBrowser();
 
 describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ""}`, () => {
-  it("runs the demo from the form with plan approval: approves the plan, edits the payment to 3000, approves the email", async () => {
+  it("runs the demo from the form with plan approval: approves the plan, edits the payment to 3000, approves the email; shows the audit trail; forgets the lesson", async () => {
     const { page, record } = await browser.open(t.url);
     await expect.poll(() => page.getByTestId("model").textContent()).toBe("Model: offline model (deterministic rules, no LLM)");
     await page.getByRole("status", { name: "Connection: Live" }).waitFor();
@@ -30,6 +30,8 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     await expect.poll(() => page.getByTestId("inbox-count").textContent()).toBe("1");
     await plan.getByRole("button", { name: "Approve", exact: true }).click();
     await plan.waitFor({ state: "detached" });
+    // From here on the decisions carry a name for the audit trail; the plan's did not.
+    await page.getByLabel("Your name").fill("rita");
 
     // The payment, edited from the inbox: checked in the page first, then by the server.
     await page.getByRole("link", { name: /^Inbox/ }).click();
@@ -89,10 +91,80 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     // The run list follows too: no runs-wide event, it reads the list again after the run's events.
     await expect.poll(() => page.locator(`.run-list li[data-run-id="${runId}"] .badge`).textContent()).toBe("completed");
 
+    // The audit trail: every decision, oldest first, as GET /api/runs/:id/audit has them.
+    const { audit } = (await t.api<{ audit: AuditEntry[] }>("GET", `/api/runs/${runId}/audit`)).body;
+    expect(audit.map((e) => [e.action, e.event, e.decision, e.reviewer ?? null])).toEqual([
+      ["plan", "decided", "approve", null],
+      ["issue_payment", "decided", "edit", "rita"],
+      ["send_email", "decided", "approve", "rita"],
+    ]);
+    const rows = page.getByRole("region", { name: "Audit trail" }).getByRole("row").filter({ has: page.locator("td") });
+    await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-audit-id"))))).toEqual(audit.map((e) => e.id));
+    expect(await rows.locator("time").evaluateAll((times) => times.map((time) => time.getAttribute("datetime")))).toEqual(audit.map((e) => e.at));
+    const cells = (row: number): Promise<string[]> => rows.nth(row).getByRole("cell").allInnerTexts();
+    // When, action, what happened, who, via (details: below).
+    expect((await cells(0)).slice(1, 5)).toEqual(["Plan", "Decided: approve\nnow approved", "not named", "REST"]);
+    expect((await cells(1)).slice(1, 5)).toEqual(["issue_payment tool call", "Decided: edit\nnow approved with edits", "rita", "REST"]);
+    expect((await cells(2)).slice(1, 5)).toEqual(["send_email tool call", "Decided: approve\nnow approved", "rita", "REST"]);
+    const edited = rows.nth(1);
+    expect(await edited.locator(".arg-changed dt").allTextContents()).toEqual(["amount"]);
+    expect([await edited.locator(".arg-changed del").textContent(), await edited.locator(".arg-changed ins").textContent()]).toEqual(["3600", "3000"]);
+    expect(await edited.locator(".arg-same dt").allTextContents()).toEqual(["claimId", "payee"]);
+
     expect(await unlabelledControls(page)).toEqual([]);
     await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: screenshotPath("run-view.png"), fullPage: true });
-    expect(record).toEqual({ dialogs: [], errors: [] });
+
+    // Lessons: the edit taught the payments officer about issue_payment. Another reviewer has the page open too.
+    const lessons = async (): Promise<Lesson[]> => (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons")).body.lessons;
+    const taught = (await lessons()).find((l) => l.specialist === "payments_officer" && l.tool === "issue_payment")!;
+    expect(taught.text).toContain("3600");
+    const other = await browser.open(`${t.url}/#/lessons`);
+    const stale = other.page.locator(`li[data-lesson-id="${taught.id}"]`);
+    await stale.waitFor();
+    await page.getByRole("link", { name: "Lessons" }).click();
+    await page.waitForURL(/#\/lessons$/);
+    const filter = page.getByLabel("Specialist");
+    await filter.selectOption({ label: "Coverage analyst" });
+    await page.getByText("No lessons for Coverage analyst.").waitFor();
+    await filter.selectOption({ label: "Payments officer" });
+    const lesson = page.locator(`li[data-lesson-id="${taught.id}"]`);
+    await lesson.waitFor();
+    expect(await page.locator("li[data-lesson-id]").count()).toBe(1);
+    expect(await lesson.locator(".lesson-meta strong").textContent()).toBe("Payments officer · issue_payment");
+    expect(await lesson.locator(".lesson-text").textContent()).toBe(taught.text);
+
+    // Forget, from the keyboard: the confirmation takes the focus; Escape keeps the lesson; Enter twice forgets it.
+    const forget = lesson.getByRole("button", { name: /^Forget/ });
+    await forget.focus();
+    await page.keyboard.press("Enter");
+    const yes = lesson.getByRole("button", { name: "Yes, forget it" });
+    await expect.poll(() => yes.evaluate((button) => button.matches(":focus"))).toBe(true);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath("lessons.png"), fullPage: true });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => forget.evaluate((button) => button.matches(":focus"))).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => yes.evaluate((button) => button.matches(":focus"))).toBe(true);
+    await page.keyboard.press("Enter");
+    await lesson.waitFor({ state: "detached" });
+    expect(await page.getByRole("status").filter({ hasText: "Forgotten" }).textContent()).toBe(
+      "Forgotten: the lesson for Payments officer, issue_payment. Later runs no longer recall it.",
+    );
+    expect((await lessons()).map((l) => l.id)).not.toContain(taught.id);
+
+    // The other reviewer, who still sees it, is told it was already forgotten.
+    await stale.getByRole("button", { name: /^Forget/ }).click();
+    await stale.getByRole("button", { name: "Yes, forget it" }).click();
+    await stale.waitFor({ state: "detached" });
+    expect(await other.page.getByRole("status").filter({ hasText: "forgot" }).textContent()).toBe(
+      "Someone else already forgot the lesson for Payments officer, issue_payment; it is gone from the list.",
+    );
+    expect([record, other.record]).toEqual([
+      { dialogs: [], errors: [] },
+      { dialogs: [], errors: [] },
+    ]);
+    await other.page.context().close();
   });
 
   it("shows a task with HTML in it as text: no element made from it, no script run", async () => {

@@ -1,5 +1,5 @@
 import { modelLabel } from "../lib/format.ts";
-import { INBOX_HREF } from "../lib/route.ts";
+import { INBOX_HREF, LESSONS_HREF, useRoute } from "../lib/route.ts";
 import { useGuild } from "../store/context.tsx";
 import type { ConnectionState } from "../store/guild.ts";
 import { useObservable } from "../store/observable.ts";
@@ -11,7 +11,7 @@ const CONNECTION: Record<ConnectionState, string> = {
   needs_key: "API key needed",
 };
 
-/** Always on screen: which model answers, whether updates are live, how many approvals wait. */
+/** Always on screen: which model answers, whether updates are live, how many approvals wait, the lessons. */
 export function Header() {
   const guild = useGuild();
   const { health, error } = useObservable(guild.server);
@@ -19,6 +19,7 @@ export function Header() {
   const { pending } = useObservable(guild.inbox.state);
   const reviewer = useObservable(guild.reviewer);
   const announcement = useObservable(guild.announcement);
+  const { view } = useRoute();
   return (
     <header className="app-header">
       <a className="brand" href="#/">
@@ -30,9 +31,14 @@ export function Header() {
       <span className={`connection connection-${connection}`} role="status" aria-label={`Connection: ${CONNECTION[connection]}`}>
         <span aria-hidden="true" className="dot" /> {CONNECTION[connection]}
       </span>
-      <a className="inbox-link" href={INBOX_HREF} aria-label={`Inbox: ${pending.length} pending approval${pending.length === 1 ? "" : "s"}`}>
-        Inbox <span className={`count${pending.length > 0 ? " count-waiting" : ""}`} data-testid="inbox-count">{pending.length}</span>
-      </a>
+      <nav className="views" aria-label="Views">
+        <a href={INBOX_HREF} aria-label={`Inbox: ${pending.length} pending approval${pending.length === 1 ? "" : "s"}`} aria-current={view === "inbox" ? "page" : undefined}>
+          Inbox <span className={`count${pending.length > 0 ? " count-waiting" : ""}`} data-testid="inbox-count">{pending.length}</span>
+        </a>
+        <a href={LESSONS_HREF} aria-current={view === "lessons" ? "page" : undefined}>
+          Lessons
+        </a>
+      </nav>
       <label className="reviewer">
         Your name
         <input value={reviewer} onChange={(e) => guild.reviewer.set(e.target.value)} placeholder="for the audit trail" maxLength={200} />

@@ -2,10 +2,12 @@ import { useEffect, useMemo, useRef } from "react";
 import type { Citation, RunStatus } from "../../../server/contract/index.ts";
 import { modelLabel, shortId, timeLabel } from "../lib/format.ts";
 import { derivePlan } from "../lib/plan.ts";
+import { useAuditTrail } from "../store/audit-trail.ts";
 import { useGuild } from "../store/context.tsx";
 import { useObservable } from "../store/observable.ts";
 import { AnswerView } from "./answer-view.tsx";
 import { ApprovalCard } from "./approval-card.tsx";
+import { AuditTrail } from "./audit-trail.tsx";
 import { GraphPicture } from "./graph-picture.tsx";
 import { PlanView } from "./plan-view.tsx";
 import { StatusBadge } from "./status-badge.tsx";
@@ -14,8 +16,10 @@ import { UsageView } from "./usage-view.tsx";
 import { WritingNow } from "./writing-now.tsx";
 
 const FINAL_EVENTS: Record<string, RunStatus> = { "run.completed": "completed", "run.failed": "failed", "run.cancelled": "cancelled" };
+/** Events stored with an entry of the audit trail: each one makes the view read the trail again. */
+const AUDITED_EVENTS = new Set(["approval.resolved", "approval.escalated"]);
 
-/** One run, live: its task, what waits for a reviewer, the plan, the text being written, the answer, usage, graph and timeline. */
+/** One run, live: its task, what waits for a reviewer, the plan, the text being written, the answer, usage, graph, audit trail and timeline. */
 export function RunView({ runId }: { runId: string }) {
   const guild = useGuild();
   useEffect(() => guild.feeds.follow(runId), [guild, runId]);
@@ -28,6 +32,8 @@ export function RunView({ runId }: { runId: string }) {
   const events = feed?.events ?? [];
   const run = feed?.run;
   const plan = useMemo(() => derivePlan(events), [events]);
+  const audited = useMemo(() => events.filter((e) => AUDITED_EVENTS.has(e.type)).length, [events]);
+  const audit = useAuditTrail(runId, audited);
   const created = events.find((e) => e.type === "run.created")?.data as { task?: string; pack?: string } | undefined;
   const packId = run?.pack ?? created?.pack;
   const pack = packs.find((p) => p.id === packId);
@@ -95,7 +101,7 @@ export function RunView({ runId }: { runId: string }) {
           <WritingNow writing={feed?.writing} nameOf={nameOf} />
           {result ? <AnswerView answer={result.answer} citations={result.citations} /> : null}
           <UsageView usage={run?.usage} model={run?.model} nameOf={nameOf} />
-          {/* The audit trail (GET /api/runs/:id/audit) goes here, once the server has it. */}
+          <AuditTrail trail={audit} nameOf={nameOf} />
           <Timeline events={events} nameOf={nameOf} />
         </>
       )}
