@@ -10,6 +10,8 @@ export interface Gate {
   reasons: string[];
   /** Why the call is high risk, when a risk rule or a high-risk condition applies. */
   highRisk?: string;
+  /** The tool's risk rule, when the call is past its limit: kept apart, as a condition may have set `highRisk` first. */
+  overLimit?: string;
 }
 
 const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
@@ -74,10 +76,9 @@ export function gateFor(context: PolicyContext, specialistId: string, tool: Pack
   }
   const rule = tool.risk;
   const value = rule ? Number(args[rule.field]) : Number.NaN;
-  if (rule && Number.isFinite(value) && value > rule.above) {
-    highRisk ??= `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}`;
-  }
-  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}) };
+  const overLimit = rule && Number.isFinite(value) && value > rule.above ? `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}` : undefined;
+  highRisk ??= overLimit;
+  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}), ...(overLimit ? { overLimit } : {}) };
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
@@ -93,8 +94,16 @@ export function gateOfPending(context: PolicyContext, work: { specialist: string
 export function gateOfEdit(proposed: Gate, edited: Gate): Gate | undefined {
   const newReasons = edited.reasons.filter((r) => !proposed.reasons.includes(r));
   const newlyHighRisk = edited.highRisk !== undefined && proposed.highRisk === undefined;
-  if (newReasons.length === 0 && !newlyHighRisk) return undefined;
-  return { ...edited, requiresApproval: true, reasons: [...edited.reasons, "a reviewer's edit raised the risk, so the edited call needs its own approval"] };
+  // A call already high risk for another reason (a flagged customer) can still be edited past the limit.
+  const newlyOverLimit = edited.overLimit !== undefined && proposed.overLimit === undefined;
+  if (newReasons.length === 0 && !newlyHighRisk && !newlyOverLimit) return undefined;
+  const highRisk = newlyOverLimit && edited.highRisk !== edited.overLimit ? `${edited.highRisk!.replace(/\.$/, "")}; ${edited.overLimit}` : edited.highRisk;
+  return {
+    ...edited,
+    requiresApproval: true,
+    reasons: [...edited.reasons, "a reviewer's edit raised the risk, so the edited call needs its own approval"],
+    ...(highRisk ? { highRisk } : {}),
+  };
 }
 
 /** How long an approval of this kind may wait, and what happens then, as the request carries it; none waits for ever. */

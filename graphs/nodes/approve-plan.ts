@@ -2,6 +2,7 @@ import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { runIdOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
+import { expiryFor } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
 /** The steps a plan approval carries: what a reviewer reads and edits. */
@@ -19,7 +20,7 @@ export function approvePlanNode(deps: GraphDeps) {
       description: `The supervisor proposes ${state.plan.length} step${state.plan.length === 1 ? "" : "s"}: ${state.plan
         .map((s, i) => `${i + 1}. ${names.get(s.specialist) ?? s.specialist}: ${s.instruction}`)
         .join("; ")}`,
-      guild: { approvalId: approvalId(runIdOf(config), `plan:${state.planRevision}`), kind: "plan", allowRedirect: false },
+      guild: { approvalId: approvalId(runIdOf(config), `plan:${state.planRevision}`), kind: "plan", allowRedirect: false, ...expiryFor(deps.pack, "plan") },
     };
     const decision = interrupt<ApprovalRequest, Decision>(request);
     switch (decision.type) {

@@ -29,6 +29,8 @@ export function toolsNode(deps: GraphDeps) {
     // Edited calls whose edit raised the risk: asked again, as edited, before anything runs them.
     const askAgain: ProposedCall[] = [];
     const gates: Record<string, Gate> = {};
+    /** Where in `history` the calls asked again stand. */
+    const reasked: number[] = [];
 
     for (const proposed of work.pending) {
       const tool: PackTool | undefined = deps.pack.tools.get(proposed.name);
@@ -70,6 +72,7 @@ export function toolsNode(deps: GraphDeps) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
             gates[edited.id] = again;
+            reasked.push(history.length);
             history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk, so it is asked again as edited" });
             continue;
           }
@@ -97,7 +100,15 @@ export function toolsNode(deps: GraphDeps) {
       }
     }
 
-    const update: GuildUpdate = { step: { ...work, history, pending: askAgain, gates, responses }, facts, learned };
+    if (redirect) {
+      // The step is handed over, so nobody would be asked about these edited calls: they are not
+      // done, and the step's report (and so the answer) says so, rather than losing them silently.
+      for (const index of reasked) {
+        history[index] = { ...history[index]!, status: "rejected", message: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected" };
+      }
+      askAgain.length = 0;
+    }
+    const update: GuildUpdate = { step: { ...work, history, pending: askAgain, gates: redirect ? {} : gates, responses }, facts, learned };
     if (!redirect) return update;
     const target = redirect;
     learned.push({ specialist: work.specialist, text: `A reviewer redirected "${work.instruction}" to ${target.specialist}` });

@@ -244,6 +244,21 @@ describe("approval deadlines", () => {
     inbox.disconnect();
   });
 
+  it("rejects a plan nobody approved in time, as the pack's plan expiry says: no step runs", async () => {
+    const t = await serveVariant((m) => {
+      m.policy.expiry = { plan: { after: "1s", fallback: "reject" } };
+    });
+    const runId = await start(t, DEMO_TASK, { planApproval: true });
+    const plan = (await pendingOf(t, runId)).approvals[0]!;
+    expect(plan.kind).toBe("plan");
+    expect(Date.parse(plan.expiresAt!) - Date.parse(plan.createdAt)).toBe(1000);
+    await until("the run to end", async () => ((await pendingOf(t, runId)).status === "completed" ? "done" : undefined));
+    const { body } = await t.api<{ approval: Approval }>("GET", `/api/approvals/${plan.id}`);
+    expect(body.approval).toMatchObject({ status: "expired", decision: { type: "reject" } });
+    expect((await eventsOf(t, runId)).filter((e) => e.type === "node.started" && e.data.specialist)).toEqual([]);
+    expect(paymentsFor(t.dir)).toEqual([]);
+  });
+
   it("applies a deadline that fell due while no server ran, at the next start", async () => {
     const t = await serveVariant((m) => {
       m.policy.expiry = { tool_call: { after: "1s", fallback: "reject" } };

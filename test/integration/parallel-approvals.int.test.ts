@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { openRuntime, paymentsFor, tempDataDir } from "../support/runtime.ts";
+import type { SynthesizeRequest } from "../../agents/models/index.ts";
 import { ScriptedModel } from "../support/scripted-model.ts";
 
 let data: ReturnType<typeof tempDataDir>;
@@ -69,5 +70,28 @@ describe("parallel approvals", () => {
     expect(paymentsFor(data.dir, "CLM-1001")).toEqual([]);
     expect(paymentsFor(data.dir, "CLM-1008")).toHaveLength(1);
     expect(model.acts.map((a) => a.specialist.id)).toContain("claims_investigator");
+  });
+
+  it("a risk-raising edit beside a redirect is not lost silently: not paid, and the answer says it was not done", async () => {
+    const model = new (class extends ScriptedModel {
+      readonly answered: SynthesizeRequest[] = [];
+      override async synthesize(request: SynthesizeRequest) {
+        this.answered.push(request);
+        return super.synthesize(request);
+      }
+    })([{ specialist: "payments_officer", instruction: "Pay both claims" }], [[pay("CLM-1001", 100), pay("CLM-1008", 200)]]);
+    const { runId, paused } = await start(model);
+    const [first, second] = paused.pendingApprovals;
+    // Past the £5,000 limit: on its own, this edit would be asked again before it runs.
+    await runtime.decide(first!.id, { type: "edit", args: { claimId: "CLM-1001", amount: 9000, payee: "Payee" } });
+    await runtime.decide(second!.id, { type: "redirect", specialist: "claims_investigator", message: "Investigate CLM-1008 first" });
+    const done = await runtime.waitForRun(runId);
+    expect(done.status).toBe("completed");
+    expect(paymentsFor(data.dir, "CLM-1001")).toEqual([]);
+    expect(paymentsFor(data.dir, "CLM-1008")).toEqual([]);
+    // What the answer is written from: the edited payment is reported as not done, not left "asked again".
+    const actions = model.answered.at(-1)!.steps.flatMap((step) => step.actions).filter((a) => a.args.claimId === "CLM-1001");
+    expect(actions.map((a) => [a.status, a.message])).toEqual([["rejected", expect.stringContaining("not asked again: the step was redirected")]]);
+    expect(runtime.listApprovals({ runId, status: "pending" })).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isGuildError } from "../../agents/errors/index.ts";
 import { openSqliteBackend } from "../../agents/backend/index.ts";
 import { BUILTIN_PACKS_DIR, loadPack, type Pack, type PackTool, type ToolApproval } from "../../agents/packs/index.ts";
+import { gateOfEdit } from "../../graphs/policy.ts";
 import { gateFor, type PolicyContext, validateDecision, type ApprovalRequest, type Decision } from "../../graphs/index.ts";
 
 let pack: Pack;
@@ -230,5 +231,31 @@ describe("validateDecision for a plan", () => {
   it("does not offer a redirect", () => {
     const error = refusal(() => validateDecision(pack, planApproval, { type: "redirect", specialist: "communications" }));
     expectInvalidInput(error, "type");
+  });
+});
+
+describe("gateOfEdit", () => {
+  const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
+  const verdict = (args: Record<string, unknown>) => gateFor(context, "payments_officer", tool("issue_payment"), args);
+
+  it("lets an edit that raises nothing go ahead", () => {
+    expect(gateOfEdit(verdict(payment), verdict({ ...payment, amount: 3000 }))).toBeUndefined();
+  });
+
+  it("asks again when an edit takes a payment past the authority limit", () => {
+    expect(gateOfEdit(verdict(payment), verdict({ ...payment, amount: 6000 }))?.highRisk).toContain("above £5,000.00");
+  });
+
+  it("asks again when an edit takes a flagged customer's payment past the authority limit", () => {
+    // CLM-1039's customer is flagged: the proposed £2,000 is already high risk, for that reason only.
+    const flagged = { claimId: "CLM-1039", amount: 2000, payee: "someone" };
+    expect(verdict(flagged).highRisk).toMatch(/flagged/);
+    const again = gateOfEdit(verdict(flagged), verdict({ ...flagged, amount: 50_000 }));
+    expect(again?.requiresApproval).toBe(true);
+    expect(again?.highRisk).toContain("above £5,000.00");
+  });
+
+  it("does not ask again for an edit that stays past the limit, as proposed", () => {
+    expect(gateOfEdit(verdict({ ...payment, amount: 6000 }), verdict({ ...payment, amount: 5500 }))).toBeUndefined();
   });
 });
