@@ -54,7 +54,7 @@ export const AuditEntrySchema = z.object({
   decision: z.enum(["approve", "edit", "reject", "respond", "redirect"]).optional(),
   status: ApprovalStatusSchema,
   reviewer: z.string().optional(),
-  via: z.enum(["rest", "socket", "cli", "api", "policy"]),
+  via: z.enum(["rest", "socket", "cli", "api", "policy", "run"]),
   argsBefore: z.record(z.string(), z.unknown()),
   argsAfter: z.record(z.string(), z.unknown()).optional(),
   message: z.string().optional(),

@@ -53,8 +53,11 @@ export interface Approval {
   escalation?: { at: string; reason: string; to?: string };
 }
 
-/** How a decision reached Guild: a REST call, a socket, the CLI, the runtime's API, or the policy itself (expiry, escalation). */
-export type DecisionChannel = "rest" | "socket" | "cli" | "api" | "policy";
+/**
+ * How a change reached Guild: a REST call, a socket, the CLI, the runtime's API, the policy itself
+ * (a deadline, an escalation), or the run's end (`run`: its pending approvals expire).
+ */
+export type DecisionChannel = "rest" | "socket" | "cli" | "api" | "policy" | "run";
 
 /** One change of an approval's state, for the audit trail. */
 export interface AuditEntry {

@@ -256,7 +256,7 @@ export class RunExecutor {
       const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
       for (const a of expired) {
         this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
-        this.audit.append({ ...auditSubject(a), event: "expired", status: "expired", via: "api", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
+        this.audit.append({ ...auditSubject(a), event: "expired", status: "expired", via: "run", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
       }
       this.store.appendEvent(runId, type, data);
       return true;

@@ -38,7 +38,11 @@ function titleOf(approval: Approval): string {
 
 /** What a card that can no longer be decided says. */
 function elsewhereText({ approval, attempted }: DecidedElsewhere): string {
-  if (approval.status === "expired") return "No longer pending: it expired (the run ended before anyone decided).";
+  if (approval.status === "expired") {
+    // A deadline's rejection carries the policy's reason; an approval whose run ended carries none.
+    const reason = approval.decision && "message" in approval.decision ? approval.decision.message : undefined;
+    return `No longer pending: it expired (${reason ?? "the run ended before anyone decided"}).`;
+  }
   const by = approval.decision?.reviewer ? ` (by ${approval.decision.reviewer})` : "";
   const tried = attempted ? " Your decision was not applied." : "";
   return `Already decided by someone else: ${approvalStatusLabel(approval.status)}${by}.${tried}`;

@@ -8,7 +8,7 @@ type NameOf = (specialist: unknown) => string;
 
 const EVENTS: Record<AuditEntry["event"], string> = { decided: "Decided", expired: "Expired", escalated: "Escalated" };
 const DECISIONS: Record<DecisionType, string> = { approve: "approve", edit: "edit", reject: "reject", respond: "feedback", redirect: "redirect" };
-const CHANNELS: Record<DecisionChannel, string> = { rest: "REST", socket: "socket", cli: "CLI", api: "Guild API", policy: "policy" };
+const CHANNELS: Record<DecisionChannel, string> = { rest: "REST", socket: "socket", cli: "CLI", api: "Guild API", policy: "policy", run: "the run's end" };
 
 /** Who made the change: the reviewer's name; "policy" for the pack's policy; "not named" for a decision without a name. */
 function who(entry: AuditEntry): { text: string; named: boolean } {
