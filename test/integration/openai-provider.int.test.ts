@@ -1,10 +1,8 @@
-import fs from "node:fs";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import type { Approval, Decision, RunEvent, TokenDelta } from "../../server/contract/index.ts";
 import { demoScript, FINAL_ANSWER, roleOf, type DemoRole } from "../support/openai-demo.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
+import { packVariant } from "../support/pack-variant.ts";
 import { offeredTools, structuredOutputName, textOf } from "../support/openai-server.ts";
 import { answerUntilDone, DEMO_TASK, paymentsFor } from "../support/runtime.ts";
 
@@ -36,15 +34,13 @@ function owners(roles: DemoRole[]): string[] {
 }
 
 /** A copy of the insurance pack whose manifest gives the supervisor and each specialist a model of its own. */
-function packWithModels(dir: string, models: Record<string, string>): string {
-  const packs = path.join(dir, "packs-with-models");
-  const copy = path.join(packs, "insurance-claims");
-  fs.cpSync(path.join(BUILTIN_PACKS_DIR, "insurance-claims"), copy, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(copy, "pack.json"), "utf8"));
-  manifest.supervisor = { model: models.supervisor };
-  for (const specialist of manifest.specialists) if (models[specialist.id]) specialist.model = models[specialist.id];
-  fs.writeFileSync(path.join(copy, "pack.json"), JSON.stringify(manifest));
-  return packs;
+function packWithModels(models: Record<string, string>): string {
+  const variant = packVariant((manifest) => {
+    manifest.supervisor = { model: models.supervisor };
+    for (const specialist of manifest.specialists) if (models[specialist.id]) specialist.model = models[specialist.id];
+  });
+  onTestFinished(() => variant.remove());
+  return variant.root;
 }
 
 describe("the demo task with the openai provider against a scripted OpenAI server", () => {
@@ -132,7 +128,7 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
 
   it("sends each specialist's request to the model its pack names, and the supervisor's to its own", async () => {
     const models = { supervisor: "openai:big-supervisor", coverage_analyst: "openai:small-cover", payments_officer: "openai:qwen2.5:3b", communications: "openai:small-letters" };
-    const { server, runtime } = await scripted.open(demoScript, { packDirs: [packWithModels(scripted.dir, models)] });
+    const { server, runtime } = await scripted.open(demoScript, { packDirs: [packWithModels(models)] });
 
     const started = runtime.startRun({ task: DEMO_TASK });
     expect(started.model).toEqual({ provider: "openai", name: "big-supervisor" });
