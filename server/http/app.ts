@@ -59,7 +59,8 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
     throw new GuildError("not_found", "no such API route; see /api/openapi.json");
   });
 
-  const index = options.clientDir ? path.join(options.clientDir, "index.html") : undefined;
+  // sendFile needs an absolute path: a relative folder is taken from the working directory.
+  const index = options.clientDir ? path.resolve(options.clientDir, "index.html") : undefined;
   if (options.clientDir && index && fs.existsSync(index)) {
     app.use(express.static(options.clientDir, { index: false }));
     // The client routes in the browser: any other page is its index.

@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
 import { validate } from "@readme/openapi-parser";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
-import { DEMO_TASK, effectsOf, paymentsFor } from "../support/runtime.ts";
+import { startServer } from "../../server/start-server.ts";
+import { DEMO_TASK, effectsOf, paymentsFor, tempDataDir } from "../support/runtime.ts";
 import { pendingOf, useServer } from "../support/server.ts";
 
 const t = useServer();
@@ -106,5 +110,22 @@ describe("the REST API", () => {
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error.details).toMatchObject({ field: "limit" });
     expect((await t.api("GET", "/api/lessons")).body).toEqual({ lessons: [] });
+  });
+
+  it("serves a client folder given as a relative path, at / and at the client's own routes", async () => {
+    const folder = tempDataDir("guild-client-");
+    fs.writeFileSync(path.join(folder.dir, "index.html"), "<!doctype html><title>client under test</title>");
+    const server = await startServer(t.runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }), clientDir: path.relative(process.cwd(), folder.dir) });
+    try {
+      for (const page of ["/", "/runs/abc"]) {
+        const res = await fetch(`${server.url}${page}`);
+        expect(res.status, page).toBe(200);
+        expect(await res.text()).toContain("client under test");
+      }
+      expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
+    } finally {
+      await server.close();
+      folder.remove();
+    }
   });
 });
