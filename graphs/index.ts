@@ -1,7 +1,7 @@
 export { buildGuildGraph, type GuildGraph, type RunInput, type CompileOptions } from "./build.ts";
 export type { GraphDeps } from "./deps.ts";
 export type { GraphEvent } from "./events.ts";
-export type { PlanStep, RunAnswer, GuildStateType } from "./state.ts";
+export type { PlanStep, RunAnswer, GuildStateType, Lesson } from "./state.ts";
 export type { RunUsage } from "./usage.ts";
 export { gateFor, type Gate, type PolicyContext } from "./policy.ts";
 export { MAX_RESPONSES_PER_STEP } from "./nodes/approve-call.ts";
@@ -17,4 +17,4 @@ export {
   type AllowedDecisions,
   type ApprovalRequest,
 } from "./approval/index.ts";
-export { lessonsNamespace } from "./memory.ts";
+export { lessonsNamespace, saveLessons } from "./memory.ts";

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, runIdOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
-import { lessonsNamespace, runsNamespace } from "../memory.ts";
+import { runsNamespace, saveLessons } from "../memory.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
 
 /** memory.save: what this run did and what reviewers taught; keyed so that a re-run overwrites. */
@@ -16,13 +15,8 @@ export function saveNode(deps: GraphDeps) {
     const outcome = state.planRejected !== undefined
       ? "the plan was rejected"
       : `specialists ${[...new Set(state.plan.map((s) => s.specialist))].join(", ")}; done: ${done.join(", ") || "nothing"}${notDone.length ? `; rejected: ${notDone.join(", ")}` : ""}`;
-    const saved = [{ namespace: runsNamespace(deps.pack.id), key: runId }];
     await store.put(runsNamespace(deps.pack.id), runId, { task: state.task, outcome, at: new Date().toISOString() });
-    for (const lesson of state.learned) {
-      const key = createHash("sha256").update(`${runId}\u0000${lesson.text}`).digest("hex").slice(0, 20);
-      await store.put(lessonsNamespace(deps.pack.id), key, { ...lesson, runId });
-      saved.push({ namespace: lessonsNamespace(deps.pack.id), key });
-    }
+    const saved = [{ namespace: runsNamespace(deps.pack.id), key: runId }, ...(await saveLessons(store, deps.pack.id, runId, state.learned))];
     emit(config, "memory.saved", { items: saved, lessons: state.learned.length });
     return {};
   };

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Command } from "@langchain/langgraph";
 import type { Logger } from "pino";
 import { GuildError, isGuildError } from "../../agents/errors/index.ts";
-import { isApprovalRequest, type ApprovalRequest, type GraphEvent } from "../../graphs/index.ts";
+import { isApprovalRequest, saveLessons, type ApprovalRequest, type GraphEvent, type Lesson } from "../../graphs/index.ts";
 import { FINISHED_STATUSES, type Run, type RunEvent, type RunStatus } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
@@ -273,6 +273,21 @@ export class RunExecutor {
     this.log.error({ runId, err: error }, "run failed");
     const usage = await this.usageSoFar(runId);
     this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
+    await this.keepLessons(runId);
+  }
+
+  /** A run that ends early (failed, cancelled) still keeps what reviewers taught it before then. */
+  async keepLessons(runId: string): Promise<void> {
+    const run = this.store.getRun(runId);
+    if (!run) return;
+    const engine = engineOf(this.engines, run.pack);
+    try {
+      const snapshot = await engine.graph.getState({ configurable: { thread_id: runId } });
+      const learned = (snapshot.values.learned ?? []) as Lesson[];
+      if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned);
+    } catch (error) {
+      this.log.warn({ runId, err: error }, "could not keep the lessons of a run that ended early");
+    }
   }
 
   /** The tokens a run had used at its last checkpoint, for a run that ends early; undefined when none. */

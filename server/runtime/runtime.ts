@@ -291,6 +291,7 @@ export class Runtime {
     }
     this.executor.stop(runId, new GuildError("cancelled", "the run was cancelled"));
     await this.executor.idle(runId);
+    await this.executor.keepLessons(runId);
     return this.getRun(runId);
   }
 

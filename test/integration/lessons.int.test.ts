@@ -88,4 +88,16 @@ describe("learning from reviewers", () => {
     const lessons = (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=payments_officer")).body.lessons;
     expect(lessons.map((l) => l.text)).toContain("Reviewer feedback on issue_payment: Always quote the claim reference in the payee field.");
   });
+
+  it("keeps what a reviewer taught a run that is cancelled before it ends", async () => {
+    const runId = (await t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })).body.run.id;
+    const payment = (await pendingOf(t, runId)).approvals[0]!;
+    expect((await t.api("POST", `/api/approvals/${payment.id}/decision`, { type: "edit", args: { ...payment.action.args, amount: 3100 } })).status).toBe(200);
+    // The run pauses again for the email; it is cancelled there, before memory.save could run.
+    expect((await pendingOf(t, runId)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
+    expect((await t.api("POST", `/api/runs/${runId}/cancel`)).status).toBe(200);
+    const lessons = (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons")).body.lessons;
+    expect(lessons).toEqual([expect.objectContaining({ specialist: "payments_officer", tool: "issue_payment", runId })]);
+    expect(lessons[0]!.text).toContain('"amount":3100');
+  });
 });
