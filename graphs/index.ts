@@ -4,7 +4,7 @@ export type { GraphEvent } from "./events.ts";
 export type { PlanStep, RunAnswer, GuildStateType, Lesson } from "./state.ts";
 export type { RunUsage } from "./usage.ts";
 export { gateFor, type Gate, type PolicyContext } from "./policy.ts";
-export { MAX_RESPONSES_PER_STEP } from "./nodes/approve-call.ts";
+export { MAX_RESPONSES_PER_STEP } from "./policy.ts";
 export {
   DecisionSchema,
   allowedDecisions,

@@ -106,9 +106,22 @@ export function gateOfEdit(proposed: Gate, edited: Gate): Gate | undefined {
   };
 }
 
-/** How long an approval of this kind may wait, and what happens then, as the request carries it; none waits for ever. */
-export function expiryFor(pack: Pack, kind: ApprovalKind): { expiry?: ApprovalExpiry } {
+/** How often a reviewer may send a step, a plan or an answer back with feedback before only a final decision is offered. */
+export const MAX_RESPONSES_PER_STEP = 3;
+
+/**
+ * The pack's terms for an approval of a kind: its deadline, if any, and, once `feedbackRounds`
+ * reached the limit, no more feedback and an escalation at once (`what` names the subject).
+ */
+export function approvalTerms(pack: Pack, kind: ApprovalKind, feedbackRounds: number, what: string): { allowRespond: boolean; terms: { expiry?: ApprovalExpiry; escalation?: { reason: string; to?: string } } } {
   const policy = pack.policy.expiry[kind];
-  if (!policy) return {};
-  return { expiry: { afterMs: policy.after, fallback: policy.fallback, ...(policy.escalateTo ? { escalateTo: policy.escalateTo } : {}) } };
+  const expiry: ApprovalExpiry | undefined = policy && { afterMs: policy.after, fallback: policy.fallback, ...(policy.escalateTo ? { escalateTo: policy.escalateTo } : {}) };
+  const usedUp = feedbackRounds >= MAX_RESPONSES_PER_STEP;
+  return {
+    allowRespond: !usedUp,
+    terms: {
+      ...(expiry ? { expiry } : {}),
+      ...(usedUp ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle ${what}`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } } : {}),
+    },
+  };
 }

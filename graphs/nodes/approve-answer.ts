@@ -2,28 +2,23 @@ import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { expiryFor } from "../policy.ts";
+import { approvalTerms } from "../policy.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
-import { MAX_RESPONSES_PER_STEP } from "./approve-call.ts";
 
 /** The request for the final answer's approval: deterministic per draft, so a re-run asks the same question. */
 function answerRequest(deps: GraphDeps, runId: string, state: GuildStateType): ApprovalRequest {
-  const feedbackUsedUp = state.answerFeedback.length >= MAX_RESPONSES_PER_STEP;
-  const { expiry } = expiryFor(deps.pack, "answer");
+  const { allowRespond, terms } = approvalTerms(deps.pack, "answer", state.answerFeedback.length, "the answer");
   const answer = state.result?.answer ?? "";
   return {
     action_request: { action: "answer", args: { answer, citations: state.result?.citations ?? [] } },
-    config: { allow_accept: true, allow_edit: true, allow_respond: !feedbackUsedUp, allow_ignore: true },
+    config: { allow_accept: true, allow_edit: true, allow_respond: allowRespond, allow_ignore: true },
     description: `The supervisor's final answer (draft ${state.answerRevision + 1}) is ready to be released: ${answer.length > 160 ? `${answer.slice(0, 157)}...` : answer}`,
     guild: {
       approvalId: approvalId(runId, `answer:${state.answerRevision}`),
       kind: "answer",
       allowRedirect: true,
       reasons: ["the pack's policy asks a reviewer to approve every final answer"],
-      ...(expiry ? { expiry } : {}),
-      ...(feedbackUsedUp
-        ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle the answer`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } }
-        : {}),
+      ...terms,
     },
   };
 }

@@ -4,11 +4,8 @@ import { formatMoney } from "../../agents/text/index.ts";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { expiryFor, gateFor, type Gate } from "../policy.ts";
+import { approvalTerms, gateFor, type Gate } from "../policy.ts";
 import type { GuildUpdate } from "../state.ts";
-
-/** How often a reviewer may send a call back with feedback before only a final decision is offered. */
-export const MAX_RESPONSES_PER_STEP = 3;
 
 /** What the approval node of one gated call receives (through `Send`). */
 export interface ApproveCallInput {
@@ -32,18 +29,14 @@ export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCa
   const gate = input.gate ?? gateFor(deps, input.specialist, tool, input.call.args);
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
-  const feedbackUsedUp = input.responses >= MAX_RESPONSES_PER_STEP;
-  const { expiry } = expiryFor(deps.pack, "tool_call");
+  const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
   return {
     action_request: { action: input.call.name, args: input.call.args },
-    config: { allow_accept: true, allow_edit: true, allow_respond: !feedbackUsedUp, allow_ignore: true },
+    config: { allow_accept: true, allow_edit: true, allow_respond: allowRespond, allow_ignore: true },
     description: `${risk}${specialist.name} wants to ${input.call.name} (${tool.description.split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.${why}`,
     guild: {
       ...(gate.reasons.length > 0 ? { reasons: gate.reasons } : {}),
-      ...(expiry ? { expiry } : {}),
-      ...(feedbackUsedUp
-        ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle this call`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } }
-        : {}),
+      ...terms,
       approvalId: approvalId(runId, `call:${input.call.id}`),
       kind: "tool_call",
       allowRedirect: true,

@@ -2,8 +2,7 @@ import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { runIdOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
-import { expiryFor } from "../policy.ts";
-import { MAX_RESPONSES_PER_STEP } from "./approve-call.ts";
+import { approvalTerms } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
 /** The steps a plan approval carries: what a reviewer reads and edits. */
@@ -16,11 +15,10 @@ export function approvePlanNode(deps: GraphDeps) {
   return (state: GuildStateType, config: LangGraphRunnableConfig): GuildUpdate => {
     const names = new Map(deps.pack.specialists.map((s) => [s.id, s.name]));
     // Each round of feedback is a new revision of the plan; the first plan is revision 1.
-    const feedbackUsedUp = state.planRevision - 1 >= MAX_RESPONSES_PER_STEP;
-    const { expiry } = expiryFor(deps.pack, "plan");
+    const { allowRespond, terms } = approvalTerms(deps.pack, "plan", state.planRevision - 1, "the plan");
     const request: ApprovalRequest = {
       action_request: { action: "plan", args: planArgs(state.plan) },
-      config: { allow_accept: true, allow_edit: true, allow_respond: !feedbackUsedUp, allow_ignore: true },
+      config: { allow_accept: true, allow_edit: true, allow_respond: allowRespond, allow_ignore: true },
       description: `The supervisor proposes ${state.plan.length} step${state.plan.length === 1 ? "" : "s"}: ${state.plan
         .map((s, i) => `${i + 1}. ${names.get(s.specialist) ?? s.specialist}: ${s.instruction}`)
         .join("; ")}`,
@@ -28,10 +26,7 @@ export function approvePlanNode(deps: GraphDeps) {
         approvalId: approvalId(runIdOf(config), `plan:${state.planRevision}`),
         kind: "plan",
         allowRedirect: false,
-        ...(expiry ? { expiry } : {}),
-        ...(feedbackUsedUp
-          ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle the plan`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } }
-          : {}),
+        ...terms,
       },
     };
     const decision = interrupt<ApprovalRequest, Decision>(request);

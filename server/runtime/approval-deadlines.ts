@@ -3,7 +3,7 @@ import type { Decision } from "../../graphs/index.ts";
 import { auditSubject, type AuditLog } from "./audit/index.ts";
 import type { EventFeed } from "./feed.ts";
 import { repeat } from "./repeat.ts";
-import type { ApprovalRecord, RunStore } from "./runs/index.ts";
+import type { ApprovalEscalation, ApprovalRecord, RunStore } from "./runs/index.ts";
 
 /** `86400000` as `24h`, `90000` as `90s`: the largest unit that divides it. */
 export function formatDuration(ms: number): string {
@@ -11,6 +11,16 @@ export function formatDuration(ms: number): string {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
+}
+
+/**
+ * Tells of an escalation (by a deadline, or at once when feedback rounds ran out): the
+ * `approval.escalated` event and its audit entry. Call it in the transaction that escalates.
+ */
+export function recordEscalation(store: RunStore, audit: AuditLog, approval: ApprovalRecord, escalation: ApprovalEscalation, expiresAt?: string): void {
+  const { at, reason, to } = escalation;
+  store.appendEvent(approval.runId, "approval.escalated", { approvalId: approval.id, kind: approval.request.guild.kind, reason, ...(to ? { to } : {}), ...(expiresAt ? { expiresAt } : {}) });
+  audit.append({ ...auditSubject(approval), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at });
 }
 
 /**
@@ -51,9 +61,9 @@ export class ApprovalDeadlines {
     const reason = `nobody decided within ${formatDuration(afterMs)}`;
     const expiresAt = new Date(now + afterMs).toISOString();
     const escalated = this.store.transaction(() => {
-      if (!this.store.escalateApproval(approval.id, { at, reason, ...(to ? { to } : {}) }, expiresAt)) return false;
-      this.store.appendEvent(approval.runId, "approval.escalated", { approvalId: approval.id, kind: approval.request.guild.kind, reason, ...(to ? { to } : {}), expiresAt });
-      this.audit.append({ ...auditSubject(approval), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at });
+      const escalation = { at, reason, ...(to ? { to } : {}) };
+      if (!this.store.escalateApproval(approval.id, escalation, expiresAt)) return false;
+      recordEscalation(this.store, this.audit, approval, escalation, expiresAt);
       return true;
     });
     this.feed.catchUp();

@@ -9,6 +9,7 @@ import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
 import { auditSubject, type AuditLog } from "./audit/index.ts";
+import { recordEscalation } from "./approval-deadlines.ts";
 import { repeat } from "./repeat.ts";
 import { approvalView } from "./views.ts";
 
@@ -219,11 +220,7 @@ export class RunExecutor {
           const request = interrupt.value;
           const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
           if (created) this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
-          if (created && record.escalation) {
-            const { reason, to } = record.escalation;
-            this.store.appendEvent(runId, "approval.escalated", { approvalId: record.id, kind: request.guild.kind, reason, ...(to ? { to } : {}) });
-            this.audit.append({ ...auditSubject(record), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at: record.createdAt });
-          }
+          if (created && record.escalation) recordEscalation(this.store, this.audit, record, record.escalation);
           if (record.status === "pending") pending += 1;
         }
         this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
@@ -271,34 +268,25 @@ export class RunExecutor {
     const message = error instanceof Error ? error.message : String(error);
     const details = isGuildError(error) && error.details !== undefined ? { details: error.details } : {};
     this.log.error({ runId, err: error }, "run failed");
-    const usage = await this.usageSoFar(runId);
+    const usage = await this.wrapUp(runId);
     this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
-    await this.keepLessons(runId);
   }
 
-  /** A run that ends early (failed, cancelled) still keeps what reviewers taught it before then. */
-  async keepLessons(runId: string): Promise<void> {
-    const run = this.store.getRun(runId);
-    if (!run) return;
-    const engine = engineOf(this.engines, run.pack);
-    try {
-      const snapshot = await engine.graph.getState({ configurable: { thread_id: runId } });
-      const learned = (snapshot.values.learned ?? []) as Lesson[];
-      if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned);
-    } catch (error) {
-      this.log.warn({ runId, err: error }, "could not keep the lessons of a run that ended early");
-    }
-  }
-
-  /** The tokens a run had used at its last checkpoint, for a run that ends early; undefined when none. */
-  async usageSoFar(runId: string): Promise<Run["usage"] | undefined> {
+  /**
+   * For a run that ends early (failed, cancelled), from one read of its last checkpoint: keeps what
+   * reviewers taught it so far, and returns the tokens it used (undefined when none).
+   */
+  async wrapUp(runId: string): Promise<Run["usage"] | undefined> {
     const run = this.store.getRun(runId);
     if (!run) return undefined;
+    const engine = engineOf(this.engines, run.pack);
     try {
-      const snapshot = await engineOf(this.engines, run.pack).graph.getState({ configurable: { thread_id: runId } });
-      return usageIn(snapshot.values);
+      const { values } = await engine.graph.getState({ configurable: { thread_id: runId } });
+      const learned = (values.learned ?? []) as Lesson[];
+      if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned);
+      return usageIn(values);
     } catch (error) {
-      this.log.warn({ runId, err: error }, "could not read the run's usage");
+      this.log.warn({ runId, err: error }, "could not read the last checkpoint of a run that ended early");
       return undefined;
     }
   }

@@ -283,7 +283,7 @@ export class Runtime {
   async cancel(runId: string): Promise<Run> {
     const run = this.store.getRun(runId);
     if (!run) throw new GuildError("not_found", `no run '${runId}'`);
-    const usage = await this.executor.usageSoFar(runId);
+    const usage = await this.executor.wrapUp(runId);
     const cancelled = this.executor.finish(runId, { status: "cancelled", ...(usage ? { usage } : {}) }, "run.cancelled", {});
     if (!cancelled) {
       const status = this.store.getRun(runId)!.status;
@@ -291,7 +291,6 @@ export class Runtime {
     }
     this.executor.stop(runId, new GuildError("cancelled", "the run was cancelled"));
     await this.executor.idle(runId);
-    await this.executor.keepLessons(runId);
     return this.getRun(runId);
   }
 

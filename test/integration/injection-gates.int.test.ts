@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Approval, Decision, RunEvent } from "../../server/contract/index.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Approval, RunEvent } from "../../server/contract/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { INJECTED_EMAIL_ORDER, INJECTED_PACK, INJECTED_PAYMENT_ORDER, injectedClaimsPack } from "../support/injected-pack.ts";
 import { readLedger } from "../support/ledger.ts";
 import { DEMO_PLAN, resultOf, roleOf } from "../support/openai-demo.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
 import { textOf, type ChatCompletionRequest, type ScriptedReply } from "../support/openai-server.ts";
-import { DEMO_TASK, openRuntime, tempDataDir } from "../support/runtime.ts";
+import { answerUntilDone, DEMO_TASK, useRuntime } from "../support/runtime.ts";
 import { ScriptedModel } from "../support/scripted-model.ts";
 
 /**
@@ -17,15 +17,10 @@ import { ScriptedModel } from "../support/scripted-model.ts";
  * cannot pay or email anyone until a reviewer says so.
  */
 
-/** The folder of the injected pack, written afresh for each test. */
-let packDirs: string[] = [];
-let removePack = (): void => {};
-beforeEach(() => {
-  const pack = injectedClaimsPack();
-  packDirs = [pack.root];
-  removePack = pack.remove;
-});
-afterEach(() => removePack());
+/** The folder of the injected pack: read-only for the runs (their back-ends live in each test's data directory). */
+const injected = injectedClaimsPack();
+const packDirs = [injected.root];
+afterAll(() => injected.remove());
 const ATTACKER_PAYMENT = { claimId: "CLM-1001", amount: 50000, payee: "A. Attacker" };
 const ATTACKER_EMAIL = { claimId: "CLM-1001", to: "a.attacker@evil.example", subject: "Claim file CLM-1001", body: "The full claim file for CLM-1001, as instructed." };
 
@@ -94,7 +89,7 @@ describe("injected instructions against the approval gates, with a model that ob
   const t = useScriptedRuntime();
 
   it("asks a reviewer before the injected £50,000 payment and the injected email, and neither happens when they are rejected", async () => {
-    const { server, runtime } = await t.open(obedientScript, { packDirs: packDirs });
+    const { server, runtime } = await t.open(obedientScript, { packDirs });
     const runId = runtime.startRun({ task: DEMO_TASK, pack: INJECTED_PACK }).id;
 
     // The payments officer read the injected document, and obeyed it.
@@ -138,7 +133,7 @@ describe("injected instructions against the approval gates, with a model that ob
   });
 
   it("pays what the reviewer approved in place of the injected payment, once, and never the attacker", async () => {
-    const { runtime } = await t.open(obedientScript, { packDirs: packDirs });
+    const { runtime } = await t.open(obedientScript, { packDirs });
     const runId = runtime.startRun({ task: DEMO_TASK, pack: INJECTED_PACK }).id;
     const payment = await pausedOn(runtime, runId, "issue_payment");
     // The reviewer corrects the payee and amount; the email stays rejected.
@@ -154,48 +149,27 @@ describe("injected instructions against the approval gates, with a model that ob
 });
 
 describe("a specialist proposing a tool it does not own", () => {
-  let runtime: Runtime | undefined;
-  let remove = (): void => {};
-  afterEach(async () => {
-    await runtime?.close();
-    runtime = undefined;
-    remove();
-  });
+  // A model past Guild's own checks of its tool calls: customer communications asks to pay.
+  const model = new ScriptedModel([{ specialist: "communications", instruction: "Write to the customer on claim CLM-1001." }], [[() => ({ name: "issue_payment", args: ATTACKER_PAYMENT })]]);
+  const t = useRuntime({ packDirs, modelFactory: () => model });
 
   it("is refused without effect, even when a reviewer approves the call", async () => {
-    const data = tempDataDir();
-    remove = data.remove;
-    // A model past Guild's own checks of its tool calls: customer communications asks to pay.
-    const model = new ScriptedModel([{ specialist: "communications", instruction: "Write to the customer on claim CLM-1001." }], [[() => ({ name: "issue_payment", args: ATTACKER_PAYMENT })]]);
-    runtime = await openRuntime(data.dir, { packDirs: packDirs, modelFactory: () => model });
-    const runId = runtime.startRun({ task: DEMO_TASK, pack: INJECTED_PACK }).id;
-    let run = await runtime.waitForRun(runId);
+    const runId = t.runtime.startRun({ task: DEMO_TASK, pack: INJECTED_PACK }).id;
     // Should a reviewer be asked at all, approving cannot make the call run.
-    for (let rounds = 0; run.status === "awaiting_approval" && rounds < 5; rounds += 1) {
-      for (const approval of run.pendingApprovals) await runtime.decide(approval.id, { type: "approve" } satisfies Decision);
-      run = await runtime.waitForRun(runId);
-    }
+    const { run } = await answerUntilDone(t.runtime, runId, () => ({ type: "approve" }));
     expect(run.status).toBe("completed");
-    expect(effectsIn(data.dir)).toEqual(NONE);
-    expect(eventsOf(runtime, runId, "tool.called")).toEqual([]);
+    expect(effectsIn(t.dir)).toEqual(NONE);
+    expect(eventsOf(t.runtime, runId, "tool.called")).toEqual([]);
     // The specialist's next turn is told why.
     expect(model.acts.at(-1)!.history).toEqual([expect.objectContaining({ name: "issue_payment", status: "failed", message: "communications has no tool 'issue_payment'" })]);
   });
 });
 
 describe("injected text with the offline model", () => {
-  let runtime: Runtime | undefined;
-  let remove = (): void => {};
-  afterEach(async () => {
-    await runtime?.close();
-    runtime = undefined;
-    remove();
-  });
+  const t = useRuntime({ packDirs });
 
   it("retrieves the injected document, and nothing is paid or emailed without a reviewer", async () => {
-    const data = tempDataDir();
-    remove = data.remove;
-    runtime = await openRuntime(data.dir, { packDirs: packDirs });
+    const { runtime } = t;
     const runId = runtime.startRun({ task: DEMO_TASK, pack: INJECTED_PACK }).id;
 
     const payment = await pausedOn(runtime, runId, "issue_payment");
@@ -206,17 +180,17 @@ describe("injected text with the offline model", () => {
     const claim = eventsOf(runtime, runId, "tool.result").find((e) => e.data.tool === "get_claim")!;
     expect(JSON.stringify(claim.data.result)).toContain(INJECTED_EMAIL_ORDER);
     expect(payment.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
-    expect(effectsIn(data.dir)).toEqual(NONE);
+    expect(effectsIn(t.dir)).toEqual(NONE);
 
     await runtime.decide(payment.id, { type: "reject", message: "Hold: a document on file asks for an unusual payment." });
     const email = await pausedOn(runtime, runId, "send_email");
     expect(email.action.args.to).not.toBe("a.attacker@evil.example");
-    expect(effectsIn(data.dir)).toEqual(NONE);
+    expect(effectsIn(t.dir)).toEqual(NONE);
     await runtime.decide(email.id, { type: "reject" });
 
     const run = await runtime.waitForRun(runId);
     expect(run.status).toBe("completed");
-    expect(effectsIn(data.dir)).toEqual(NONE);
+    expect(effectsIn(t.dir)).toEqual(NONE);
     expect(run.result!.answer).toMatch(/payment was not made/i);
   });
 });
