@@ -51,7 +51,7 @@ module.exports = {
     {
       name: "no-upward-into-tests",
       severity: "error",
-      comment: "Benchmarks share the tests' clients (test/support), nothing else.",
+      comment: "Benchmarks share the tests' vitest-free helpers (clients, guild child processes, Postgres test databases), nothing else.",
       from: { pathNot: "^(test|bench)/" },
       to: { path: "^test/" },
     },
@@ -59,7 +59,7 @@ module.exports = {
       name: "bench-only-test-support",
       severity: "error",
       from: { path: "^bench/" },
-      to: { path: "^test/", pathNot: "^test/support/clients\\.ts$" },
+      to: { path: "^test/", pathNot: "^test/support/(clients|cli|postgres)\\.ts$" },
     },
   ],
   options: {

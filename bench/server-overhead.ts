@@ -6,11 +6,12 @@
  *   npm run bench:overhead [-- --runs 30]
  */
 import { Command } from "@langchain/langgraph";
+import { pino } from "pino";
 import { BUILTIN_PACKS_DIR, loadPacks } from "../agents/packs/index.ts";
 import { createModel } from "../agents/models/index.ts";
 import type { Approval, RunEvent } from "../server/contract/index.ts";
-import { openRuntimeDatabase } from "../server/runtime/database.ts";
 import { buildEngines } from "../server/runtime/engine.ts";
+import { openStorage } from "../server/runtime/storage/index.ts";
 import { benchServer, connectSocket, DEMO_TASK, ms, percentile, post, tempDir } from "./support.ts";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 20;
@@ -19,10 +20,10 @@ const WARM_UP = 2;
 /** The bare graph: invoke, then resume every interrupt with approve, until it ends. */
 async function inProcess(count: number): Promise<number[]> {
   const data = tempDir("graph");
-  const db = openRuntimeDatabase(data.dir);
+  const storage = await openStorage({ dataDir: data.dir, log: pino({ level: "silent" }) });
   const packs = await loadPacks([BUILTIN_PACKS_DIR]);
-  const engines = buildEngines(packs, db, data.dir, (profile) => createModel(profile, { defaultModel: "offline" }));
-  const { graph, backend } = engines.get("insurance-claims")!;
+  const engines = await buildEngines(packs, storage, (profile) => createModel(profile, { defaultModel: "offline" }));
+  const { graph } = engines.get("insurance-claims")!;
   const times: number[] = [];
   for (let i = 0; i < count + WARM_UP; i += 1) {
     const config = { configurable: { thread_id: `bench-${i}` }, recursionLimit: 200 };
@@ -35,8 +36,7 @@ async function inProcess(count: number): Promise<number[]> {
     if (!state.result) throw new Error("the in-process run did not finish");
     if (i >= WARM_UP) times.push(performance.now() - started);
   }
-  backend.close();
-  db.close();
+  await storage.close();
   data.remove();
   return times;
 }

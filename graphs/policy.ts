@@ -42,12 +42,12 @@ function compare(actual: unknown, op: Condition["op"], expected: Condition["valu
  * Whether a condition holds for a call. A lookup that fails or finds nothing holds, so that a
  * back-end problem asks a reviewer rather than lets a call through.
  */
-function holds(context: PolicyContext, condition: Condition, args: Record<string, unknown>): { held: boolean; note?: string } {
+async function holds(context: PolicyContext, condition: Condition, args: Record<string, unknown>): Promise<{ held: boolean; note?: string }> {
   if (condition.arg !== undefined) return { held: compare(args[condition.arg], condition.op, condition.value) };
   const lookup = context.pack.tools.get(condition.lookup!.tool)!;
   const lookupArgs = Object.fromEntries(Object.keys(lookup.args).filter((name) => name in args).map((name) => [name, args[name]]));
   try {
-    const row = context.backend.query(lookup.spec.sql, lookupArgs, "row") as Record<string, unknown> | null;
+    const row = (await context.backend.query(lookup.sql, lookupArgs, "row")) as Record<string, unknown> | null;
     if (!row) return { held: true, note: `${lookup.name} found nothing to check` };
     return { held: compare(row[condition.lookup!.field], condition.op, condition.value) };
   } catch (error) {
@@ -60,11 +60,11 @@ function holds(context: PolicyContext, condition: Condition, args: Record<string
  * specialist's policy, the tool's (`always`, `never`, or conditions on the arguments and the
  * back-end), and the tool's risk rule for the high-risk mark.
  */
-export function gateFor(context: PolicyContext, specialistId: string, tool: PackTool, args: Record<string, unknown>): Gate {
+export async function gateFor(context: PolicyContext, specialistId: string, tool: PackTool, args: Record<string, unknown>): Promise<Gate> {
   const reasons: string[] = [];
   let highRisk: string | undefined;
   for (const condition of tool.approval.when) {
-    const { held, note } = holds(context, condition, args);
+    const { held, note } = await holds(context, condition, args);
     if (!held) continue;
     reasons.push(note ? `${condition.reason} (${note})` : condition.reason);
     if (condition.highRisk) highRisk ??= condition.reason;
@@ -82,7 +82,7 @@ export function gateFor(context: PolicyContext, specialistId: string, tool: Pack
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
-export function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: PackTool): Gate {
+export async function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: PackTool): Promise<Gate> {
   return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
 }
 

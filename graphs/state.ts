@@ -1,4 +1,5 @@
 import { Annotation } from "@langchain/langgraph";
+import { ReplacedValue } from "./channels.ts";
 import type { Passage } from "../agents/knowledge/index.ts";
 import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
@@ -51,7 +52,8 @@ export interface RunAnswer {
   citations: { source: string; excerpt: string }[];
 }
 
-const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_: T, next: T) => next, default: fallback });
+/** A channel a node replaces whole; it keeps `undefined` too, in every checkpoint (see ReplacedValue). */
+const replace = <T>(fallback: () => T) => new ReplacedValue<T>(fallback);
 
 /** The state of one run of a pack's graph. */
 export const GuildState = Annotation.Root({

@@ -11,6 +11,8 @@ export interface GuildConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** `postgres://...`: keep everything in that database, shared by any number of processes; undefined for SQLite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
   /** The default model profile, `provider:name`. */
   readonly model: string;
   readonly openaiApiKey: string | undefined;
@@ -36,6 +38,12 @@ const EnvSchema = z.object({
   PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   GUILD_DATA_DIR: z.string().trim().min(1).default("./data"),
+  GUILD_DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a PostgreSQL URL: postgres://user:password@host:5432/database")
+      .optional(),
+  ),
   GUILD_MODEL: optionalText,
   GUILD_PACKS_DIRS: optionalText,
   OPENAI_API_KEY: optionalText,
@@ -140,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(cwd, e.GUILD_DATA_DIR),
+    databaseUrl: e.GUILD_DATABASE_URL,
     model,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,

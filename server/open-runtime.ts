@@ -8,6 +8,7 @@ import { Runtime } from "./runtime/index.ts";
 export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtime> {
   return Runtime.open({
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     models: config.models,
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,

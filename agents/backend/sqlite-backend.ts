@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { GuildError } from "../errors/index.ts";
-import { noFailpoint, type Failpoint } from "../faults/index.ts";
-import type { Backend, EffectOutcome } from "./types.ts";
+import { GuildError, isGuildError } from "../errors/index.ts";
+import { isSqliteBusy, noFailpoint } from "../faults/index.ts";
+import { bindable, checkIdentifiers, sqlFor } from "./dialect.ts";
+import { refused, retryTransient, type RetryOptions } from "./retry.ts";
+import type { Backend, BackendOptions, EffectOutcome } from "./types.ts";
 
 const EFFECTS_TABLE = `CREATE TABLE IF NOT EXISTS guild_effects (
   idempotency_key TEXT PRIMARY KEY,
@@ -13,11 +15,11 @@ const EFFECTS_TABLE = `CREATE TABLE IF NOT EXISTS guild_effects (
   at TEXT NOT NULL
 )`;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Another connection holds the lock: worth another try once it lets go. */
 
 function runStatement(db: Database.Database, sql: string, args: Record<string, unknown>, shape: "row" | "rows"): unknown {
   const statement = db.prepare(sql);
-  const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "boolean" ? Number(v) : v]));
+  const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, bindable(v)]));
   if (!statement.reader) {
     statement.run(params);
     return shape === "rows" ? [] : null;
@@ -26,64 +28,97 @@ function runStatement(db: Database.Database, sql: string, args: Record<string, u
 }
 
 /**
- * Opens (and on first use seeds) a pack's back-end database file.
- * `failpoint` is called just before and just after an effect commits (crash tests arm it).
- * @example const backend = openSqliteBackend("data/packs/insurance-claims.sqlite", seedSql);
+ * Opens the file without ever waiting on a lock in SQLite itself: `busy_timeout = 0` makes a
+ * held lock an immediate SQLITE_BUSY, which the caller retries after a timer.
  */
-export function openSqliteBackend(file: string, seedSql: string, failpoint: Failpoint = noFailpoint): Backend {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+function openFile(file: string): Database.Database {
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  db.exec(EFFECTS_TABLE);
-  const seeded = db.pragma("user_version", { simple: true }) as number;
-  if (seeded === 0) {
-    db.transaction(() => {
-      db.exec(seedSql);
-      db.pragma("user_version = 1");
-    }).immediate();
+  try {
+    db.pragma("busy_timeout = 0");
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Seeds a new file once: `user_version` says it is done, checked again under the write lock. */
+function seedOnce(db: Database.Database, seed: readonly string[]): void {
+  if ((db.pragma("user_version", { simple: true }) as number) !== 0) return;
+  db.transaction(() => {
+    if ((db.pragma("user_version", { simple: true }) as number) !== 0) return;
+    for (const text of seed) db.exec(text);
+    db.exec(EFFECTS_TABLE);
+    db.pragma("user_version = 1");
+  }).immediate();
+}
+
+/**
+ * Opens (and on first use seeds) a pack's back-end database file. A lock another connection or
+ * process holds is waited for asynchronously, with backoff and jitter, never by blocking the
+ * event loop; past the retry budget a call fails with a transient `tool_error`.
+ * @example const backend = await openSqliteBackend("data/packs/insurance-claims.sqlite", pack.seed.sqlite ?? []);
+ */
+export async function openSqliteBackend(file: string, seed: readonly string[], options: BackendOptions = {}): Promise<Backend> {
+  const failpoint = options.failpoint ?? noFailpoint;
+  const retry: RetryOptions = options.retry ?? {};
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = await retryTransient(() => openFile(file), isSqliteBusy, `opening ${file}`, retry).catch((error: unknown) => {
+    throw isGuildError(error) ? error : new GuildError("tool_error", `cannot open the back-end ${file}: ${(error as Error).message}`, { cause: error, details: { transient: false } });
+  });
+  try {
+    await retryTransient(() => seedOnce(db, seed), isSqliteBusy, `seeding ${file}`, retry);
+  } catch (error) {
+    db.close();
+    throw isGuildError(error) ? error : new GuildError("invalid_pack", `the seed of ${file} failed: ${(error as Error).message}`, { cause: error });
   }
 
-  const findEffect = db.prepare<[string], { args: string; result: string }>("SELECT args, result FROM guild_effects WHERE idempotency_key = ?");
-  const recordEffect = db.prepare("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)");
-
-  const wrap = <T>(tool: string, fn: () => T): T => {
+  /** Runs `fn`, retrying while the file is locked elsewhere; a refusal becomes a non-transient tool_error. */
+  const guarded = async <T>(what: string, fn: () => T): Promise<T> => {
     try {
-      return fn();
+      return await retryTransient(fn, isSqliteBusy, what, retry);
     } catch (error) {
-      throw new GuildError("tool_error", `${tool} failed in the back-end: ${(error as Error).message}`, { cause: error });
+      throw isGuildError(error) ? error : refused(what, error);
     }
   };
 
   return {
-    query: (sql, args, shape) => wrap("query", () => runStatement(db, sql, args, shape)),
-    effect(sql, args, shape, idempotencyKey, tool): EffectOutcome {
+    dialect: "sqlite",
+    async query(sql, args, shape) {
+      const text = sqlFor(sql, "sqlite", "query");
+      return guarded("query", () => runStatement(db, text, args, shape));
+    },
+    async effect(sql, args, shape, idempotencyKey, tool) {
+      const text = sqlFor(sql, "sqlite", tool);
       failpoint("effect.before");
-      const outcome = wrap(tool, () =>
-        db.transaction((): EffectOutcome => {
-          const previous = findEffect.get(idempotencyKey);
-          if (previous !== undefined) {
-            // The same key with other arguments is a different action: never answer it with this receipt.
-            if (previous.args !== JSON.stringify(args)) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
-            return { result: JSON.parse(previous.result), replayed: true };
-          }
-          const result = runStatement(db, sql, args, shape);
-          recordEffect.run(idempotencyKey, tool, JSON.stringify(args), JSON.stringify(result), new Date().toISOString());
-          return { result, replayed: false };
-        }).immediate(),
-      );
+      const argsJson = JSON.stringify(args);
+      // BEGIN IMMEDIATE takes the write lock first, so the key's look-up, the effect and the key's
+      // record see no other writer between them; a busy file retries the whole transaction.
+      const once = db.transaction((): EffectOutcome => {
+        const previous = db.prepare<[string], { args: string; result: string }>("SELECT args, result FROM guild_effects WHERE idempotency_key = ?").get(idempotencyKey);
+        if (previous !== undefined) {
+          // The same key with other arguments is a different action: never answer it with this receipt.
+          if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
+          return { result: JSON.parse(previous.result), replayed: true };
+        }
+        const result = runStatement(db, text, args, shape);
+        db.prepare("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(idempotencyKey, tool, argsJson, JSON.stringify(result), new Date().toISOString());
+        return { result, replayed: false };
+      });
+      const outcome = await guarded(tool, () => once.immediate());
       failpoint("effect.after");
       return outcome;
     },
-    count(table, where = {}) {
-      if (!IDENTIFIER.test(table) || !Object.keys(where).every((k) => IDENTIFIER.test(k))) {
-        throw new GuildError("invalid_input", `not a table or column name: ${table}`);
-      }
+    async count(table, where = {}) {
+      checkIdentifiers(table, Object.keys(where));
       const clauses = Object.keys(where).map((k) => `${k} = @${k}`);
       const sql = `SELECT COUNT(*) FROM ${table}${clauses.length ? ` WHERE ${clauses.join(" AND ")}` : ""}`;
-      return db.prepare(sql).pluck().get(where) as number;
+      return guarded("count", () => db.prepare(sql).pluck().get(where) as number);
     },
-    close: () => db.close(),
+    async close() {
+      db.close();
+    },
   };
 }

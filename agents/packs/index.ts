@@ -1,4 +1,4 @@
-export { loadPack, loadPacks, BUILTIN_PACKS_DIR, MANIFEST_FILE } from "./load.ts";
+export { loadPack, loadPacks, checkPackDialect, BUILTIN_PACKS_DIR, MANIFEST_FILE } from "./load.ts";
 export {
   PackManifestSchema,
   type PackManifest,
@@ -9,5 +9,6 @@ export {
   type Condition,
   type ExpiryPolicy,
   type PackPolicy,
+  type SeedSpec,
 } from "./manifest.ts";
 export type { Pack, PackTool, Specialist, ToolApproval } from "./types.ts";

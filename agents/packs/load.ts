@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { namedParameters, SQL_DIALECTS, type DialectSql, type SqlDialect } from "../backend/index.ts";
 import { GuildError } from "../errors/index.ts";
 import { buildKnowledgeBase, parseGlossary, readDocuments } from "../knowledge/index.ts";
 import { toolArgsSchema } from "../tools/index.ts";
-import { PackManifestSchema, type PackManifest, type ToolSpec } from "./manifest.ts";
+import { PackManifestSchema, type PackManifest, type SeedSpec, type ToolSpec } from "./manifest.ts";
 import type { Pack, PackTool, Specialist } from "./types.ts";
 
 export const MANIFEST_FILE = "pack.json";
@@ -39,12 +40,33 @@ function readManifest(file: string): PackManifest {
   return parsed.data;
 }
 
-function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
+/** Where a tool's SQL for one engine is declared: `tools.3.sql`, or `tools.3.sql.postgres` when given per engine. */
+function sqlField(spec: ToolSpec, index: number, dialect: SqlDialect): string {
+  return typeof spec.sql === "string" ? `tools.${index}.sql` : `tools.${index}.sql.${dialect}`;
+}
+
+/**
+ * Whether the SQL uses the argument as a parameter. SQLite also takes `@name` and `$name`, which
+ * packs written for it alone may use; Postgres gets `:name` only, translated to `$n`.
+ */
+function usesArgument(sql: string, name: string, dialect: SqlDialect): boolean {
+  return dialect === "postgres" ? namedParameters(sql).includes(name) : new RegExp(`[:@$]${name}\\b`).test(sql);
+}
+
+/** Refuses SQL for an engine that leaves out one of the tool's arguments. */
+function checkArguments(spec: ToolSpec, sql: string, dialect: SqlDialect, file: string, index: number): void {
   for (const name of Object.keys(spec.args)) {
-    if (!new RegExp(`[:@$]${name}\\b`).test(spec.sql)) {
-      throw invalid(file, `tools.${index}.sql`, `argument '${name}' is not used as :${name} in the SQL`);
+    if (!usesArgument(sql, name, dialect)) {
+      throw invalid(file, sqlField(spec, index, dialect), `argument '${name}' is not used as :${name} in the SQL${dialect === "postgres" ? " for postgres" : ""}`);
     }
   }
+}
+
+function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
+  // One string is the SQL of every engine; whether Postgres can run it is checkPackDialect's to say.
+  const sql: DialectSql = typeof spec.sql === "string" ? { sqlite: spec.sql, postgres: spec.sql } : spec.sql;
+  if (typeof spec.sql === "string") checkArguments(spec, spec.sql, "sqlite", file, index);
+  else for (const dialect of SQL_DIALECTS) if (spec.sql[dialect] !== undefined) checkArguments(spec, spec.sql[dialect], dialect, file, index);
   for (const [name, arg] of Object.entries(spec.args)) {
     if (arg.pattern === undefined) continue;
     try {
@@ -72,6 +94,7 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
     requiresApproval: approval.otherwise === "always" || approval.when.length > 0,
     approval,
     risk: spec.risk,
+    sql,
     schema: toolArgsSchema(spec.args),
     spec,
   };
@@ -92,6 +115,43 @@ function checkLookups(tool: PackTool, tools: ReadonlyMap<string, PackTool>, file
     if (lookup.returns.length > 0 && !lookup.returns.includes(condition.lookup.field)) {
       throw invalid(file, `${field}.field`, `${lookup.name} returns no '${condition.lookup.field}'`);
     }
+  });
+}
+
+/** Reads each engine's seed files, in order; one file or list for both engines gives both the same texts. */
+function readSeed(dir: string, seed: SeedSpec, file: string): Pack["seed"] {
+  const read = (files: string | readonly string[], field: string): string[] =>
+    (typeof files === "string" ? [files] : files).map((name, i) => {
+      const at = typeof files === "string" ? field : `${field}.${i}`;
+      const resolved = insidePack(dir, name, file, at);
+      if (!fs.existsSync(resolved)) throw invalid(file, at, `no file ${name}`);
+      return fs.readFileSync(resolved, "utf8");
+    });
+  if (typeof seed === "string" || Array.isArray(seed)) {
+    const texts = read(seed, "backend.seed");
+    return { sqlite: texts, postgres: texts };
+  }
+  const perEngine: Partial<Record<SqlDialect, readonly string[]>> = {};
+  for (const dialect of SQL_DIALECTS) {
+    const files = seed[dialect];
+    if (files !== undefined) perEngine[dialect] = read(files, `backend.seed.${dialect}`);
+  }
+  return perEngine;
+}
+
+/**
+ * Refuses a pack that cannot run on `dialect`: a tool with no SQL for it (or, on Postgres, SQL
+ * that does not take each argument as `:name`), or a back-end with no seed for it. Named by the
+ * manifest file and field, like every other pack error; called once at start-up.
+ */
+export function checkPackDialect(pack: Pack, dialect: SqlDialect): void {
+  const file = path.join(pack.dir, MANIFEST_FILE);
+  if (pack.seed[dialect] === undefined) throw invalid(file, "backend.seed", `no seed for ${dialect}`);
+  // The pack's tools are in the manifest's order, so the position is the manifest's index.
+  [...pack.tools.values()].forEach((tool, index) => {
+    const sql = tool.sql[dialect];
+    if (sql === undefined) throw invalid(file, `tools.${index}.sql`, `${tool.name} has no SQL for ${dialect}`);
+    checkArguments(tool.spec, sql, dialect, file, index);
   });
 }
 
@@ -144,9 +204,6 @@ export async function loadPack(dir: string): Promise<Pack> {
     glossary = parseGlossary(fs.readFileSync(glossaryFile, "utf8"));
   }
 
-  const seedFile = insidePack(dir, manifest.backend.seed, file, "backend.seed");
-  if (!fs.existsSync(seedFile)) throw invalid(file, "backend.seed", `no file ${manifest.backend.seed}`);
-
   return {
     id: manifest.id,
     name: manifest.name,
@@ -158,7 +215,7 @@ export async function loadPack(dir: string): Promise<Pack> {
     glossary,
     specialists,
     tools,
-    seedSql: fs.readFileSync(seedFile, "utf8"),
+    seed: readSeed(dir, manifest.backend.seed, file),
   };
 }
 

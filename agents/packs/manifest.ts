@@ -88,14 +88,43 @@ export type PackPolicy = z.infer<typeof PackPolicySchema>;
 /** A model profile, `provider:name`; the environment can override it per role (GUILD_MODEL_SUPERVISOR, GUILD_MODEL_SPECIALIST_<ID>). */
 export const ModelProfileSchema = z.string().refine(isModelProfile, "a model profile is 'offline' or 'openai:<model>'");
 
+/** A tool's SQL: one string for every engine, or one per engine (at least one). */
+export const DialectSqlSchema = z.union(
+  [
+    z.string().min(1),
+    z
+      .strictObject({ sqlite: z.string().min(1).optional(), postgres: z.string().min(1).optional() })
+      .refine((sql) => sql.sqlite !== undefined || sql.postgres !== undefined, "give the SQL for sqlite, postgres or both"),
+  ],
+  { error: 'SQL is a string, or {"sqlite": "...", "postgres": "..."}' },
+);
+
+/** Seed files, run in order: one path or a list of paths, inside the pack folder. */
+const SeedFilesSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "a seed is a file or a list of files" });
+
+/** The back-end's seed: the same files for every engine, or files per engine (at least one). */
+export const SeedSchema = z.union(
+  [
+    SeedFilesSchema,
+    z
+      .strictObject({ sqlite: SeedFilesSchema.optional(), postgres: SeedFilesSchema.optional() })
+      .refine((seed) => seed.sqlite !== undefined || seed.postgres !== undefined, "give the seed for sqlite, postgres or both"),
+  ],
+  { error: 'a seed is a file, a list of files, or {"sqlite": files, "postgres": files}' },
+);
+export type SeedSpec = z.infer<typeof SeedSchema>;
+
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
   description: z.string().min(10),
   /** `query` reads the back-end; `effect` changes it and runs at most once per idempotency key. */
   kind: z.enum(["query", "effect"]),
   args: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), ArgSpecSchema),
-  /** One SQL statement with named parameters (`:arg`) for each argument. */
-  sql: z.string().min(1),
+  /**
+   * One SQL statement with named parameters (`:arg`) for each argument: one string for both
+   * engines, or `{"sqlite": "...", "postgres": "..."}` where they differ.
+   */
+  sql: DialectSqlSchema,
   /** `row`: the first row or null; `rows`: every row. */
   result: z.enum(["row", "rows"]).default("row"),
   /** The fields the result carries, so planners can tell what the tool provides. */
@@ -129,8 +158,11 @@ export const PackManifestSchema = z.strictObject({
   /** A document under `knowledge/` whose `## Term` entries list synonyms on an `Also:` line. */
   glossary: z.string().optional(),
   backend: z.strictObject({
-    /** SQL run once to create and seed the pack's back-end database. */
-    seed: z.string().min(1),
+    /**
+     * SQL files run once, in order, to create and seed the pack's back-end: one file or a list
+     * for both engines, or `{"sqlite": ..., "postgres": ...}` where they differ.
+     */
+    seed: SeedSchema,
   }),
   supervisor: z.strictObject({ model: ModelProfileSchema.optional() }).default({}),
   specialists: z.array(SpecialistSpecSchema).min(1),

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { DialectSql, SqlDialect } from "../backend/index.ts";
 import type { GlossaryEntry, KnowledgeBase } from "../knowledge/index.ts";
 import type { ArgSpec, Condition, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
 
@@ -19,6 +20,8 @@ export interface PackTool {
   readonly requiresApproval: boolean;
   readonly approval: ToolApproval;
   readonly risk: RiskRule | undefined;
+  /** Its SQL per engine: both have the same text when the manifest gave one string. */
+  readonly sql: DialectSql;
   readonly schema: z.ZodObject;
   readonly spec: ToolSpec;
 }
@@ -50,5 +53,6 @@ export interface Pack {
   readonly glossary: readonly GlossaryEntry[];
   readonly specialists: readonly Specialist[];
   readonly tools: ReadonlyMap<string, PackTool>;
-  readonly seedSql: string;
+  /** The back-end's seed per engine: the contents of its files, in order. */
+  readonly seed: Readonly<Partial<Record<SqlDialect, readonly string[]>>>;
 }

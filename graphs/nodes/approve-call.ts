@@ -23,10 +23,10 @@ function describeArgs(args: Record<string, unknown>): string {
 }
 
 /** The approval request for a gated call: deterministic, so a re-run asks the same question. */
-export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput): ApprovalRequest {
+export async function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput): Promise<ApprovalRequest> {
   const tool = deps.pack.tools.get(input.call.name)!;
   const specialist = specialistOf(deps, input.specialist);
-  const gate = input.gate ?? gateFor(deps, input.specialist, tool, input.call.args);
+  const gate = input.gate ?? (await gateFor(deps, input.specialist, tool, input.call.args));
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
@@ -47,10 +47,14 @@ export function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCa
   };
 }
 
-/** approval.tool_call: one interrupt for one gated call, nothing before it; records the decision. */
+/**
+ * approval.tool_call: one interrupt for one gated call, with nothing before it that changes
+ * anything (the request is read from the verdict, or, for older checkpoints, the policy's
+ * lookups); records the decision.
+ */
 export function approveCallNode(deps: GraphDeps) {
-  return (input: ApproveCallInput, config: LangGraphRunnableConfig): GuildUpdate => {
-    const decision = interrupt<ApprovalRequest, Decision>(toolCallRequest(deps, runIdOf(config), input));
+  return async (input: ApproveCallInput, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
+    const decision = interrupt<ApprovalRequest, Decision>(await toolCallRequest(deps, runIdOf(config), input));
     return { decisions: { [input.call.id]: decision } };
   };
 }

@@ -70,7 +70,7 @@ export function reasonNode(deps: GraphDeps) {
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
       const tool = specialist.tools.find((t) => t.name === call.name);
-      if (tool) gates[call.id] = gateFor(deps, specialist.id, tool, call.args);
+      if (tool) gates[call.id] = await gateFor(deps, specialist.id, tool, call.args);
     }
     return { step: { ...step, pending, gates }, ...spent };
   };
@@ -81,17 +81,18 @@ export function reasonNode(deps: GraphDeps) {
  * gates each get their own approval task (in parallel, answered in any order); the rest run.
  */
 export function routeAfterReason(deps: GraphDeps) {
-  return (state: GuildStateType): string | Send[] => {
+  return async (state: GuildStateType): Promise<string | Send[]> => {
     const work = state.step!;
     if (work.search !== undefined) return "specialist.retrieve";
     if (work.pending.length === 0) return "supervisor.next";
     const own = specialistOf(deps, work.specialist).tools;
-    const gated = work.pending.flatMap((call) => {
+    const gated: { call: ProposedCall; gate: Gate }[] = [];
+    for (const call of work.pending) {
       // A tool the specialist does not own is refused by the tool node; no reviewer is asked about it.
       const tool = own.find((t) => t.name === call.name);
-      const gate = tool ? gateOfPending(deps, work, call, tool) : undefined;
-      return gate?.requiresApproval ? [{ call, gate }] : [];
-    });
+      const gate = tool ? await gateOfPending(deps, work, call, tool) : undefined;
+      if (gate?.requiresApproval) gated.push({ call, gate });
+    }
     if (gated.length === 0) return "tools";
     return gated.map(({ call, gate }) => new Send("approval.tool_call", { call, gate, specialist: work.specialist, responses: work.responses }));
   };

@@ -18,7 +18,7 @@ function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown>
  * or edit decision; effects run once per idempotency key (run id + call id), stored with the effect.
  */
 export function toolsNode(deps: GraphDeps) {
-  return (state: GuildStateType, config: LangGraphRunnableConfig): GuildUpdate => {
+  return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
     const work = state.step!;
     const runId = runIdOf(config);
     const history: ToolExchange[] = [...work.history];
@@ -40,7 +40,7 @@ export function toolsNode(deps: GraphDeps) {
         continue;
       }
       let call = proposed;
-      const gate = gateOfPending(deps, work, proposed, tool);
+      const gate = await gateOfPending(deps, work, proposed, tool);
       if (gate.requiresApproval) {
         const decision = state.decisions[proposed.id];
         if (!decision || decision.type === "reject") {
@@ -67,7 +67,7 @@ export function toolsNode(deps: GraphDeps) {
             tool: tool.name,
             text: `A reviewer changed ${tool.name} arguments from ${JSON.stringify(proposed.args)} to ${JSON.stringify(decision.args)}`,
           });
-          const again = gateOfEdit(gate, gateFor(deps, work.specialist, tool, decision.args));
+          const again = gateOfEdit(gate, await gateFor(deps, work.specialist, tool, decision.args));
           if (again) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
@@ -88,8 +88,8 @@ export function toolsNode(deps: GraphDeps) {
       try {
         const outcome =
           tool.kind === "effect"
-            ? deps.backend.effect(tool.spec.sql, parsed.data, tool.spec.result, `${runId}:${call.id}`, tool.name)
-            : { result: deps.backend.query(tool.spec.sql, parsed.data, tool.spec.result), replayed: false };
+            ? await deps.backend.effect(tool.sql, parsed.data, tool.spec.result, `${runId}:${call.id}`, tool.name)
+            : { result: await deps.backend.query(tool.sql, parsed.data, tool.spec.result), replayed: false };
         emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed });
         history.push({ ...call, args: parsed.data, status: "done", result: outcome.result });
         facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };

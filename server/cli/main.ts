@@ -12,10 +12,14 @@ const USAGE = `Usage:
       --plan-approval  ask for approval of the plan before any step runs
   guild serve
       Serve the REST API, Socket.IO and the web client.
+  guild worker
+      Execute runs without serving HTTP, beside servers on the same database.
+  guild migrate
+      Bring the database's schema up to date and exit.
   guild help
 
-Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_MODEL, OPENAI_API_KEY,
-OPENAI_BASE_URL, GUILD_PACKS_DIRS, PORT, HOST, GUILD_API_KEYS, LOG_LEVEL (see README).`;
+Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_DATABASE_URL, GUILD_MODEL,
+OPENAI_API_KEY, OPENAI_BASE_URL, GUILD_PACKS_DIRS, PORT, HOST, GUILD_API_KEYS, LOG_LEVEL (see README).`;
 
 /** The `guild` command line; resolves with the process exit code. */
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -63,6 +67,14 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       case "serve": {
         const { serveCommand } = await import("./serve-command.ts");
         return await serveCommand(config, log, io);
+      }
+      case "worker": {
+        const { workerCommand } = await import("./worker-command.ts");
+        return await workerCommand(config, log, io);
+      }
+      case "migrate": {
+        const { migrateCommand } = await import("./migrate-command.ts");
+        return await migrateCommand(config, io);
       }
       default:
         io.stderr.write(`guild: unknown command '${command}'\n${USAGE}\n`);

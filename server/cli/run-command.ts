@@ -47,7 +47,7 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
   const runtime = await openRuntime(config, log);
   const reader = new LineReader(io.stdin, io.stderr);
   try {
-    const run = runtime.startRun({
+    const run = await runtime.startRun({
       task: options.task,
       ...(options.pack ? { pack: options.pack } : {}),
       ...(options.planApproval !== undefined ? { options: { planApproval: options.planApproval } } : {}),
@@ -56,7 +56,7 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
     const printer = new ProgressPrinter(pack?.specialists ?? [], io.stderr);
     if (!options.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id}\n`);
     // What is already in the log, then live; each seq is shown once.
-    const following = runtime.follow(run.id, 0, (event: RunEvent) => (options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : printer.show(event)));
+    const following = await runtime.follow(run.id, 0, (event: RunEvent) => (options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : printer.show(event)));
     const stopTokens = options.json ? () => {} : runtime.onToken((token) => token.runId === run.id && printer.token(token));
     const stop = (): void => {
       following.stop();
@@ -80,7 +80,7 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
       if (current.error) io.stderr.write(style.red(`\nRun ${current.status}: ${current.error.code}: ${current.error.message}\n`));
     }
     if (current.status !== "completed") return EXIT.failed;
-    const planRejected = runtime.listApprovals({ runId: run.id, status: "rejected" }).some((a) => a.kind === "plan");
+    const planRejected = (await runtime.listApprovals({ runId: run.id, status: "rejected" })).some((a) => a.kind === "plan");
     return planRejected ? EXIT.rejected : EXIT.completed;
   } finally {
     reader.close();

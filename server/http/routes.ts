@@ -37,7 +37,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       path: "/api/health",
       summary: "Whether the server is up, and which model and storage it uses",
       responses: { 200: { description: "up", schema: HealthSchema } },
-      handle: () => ({ status: 200, body: { status: "ok", model: runtime.model, storage: runtime.storage } }),
+      handle: () => ({ status: 200, body: { status: "ok", model: runtime.model, storage: runtime.storageKind } }),
     }),
     route({
       method: "get",
@@ -66,10 +66,10 @@ export function apiRoutes(runtime: Runtime): Route[] {
         422: error("the Idempotency-Key was used for a different request"),
         413: error("the body is too large"),
       },
-      handle: ({ body, header }) => {
+      handle: async ({ body, header }) => {
         const key = header("idempotency-key");
         const idempotencyKey = key === undefined ? undefined : parseHeader("Idempotency-Key", IdempotencyKeySchema, key);
-        return { status: 202, body: { run: runtime.startRun(body, idempotencyKey ? { idempotencyKey } : {}) } };
+        return { status: 202, body: { run: await runtime.startRun(body, idempotencyKey ? { idempotencyKey } : {}) } };
       },
     }),
     route({
@@ -78,7 +78,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Runs, newest first",
       query: ListRunsQuerySchema,
       responses: { 200: { description: "runs", schema: z.object({ runs: z.array(RunSchema) }) }, 400: BAD_INPUT },
-      handle: ({ query }) => ({ status: 200, body: { runs: runtime.listRuns(query) } }),
+      handle: async ({ query }) => ({ status: 200, body: { runs: await runtime.listRuns(query) } }),
     }),
     route({
       method: "get",
@@ -86,7 +86,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "One run, with its pending approvals",
       params: RunParamsSchema,
       responses: { 200: { description: "the run", schema: z.object({ run: RunSchema }) }, 404: NOT_FOUND },
-      handle: ({ params }) => ({ status: 200, body: { run: runtime.getRun(params.id) } }),
+      handle: async ({ params }) => ({ status: 200, body: { run: await runtime.getRun(params.id) } }),
     }),
     route({
       method: "get",
@@ -95,7 +95,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       params: RunParamsSchema,
       query: ListEventsQuerySchema,
       responses: { 200: { description: "events", schema: z.object({ events: z.array(RunEventSchema) }) }, 400: BAD_INPUT, 404: NOT_FOUND },
-      handle: ({ params, query }) => ({ status: 200, body: { events: runtime.listEvents(params.id, query.after ?? 0, query.limit) } }),
+      handle: async ({ params, query }) => ({ status: 200, body: { events: await runtime.listEvents(params.id, query.after ?? 0, query.limit) } }),
     }),
     route({
       method: "get",
@@ -103,7 +103,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "The run's audit trail: every decision, expiry and escalation of its approvals, oldest first",
       params: RunParamsSchema,
       responses: { 200: { description: "the audit trail", schema: z.object({ audit: z.array(AuditEntrySchema) }) }, 404: NOT_FOUND },
-      handle: ({ params }) => ({ status: 200, body: { audit: runtime.auditTrail(params.id) } }),
+      handle: async ({ params }) => ({ status: 200, body: { audit: await runtime.auditTrail(params.id) } }),
     }),
     route({
       method: "post",
@@ -119,7 +119,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Approvals across runs (pending by default), oldest first",
       query: ListApprovalsQuerySchema,
       responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema) }) }, 400: BAD_INPUT },
-      handle: ({ query }) => ({ status: 200, body: { approvals: runtime.listApprovals(query) } }),
+      handle: async ({ query }) => ({ status: 200, body: { approvals: await runtime.listApprovals(query) } }),
     }),
     route({
       method: "get",
@@ -127,7 +127,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "One approval",
       params: ApprovalParamsSchema,
       responses: { 200: { description: "the approval", schema: z.object({ approval: ApprovalSchema }) }, 404: NOT_FOUND },
-      handle: ({ params }) => ({ status: 200, body: { approval: runtime.getApproval(params.id) } }),
+      handle: async ({ params }) => ({ status: 200, body: { approval: await runtime.getApproval(params.id) } }),
     }),
     route({
       method: "get",

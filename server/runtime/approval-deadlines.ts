@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { Decision } from "../../graphs/index.ts";
-import { auditSubject, type AuditLog } from "./audit/index.ts";
+import { auditSubject } from "./audit/index.ts";
 import type { EventFeed } from "./feed.ts";
 import { repeat } from "./repeat.ts";
-import type { ApprovalEscalation, ApprovalRecord, RunStore } from "./runs/index.ts";
+import type { ApprovalEscalation, ApprovalRecord, RunStore, RunStoreTx } from "./runs/index.ts";
 
 /** `86400000` as `24h`, `90000` as `90s`: the largest unit that divides it. */
 export function formatDuration(ms: number): string {
@@ -17,10 +17,10 @@ export function formatDuration(ms: number): string {
  * Tells of an escalation (by a deadline, or at once when feedback rounds ran out): the
  * `approval.escalated` event and its audit entry. Call it in the transaction that escalates.
  */
-export function recordEscalation(store: RunStore, audit: AuditLog, approval: ApprovalRecord, escalation: ApprovalEscalation, expiresAt?: string): void {
+export async function recordEscalation(tx: RunStoreTx, approval: ApprovalRecord, escalation: ApprovalEscalation, expiresAt?: string): Promise<void> {
   const { at, reason, to } = escalation;
-  store.appendEvent(approval.runId, "approval.escalated", { approvalId: approval.id, kind: approval.request.guild.kind, reason, ...(to ? { to } : {}), ...(expiresAt ? { expiresAt } : {}) });
-  audit.append({ ...auditSubject(approval), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at });
+  await tx.appendEvent(approval.runId, "approval.escalated", { approvalId: approval.id, kind: approval.request.guild.kind, reason, ...(to ? { to } : {}), ...(expiresAt ? { expiresAt } : {}) });
+  await tx.appendAudit({ ...auditSubject(approval), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at });
 }
 
 /**
@@ -34,7 +34,6 @@ export class ApprovalDeadlines {
 
   constructor(
     private readonly store: RunStore,
-    private readonly audit: AuditLog,
     private readonly feed: EventFeed,
     private readonly resume: (runId: string) => void,
     private readonly log: Logger,
@@ -44,11 +43,11 @@ export class ApprovalDeadlines {
   }
 
   /** Handles every approval due by now. */
-  check(now = Date.now()): void {
-    for (const approval of this.store.dueApprovals(new Date(now).toISOString())) {
+  async check(now = Date.now()): Promise<void> {
+    for (const approval of await this.store.dueApprovals(new Date(now).toISOString())) {
       const expiry = approval.request.guild.expiry;
-      if (expiry?.fallback === "escalate" && !approval.escalation) this.escalate(approval, expiry.afterMs, now, expiry.escalateTo);
-      else this.reject(approval, now);
+      if (expiry?.fallback === "escalate" && !approval.escalation) await this.escalate(approval, expiry.afterMs, now, expiry.escalateTo);
+      else await this.reject(approval, now);
     }
   }
 
@@ -56,32 +55,32 @@ export class ApprovalDeadlines {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private escalate(approval: ApprovalRecord, afterMs: number, now: number, to: string | undefined): void {
+  private async escalate(approval: ApprovalRecord, afterMs: number, now: number, to: string | undefined): Promise<void> {
     const at = new Date(now).toISOString();
     const reason = `nobody decided within ${formatDuration(afterMs)}`;
     const expiresAt = new Date(now + afterMs).toISOString();
-    const escalated = this.store.transaction(() => {
+    const escalated = await this.store.transaction(async (tx) => {
       const escalation = { at, reason, ...(to ? { to } : {}) };
-      if (!this.store.escalateApproval(approval.id, escalation, expiresAt)) return false;
-      recordEscalation(this.store, this.audit, approval, escalation, expiresAt);
+      if (!(await tx.escalateApproval(approval.id, escalation, expiresAt))) return false;
+      await recordEscalation(tx, approval, escalation, expiresAt);
       return true;
     });
-    this.feed.catchUp();
+    await this.feed.catchUp();
     if (escalated) this.log.info({ runId: approval.runId, approvalId: approval.id, to }, "approval escalated");
   }
 
-  private reject(approval: ApprovalRecord, now: number): void {
+  private async reject(approval: ApprovalRecord, now: number): Promise<void> {
     const at = new Date(now).toISOString();
     const waited = formatDuration(Date.parse(approval.expiresAt!) - Date.parse(approval.escalation?.at ?? approval.createdAt));
     const decision: Decision = { type: "reject", message: `No reviewer decided within ${waited}${approval.escalation ? " of the escalation" : ""}: rejected by the pack's policy.` };
-    const expired = this.store.transaction(() => {
-      if (!this.store.decideApproval(approval.id, "expired", decision, at)) return false;
+    const expired = await this.store.transaction(async (tx) => {
+      if (!(await tx.decideApproval(approval.id, "expired", decision, at))) return false;
       const { kind } = approval.request.guild;
-      this.store.appendEvent(approval.runId, "approval.resolved", { approvalId: approval.id, kind, status: "expired", decision, reason: "deadline" });
-      this.audit.append({ ...auditSubject(approval), event: "expired", decision: "reject", status: "expired", via: "policy", message: decision.message, at });
+      await tx.appendEvent(approval.runId, "approval.resolved", { approvalId: approval.id, kind, status: "expired", decision, reason: "deadline" });
+      await tx.appendAudit({ ...auditSubject(approval), event: "expired", decision: "reject", status: "expired", via: "policy", message: decision.message, at });
       return true;
     });
-    this.feed.catchUp();
+    await this.feed.catchUp();
     if (!expired) return;
     this.log.info({ runId: approval.runId, approvalId: approval.id }, "approval expired: rejected by policy");
     this.resume(approval.runId);

@@ -1,13 +1,11 @@
-import path from "node:path";
-import type Database from "better-sqlite3";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
+import type { BaseStore } from "@langchain/langgraph-checkpoint";
+import type { Backend } from "../../agents/backend/index.ts";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
 import type { GuildModel, ModelInfo, ModelRole } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
-import { SqliteStore } from "./store/index.ts";
+import type { Storage } from "./storage/index.ts";
 
 /** A pack ready to run: its compiled graph, its back-end and the models it uses. */
 export interface PackEngine {
@@ -19,7 +17,7 @@ export interface PackEngine {
   /** Each specialist's model. */
   specialistModels: Readonly<Record<string, ModelInfo>>;
   /** Long-term memory (lessons, past runs), shared by every pack's graph. */
-  memory: SqliteStore;
+  memory: BaseStore;
 }
 
 /** The engine of a loaded pack; a run of a pack that is not loaded is a bug. */
@@ -32,13 +30,12 @@ export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: strin
 /** Makes the model for a profile (`provider:name`, or undefined for the default) and the role it plays. */
 export type ModelFactory = (profile: string | undefined, role?: ModelRole) => GuildModel;
 
-/** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
-export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint): Map<string, PackEngine> {
-  const checkpointer = new SqliteSaver(db);
-  const store = new SqliteStore(db);
+/** Builds one engine per pack over the storage (checkpoints, memory) and the pack's back-end. */
+export async function buildEngines(packs: readonly Pack[], storage: Storage, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint): Promise<Map<string, PackEngine>> {
+  const { checkpointer, memory: store } = storage;
   const engines = new Map<string, PackEngine>();
   for (const pack of packs) {
-    const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql, failpoint);
+    const backend = await storage.openBackend(pack, failpoint);
     const supervisor = makeModel(pack.supervisorModel, { role: "supervisor" });
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });

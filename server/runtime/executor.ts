@@ -8,7 +8,7 @@ import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
-import { auditSubject, type AuditLog } from "./audit/index.ts";
+import { auditSubject } from "./audit/index.ts";
 import { recordEscalation } from "./approval-deadlines.ts";
 import { repeat } from "./repeat.ts";
 import { approvalView } from "./views.ts";
@@ -45,7 +45,6 @@ export class RunExecutor {
 
   constructor(
     private readonly store: RunStore,
-    private readonly audit: AuditLog,
     private readonly engines: ReadonlyMap<string, PackEngine>,
     private readonly bus: RuntimeBus,
     private readonly feed: EventFeed,
@@ -91,14 +90,19 @@ export class RunExecutor {
     await settled;
   }
 
-  /** Queues an execution of the run behind any already queued in this process. */
-  schedule(runId: string): void {
+  /**
+   * Queues an execution of the run behind any already queued in this process. `persist`: when
+   * another process holds the run, keep trying for a while (this process stored a decision the
+   * other may not have seen); a run another process told about is left to whoever holds it.
+   */
+  schedule(runId: string, options: { persist?: boolean } = {}): void {
     if (this.closed) return;
+    const persist = options.persist ?? true;
     const previous = this.chains.get(runId) ?? Promise.resolve();
     const next = previous
       // Whoever scheduled the run (an HTTP request, say) answers before the graph takes the CPU.
       .then(() => new Promise((resolve) => setImmediate(resolve)))
-      .then(() => this.execute(runId))
+      .then(() => this.execute(runId, persist))
       .catch((error: unknown) => this.log.error({ runId, err: error }, "run execution failed unexpectedly"))
       .finally(() => {
         if (this.chains.get(runId) === next) this.chains.delete(runId);
@@ -107,45 +111,40 @@ export class RunExecutor {
   }
 
   /** Takes over runs that need an owner: left running by a dead process, or decided but not resumed. */
-  sweep(): void {
+  async sweep(): Promise<void> {
     if (this.closed) return;
-    for (const run of this.store.orphanedRuns(Date.now())) {
-      if (!this.chains.has(run.id)) this.schedule(run.id);
+    for (const run of await this.store.orphanedRuns()) {
+      if (!this.chains.has(run.id)) this.schedule(run.id, { persist: false });
     }
   }
 
-  private async execute(runId: string): Promise<void> {
+  private async execute(runId: string, persist: boolean): Promise<void> {
     if (this.closed) return;
-    const run = this.store.getRun(runId);
+    const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
-    if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
+    if (!(await this.store.acquireLease(runId, this.instanceId, this.leaseMs))) {
       // Another process is executing it; it may not see a decision stored here, so look again later.
-      this.retryLater(runId);
+      if (persist) this.retryLater(runId);
       return;
     }
     const controller = new AbortController();
-    const renew = setInterval(() => {
-      // Losing the lease means another process may take the run over: stop at once. A run
-      // cancelled by another process is noticed here too (this process's cancel aborts directly).
-      if (!this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) controller.abort(new GuildError("conflict", "lost the lease on the run"));
-      else if (this.store.getRun(runId)?.status === "cancelled") controller.abort(new GuildError("cancelled", "the run was cancelled"));
-    }, Math.max(100, this.leaseMs / 3));
+    const renew = this.renewWhileRunning(runId, controller);
     this.active.set(runId, controller);
     const { graph } = engineOf(this.engines, run.pack);
     try {
       const input = await this.nextInput(run);
       if (input === undefined) return await this.settle(runId);
-      const started = this.store.transaction(() => {
-        const current = this.store.getRun(runId);
+      const started = await this.store.transaction(async (tx) => {
+        const current = await tx.getRun(runId);
         if (!current || isFinished(current.status)) return false;
-        if (current.status === "queued") this.store.appendEvent(runId, "run.started", {});
-        return current.status === "running" || this.store.updateRun(runId, { status: "running" }) !== undefined;
+        if (current.status === "queued") await tx.appendEvent(runId, "run.started", {});
+        return current.status === "running" || (await tx.updateRun(runId, { status: "running" })) !== undefined;
       });
-      this.feed.catchUp();
+      await this.feed.catchUp();
       if (!started) return;
       this.log.info({ runId, pack: run.pack }, input === null || input instanceof Command ? "run resumed" : "run started");
       const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
-      for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) this.onGraphEvent(runId, chunk);
+      for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) await this.onGraphEvent(runId, chunk);
       await this.settle(runId);
     } catch (error) {
       if (controller.signal.aborted) return; // cancelled, closing or taken over: the state stays resumable
@@ -153,8 +152,27 @@ export class RunExecutor {
     } finally {
       clearInterval(renew);
       this.active.delete(runId);
-      this.store.releaseLease(runId, this.instanceId);
+      await this.store.releaseLease(runId, this.instanceId).catch((error: unknown) => this.log.warn({ runId, err: error }, "could not release the lease on a run; it runs out by itself"));
     }
+  }
+
+  /**
+   * Renews the lease while the run executes. Losing it means another process may take the run
+   * over: stop at once. A run cancelled by another process is noticed here too (this process's
+   * cancel aborts directly).
+   */
+  private renewWhileRunning(runId: string, controller: AbortController): NodeJS.Timeout {
+    let renewing = false;
+    return setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      (async () => {
+        if (!(await this.store.acquireLease(runId, this.instanceId, this.leaseMs))) controller.abort(new GuildError("conflict", "lost the lease on the run"));
+        else if ((await this.store.getRun(runId))?.status === "cancelled") controller.abort(new GuildError("cancelled", "the run was cancelled"));
+      })()
+        .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not renew the lease on a run; trying again"))
+        .finally(() => (renewing = false));
+    }, Math.max(100, this.leaseMs / 3));
   }
 
   /** Tries a run again shortly, while another process may still hold it. */
@@ -163,12 +181,17 @@ export class RunExecutor {
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       if (this.closed) return;
-      const run = this.store.getRun(runId);
-      if (!run || isFinished(run.status) || this.chains.has(runId)) return;
-      if (this.store.acquireLease(runId, this.instanceId, Date.now() + this.leaseMs)) {
-        this.store.releaseLease(runId, this.instanceId);
-        this.schedule(runId);
-      } else this.retryLater(runId, attempt + 1);
+      void (async () => {
+        const run = await this.store.getRun(runId);
+        if (!run || isFinished(run.status) || this.chains.has(runId)) return;
+        if (await this.store.acquireLease(runId, this.instanceId, this.leaseMs)) {
+          await this.store.releaseLease(runId, this.instanceId);
+          this.schedule(runId);
+        } else this.retryLater(runId, attempt + 1);
+      })().catch((error: unknown) => {
+        this.log.warn({ runId, err: error }, "could not look at a run held by another process; trying again");
+        this.retryLater(runId, attempt + 1);
+      });
     }, 250);
     timer.unref();
     this.retries.add(timer);
@@ -189,7 +212,7 @@ export class RunExecutor {
     // node) lists no `next`, yet the graph has not ended: its tasks' writes wait to be applied.
     if (interrupts.length === 0) return snapshot.next.length > 0 || snapshot.tasks.length > 0 ? null : undefined;
     const resume: Record<string, unknown> = {};
-    for (const approval of this.store.listApprovals({ runId: run.id })) {
+    for (const approval of await this.store.listApprovals({ runId: run.id })) {
       // An approval expired by the policy's fallback carries its decision; one expired by the run's end carries none.
       if (approval.status === "pending" || approval.applied || !approval.decision) continue;
       const interrupt = interrupts.find((i) => i.value.guild.approvalId === approval.id);
@@ -200,33 +223,33 @@ export class RunExecutor {
 
   /** Records where the graph stopped: approvals it waits for, or the finished answer. */
   private async settle(runId: string): Promise<void> {
-    const run = this.store.getRun(runId);
+    const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
     const { snapshot, interrupts } = await this.waiting(run);
     const waitingIds = new Set(interrupts.map((i) => i.value.guild.approvalId));
-    const approvals = this.store.listApprovals({ runId });
-    this.store.markApplied(approvals.filter((a) => a.decision && !a.applied && !waitingIds.has(a.id)).map((a) => a.id));
+    const approvals = await this.store.listApprovals({ runId });
+    await this.store.markApplied(approvals.filter((a) => a.decision && !a.applied && !waitingIds.has(a.id)).map((a) => a.id));
     const usage = usageIn(snapshot.values);
     const withUsage = usage ? { usage } : {};
 
     if (interrupts.length > 0) {
       // One transaction for all of them, which sees the run's status as it is now: a run cancelled
       // while this looked at its state asks nothing more.
-      const undecided = this.store.transaction(() => {
-        const current = this.store.getRun(runId);
+      const undecided = await this.store.transaction(async (tx) => {
+        const current = await tx.getRun(runId);
         if (!current || isFinished(current.status)) return undefined;
         let pending = 0;
         for (const interrupt of interrupts) {
           const request = interrupt.value;
-          const { record, created } = this.store.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
-          if (created) this.store.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
-          if (created && record.escalation) recordEscalation(this.store, this.audit, record, record.escalation);
+          const { record, created } = await tx.upsertApproval({ id: request.guild.approvalId, runId, interruptId: interrupt.id, request });
+          if (created) await tx.appendEvent(runId, "approval.requested", { approval: approvalView(record) });
+          if (created && record.escalation) await recordEscalation(tx, record, record.escalation);
           if (record.status === "pending") pending += 1;
         }
-        this.store.updateRun(runId, { status: "awaiting_approval", ...withUsage });
+        await tx.updateRun(runId, { status: "awaiting_approval", ...withUsage });
         return pending;
       });
-      this.feed.catchUp();
+      await this.feed.catchUp();
       if (undecided === undefined) return;
       this.log.info({ runId, waitingFor: interrupts.map((i) => i.value.guild.approvalId) }, "run paused for approval");
       // A decision stored while the graph was running has not been fed to it yet.
@@ -236,7 +259,7 @@ export class RunExecutor {
     // Not ended while a step still has tasks, even when `next` lists none of them (see nextInput).
     if (snapshot.next.length > 0 || snapshot.tasks.length > 0) return;
     const result = snapshot.values.result as Run["result"];
-    this.finish(runId, { status: "completed", ...(result ? { result } : {}), ...withUsage }, "run.completed", {
+    await this.finish(runId, { status: "completed", ...(result ? { result } : {}), ...withUsage }, "run.completed", {
       answer: result?.answer ?? "",
       citations: result?.citations ?? [],
     });
@@ -246,19 +269,19 @@ export class RunExecutor {
    * Ends a run once: the final status, the expiry of its pending approvals and the final event
    * land in one transaction. False when the run had already finished.
    */
-  finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): boolean {
-    const finished = this.store.transaction(() => {
-      if (!this.store.updateRun(runId, patch)) return false;
+  async finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): Promise<boolean> {
+    const finished = await this.store.transaction(async (tx) => {
+      if (!(await tx.updateRun(runId, patch))) return false;
       const at = new Date().toISOString();
-      const expired = this.store.listApprovals({ runId, status: "pending" }).filter((a) => this.store.expireApproval(a.id, at));
-      for (const a of expired) {
-        this.store.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
-        this.audit.append({ ...auditSubject(a), event: "expired", status: "expired", via: "run", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
+      for (const a of await tx.listApprovals({ runId, status: "pending" })) {
+        if (!(await tx.expireApproval(a.id, at))) continue;
+        await tx.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
+        await tx.appendAudit({ ...auditSubject(a), event: "expired", status: "expired", via: "run", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
       }
-      this.store.appendEvent(runId, type, data);
+      await tx.appendEvent(runId, type, data);
       return true;
     });
-    this.feed.catchUp();
+    await this.feed.catchUp();
     if (finished) this.log.info({ runId, status: patch.status }, "run finished");
     return finished;
   }
@@ -269,7 +292,7 @@ export class RunExecutor {
     const details = isGuildError(error) && error.details !== undefined ? { details: error.details } : {};
     this.log.error({ runId, err: error }, "run failed");
     const usage = await this.wrapUp(runId);
-    this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
+    await this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
   }
 
   /**
@@ -277,7 +300,7 @@ export class RunExecutor {
    * reviewers taught it so far, and returns the tokens it used (undefined when none).
    */
   async wrapUp(runId: string): Promise<Run["usage"] | undefined> {
-    const run = this.store.getRun(runId);
+    const run = await this.store.getRun(runId);
     if (!run) return undefined;
     const engine = engineOf(this.engines, run.pack);
     try {
@@ -292,19 +315,19 @@ export class RunExecutor {
   }
 
   /** Stores an event with the run's next seq, then tells this process's listeners. */
-  record(runId: string, type: string, data: Record<string, unknown>): RunEvent {
-    const event = this.store.appendEvent(runId, type, data);
-    this.feed.catchUp();
+  async record(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent> {
+    const event = await this.store.appendEvent(runId, type, data);
+    await this.feed.catchUp();
     return event;
   }
 
-  private onGraphEvent(runId: string, event: GraphEvent): void {
+  private async onGraphEvent(runId: string, event: GraphEvent): Promise<void> {
     if (event.kind === "token") {
       this.bus.emit("token", { runId, node: event.node, ...(event.specialist ? { specialist: event.specialist } : {}), delta: event.delta });
       return;
     }
     // Once the run is cancelled, the step still winding down has nothing more to tell.
     if (this.active.get(runId)?.signal.aborted) return;
-    this.record(runId, event.type, event.data);
+    await this.record(runId, event.type, event.data);
   }
 }

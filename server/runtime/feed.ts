@@ -1,73 +1,107 @@
 import type { Logger } from "pino";
-import type { Approval } from "../contract/index.ts";
+import type { Approval, RunEvent } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
-import type { RunStore } from "./runs/index.ts";
 import { repeat } from "./repeat.ts";
+import type { FeedCursor, RunStore } from "./runs/index.ts";
 import { approvalView } from "./views.ts";
 
 const BATCH = 500;
+/** How soon to read again when events are stored but not yet readable (a transaction before them is still open). */
+const WAITING_RETRY_MS = [5, 10, 20, 40, 80, 160];
 
 /**
- * Tells this process's listeners of every stored event exactly once, in the order it was stored,
- * whether this process stored it or another one sharing the data directory. It follows the event
- * log by its global id: at once after a local commit, and on a timer for other processes.
- * Storing is serialised by the database, so ids rise in commit order and a cursor misses nothing.
+ * Tells this process's listeners of every stored event exactly once, in the order the store's
+ * feed gives (see `RunStore.eventsAfter`), whether this process stored it or another one sharing
+ * the database: at once after a local commit, when another process signals, and on a timer.
  */
 export class EventFeed {
-  private cursor: number;
-  private delivering = false;
+  private running: Promise<void> | undefined;
+  private again = false;
   private readonly timer: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private waitingRounds = 0;
+  private closed = false;
 
-  constructor(
+  private constructor(
     private readonly store: RunStore,
     private readonly bus: RuntimeBus,
+    private cursor: FeedCursor,
     pollMs: number,
     private readonly log: Logger,
   ) {
-    this.cursor = store.lastEventId();
     this.timer = repeat(pollMs, () => this.catchUp(), log, "could not read new events; trying again");
   }
 
-  /** Delivers everything stored since the last delivery. Call it after each commit that stored events. */
-  catchUp(): void {
-    // A listener that stores events (say, decides an approval) calls back in here; the loop below
-    // reads again until nothing is new, so those events follow in order instead of nesting.
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      for (;;) {
-        const batch = this.store.eventsAfterId(this.cursor, BATCH);
-        if (batch.length === 0) return;
-        for (const { id, event } of batch) {
-          this.cursor = id;
-          this.bus.emit("event", event);
-          this.tellInbox(event.type, event.data);
-        }
-      }
-    } finally {
-      this.delivering = false;
-    }
+  /** A feed that starts now: events already stored count as told. */
+  static async open(store: RunStore, bus: RuntimeBus, pollMs: number, log: Logger): Promise<EventFeed> {
+    return new EventFeed(store, bus, await store.feedHead(), pollMs, log);
+  }
+
+  /**
+   * Delivers everything stored since the last delivery; resolves once what was readable when it
+   * was called has been told. Call it after each commit that stored events. Calls during a
+   * delivery join it, and it reads again before it ends.
+   */
+  catchUp(): Promise<void> {
+    this.again = true;
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.again && !this.closed) {
+      this.again = false;
+      for (;;) {
+        const { events, cursor, waiting } = await this.store.eventsAfter(this.cursor, BATCH);
+        for (const event of events) {
+          this.bus.emit("event", event);
+          await this.tellInbox(event);
+        }
+        this.cursor = cursor;
+        if (events.length === BATCH) continue;
+        this.readAgainSoon(waiting);
+        break;
+      }
+    }
+  }
+
+  /** Events stored behind a transaction still open are read as soon as it ends, not at the next tick. */
+  private readAgainSoon(waiting: boolean): void {
+    if (!waiting || this.closed) {
+      this.waitingRounds = 0;
+      return;
+    }
+    if (this.retry) return;
+    const delay = WAITING_RETRY_MS[Math.min(this.waitingRounds, WAITING_RETRY_MS.length - 1)]!;
+    this.waitingRounds += 1;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.catchUp().catch((error: unknown) => this.log.warn({ err: error }, "could not read new events; trying again"));
+    }, delay);
+    this.retry.unref();
   }
 
   /** Tells the inbox of an approval event; what goes wrong here is the inbox's, not the run's that stored it. */
-  private tellInbox(type: string, data: Record<string, unknown>): void {
+  private async tellInbox(event: RunEvent): Promise<void> {
     try {
-      const approval = this.approvalOf(type, data);
+      const approval = await this.approvalOf(event.type, event.data);
       if (approval) this.bus.emit("approval", approval);
     } catch (error) {
-      this.log.error({ err: error, type }, "could not tell the inbox of an approval event");
+      this.log.error({ err: error, type: event.type }, "could not tell the inbox of an approval event");
     }
   }
 
   /** The inbox's view of an approval event: the approval as it was asked, or as it was decided. */
-  private approvalOf(type: string, data: Record<string, unknown>): { type: "requested" | "resolved" | "escalated"; approval: Approval } | undefined {
+  private async approvalOf(type: string, data: Record<string, unknown>): Promise<{ type: "requested" | "resolved" | "escalated"; approval: Approval } | undefined> {
     if (type === "approval.requested") return { type: "requested", approval: data.approval as Approval };
     if (type !== "approval.resolved" && type !== "approval.escalated") return undefined;
-    const record = this.store.getApproval(String(data.approvalId));
+    const record = await this.store.getApproval(String(data.approvalId));
     return record ? { type: type === "approval.resolved" ? "resolved" : "escalated", approval: approvalView(record) } : undefined;
   }
 }

@@ -7,10 +7,13 @@ const PAGE = 1000;
 /**
  * One client's subscription to one run's events: a cursor on the run's event log. It replays what
  * the log holds after the cursor, then takes live events; each seq is sent once and in order, even
- * when a live event arrives out of step (a gap is filled from the log, a repeat is dropped).
+ * when a live event arrives out of step (a gap is filled from the log, a repeat is dropped). Work
+ * is done one piece at a time, so a replay and a live event never interleave.
  */
 export class RunSubscription {
   private cursor: number;
+  private turn: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly store: RunStore,
@@ -26,23 +29,41 @@ export class RunSubscription {
     return this.cursor;
   }
 
-  /** Sends everything the log holds after the cursor. */
-  replay(): void {
-    for (;;) {
-      const page = this.store.listEvents(this.runId, this.cursor, PAGE);
-      page.forEach((event) => this.sendNext(event));
-      if (page.length < PAGE) return;
-    }
+  /** Sends everything the log holds after the cursor; resolves when it has. */
+  replay(): Promise<void> {
+    return this.next(() => this.replayNow());
   }
 
   /** Takes a live event of this run. */
   deliver(event: RunEvent): void {
     if (event.seq <= this.cursor) return;
-    if (event.seq > this.cursor + 1) this.replay();
-    if (event.seq === this.cursor + 1) this.sendNext(event);
+    void this.next(async () => {
+      if (event.seq <= this.cursor) return;
+      if (event.seq > this.cursor + 1) await this.replayNow();
+      if (event.seq === this.cursor + 1) this.sendNext(event);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private next(work: () => Promise<void>): Promise<void> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => undefined);
+    return done;
+  }
+
+  private async replayNow(): Promise<void> {
+    for (;;) {
+      const page = await this.store.listEvents(this.runId, this.cursor, PAGE);
+      page.forEach((event) => this.sendNext(event));
+      if (page.length < PAGE || this.stopped) return;
+    }
   }
 
   private sendNext(event: RunEvent): void {
+    if (this.stopped || event.seq !== this.cursor + 1) return;
     this.cursor = event.seq;
     this.send(event);
   }
@@ -68,21 +89,29 @@ export class RunFollowers {
     private readonly bus: RuntimeBus,
   ) {}
 
-  /** Replays the run's events after `afterSeq` to `send`, then follows live; in one turn of the event loop, so no event falls between. */
-  follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Following {
+  /**
+   * Replays the run's events after `afterSeq` to `send`, then follows live. The subscription
+   * listens before it reads the log, so an event stored meanwhile is either in the replay or
+   * delivered after it, never lost.
+   */
+  async follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Promise<Following> {
     this.stopListening ??= this.bus.on("event", (event) => this.byRun.get(event.runId)?.forEach((s) => s.deliver(event)));
     const subscription = new RunSubscription(this.store, runId, afterSeq, send);
-    subscription.replay();
     let set = this.byRun.get(runId);
     if (!set) this.byRun.set(runId, (set = new Set()));
     set.add(subscription);
-    return {
-      lastSeq: subscription.lastSeq,
-      stop: () => {
-        set.delete(subscription);
-        if (set.size === 0 && this.byRun.get(runId) === set) this.byRun.delete(runId);
-      },
+    const stop = (): void => {
+      subscription.stop();
+      set.delete(subscription);
+      if (set.size === 0 && this.byRun.get(runId) === set) this.byRun.delete(runId);
     };
+    try {
+      await subscription.replay();
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return { lastSeq: subscription.lastSeq, stop };
   }
 
   close(): void {

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
@@ -9,19 +8,22 @@ import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
 import { DecisionSchema, StartRunSchema } from "../contract/index.ts";
 import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
-import { AuditLog, auditOfDecision, auditSubject } from "./audit/index.ts";
+import { auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
-import { openRuntimeDatabase } from "./database.ts";
 import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
-import { SqliteRunStore, type RunStore } from "./runs/index.ts";
+import type { RunStore } from "./runs/index.ts";
+import { openStorage, type Storage, type StorageKind } from "./storage/index.ts";
 import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { parseInput } from "./validation.ts";
 
 export interface RuntimeOptions {
+  /** Where the embedded (SQLite) databases live. */
   dataDir: string;
+  /** `postgres://...`: keep everything in that database instead, shared by any number of processes. */
+  databaseUrl?: string | undefined;
   models: ModelSettings;
   /** Makes models in place of the configured providers (embedding, scripted tests). */
   modelFactory?: ModelFactory;
@@ -30,9 +32,12 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** How long a process owns a run it executes before another may take it over. */
   leaseMs?: number;
-  /** How often to look for runs that need an owner (0: only at open). */
+  /** How often to look for runs that need an owner (0: only at open); the lease or 5 s by default, whichever is shorter. */
   sweepMs?: number;
-  /** How often to look for events stored by other processes on the same data directory (0: never). */
+  /**
+   * How often to look for events stored by other processes sharing the storage (0: never); 250 ms
+   * on SQLite, 1 s on Postgres (where other processes signal, and this is the safety net).
+   */
   feedPollMs?: number;
   /** How often to apply the policy to approvals past their deadline (0: only at open). */
   approvalCheckMs?: number;
@@ -73,51 +78,67 @@ function checkModelOverrides(models: ModelSettings, packs: readonly Pack[]): voi
  * answer it, and runs left running by a dead process are resumed from their last checkpoint.
  */
 export class Runtime {
-  readonly bus = new RuntimeBus();
-  private readonly feed: EventFeed;
+  private readonly store: RunStore;
   private readonly followers: RunFollowers;
   private readonly executor: RunExecutor;
-  private readonly audit: AuditLog;
   private readonly deadlines: ApprovalDeadlines;
+  private readonly stopListening: () => void;
   private closed = false;
   private readonly failpoint: Failpoint;
 
   private constructor(
-    private readonly db: Database.Database,
-    private readonly store: RunStore,
+    private readonly storage: Storage,
+    readonly bus: RuntimeBus,
+    private readonly feed: EventFeed,
     private readonly engines: Map<string, PackEngine>,
     readonly model: ModelInfo,
     private readonly log: Logger,
     options: RuntimeOptions,
   ) {
+    this.store = storage.runs;
     this.failpoint = options.failpoint ?? noFailpoint;
-    this.feed = new EventFeed(store, this.bus, options.feedPollMs ?? 250, log);
-    this.followers = new RunFollowers(store, this.bus);
-    this.audit = new AuditLog(db);
-    this.executor = new RunExecutor(store, this.audit, engines, this.bus, this.feed, log, { leaseMs: options.leaseMs ?? 15_000, sweepMs: options.sweepMs ?? 5_000 });
-    this.deadlines = new ApprovalDeadlines(store, this.audit, this.feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
+    this.followers = new RunFollowers(this.store, this.bus);
+    const leaseMs = options.leaseMs ?? 15_000;
+    this.executor = new RunExecutor(this.store, engines, this.bus, feed, log, { leaseMs, sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs) });
+    this.deadlines = new ApprovalDeadlines(this.store, feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
+    // Other processes sharing the database tell of events they stored and runs with work.
+    this.stopListening = storage.listen({
+      events: () => void feed.catchUp().catch((error: unknown) => log.warn({ err: error }, "could not read new events; trying again")),
+      work: (runId) => this.executor.schedule(runId, { persist: false }),
+      resync: () => {
+        void feed.catchUp().catch(() => undefined);
+        void this.executor.sweep().catch(() => undefined);
+      },
+    });
   }
 
-  /** Opens the data directory, loads the packs and resumes any run that needs an owner. */
+  /** Opens the storage (the data directory, or the database the options name), loads the packs and resumes any run that needs an owner. */
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const log = options.logger ?? pino({ level: "silent" });
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
-    const db = openRuntimeDatabase(options.dataDir);
-    const engines = buildEngines(packs, db, options.dataDir, makeModel, options.failpoint ?? noFailpoint);
-    // What /api/health names: the model of the default pack's supervisor, which names its runs.
-    const model = engines.values().next().value!.model;
-    const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
-    runtime.executor.sweep();
-    // Approvals that fell due while no server ran get the policy's fallback now.
-    runtime.deadlines.check();
-    return runtime;
+    const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log });
+    try {
+      const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint);
+      // What /api/health names: the model of the default pack's supervisor, which names its runs.
+      const model = engines.values().next().value!.model;
+      const bus = new RuntimeBus();
+      const feed = await EventFeed.open(storage.runs, bus, options.feedPollMs ?? (storage.signalled ? 1000 : 250), log);
+      const runtime = new Runtime(storage, bus, feed, engines, model, log, options);
+      await runtime.executor.sweep();
+      // Approvals that fell due while no server ran get the policy's fallback now.
+      await runtime.deadlines.check();
+      return runtime;
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
   }
 
   /** The storage kind, for /api/health. */
-  get storage(): { kind: "sqlite" } {
-    return { kind: "sqlite" };
+  get storageKind(): { kind: StorageKind } {
+    return { kind: this.storage.kind };
   }
 
   listPacks(): PackSummary[] {
@@ -142,7 +163,7 @@ export class Runtime {
    * (even a concurrent one, from any process) gets the run the first one created.
    * @example runtime.startRun({ task: "Settle claim CLM-1001" }, { idempotencyKey: "job-42" })
    */
-  startRun(input: unknown, options: StartRunOptions = {}): Run {
+  async startRun(input: unknown, options: StartRunOptions = {}): Promise<Run> {
     const request = parseInput(StartRunSchema, input, "invalid run");
     const { task, metadata } = request;
     const packId = request.pack ?? this.engines.keys().next().value!;
@@ -151,8 +172,8 @@ export class Runtime {
     const planApproval = request.options?.planApproval ?? engine.pack.planApproval;
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
     const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null })).digest("hex");
-    const created = this.store.transaction(() => {
-      const earlier = idempotencyKey ? this.store.findIdempotencyKey(idempotencyKey) : undefined;
+    const created = await this.store.transaction(async (tx) => {
+      const earlier = idempotencyKey ? await tx.findIdempotencyKey(idempotencyKey) : undefined;
       if (earlier && Date.now() - Date.parse(earlier.createdAt) < IDEMPOTENCY_KEY_TTL_MS) {
         if (earlier.requestHash !== requestHash) {
           throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
@@ -160,88 +181,90 @@ export class Runtime {
         return { id: earlier.runId, isNew: false };
       }
       const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-      this.store.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
-      if (idempotencyKey) this.store.saveIdempotencyKey(idempotencyKey, requestHash, id);
-      this.store.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
+      await tx.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
+      if (idempotencyKey) await tx.saveIdempotencyKey(idempotencyKey, requestHash, id);
+      await tx.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
       return { id, isNew: true };
     });
     if (created.isNew) {
-      this.feed.catchUp();
+      await this.feed.catchUp();
       this.executor.schedule(created.id);
     }
     return this.getRun(created.id);
   }
 
-  getRun(id: string): Run {
-    const record = this.store.getRun(id);
+  async getRun(id: string): Promise<Run> {
+    const record = await this.store.getRun(id);
     if (!record) throw new GuildError("not_found", `no run '${id}'`);
-    return runView(record, this.store.listApprovals({ runId: id, status: "pending" }));
+    return runView(record, await this.store.listApprovals({ runId: id, status: "pending" }));
   }
 
-  listRuns(filter: { status?: RunStatus; limit?: number } = {}): Run[] {
-    const runs = this.store.listRuns({ ...filter, limit: filter.limit ?? 50 });
+  async listRuns(filter: { status?: RunStatus; limit?: number } = {}): Promise<Run[]> {
+    const runs = await this.store.listRuns({ ...filter, limit: filter.limit ?? 50 });
     // The pending approvals of every listed run in one read, not one read per run.
-    const pending = this.store.listApprovals({ runIds: runs.map((r) => r.id), status: "pending" });
+    const pending = await this.store.listApprovals({ runIds: runs.map((r) => r.id), status: "pending" });
     return runs.map((r) => runView(r, pending.filter((a) => a.runId === r.id)));
   }
 
-  listEvents(runId: string, afterSeq = 0, limit?: number): RunEvent[] {
-    this.requireRun(runId);
+  async listEvents(runId: string, afterSeq = 0, limit?: number): Promise<RunEvent[]> {
+    await this.requireRun(runId);
     return this.store.listEvents(runId, afterSeq, limit);
   }
 
   /**
    * Sends the run's events after `afterSeq`, then every later one as it is stored, each seq once
-   * and in order, whichever process stores it; until `stop`.
-   * @example const { lastSeq, stop } = runtime.follow(runId, lastSeen, (event) => socket.emit("run:event", event));
+   * and in order, whichever process stores it; until `stop`. Resolves once the replay is sent.
+   * @example const { lastSeq, stop } = await runtime.follow(runId, lastSeen, (event) => socket.emit("run:event", event));
    */
-  follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Following {
-    this.requireRun(runId);
-    const lastSeq = this.store.lastSeq(runId);
+  async follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Promise<Following> {
+    await this.requireRun(runId);
+    const lastSeq = await this.store.lastSeq(runId);
     if (afterSeq > lastSeq) {
       throw new GuildError("invalid_input", `afterSeq: the run's log ends at seq ${lastSeq}`, { details: { field: "afterSeq", lastSeq } });
     }
     return this.followers.follow(runId, afterSeq, send);
   }
 
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}): Approval[] {
-    return this.store.listApprovals({ status: filter.status ?? "pending", ...(filter.runId ? { runId: filter.runId } : {}) }).map(approvalView);
+  async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}): Promise<Approval[]> {
+    const records = await this.store.listApprovals({ status: filter.status ?? "pending", ...(filter.runId ? { runId: filter.runId } : {}) });
+    return records.map(approvalView);
   }
 
-  getApproval(id: string): Approval {
-    const record = this.store.getApproval(id);
+  async getApproval(id: string): Promise<Approval> {
+    const record = await this.store.getApproval(id);
     if (!record) throw new GuildError("not_found", `no approval '${id}'`);
     return approvalView(record);
   }
 
   /**
    * Resolves a pending approval exactly once (compare-and-set), then resumes its run in the
-   * background. A second decision on the same approval is a conflict.
+   * background, in this process or, if another holds the run, in that one. A second decision on
+   * the same approval is a conflict.
    * @example await runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 3000 } });
    */
   async decide(approvalId: string, input: unknown, options: { via?: DecisionChannel } = {}): Promise<Approval> {
     const asked = parseInput(DecisionSchema, input, "invalid decision");
-    const record = this.store.getApproval(approvalId);
+    const record = await this.store.getApproval(approvalId);
     if (!record) throw new GuildError("not_found", `no approval '${approvalId}'`);
     if (record.status !== "pending") {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
     }
-    const run = this.store.getRun(record.runId)!;
+    const run = (await this.store.getRun(record.runId))!;
     const decision = validateDecision(this.engine(run.pack).pack, record.request, asked);
     const status = STATUS_OF_DECISION[decision.type];
-    const resolved = this.store.transaction(() => {
+    const resolved = await this.store.transaction(async (tx) => {
       const at = new Date().toISOString();
-      if (!this.store.decideApproval(approvalId, status, decision, at)) return false;
-      this.store.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
-      this.audit.append({ ...auditSubject(record), ...auditOfDecision(record, decision), event: "decided", status, via: options.via ?? "api", at });
+      if (!(await tx.decideApproval(approvalId, status, decision, at))) return false;
+      await tx.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
+      await tx.appendAudit({ ...auditSubject(record), ...auditOfDecision(record, decision), event: "decided", status, via: options.via ?? "api", at });
       return true;
     });
     if (!resolved) {
-      const now = this.store.getApproval(approvalId)!;
-      const why = now.status === "pending" ? `its run is ${this.store.getRun(run.id)!.status}` : `it was ${now.status}`;
+      const now = (await this.store.getApproval(approvalId))!;
+      const why = now.status === "pending" ? `its run is ${(await this.store.getRun(run.id))!.status}` : `it was ${now.status}`;
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: ${why}`, { details: { status: now.status } });
     }
-    this.feed.catchUp();
+    await this.feed.catchUp();
     this.failpoint("decision.stored");
     this.executor.schedule(run.id);
     return this.getApproval(approvalId);
@@ -274,19 +297,19 @@ export class Runtime {
   }
 
   /** Every change of the run's approvals, oldest first: decisions, expiries and escalations. */
-  auditTrail(runId: string): AuditEntry[] {
-    this.requireRun(runId);
-    return this.audit.forRun(runId);
+  async auditTrail(runId: string): Promise<AuditEntry[]> {
+    await this.requireRun(runId);
+    return this.store.auditTrail(runId);
   }
 
   /** Stops a run at its next step; its pending approvals expire. */
   async cancel(runId: string): Promise<Run> {
-    const run = this.store.getRun(runId);
+    const run = await this.store.getRun(runId);
     if (!run) throw new GuildError("not_found", `no run '${runId}'`);
     const usage = await this.executor.wrapUp(runId);
-    const cancelled = this.executor.finish(runId, { status: "cancelled", ...(usage ? { usage } : {}) }, "run.cancelled", {});
+    const cancelled = await this.executor.finish(runId, { status: "cancelled", ...(usage ? { usage } : {}) }, "run.cancelled", {});
     if (!cancelled) {
-      const status = this.store.getRun(runId)!.status;
+      const status = (await this.store.getRun(runId))!.status;
       throw new GuildError("conflict", `run ${runId} has already ${status === "cancelled" ? "been cancelled" : status}`);
     }
     this.executor.stop(runId, new GuildError("cancelled", "the run was cancelled"));
@@ -296,7 +319,7 @@ export class Runtime {
 
   /** Resolves when the run has nothing left to do in this process: paused, finished, or owned elsewhere. */
   async waitForRun(runId: string): Promise<Run> {
-    this.getRun(runId);
+    await this.getRun(runId);
     await this.executor.idle(runId);
     return this.getRun(runId);
   }
@@ -327,16 +350,16 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopListening();
     await this.executor.close(0);
     this.deadlines.close();
     this.feed.close();
     this.followers.close();
-    for (const engine of this.engines.values()) engine.backend.close();
-    this.db.close();
+    await this.storage.close();
   }
 
-  private requireRun(id: string): void {
-    if (!this.store.getRun(id)) throw new GuildError("not_found", `no run '${id}'`);
+  private async requireRun(id: string): Promise<void> {
+    if (!(await this.store.getRun(id))) throw new GuildError("not_found", `no run '${id}'`);
   }
 
   private engine(packId: string): PackEngine {

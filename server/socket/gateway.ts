@@ -110,9 +110,9 @@ export class SocketGateway {
     log.debug("socket connected");
 
     socket.on("run:subscribe", (...args) =>
-      this.answer(args, (payload) => {
+      this.answer(args, async (payload) => {
         const { runId, afterSeq } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
-        const following = this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event));
+        const following = await this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event));
         // Subscribing again replaces the earlier subscription, once the new one stands.
         mine.get(runId)?.stop();
         mine.set(runId, following);
@@ -128,10 +128,10 @@ export class SocketGateway {
       }),
     );
     socket.on("inbox:subscribe", (...args) =>
-      this.answer(args, (payload) => {
+      this.answer(args, async (payload) => {
         parseInput(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
         void socket.join(INBOX);
-        return { approvals: this.runtime.listApprovals({ status: "pending" }) };
+        return { approvals: await this.runtime.listApprovals({ status: "pending" }) };
       }),
     );
     socket.on("approval:decide", (...args) =>

@@ -53,7 +53,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     // The tool's schema wants at least 0.01: the server's 400 names args.amount, shown beside it.
     await expect.poll(() => payment.locator(".field-error").allTextContents()).toEqual([expect.stringMatching(/amount.*0\.01/)]);
     expect(await amount.getAttribute("aria-invalid")).toBe("true");
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.dir)).toEqual([]);
     await amount.fill("3000");
     await send.click();
     await payment.waitFor({ state: "detached" });
@@ -76,7 +76,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     expect(citations.every((c) => c.length > 40)).toBe(true); // source and excerpt
 
     // The payment row holds the edited amount; the event log says the same.
-    expect(paymentsFor(t.dir).map((p) => p.amount)).toEqual([3000]);
+    expect((await paymentsFor(t.dir)).map((p) => p.amount)).toEqual([3000]);
     const { body } = await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`);
     const paid = body.events.find((e) => e.type === "tool.result" && e.data.tool === "issue_payment")!;
     expect(paid.data.result).toMatchObject({ paid_amount: 3000 });

@@ -19,7 +19,7 @@ async function failure(call: () => unknown, code: GuildErrorCode): Promise<{ mes
 }
 
 async function pausedAtPayment() {
-  const run = t.runtime.startRun({ task: DEMO_TASK });
+  const run = await t.runtime.startRun({ task: DEMO_TASK });
   const paused = await t.runtime.waitForRun(run.id);
   expect(paused.status).toBe("awaiting_approval");
   return { runId: run.id, approval: paused.pendingApprovals[0]! };
@@ -32,9 +32,9 @@ describe("deciding an approval", () => {
     const second = await failure(() => t.runtime.decide(approval.id, { type: "reject" }), "conflict");
     expect(second.message).toMatch(/no longer pending/);
     const run = await t.runtime.waitForRun(runId);
-    expect(t.runtime.getApproval(approval.id).status).toBe("approved");
+    expect((await t.runtime.getApproval(approval.id)).status).toBe("approved");
     expect(run.pendingApprovals.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(effectsOf(t.runtime).payments).toBe(1);
+    expect((await effectsOf(t.runtime)).payments).toBe(1);
   });
 
   it("lets exactly one of many concurrent decisions win", async () => {
@@ -45,9 +45,9 @@ describe("deciding an approval", () => {
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     for (const o of outcomes) if (o.status === "rejected") expect((o.reason as { code: string }).code).toBe("conflict");
     await t.runtime.waitForRun(runId);
-    const resolved = t.runtime.listEvents(runId).filter((e) => e.type === "approval.resolved" && e.data.approvalId === approval.id);
+    const resolved = (await t.runtime.listEvents(runId)).filter((e) => e.type === "approval.resolved" && e.data.approvalId === approval.id);
     expect(resolved).toHaveLength(1);
-    expect(effectsOf(t.runtime).payments).toBeLessThanOrEqual(1);
+    expect((await effectsOf(t.runtime)).payments).toBeLessThanOrEqual(1);
   });
 });
 
@@ -62,7 +62,7 @@ describe("bad input is refused clearly and changes nothing", () => {
   ])("starting a run with %s", async (_, input, field) => {
     const error = await failure(() => t.runtime.startRun(input), "invalid_input");
     expect((error.details as { field: string }).field).toBe(field);
-    expect(t.runtime.listRuns()).toEqual([]);
+    expect(await t.runtime.listRuns()).toEqual([]);
   });
 
   it("an unknown run or approval is not found", async () => {
@@ -75,40 +75,40 @@ describe("bad input is refused clearly and changes nothing", () => {
     await failure(() => t.runtime.decide(approval.id, { type: "maybe" }), "invalid_input");
     await failure(() => t.runtime.decide(approval.id, { type: "respond", message: "" }), "invalid_input");
     await failure(() => t.runtime.decide(approval.id, { type: "redirect" }), "invalid_input");
-    expect(t.runtime.getApproval(approval.id).status).toBe("pending");
+    expect((await t.runtime.getApproval(approval.id)).status).toBe("pending");
   });
 
   it("a decision type the approval does not allow, or edited arguments that do not validate", async () => {
-    const plan = t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
+    const plan = await t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
     const planApproval = (await t.runtime.waitForRun(plan.id)).pendingApprovals[0]!;
     const redirect = await failure(() => t.runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }), "invalid_input");
     expect(redirect.message).toMatch(/does not allow 'redirect'/);
     await failure(() => t.runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }), "invalid_input");
-    expect(t.runtime.getApproval(planApproval.id).status).toBe("pending");
+    expect((await t.runtime.getApproval(planApproval.id)).status).toBe("pending");
 
     const { approval } = await pausedAtPayment();
     const edit = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
     expect((edit.details as { field: string }).field).toBe("args.amount");
     await failure(() => t.runtime.decide(approval.id, { type: "redirect", specialist: "nobody" }), "invalid_input");
-    expect(t.runtime.getApproval(approval.id).status).toBe("pending");
-    expect(effectsOf(t.runtime).payments).toBe(0);
+    expect((await t.runtime.getApproval(approval.id)).status).toBe("pending");
+    expect((await effectsOf(t.runtime)).payments).toBe(0);
   });
 
   it("cancelling stops the run and expires its approvals; a finished run cannot be cancelled", async () => {
     const { runId, approval } = await pausedAtPayment();
     const cancelled = await t.runtime.cancel(runId);
     expect(cancelled.status).toBe("cancelled");
-    expect(t.runtime.getApproval(approval.id).status).toBe("expired");
+    expect((await t.runtime.getApproval(approval.id)).status).toBe("expired");
     await failure(() => t.runtime.decide(approval.id, { type: "approve" }), "conflict");
     await failure(() => t.runtime.cancel(runId), "conflict");
-    expect(effectsOf(t.runtime).payments).toBe(0);
-    expect(t.runtime.listEvents(runId).at(-1)!.type).toBe("run.cancelled");
+    expect((await effectsOf(t.runtime)).payments).toBe(0);
+    expect((await t.runtime.listEvents(runId)).at(-1)!.type).toBe("run.cancelled");
   });
 
   it("a run cancelled while a step executes stops there and stays cancelled", async () => {
     await t.runtime.close();
-    t.runtime = await openRuntime(t.dir, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS] });
-    const run = t.runtime.startRun({ task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
+    t.runtime = await openRuntime(t.storage, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS] });
+    const run = await t.runtime.startRun({ task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
     const cancelling = new Promise<void>((resolve) => {
       const stop = t.runtime.onEvent((event) => {
         if (event.runId === run.id && event.type === "tool.called") {
@@ -120,10 +120,10 @@ describe("bad input is refused clearly and changes nothing", () => {
     await cancelling;
     const after = await t.runtime.waitForRun(run.id);
     expect(after.status).toBe("cancelled");
-    const types = t.runtime.listEvents(run.id).map((e) => e.type);
+    const types = (await t.runtime.listEvents(run.id)).map((e) => e.type);
     expect(types.at(-1)).toBe("run.cancelled");
     expect(types).not.toContain("approval.requested");
     expect(types).not.toContain("run.completed");
-    expect(t.runtime.backendOf("slow-archive").count("notes")).toBe(0);
+    expect(await t.runtime.backendOf("slow-archive").count("notes")).toBe(0);
   });
 });

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
 import { packVariant } from "../support/pack-variant.ts";
-import { DEMO_TASK, paymentsFor, tempDataDir } from "../support/runtime.ts";
+import { DEMO_TASK, freshStorage, paymentsFor, type TestStorage } from "../support/runtime.ts";
 
-let data: ReturnType<typeof tempDataDir>;
+let data: TestStorage;
 let env: Record<string, string>;
 
-beforeEach(() => {
-  data = tempDataDir();
-  env = { GUILD_DATA_DIR: data.dir };
+beforeEach(async () => {
+  data = await freshStorage();
+  env = data.env;
 });
 afterEach(() => data.remove());
 
@@ -22,7 +22,7 @@ describe("guild run", () => {
     expect(events[0].type).toBe("run.created");
     expect(events.at(-1).type).toBe("run.completed");
     expect(events.filter((e) => e.type === "approval.resolved").map((e) => e.data.decision.reviewer)).toEqual(["cli --yes", "cli --yes"]);
-    expect(paymentsFor(data.dir)).toHaveLength(1);
+    expect(await paymentsFor(data)).toHaveLength(1);
   });
 
   it("asks each approval at the prompt, takes edited arguments, and prints the answer with citations", async () => {
@@ -36,7 +36,7 @@ describe("guild run", () => {
     expect(result.stdout).toContain("Answer");
     expect(result.stdout).toContain("Citations");
     expect(result.stdout).toContain("home-policy-wording.md § 4.2 Escape of water");
-    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3000]);
+    expect((await paymentsFor(data)).map((p) => p.amount)).toEqual([3000]);
   });
 
   it("asks for the final answer when the pack's policy says so, and prints the text the reviewer released", async () => {
@@ -59,14 +59,14 @@ describe("guild run", () => {
     const result = await runCli(["run", DEMO_TASK], env, "r\nwait for the loss adjuster\na\n");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/payment was not made/i);
-    expect(paymentsFor(data.dir)).toEqual([]);
+    expect(await paymentsFor(data)).toEqual([]);
   });
 
   it("feedback and redirect are answered at the prompt too", async () => {
     // Feedback on the payment, approve the revised one, then redirect the email to the investigator.
     const result = await runCli(["run", DEMO_TASK], env, "f\nPay 3,100 please\na\nd\nclaims_investigator\nLook for fraud first\n");
     expect(result.code).toBe(0);
-    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual([3100]);
+    expect((await paymentsFor(data)).map((p) => p.amount)).toEqual([3100]);
     expect(result.stderr).toContain("Plan (after redirect):");
   });
 
@@ -75,7 +75,7 @@ describe("guild run", () => {
     expect(result.stderr).toContain("Approval needed: the plan");
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/plan was rejected/i);
-    expect(paymentsFor(data.dir)).toEqual([]);
+    expect(await paymentsFor(data)).toEqual([]);
   });
 
   it.each([
@@ -89,6 +89,6 @@ describe("guild run", () => {
     const result = await runCli(args as string[], { ...env, ...(extra as Record<string, string>) });
     expect(result.code).toBe(64);
     expect(result.stderr).toMatch(message);
-    expect(paymentsFor(data.dir)).toEqual([]);
+    expect(await paymentsFor(data)).toEqual([]);
   });
 });

@@ -2,14 +2,15 @@ import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { Approval, Decision, Run, RunEvent } from "../../server/contract/index.ts";
 import { serve } from "../support/cli.ts";
-import { DEMO_TASK, request, tempDataDir, until } from "../support/clients.ts";
+import { DEMO_TASK, request, until } from "../support/clients.ts";
 import { readLedger, resolutionsOf, unapprovedEffects } from "../support/ledger.ts";
 import { demoScript, roleOf } from "../support/openai-demo.ts";
 import { fault, startScriptedOpenAI, type ScriptedOpenAI } from "../support/openai-server.ts";
+import { freshStorage, type TestStorage } from "../support/storage.ts";
 
 /**
  * A `guild serve` process is killed with SIGKILL at each point in the life of an approved effect;
- * the next process on the same data directory finishes the run with each approved effect exactly
+ * the next process on the same storage (data directory, or Postgres database) finishes the run with each approved effect exactly
  * once and no other.
  */
 
@@ -17,24 +18,24 @@ type Served = Awaited<ReturnType<typeof serve>>;
 
 /** What one test starts, each stopped or removed when the test finishes (the tests run concurrently). */
 interface Kit {
-  /** A fresh data directory. */
-  dataDir(): string;
-  /** `guild serve` on the data directory with a short lease, so that a dead process's run is taken over at once. */
-  start(dir: string, env?: Record<string, string>): Promise<Served>;
+  /** A fresh place to keep everything, on the engine under test. */
+  storage(): Promise<TestStorage>;
+  /** `guild serve` on that place with a short lease, so that a dead process's run is taken over at once. */
+  start(place: TestStorage, env?: Record<string, string>): Promise<Served>;
   /** Runs once the test has finished. */
   finally(cleanup: () => void | Promise<void>): void;
 }
 
 function kitOf(onTestFinished: (fn: () => void | Promise<void>) => void): Kit {
   const kit: Kit = {
-    dataDir() {
-      const data = tempDataDir("guild-crash-");
-      onTestFinished(data.remove);
-      return data.dir;
+    async storage() {
+      const place = await freshStorage("guild-crash-");
+      onTestFinished(place.remove);
+      return place;
     },
-    async start(dir, env = {}) {
-      const served = await serve({ GUILD_DATA_DIR: dir, GUILD_LEASE_MS: "500", ...env });
-      // Registered after the data directory's removal, so it runs first (last registered, first run).
+    async start(place, env = {}) {
+      const served = await serve({ ...place.env, GUILD_LEASE_MS: "500", ...env });
+      // Registered after the storage's removal, so it runs first (last registered, first run).
       onTestFinished(async () => {
         if (served.child.exitCode !== null || served.child.signalCode !== null) return;
         const closed = once(served.child, "close");
@@ -97,10 +98,10 @@ async function approveEmailAndFinish(url: string, runId: string): Promise<Run> {
  * one effect record per effect, every effect approved with the args it ran with, each approval
  * resolved once in the log, and a log numbered without gaps.
  */
-async function expectExactlyOnce(dir: string, url: string, runId: string, payment: { amount: number; payee: string } | undefined): Promise<RunEvent[]> {
+async function expectExactlyOnce(place: TestStorage, url: string, runId: string, payment: { amount: number; payee: string } | undefined): Promise<RunEvent[]> {
   const run = await runOf(url, runId);
   expect(run.status).toBe("completed");
-  const ledger = readLedger(dir);
+  const ledger = await readLedger(place);
   expect(ledger.payments.filter((p) => p.claimId === "CLM-1001").map(({ amount, payee }) => ({ amount, payee }))).toEqual(payment ? [payment] : []);
   expect(ledger.emails.filter((e) => e.claimId === "CLM-1001")).toHaveLength(1);
   expect(ledger.effects.map((e) => e.tool).sort()).toEqual(payment ? ["issue_payment", "send_email"] : ["send_email"]);
@@ -123,13 +124,13 @@ async function expectExactlyOnce(dir: string, url: string, runId: string, paymen
 }
 
 /** The payments made on the demo claim (the seed has payments on other claims). */
-const paidOnDemoClaim = (dir: string) => readLedger(dir).payments.filter((p) => p.claimId === "CLM-1001");
+const paidOnDemoClaim = async (place: TestStorage) => (await readLedger(place)).payments.filter((p) => p.claimId === "CLM-1001");
 
 const EDITED = { claimId: "CLM-1001", amount: 3000, payee: "Eleanor Whitfield" };
 
 /** Runs the demo to the payment, decides it with the failpoint armed, and checks the process died there. */
-async function crashAt(kit: Kit, failpoint: string, decision: Decision): Promise<{ dir: string; runId: string; payment: Approval }> {
-  const dir = kit.dataDir();
+async function crashAt(kit: Kit, failpoint: string, decision: Decision): Promise<{ dir: TestStorage; runId: string; payment: Approval }> {
+  const dir = await kit.storage();
   const first = await kit.start(dir, { GUILD_FAILPOINT: failpoint });
   const runId = ((await request(first.url, "POST", "/api/runs", { task: DEMO_TASK })).body as { run: Run }).run.id;
   const payment = (await pausedAt(first.url, runId, "issue_payment")).pendingApprovals[0]!;
@@ -140,7 +141,7 @@ async function crashAt(kit: Kit, failpoint: string, decision: Decision): Promise
   expect(signal).toBe("SIGKILL");
   expect(first.logs()).toContain(`guild: failpoint ${failpoint} reached`);
   // At every failpoint the decision is already committed.
-  const stored = readLedger(dir).approvals.find((a) => a.id === payment.id)!;
+  const stored = (await readLedger(dir)).approvals.find((a) => a.id === payment.id)!;
   expect(stored).toMatchObject({ status: { approve: "approved", edit: "edited", reject: "rejected" }[decision.type as string], decision });
   return { dir, runId, payment };
 }
@@ -150,7 +151,7 @@ async function crashAt(kit: Kit, failpoint: string, decision: Decision): Promise
 describe("exactly once across crashes of guild serve: mid-step, while paused, after a rejection", () => {
   it.concurrent("(a) killed while a specialist's model call is under way: the next process re-runs the step, and pays once", async ({ onTestFinished }) => {
     const kit = kitOf(onTestFinished);
-    const dir = kit.dataDir();
+    const dir = await kit.storage();
     // The payments officer's first turn hangs until the process dies; after the restart it answers at once.
     let stalled = false;
     const model: ScriptedOpenAI = await startScriptedOpenAI((req) => {
@@ -171,7 +172,7 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
 
     const second = await kit.start(dir, env);
     const paused = await pausedAt(second.url, runId, "issue_payment");
-    expect(paidOnDemoClaim(dir)).toEqual([]);
+    expect(await paidOnDemoClaim(dir)).toEqual([]);
     expect((await decide(second.url, paused.pendingApprovals[0]!, { type: "approve" })).status).toBe(200);
     await approveEmailAndFinish(second.url, runId);
 
@@ -186,7 +187,7 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
 
   it.concurrent("(b) killed while paused: the next process takes the decision and pays once", async ({ onTestFinished }) => {
     const kit = kitOf(onTestFinished);
-    const dir = kit.dataDir();
+    const dir = await kit.storage();
     const first = await kit.start(dir);
     const runId = ((await request(first.url, "POST", "/api/runs", { task: DEMO_TASK })).body as { run: Run }).run.id;
     const before = await pausedAt(first.url, runId, "issue_payment");
@@ -217,7 +218,7 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
   it.concurrent("(c) killed after an edit decision is stored, before the run resumes: the next process pays the edited amount once", async ({ onTestFinished }) => {
     const kit = kitOf(onTestFinished);
     const { dir, runId, payment } = await crashAt(kit, "decision.stored", { type: "edit", args: EDITED, reviewer: "ana" });
-    expect(paidOnDemoClaim(dir)).toEqual([]);
+    expect(await paidOnDemoClaim(dir)).toEqual([]);
     const second = await kit.start(dir);
     // Nobody decides again: the sweep resumes the decided run.
     await approveEmailAndFinish(second.url, runId);
@@ -228,7 +229,7 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
   it.concurrent("(c) killed as the resumed run is about to pay: the next process pays once", async ({ onTestFinished }) => {
     const kit = kitOf(onTestFinished);
     const { dir, runId } = await crashAt(kit, "effect.before", { type: "approve" });
-    expect(paidOnDemoClaim(dir)).toEqual([]);
+    expect(await paidOnDemoClaim(dir)).toEqual([]);
     const second = await kit.start(dir);
     await approveEmailAndFinish(second.url, runId);
     await expectExactlyOnce(dir, second.url, runId, { amount: 3600, payee: "Eleanor Whitfield" });
@@ -238,7 +239,7 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
     const kit = kitOf(onTestFinished);
     const { dir, runId } = await crashAt(kit, "effect.after", { type: "edit", args: EDITED });
     // The payment is in the back-end, with its key, and the graph does not know yet.
-    expect(paidOnDemoClaim(dir).map((p) => p.amount)).toEqual([3000]);
+    expect((await paidOnDemoClaim(dir)).map((p) => p.amount)).toEqual([3000]);
     const second = await kit.start(dir);
     await approveEmailAndFinish(second.url, runId);
     const events = await expectExactlyOnce(dir, second.url, runId, { amount: 3000, payee: "Eleanor Whitfield" });

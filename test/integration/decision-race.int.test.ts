@@ -1,21 +1,21 @@
 import { once } from "node:events";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Ack, Approval, Decision, Run, RunEvent } from "../../server/contract/index.ts";
 import { serve } from "../support/cli.ts";
-import { connectSocket, DEMO_TASK, request, tempDataDir, until, type ApiAnswer, type Client } from "../support/clients.ts";
+import { connectSocket, DEMO_TASK, request, until, type ApiAnswer, type Client } from "../support/clients.ts";
 import { readLedger, resolutionsOf, unapprovedEffects } from "../support/ledger.ts";
 import { paymentsFor } from "../support/runtime.ts";
 import { call } from "../support/server.ts";
+import { holdApproval } from "../support/locks.ts";
+import { freshStorage, type TestStorage } from "../support/storage.ts";
 
 type Served = Awaited<ReturnType<typeof serve>>;
 
-let data: ReturnType<typeof tempDataDir>;
+let data: TestStorage;
 let servers: Served[] = [];
 let sockets: Client[] = [];
-beforeEach(() => {
-  data = tempDataDir("guild-race-");
+beforeEach(async () => {
+  data = await freshStorage("guild-race-");
 });
 afterEach(async () => {
   sockets.splice(0).forEach((s) => s.disconnect());
@@ -27,7 +27,7 @@ afterEach(async () => {
       await closed;
     }),
   );
-  data.remove();
+  await data.remove();
 });
 
 const CONTENDERS = 50;
@@ -53,8 +53,8 @@ interface Outcome {
 
 describe("one approval, many deciders", () => {
   it(`settles ${CONTENDERS} different decisions sent at once over REST and sockets to two processes: one wins, the rest conflict, and the effect is the winner's`, async () => {
-    // Two server processes on one data directory, so that the decisions are truly decided in parallel.
-    servers = await Promise.all([serve({ GUILD_DATA_DIR: data.dir }), serve({ GUILD_DATA_DIR: data.dir })]);
+    // Two server processes on one storage, so that the decisions are truly decided in parallel.
+    servers = await Promise.all([serve(data.env), serve(data.env)]);
     const [a, b] = servers as [Served, Served];
     const runId = ((await request(a.url, "POST", "/api/runs", { task: DEMO_TASK })).body as { run: Run }).run.id;
     const payment = await until("the payment approval", async () => ((await request(a.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.pendingApprovals[0]);
@@ -80,23 +80,21 @@ describe("one approval, many deciders", () => {
       return [() => viaRest(a.url, decision), () => viaRest(b.url, decision), () => viaSocket(socketA, decision), () => viaSocket(socketB, decision)][i % 4]!();
     };
 
-    // The database's write lock is held while the decisions arrive, as a slow commit elsewhere would
+    // The approval is locked for writing while the decisions arrive, as a slow commit elsewhere would
     // hold it: each process reads the approval as pending and then waits to write, so both first
     // decisions are in flight together and only the compare-and-set of the write can keep one out.
-    const lock = new Database(path.join(data.dir, "guild.sqlite"));
+    const lock = await holdApproval(data, payment.id);
     let outcomes: Outcome[];
     try {
-      lock.exec("BEGIN IMMEDIATE");
       // Sent in a shuffled order, so that any way in and any kind of decision may win.
       const order = Array.from({ length: CONTENDERS }, (_, i) => i).sort(() => Math.random() - 0.5);
       const answers: Outcome[] = [];
       const sent = Promise.all(order.map(async (i) => (answers[i] = await send(i)))).then(() => answers);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      lock.exec("ROLLBACK");
+      await lock.release();
       outcomes = await sent;
     } finally {
-      if (lock.inTransaction) lock.exec("ROLLBACK");
-      lock.close();
+      await lock.release();
     }
 
     const winners = outcomes.flatMap((o, i) => (o.won ? [i] : []));
@@ -125,8 +123,8 @@ describe("one approval, many deciders", () => {
     expect(resolutionsOf(events).get(payment.id)).toBe(1);
     expect(events.find((e) => e.type === "approval.resolved" && e.data.approvalId === payment.id)!.data.decision).toEqual(decided.decision);
     const expected = winning.type === "approve" ? [3600] : winning.type === "edit" ? [winning.args.amount] : [];
-    expect(paymentsFor(data.dir).map((p) => p.amount)).toEqual(expected);
-    const ledger = readLedger(data.dir);
+    expect((await paymentsFor(data)).map((p) => p.amount)).toEqual(expected);
+    const ledger = await readLedger(data);
     expect(ledger.effects.filter((e) => e.tool === "issue_payment")).toHaveLength(expected.length);
     expect(unapprovedEffects(ledger)).toEqual([]);
   });

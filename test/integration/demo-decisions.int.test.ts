@@ -10,7 +10,7 @@ const eventsOf = (type: string, events: RunEvent[]) => events.filter((e) => e.ty
 
 describe("the demo task with the offline model", () => {
   it("plans coverage, payments and communications, asks for the payment and the email, and pays once", async () => {
-    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const started = await t.runtime.startRun({ task: DEMO_TASK });
     expect(started.status).toBe("queued");
     expect(started.model).toEqual({ provider: "offline", name: "offline" });
 
@@ -20,10 +20,10 @@ describe("the demo task with the offline model", () => {
     expect(asked.map((a) => a.action.name)).toEqual(["issue_payment", "send_email"]);
     expect(asked[0]!.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
     expect(asked[0]!.highRisk).toBeUndefined();
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
-    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 
-    const events = t.runtime.listEvents(run.id);
+    const events = await t.runtime.listEvents(run.id);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const plan = eventsOf("plan.proposed", events)[0]!.data.steps as { specialist: string }[];
     expect(plan.map((s) => s.specialist)).toEqual(["coverage_analyst", "payments_officer", "communications"]);
@@ -43,15 +43,15 @@ describe("the demo task with the offline model", () => {
   });
 
   it("pays the edited amount when the reviewer edits the payment", async () => {
-    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const started = await t.runtime.startRun({ task: DEMO_TASK });
     const { run, asked } = await answerUntilDone(
       t.runtime,
       started.id,
       byTool("issue_payment", { type: "edit", args: { claimId: "CLM-1001", amount: 3000, payee: "Eleanor Whitfield" }, reviewer: "ana" }),
     );
     expect(run.status).toBe("completed");
-    expect(paymentsFor(t.dir).map((p) => p.amount)).toEqual([3000]);
-    const decided = t.runtime.getApproval(asked[0]!.id);
+    expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3000]);
+    const decided = await t.runtime.getApproval(asked[0]!.id);
     expect(decided.status).toBe("edited");
     expect(decided.decision).toMatchObject({ type: "edit", reviewer: "ana" });
     // The letter is written from what was paid, not what was proposed.
@@ -59,19 +59,19 @@ describe("the demo task with the offline model", () => {
   });
 
   it("makes no payment when the reviewer rejects it, and the answer says so", async () => {
-    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const started = await t.runtime.startRun({ task: DEMO_TASK });
     const { run, asked } = await answerUntilDone(t.runtime, started.id, byTool("issue_payment", { type: "reject", message: "needs a loss adjuster first" }));
     expect(run.status).toBe("completed");
-    expect(effectsOf(t.runtime)).toEqual({ payments: 0, emails: 1 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 0, emails: 1 });
     expect(run.result!.answer).toMatch(/payment was not made/i);
     expect(run.result!.answer).toContain("needs a loss adjuster first");
-    expect(t.runtime.getApproval(asked[0]!.id).status).toBe("rejected");
+    expect((await t.runtime.getApproval(asked[0]!.id)).status).toBe("rejected");
     // Without a payment the customer gets an update, not a settlement letter.
     expect(String(asked[1]!.action.args.subject)).toMatch(/update/i);
   });
 
   it("revises the payment when the reviewer sends feedback, asks again, and learns the lesson", async () => {
-    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const started = await t.runtime.startRun({ task: DEMO_TASK });
     let responded = false;
     const { run, asked } = await answerUntilDone(t.runtime, started.id, (a) => {
       if (a.action.name === "issue_payment" && !responded) {
@@ -85,30 +85,30 @@ describe("the demo task with the offline model", () => {
     expect(payments).toHaveLength(2);
     expect(payments[0]!.id).not.toBe(payments[1]!.id);
     expect(payments[1]!.action.args.amount).toBe(3200);
-    expect(t.runtime.getApproval(payments[0]!.id).status).toBe("responded");
-    expect(paymentsFor(t.dir).map((p) => p.amount)).toEqual([3200]);
+    expect((await t.runtime.getApproval(payments[0]!.id)).status).toBe("responded");
+    expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3200]);
 
-    const saved = t.runtime.listEvents(run.id).find((e) => e.type === "memory.saved")!;
+    const saved = (await t.runtime.listEvents(run.id)).find((e) => e.type === "memory.saved")!;
     expect(saved.data.lessons).toBeGreaterThanOrEqual(1);
 
     // The next run on a similar task recalls what the reviewer taught.
-    const next = t.runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
+    const next = await t.runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
     await t.runtime.waitForRun(next.id);
-    const recalled = t.runtime.listEvents(next.id).find((e) => e.type === "memory.recalled")!;
+    const recalled = (await t.runtime.listEvents(next.id)).find((e) => e.type === "memory.recalled")!;
     const texts = (recalled.data.items as { text: string }[]).map((i) => i.text).join("\n");
     expect(texts).toContain("3,200");
   });
 
   it("hands the step to another specialist on redirect, and the rest of the plan goes on", async () => {
-    const started = t.runtime.startRun({ task: DEMO_TASK });
+    const started = await t.runtime.startRun({ task: DEMO_TASK });
     const { run } = await answerUntilDone(
       t.runtime,
       started.id,
       byTool("issue_payment", { type: "redirect", specialist: "claims_investigator", message: "Check the fraud indicators before anyone pays" }),
     );
     expect(run.status).toBe("completed");
-    expect(effectsOf(t.runtime).payments).toBe(0);
-    const events = t.runtime.listEvents(run.id);
+    expect((await effectsOf(t.runtime)).payments).toBe(0);
+    const events = await t.runtime.listEvents(run.id);
     const redirected = events.find((e) => e.type === "plan.proposed" && e.data.reason === "redirect")!;
     expect((redirected.data.steps as { specialist: string }[]).map((s) => s.specialist)).toEqual([
       "coverage_analyst",
@@ -126,19 +126,19 @@ describe("plan approval", () => {
   const startWithPlanApproval = () => t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
 
   it("asks for the plan first; approving it runs the plan", async () => {
-    const started = startWithPlanApproval();
+    const started = await startWithPlanApproval();
     const paused = await t.runtime.waitForRun(started.id);
     expect(paused.status).toBe("awaiting_approval");
     expect(paused.pendingApprovals.map((a) => a.kind)).toEqual(["plan"]);
     expect(paused.pendingApprovals[0]!.allowed).toEqual({ approve: true, edit: true, reject: true, respond: true, redirect: false });
-    expect(t.runtime.listEvents(started.id).some((e) => e.type === "tool.called")).toBe(false);
+    expect((await t.runtime.listEvents(started.id)).some((e) => e.type === "tool.called")).toBe(false);
     const { run } = await answerUntilDone(t.runtime, started.id, approve);
     expect(run.status).toBe("completed");
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
   });
 
   it("runs the edited plan: a removed step does not run", async () => {
-    const started = startWithPlanApproval();
+    const started = await startWithPlanApproval();
     const { run, asked } = await answerUntilDone(t.runtime, started.id, (a) =>
       a.kind === "plan"
         ? { type: "edit", args: { steps: (a.action.args.steps as { specialist: string }[]).filter((s) => s.specialist !== "communications") } }
@@ -146,11 +146,11 @@ describe("plan approval", () => {
     );
     expect(run.status).toBe("completed");
     expect(asked.map((a) => a.action.name)).toEqual(["plan", "issue_payment"]);
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 0 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 0 });
   });
 
   it("re-plans with the reviewer's feedback and asks again", async () => {
-    const started = startWithPlanApproval();
+    const started = await startWithPlanApproval();
     let first = true;
     const { asked } = await answerUntilDone(t.runtime, started.id, (a) => {
       if (a.kind === "plan" && first) {
@@ -165,11 +165,11 @@ describe("plan approval", () => {
   });
 
   it("does nothing when the plan is rejected, and says so", async () => {
-    const started = startWithPlanApproval();
+    const started = await startWithPlanApproval();
     const { run } = await answerUntilDone(t.runtime, started.id, () => ({ type: "reject", message: "wrong claim" }));
     expect(run.status).toBe("completed");
     expect(run.result!.answer).toMatch(/plan was rejected/i);
-    expect(effectsOf(t.runtime)).toEqual({ payments: 0, emails: 0 });
-    expect(t.runtime.listEvents(run.id).some((e) => e.type === "tool.called")).toBe(false);
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 0, emails: 0 });
+    expect((await t.runtime.listEvents(run.id)).some((e) => e.type === "tool.called")).toBe(false);
   });
 });

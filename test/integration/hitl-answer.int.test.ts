@@ -76,7 +76,7 @@ describe("final-answer approval (pack policy answerApproval)", () => {
     expect((await pendingOf(t, runId)).status).toBe("completed");
     const run = await runOf(runId);
     expect(run.result).toEqual({ answer: 'The drafted answer was rejected by a reviewer: "Tone is wrong". It was not released.', citations: [] });
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
   });
 
   it("has the supervisor write the answer again for feedback; after three rounds the answer is escalated", async () => {

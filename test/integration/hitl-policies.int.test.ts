@@ -3,9 +3,9 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import type { Approval, AuditEntry, Run, RunEvent } from "../../server/contract/index.ts";
 import type { RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer } from "../../server/start-server.ts";
-import { connectSocket, request, tempDataDir, until, type ApiAnswer } from "../support/clients.ts";
+import { connectSocket, request, until, type ApiAnswer } from "../support/clients.ts";
 import { packVariant, toolOf } from "../support/pack-variant.ts";
-import { DEMO_TASK, openRuntime, paymentsFor } from "../support/runtime.ts";
+import { DEMO_TASK, freshStorage, openRuntime, paymentsFor } from "../support/runtime.ts";
 import { pendingOf } from "../support/server.ts";
 
 const FLAGGED_CUSTOMER_TASK = "Customer on claim CLM-1039 reports that a washing machine leak damaged the kitchen floor. Work out the payout and pay it.";
@@ -13,15 +13,16 @@ const FLAGGED_CUSTOMER_TASK = "Customer on claim CLM-1039 reports that a washing
 /** A real server on port 0 over a variant of the built-in pack, closed when the test ends. */
 async function serveVariant(change: (manifest: any) => void, options: Partial<RuntimeOptions> = {}) {
   const variant = packVariant(change);
-  const data = tempDataDir();
+  const storage = await freshStorage();
   const open = async () => {
-    const runtime = await openRuntime(data.dir, { packDirs: [variant.root], approvalCheckMs: 100, ...options });
+    const runtime = await openRuntime(storage, { packDirs: [variant.root], approvalCheckMs: 100, ...options });
     const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
     return { runtime, server };
   };
   let current = await open();
   const t = {
-    dir: data.dir,
+    dir: storage.dataDir,
+    storage,
     api: <T = any>(method: string, path: string, body?: unknown) => request(current.server.url, method, path, body) as Promise<ApiAnswer<T>>,
     socket: () => connectSocket(current.server.url),
     /** Stops the server (the process is "down"), then starts another on the same data directory. */
@@ -36,7 +37,7 @@ async function serveVariant(change: (manifest: any) => void, options: Partial<Ru
   onTestFinished(async () => {
     await current.server.close();
     await current.runtime.close();
-    data.remove();
+    await storage.remove();
     variant.remove();
   });
   return t;
@@ -58,7 +59,7 @@ describe("approval policies as data", () => {
     const { approvals } = await pendingOf(t, runId);
     // The £3,600 payment went ahead without a reviewer; only the email asks.
     expect(approvals.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 3600 })]);
+    expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 3600 })]);
     const events = await eventsOf(t, runId);
     expect(events.filter((e) => e.type === "approval.requested").map((e) => (e.data.approval as Approval).action.name)).toEqual(["send_email"]);
   });
@@ -74,12 +75,12 @@ describe("approval policies as data", () => {
     expect(approvals).toHaveLength(1);
     expect(approvals[0]).toMatchObject({ action: { name: "issue_payment", args: { claimId: "CLM-1039" } }, highRisk: "the customer is flagged for review", reasons: ["the customer is flagged for review"] });
     expect(approvals[0]!.description).toContain("HIGH RISK");
-    expect(paymentsFor(t.dir, "CLM-1039")).toEqual([]);
+    expect(await paymentsFor(t.storage, "CLM-1039")).toEqual([]);
 
     // The same policy lets a payment to a customer who is not flagged through.
     const plain = await start(t, "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Work out the payout and pay it.");
     expect((await pendingOf(t, plain)).status).toBe("completed");
-    expect(paymentsFor(t.dir, "CLM-1001")).toHaveLength(1);
+    expect(await paymentsFor(t.storage, "CLM-1001")).toHaveLength(1);
   });
 
   it("asks for every call of a specialist whose policy says always, queries included", async () => {
@@ -107,10 +108,10 @@ describe("approval policies as data", () => {
     expect(again).toMatchObject({ action: { name: "issue_payment", args: { amount: 6000 } }, status: "pending" });
     expect(again.highRisk).toContain("£6,000.00 is above £5,000.00");
     expect(again.reasons).toContain("a reviewer's edit raised the risk, so the edited call needs its own approval");
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.storage)).toEqual([]);
     expect((await decide(t, again, { type: "approve", reviewer: "Senior manager" })).status).toBe(200);
     expect((await pendingOf(t, runId)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 6000 })]);
+    expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 6000 })]);
     const audit = await auditOf(t, runId);
     expect(audit.slice(0, 2).map((e) => [e.reviewer, e.decision, e.argsAfter?.amount])).toEqual([
       ["Junior", "edit", 6000],
@@ -148,7 +149,7 @@ describe("approval policies as data", () => {
     expect(status).toBe("completed");
     const started = (await eventsOf(t, runId)).filter((e) => e.type === "node.started" && e.data.specialist).map((e) => e.data.specialist);
     expect(started).toEqual(["claims_investigator", "communications", "coverage_analyst"]);
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.storage)).toEqual([]);
   });
 
   it("escalates a plan after three rounds of feedback: the fourth proposal offers no more feedback", async () => {
@@ -191,7 +192,7 @@ describe("pending approvals", () => {
     const firstPayment = (await pendingOf(t, first)).approvals[0]!;
     const second = await start(t, "Customer on claim CLM-1002 reports a burst pipe. Work out the payout and pay it.");
     const secondPayment = (await pendingOf(t, second)).approvals[0]!;
-    const paidBefore = paymentsFor(t.dir, "CLM-1002"); // the seed holds an earlier payment on this claim
+    const paidBefore = await paymentsFor(t.storage, "CLM-1002"); // the seed holds an earlier payment on this claim
     expect(secondPayment.id).not.toBe(firstPayment.id);
     const pending = (await t.api<{ approvals: Approval[] }>("GET", "/api/approvals")).body.approvals.map((a) => a.id);
     expect(pending).toEqual([firstPayment.id, secondPayment.id]);
@@ -201,8 +202,8 @@ describe("pending approvals", () => {
     expect((await t.api<{ approval: Approval }>("GET", `/api/approvals/${firstPayment.id}`)).body.approval).toEqual(firstPayment);
     expect((await decide(t, firstPayment, { type: "approve" })).status).toBe(200);
     expect((await pendingOf(t, first)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(paymentsFor(t.dir)).toHaveLength(1);
-    expect(paymentsFor(t.dir, "CLM-1002")).toEqual(paidBefore);
+    expect(await paymentsFor(t.storage)).toHaveLength(1);
+    expect(await paymentsFor(t.storage, "CLM-1002")).toEqual(paidBefore);
   });
 });
 
@@ -223,7 +224,7 @@ describe("approval deadlines", () => {
     expect(await until("the run to end", async () => (await pendingOf(t, runId)).status !== "awaiting_approval" && (await pendingOf(t, runId)).status)).toBe("completed");
     const run = (await t.api<{ run: Run }>("GET", `/api/runs/${runId}`)).body.run;
     expect(run.result!.answer).toMatch(/Not done:[\s\S]*payment/i);
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.storage)).toEqual([]);
     const audit = await auditOf(t, runId);
     expect(audit.map((e) => [e.action, e.event, e.via, e.status])).toEqual([
       ["issue_payment", "expired", "policy", "expired"],
@@ -249,7 +250,7 @@ describe("approval deadlines", () => {
     // The senior manager approves the escalated payment; the email is left to expire.
     expect((await decide(t, payment, { type: "approve", reviewer: "Senior manager" })).status).toBe(200);
     await until("the run to end", async () => ((await pendingOf(t, runId)).status === "completed" ? "done" : undefined));
-    expect(paymentsFor(t.dir)).toHaveLength(1);
+    expect(await paymentsFor(t.storage)).toHaveLength(1);
     const audit = await auditOf(t, runId);
     expect(audit.map((e) => [e.action, e.event, e.decision ?? null, e.via])).toEqual([
       ["issue_payment", "escalated", null, "policy"],
@@ -272,7 +273,7 @@ describe("approval deadlines", () => {
     const { body } = await t.api<{ approval: Approval }>("GET", `/api/approvals/${plan.id}`);
     expect(body.approval).toMatchObject({ status: "expired", decision: { type: "reject" } });
     expect((await eventsOf(t, runId)).filter((e) => e.type === "node.started" && e.data.specialist)).toEqual([]);
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.storage)).toEqual([]);
   });
 
   it("applies a deadline that fell due while no server ran, at the next start", async () => {
@@ -287,6 +288,6 @@ describe("approval deadlines", () => {
     expect(body.approval.status).toBe("expired");
     const next = (await pendingOf(t, runId)).approvals;
     expect(next.map((a) => a.action.name)).toEqual(["send_email"]);
-    expect(paymentsFor(t.dir)).toEqual([]);
+    expect(await paymentsFor(t.storage)).toEqual([]);
   });
 });

@@ -3,29 +3,29 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Approval, Lesson, Run, RunEvent } from "../../server/contract/index.ts";
 import { Runtime } from "../../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../../server/start-server.ts";
-import { request, tempDataDir, type ApiAnswer } from "../support/clients.ts";
+import { request, type ApiAnswer } from "../support/clients.ts";
 import { demoScript, roleOf, scriptedModels } from "../support/openai-demo.ts";
 import { startScriptedOpenAI, textOf, type ScriptedOpenAI } from "../support/openai-server.ts";
-import { DEMO_TASK } from "../support/runtime.ts";
+import { DEMO_TASK, freshStorage, type TestStorage } from "../support/runtime.ts";
 import { pendingOf } from "../support/server.ts";
 
-let data: ReturnType<typeof tempDataDir>;
+let data: TestStorage;
 let model: ScriptedOpenAI;
 let runtime: Runtime;
 let http: GuildServer;
 const t = { api: <T = any>(method: string, path: string, body?: unknown) => request(http.url, method, path, body) as Promise<ApiAnswer<T>> };
 
 beforeEach(async () => {
-  data = tempDataDir();
+  data = await freshStorage();
   model = await startScriptedOpenAI(demoScript);
-  runtime = await Runtime.open({ dataDir: data.dir, models: scriptedModels(model.url), sweepMs: 0 });
+  runtime = await Runtime.open({ dataDir: data.dataDir, ...(data.databaseUrl ? { databaseUrl: data.databaseUrl } : {}), models: scriptedModels(model.url), sweepMs: 0 });
   http = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
 });
 afterEach(async () => {
   await http.close();
   await runtime.close();
   await model.close();
-  data.remove();
+  await data.remove();
 });
 
 /** Runs the demo over REST, answering the payment with `payment` and approving the rest; returns the run's events. */

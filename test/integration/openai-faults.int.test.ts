@@ -40,18 +40,18 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
   it("retries a 429 no sooner than its retry-after asks, then goes on", async () => {
     const { server, runtime } = await openWith(faulty("plan", fault.rateLimited({ seconds: 1 })));
 
-    const { run } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     expect(server.requests.slice(0, 2).map(roleOf)).toEqual(["plan", "plan"]);
     expect(server.times[1]! - server.times[0]!).toBeGreaterThanOrEqual(1_000);
-    expect(paymentsFor(scripted.dir)).toHaveLength(1);
+    expect(await paymentsFor(scripted.dir)).toHaveLength(1);
   });
 
   it("fails at once, naming the cause, when a 429 asks for a longer wait than Guild allows", async () => {
     const { server, runtime } = await openWith(faulty("plan", fault.rateLimited({ seconds: 120 })));
 
-    const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const run = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(run.status).toBe("failed");
     expect(run.error).toEqual({
@@ -66,7 +66,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     let down = true;
     const { server, runtime } = await openWith((request) => (down ? fault.serverError() : demoScript(request)), { maxRetries: 2 });
 
-    const failed = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const failed = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(failed.status).toBe("failed");
     expect(failed.error).toEqual({
@@ -75,12 +75,12 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
       details: { cause: "server_error", attempts: 3, status: 500 },
     });
     expect(server.requests).toHaveLength(3);
-    expect(paymentsFor(scripted.dir)).toEqual([]);
+    expect(await paymentsFor(scripted.dir)).toEqual([]);
 
     down = false;
-    const { run } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
     expect(run.status).toBe("completed");
-    expect(paymentsFor(scripted.dir)).toHaveLength(1);
+    expect(await paymentsFor(scripted.dir)).toHaveLength(1);
   });
 
   it("abandons an answer slower than the timeout, closes its request and asks again", async () => {
@@ -89,7 +89,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     runtime.onToken((t) => tokens.push(t));
     const begun = Date.now();
 
-    const { run } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     expect(run.result!.answer).toBe(FINAL_ANSWER);
@@ -103,7 +103,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
   it("fails the run naming the timeout when every attempt is too slow", async () => {
     const { server, runtime } = await openWith(() => fault.slow(10_000, { content: "too late" }), { timeoutMs: 200, maxRetries: 1 });
 
-    const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const run = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(run.status).toBe("failed");
     expect(run.error).toEqual({
@@ -117,7 +117,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
 
   it("aborts the request in flight when the run is cancelled", async () => {
     const { server, runtime } = await openWith(() => fault.slow(10_000, { content: "too late" }));
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = await runtime.startRun({ task: DEMO_TASK });
     await until("the request to reach the server", () => server.requests.length === 1, 3_000);
     const begun = Date.now();
 
@@ -135,7 +135,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     const tokens: TokenDelta[] = [];
     runtime.onToken((t) => tokens.push(t));
 
-    const { run } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     expect(run.result!.answer).toBe(FINAL_ANSWER);
@@ -147,7 +147,7 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
   it("fails the run naming the cut stream when every attempt is cut", async () => {
     const { runtime } = await openWith(() => fault.cut(2, { content: FINAL_ANSWER }), { maxRetries: 1 });
 
-    const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const run = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(run.status).toBe("failed");
     expect(run.error?.code).toBe("model_error");
@@ -160,7 +160,7 @@ describe("a model whose answer does not validate", () => {
     // LangChain's partial-JSON parser would read this as {claimId, amount: 36}.
     const { server, runtime } = await openWith(badPayment('{"claimId": "CLM-1001", "amount": 36', 1));
 
-    const { run, asked } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run, asked } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     expect(asked.map((a) => a.action)).toEqual([
@@ -170,13 +170,13 @@ describe("a model whose answer does not validate", () => {
     const repair = server.requests.find((r) => lastUserText(r).startsWith("Those tool calls are not valid"))!;
     expect(lastUserText(repair)).toMatch(/^Those tool calls are not valid: issue_payment: the arguments are not valid JSON/);
     expect(textOf(repair, "assistant")).toContain('issue_payment({"claimId": "CLM-1001", "amount": 36)');
-    expect(paymentsFor(scripted.dir)).toEqual([expect.objectContaining({ amount: 3600 })]);
+    expect(await paymentsFor(scripted.dir)).toEqual([expect.objectContaining({ amount: 3600 })]);
   });
 
   it("fails the run naming the invalid tool call when the repair is invalid too; nothing is asked or paid", async () => {
     const { server, runtime } = await openWith(badPayment('{"claimId": "CLM-1001", "amount": "lots", "payee": "Eleanor Whitfield"}', 2));
 
-    const { run, asked } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run, asked } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("failed");
     // What the run used up to its last checkpoint is kept: the plan and the coverage step at least.
@@ -189,26 +189,26 @@ describe("a model whose answer does not validate", () => {
       "test-small failed to act as Payments officer: its tool call did not validate, nor after one repair (invalid_tool_call): issue_payment: amount: Invalid input: expected number, received string",
     );
     expect(asked).toEqual([]);
-    expect(paymentsFor(scripted.dir)).toEqual([]);
+    expect(await paymentsFor(scripted.dir)).toEqual([]);
   });
 
   it("repairs a plan that names an unknown specialist", async () => {
     const { server, runtime } = await openWith(faulty("plan", { structured: { steps: [{ specialist: "underwriter", instruction: "Check the cover." }] } }));
 
-    const { run } = await answerUntilDone(runtime, runtime.startRun({ task: DEMO_TASK }).id, approve);
+    const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     const [first, repair] = server.requests.filter((r) => roleOf(r) === "plan");
     expect(first).toBeDefined();
     expect(lastUserText(repair!)).toMatch(/^That plan is not valid: steps\.0\.specialist: Invalid option: expected one of "coverage_analyst"\|/);
     expect(textOf(repair!, "assistant")).toContain('"underwriter"');
-    expect(paymentsFor(scripted.dir)).toHaveLength(1);
+    expect(await paymentsFor(scripted.dir)).toHaveLength(1);
   });
 
   it("fails the run naming the invalid plan when the repair is invalid too", async () => {
     const { server, runtime } = await openWith(faulty("plan", { content: "Sure! First the coverage analyst..." }, { structured: { steps: [] } }));
 
-    const run = await runtime.waitForRun(runtime.startRun({ task: DEMO_TASK }).id);
+    const run = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(run.status).toBe("failed");
     expect(run.error).toEqual({

@@ -51,7 +51,7 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     const stopTokens = runtime.onToken((t) => tokens.push(t));
     const stopEvents = runtime.onEvent((e) => events.push(e));
 
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = await runtime.startRun({ task: DEMO_TASK });
     expect(started.model).toEqual({ provider: "openai", name: "test-small" });
     const { run, asked } = await answerUntilDone(runtime, started.id, approve);
     stopTokens();
@@ -62,7 +62,7 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     expect(asked.map((a: Approval) => a.action.name)).toEqual(["issue_payment", "send_email"]);
     expect(asked[0]!.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
     expect(asked[1]!.action.args).toMatchObject({ claimId: "CLM-1001", subject: "Your claim CLM-1001 has been settled" });
-    expect(paymentsFor(scripted.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
+    expect(await paymentsFor(scripted.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 
     // Every call streams, asks for usage, and its text arrives in order, in the pieces the server sent.
     expect(server.requests.every((r) => r.stream === true && r.stream_options?.include_usage === true)).toBe(true);
@@ -130,7 +130,7 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     const models = { supervisor: "openai:big-supervisor", coverage_analyst: "openai:small-cover", payments_officer: "openai:qwen2.5:3b", communications: "openai:small-letters" };
     const { server, runtime } = await scripted.open(demoScript, { packDirs: [packWithModels(models)] });
 
-    const started = runtime.startRun({ task: DEMO_TASK });
+    const started = await runtime.startRun({ task: DEMO_TASK });
     expect(started.model).toEqual({ provider: "openai", name: "big-supervisor" });
     const { run } = await answerUntilDone(runtime, started.id, approve);
 

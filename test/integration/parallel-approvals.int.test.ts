@@ -1,25 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Runtime } from "../../server/runtime/index.ts";
-import { openRuntime, paymentsFor, tempDataDir } from "../support/runtime.ts";
+import { openRuntime, paymentsFor, freshStorage, type TestStorage } from "../support/runtime.ts";
 import type { SynthesizeRequest } from "../../agents/models/index.ts";
 import { ScriptedModel } from "../support/scripted-model.ts";
 
-let data: ReturnType<typeof tempDataDir>;
+let data: TestStorage;
 let runtime: Runtime;
 
-beforeEach(() => {
-  data = tempDataDir();
+beforeEach(async () => {
+  data = await freshStorage();
 });
 afterEach(async () => {
   await runtime.close();
-  data.remove();
+  await data.remove();
 });
 
 const pay = (claimId: string, amount: number, id?: string) => () => ({ name: "issue_payment", args: { claimId, amount, payee: "Payee" }, ...(id !== undefined ? { id } : {}) });
 
 async function start(model: ScriptedModel) {
-  runtime = await openRuntime(data.dir, { modelFactory: () => model });
-  const run = runtime.startRun({ task: "Pay claims CLM-1001 and CLM-1008." });
+  runtime = await openRuntime(data, { modelFactory: () => model });
+  const run = await runtime.startRun({ task: "Pay claims CLM-1001 and CLM-1008." });
   return { runId: run.id, paused: await runtime.waitForRun(run.id) };
 }
 
@@ -36,15 +36,15 @@ describe("parallel approvals", () => {
     const half = await runtime.waitForRun(runId);
     expect(half.status).toBe("awaiting_approval");
     expect(half.pendingApprovals.map((a) => a.id)).toEqual([first!.id]);
-    expect(paymentsFor(data.dir, "CLM-1008")).toEqual([]);
+    expect(await paymentsFor(data, "CLM-1008")).toEqual([]);
 
     await runtime.decide(first!.id, { type: "edit", args: { claimId: "CLM-1001", amount: 150, payee: "Payee" } });
     const done = await runtime.waitForRun(runId);
     expect(done.status).toBe("completed");
-    expect(paymentsFor(data.dir, "CLM-1001").map((p) => p.amount)).toEqual([150]);
-    expect(paymentsFor(data.dir, "CLM-1008").map((p) => p.amount)).toEqual([200]);
+    expect((await paymentsFor(data, "CLM-1001")).map((p) => p.amount)).toEqual([150]);
+    expect((await paymentsFor(data, "CLM-1008")).map((p) => p.amount)).toEqual([200]);
     expect(model.acts).toHaveLength(2);
-    const events = runtime.listEvents(runId);
+    const events = await runtime.listEvents(runId);
     expect(events.filter((e) => e.type === "approval.requested")).toHaveLength(2);
     expect(events.filter((e) => e.type === "tool.called")).toHaveLength(2);
   });
@@ -55,8 +55,8 @@ describe("parallel approvals", () => {
     expect(new Set(paused.pendingApprovals.map((a) => a.id)).size).toBe(2);
     for (const approval of paused.pendingApprovals) await runtime.decide(approval.id, { type: "approve" });
     expect((await runtime.waitForRun(runId)).status).toBe("completed");
-    expect(paymentsFor(data.dir, "CLM-1001")).toHaveLength(1);
-    expect(paymentsFor(data.dir, "CLM-1008")).toHaveLength(1);
+    expect(await paymentsFor(data, "CLM-1001")).toHaveLength(1);
+    expect(await paymentsFor(data, "CLM-1008")).toHaveLength(1);
   });
 
   it("a redirect of one call does not drop an approved sibling", async () => {
@@ -67,8 +67,8 @@ describe("parallel approvals", () => {
     await runtime.decide(second!.id, { type: "approve" });
     const done = await runtime.waitForRun(runId);
     expect(done.status).toBe("completed");
-    expect(paymentsFor(data.dir, "CLM-1001")).toEqual([]);
-    expect(paymentsFor(data.dir, "CLM-1008")).toHaveLength(1);
+    expect(await paymentsFor(data, "CLM-1001")).toEqual([]);
+    expect(await paymentsFor(data, "CLM-1008")).toHaveLength(1);
     expect(model.acts.map((a) => a.specialist.id)).toContain("claims_investigator");
   });
 
@@ -87,11 +87,11 @@ describe("parallel approvals", () => {
     await runtime.decide(second!.id, { type: "redirect", specialist: "claims_investigator", message: "Investigate CLM-1008 first" });
     const done = await runtime.waitForRun(runId);
     expect(done.status).toBe("completed");
-    expect(paymentsFor(data.dir, "CLM-1001")).toEqual([]);
-    expect(paymentsFor(data.dir, "CLM-1008")).toEqual([]);
+    expect(await paymentsFor(data, "CLM-1001")).toEqual([]);
+    expect(await paymentsFor(data, "CLM-1008")).toEqual([]);
     // What the answer is written from: the edited payment is reported as not done, not left "asked again".
     const actions = model.answered.at(-1)!.steps.flatMap((step) => step.actions).filter((a) => a.args.claimId === "CLM-1001");
     expect(actions.map((a) => [a.status, a.message])).toEqual([["rejected", expect.stringContaining("not asked again: the step was redirected")]]);
-    expect(runtime.listApprovals({ runId, status: "pending" })).toEqual([]);
+    expect(await runtime.listApprovals({ runId, status: "pending" })).toEqual([]);
   });
 });

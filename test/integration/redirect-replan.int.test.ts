@@ -24,18 +24,18 @@ function script(request: ChatCompletionRequest): ScriptedReply {
 describe("a redirected step", () => {
   it("goes to the named specialist with the reviewer's message, and the supervisor re-plans the rest", async () => {
     const { server, runtime } = await scripted.open(script);
-    const run = runtime.startRun({ task: DEMO_TASK });
+    const run = await runtime.startRun({ task: DEMO_TASK });
     const { run: done } = await answerUntilDone(runtime, run.id, (a: Approval): Decision =>
       a.action.name === "issue_payment" ? { type: "redirect", specialist: "claims_investigator", message: HANDED_OVER } : { type: "approve" },
     );
     expect(done.status).toBe("completed");
-    expect(paymentsFor(scripted.dir)).toEqual([]);
+    expect(await paymentsFor(scripted.dir)).toEqual([]);
 
     const replan = server.requests.find((r) => structuredOutputName(r) === "plan" && textOf(r, "user").includes("Steps still to do"))!;
     expect(textOf(replan, "user")).toContain(`Redirected by a reviewer to claims_investigator: ${HANDED_OVER}`);
     expect(textOf(replan, "user")).toContain('"specialist":"communications"');
 
-    const events = runtime.listEvents(run.id);
+    const events = await runtime.listEvents(run.id);
     const plans = events.filter((e) => e.type === "plan.proposed");
     const last = plans.at(-1)!.data as { reason: string; steps: { specialist: string; instruction: string; status: string }[] };
     expect(last.reason).toBe("redirect");

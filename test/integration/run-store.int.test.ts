@@ -1,25 +1,30 @@
+import Database from "better-sqlite3";
+import path from "node:path";
+import pg from "pg";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ApprovalRequest } from "../../graphs/index.ts";
-import { openRuntimeDatabase } from "../../server/runtime/database.ts";
-import { SqliteRunStore } from "../../server/runtime/runs/index.ts";
-import { tempDataDir } from "../support/runtime.ts";
+import type { RunStore } from "../../server/runtime/runs/index.ts";
+import { openStorage, type Storage } from "../../server/runtime/storage/index.ts";
+import { TEST_POSTGRES_URL } from "../support/postgres.ts";
+import { freshStorage, TEST_ENGINE, type TestStorage } from "../support/storage.ts";
 
-let data: ReturnType<typeof tempDataDir>;
-let stores: SqliteRunStore[] = [];
-beforeEach(() => {
-  data = tempDataDir();
+let place: TestStorage;
+let opened: Storage[] = [];
+beforeEach(async () => {
+  place = await freshStorage();
 });
-afterEach(() => {
-  stores.forEach((s) => s.close());
-  stores = [];
-  data.remove();
+afterEach(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+  opened = [];
+  await place.remove();
 });
 
-/** A store on its own connection to the data directory, as another process would have. */
-function connection(): SqliteRunStore {
-  const store = new SqliteRunStore(openRuntimeDatabase(data.dir));
-  stores.push(store);
-  return store;
+/** A store on its own connections to the test's storage, as another process would have. */
+async function connection(): Promise<RunStore> {
+  const storage = await openStorage({ dataDir: place.dataDir, databaseUrl: place.databaseUrl, log: pino({ level: "silent" }) });
+  opened.push(storage);
+  return storage.runs;
 }
 
 const request: ApprovalRequest = {
@@ -29,35 +34,133 @@ const request: ApprovalRequest = {
   guild: { approvalId: "apr_1", kind: "tool_call", allowRedirect: true },
 };
 
-describe("the run store across connections", () => {
-  it("lets exactly one of two connections decide an approval both saw pending", () => {
-    const [a, b] = [connection(), connection()];
-    a.createRun({ id: "run_1", status: "awaiting_approval", task: "pay", pack: "insurance-claims", planApproval: false, model: { provider: "offline", name: "offline" } });
-    a.upsertApproval({ id: "apr_1", runId: "run_1", interruptId: "i1", request });
-    // Both read it pending, as two processes racing would; then both try to decide.
-    expect(a.getApproval("apr_1")!.status).toBe("pending");
-    expect(b.getApproval("apr_1")!.status).toBe("pending");
+const newRun = (id: string, status: "running" | "awaiting_approval" = "running") =>
+  ({ id, status, task: "t", pack: "insurance-claims", planApproval: false, model: { provider: "offline", name: "offline" } }) as const;
+
+describe(`the run store across connections (${TEST_ENGINE})`, () => {
+  it("lets exactly one of two connections decide an approval both saw pending", async () => {
+    const [a, b] = [await connection(), await connection()];
+    await a.createRun(newRun("run_1", "awaiting_approval"));
+    await a.upsertApproval({ id: "apr_1", runId: "run_1", interruptId: "i1", request });
+    // Both read it pending, as two processes racing would; then both try to decide at once.
+    expect((await a.getApproval("apr_1"))!.status).toBe("pending");
+    expect((await b.getApproval("apr_1"))!.status).toBe("pending");
     const at = new Date().toISOString();
-    const first = a.decideApproval("apr_1", "approved", { type: "approve" }, at);
-    const second = b.decideApproval("apr_1", "edited", { type: "edit", args: { amount: 1 } }, at);
-    expect([first, second]).toEqual([true, false]);
-    expect(b.getApproval("apr_1")).toMatchObject({ status: "approved", decision: { type: "approve" } });
+    const results = await Promise.all([
+      a.decideApproval("apr_1", "approved", { type: "approve" }, at),
+      b.decideApproval("apr_1", "edited", { type: "edit", args: { amount: 1 } }, at),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results[0] ? { status: "approved", decision: { type: "approve" } } : { status: "edited", decision: { type: "edit" } };
+    expect(await b.getApproval("apr_1")).toMatchObject(winner);
   });
 
-  it("numbers events of one run without gaps and orders every run's events by one global id, whichever connection stores them", () => {
-    const [a, b] = [connection(), connection()];
-    for (const id of ["run_a", "run_b"]) a.createRun({ id, status: "running", task: "t", pack: "p", planApproval: false, model: { provider: "offline", name: "offline" } });
-    const stored = [a.appendEvent("run_a", "x", {}), b.appendEvent("run_a", "y", {}), b.appendEvent("run_b", "z", {}), a.appendEvent("run_a", "w", {})];
-    expect(stored.map((e) => `${e.runId}:${e.seq}`)).toEqual(["run_a:1", "run_a:2", "run_b:1", "run_a:3"]);
-    const feed = b.eventsAfterId(0, 100);
-    expect(feed.map((f) => f.event.type)).toEqual(["x", "y", "z", "w"]);
-    expect(feed.map((f) => f.id)).toEqual([...feed.map((f) => f.id)].sort((x, y) => x - y));
-    expect(a.eventsAfterId(feed[1]!.id, 100).map((f) => f.event.type)).toEqual(["z", "w"]);
+  it("numbers a run's events without gaps however many connections append at once, and keeps them in seq order", async () => {
+    const [a, b] = [await connection(), await connection()];
+    await a.createRun(newRun("run_a"));
+    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendEvent("run_a", `e${i}`, { i })));
+    expect(stored.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const listed = await a.listEvents("run_a", 0);
+    expect(listed.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await b.lastSeq("run_a")).toBe(20);
   });
 
-  it("keeps the events of a data directory from before events had global ids, in order", () => {
-    const legacy = openRuntimeDatabase(data.dir);
-    legacy.exec("DROP TABLE events");
+  it("feeds every run's events to a reader on another connection, each once, from where it started", async () => {
+    const [a, b, reader] = [await connection(), await connection(), await connection()];
+    for (const id of ["run_a", "run_b"]) await a.createRun(newRun(id));
+    await a.appendEvent("run_a", "before", {});
+    const head = await reader.feedHead();
+    await a.appendEvent("run_a", "x", {});
+    await b.appendEvent("run_a", "y", {});
+    await b.appendEvent("run_b", "z", {});
+    await a.appendEvent("run_a", "w", {});
+    const first = await reader.eventsAfter(head, 2);
+    expect(first.events.map((e) => e.type)).toEqual(["x", "y"]);
+    const rest = await reader.eventsAfter(first.cursor, 100);
+    expect(rest.events.map((e) => e.type)).toEqual(["z", "w"]);
+    expect((await reader.eventsAfter(rest.cursor, 100)).events).toEqual([]);
+  });
+
+  it("never skips an event whose transaction commits after a later one's: the feed waits for it", async () => {
+    const [a, b, reader] = [await connection(), await connection(), await connection()];
+    for (const id of ["run_a", "run_b"]) await a.createRun(newRun(id));
+    const head = await reader.feedHead();
+    // A transaction stores an event and stays open; meanwhile another stores one and commits.
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let stored!: () => void;
+    const inside = new Promise<void>((resolve) => (stored = resolve));
+    const slow = a.transaction(async (tx) => {
+      await tx.appendEvent("run_a", "slow", {});
+      stored();
+      await held;
+    });
+    await inside;
+    const fast = b.appendEvent("run_b", "fast", {});
+    // On SQLite the second writer waits for the first; on Postgres it commits, and the feed must not
+    // move past the open transaction's event.
+    if (TEST_ENGINE === "postgres") await fast;
+    const meanwhile = await reader.eventsAfter(head, 100);
+    expect(meanwhile.events).toEqual([]);
+    if (TEST_ENGINE === "postgres") expect(meanwhile.waiting).toBe(true);
+    commit();
+    await Promise.all([slow, fast]);
+    const after = await reader.eventsAfter(meanwhile.cursor, 100);
+    expect(after.events.map((e) => e.type)).toEqual(["slow", "fast"]);
+    expect(after.waiting).toBe(false);
+  });
+
+  it.skipIf(TEST_ENGINE !== "postgres")("is not held back by a long transaction in another database of the same server", async () => {
+    const [a, reader] = [await connection(), await connection()];
+    await a.createRun(newRun("run_a"));
+    const head = await reader.feedHead();
+    // Transaction ids are shared by the server's databases: one that writes elsewhere and stays open.
+    const elsewhere = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query("BEGIN");
+      await elsewhere.query("SELECT pg_current_xact_id()");
+      await a.appendEvent("run_a", "here", {});
+      const read = await reader.eventsAfter(head, 100);
+      expect(read.events.map((e) => e.type)).toEqual(["here"]);
+      expect(read.waiting).toBe(false);
+    } finally {
+      await elsewhere.query("ROLLBACK");
+      await elsewhere.end();
+    }
+  });
+
+  it("rolls back everything a transaction did when it fails, its events too", async () => {
+    const a = await connection();
+    await a.createRun(newRun("run_a"));
+    await expect(
+      a.transaction(async (tx) => {
+        await tx.appendEvent("run_a", "lost", {});
+        await tx.updateRun("run_a", { status: "completed" });
+        throw new Error("midway");
+      }),
+    ).rejects.toThrow("midway");
+    expect(await a.listEvents("run_a", 0)).toEqual([]);
+    expect((await a.getRun("run_a"))!.status).toBe("running");
+    expect((await a.appendEvent("run_a", "next", {})).seq).toBe(1);
+  });
+
+  it("gives a lease to one owner at a time, and to another once it runs out", async () => {
+    const [a, b] = [await connection(), await connection()];
+    await a.createRun(newRun("run_a"));
+    expect(await a.acquireLease("run_a", "one", 300)).toBe(true);
+    expect(await b.acquireLease("run_a", "two", 300)).toBe(false);
+    expect(await a.acquireLease("run_a", "one", 300)).toBe(true);
+    expect((await b.orphanedRuns()).map((r) => r.id)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await b.orphanedRuns()).map((r) => r.id)).toEqual(["run_a"]);
+    expect(await b.acquireLease("run_a", "two", 300)).toBe(true);
+    await b.releaseLease("run_a", "one");
+    expect(await a.acquireLease("run_a", "one", 300)).toBe(false);
+  });
+
+  it.skipIf(TEST_ENGINE === "postgres")("keeps the events of a data directory from before events had global ids, in order", async () => {
+    const legacy = new Database(path.join(place.dataDir, "guild.sqlite"));
     legacy.exec("CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID");
     const insert = legacy.prepare("INSERT INTO events VALUES (?, ?, ?, ?, '{}')");
     insert.run("run_b", 1, "b1", "2026-11-01T10:00:01.000Z");
@@ -65,9 +168,10 @@ describe("the run store across connections", () => {
     insert.run("run_a", 2, "a2", "2026-11-01T10:00:02.000Z");
     legacy.close();
 
-    const store = connection();
-    expect(store.eventsAfterId(0, 10).map((f) => f.event.type)).toEqual(["a1", "b1", "a2"]);
-    expect(store.appendEvent("run_a", "a3", {}).seq).toBe(3);
-    expect(store.lastEventId()).toBe(4);
+    const store = await connection();
+    expect((await store.eventsAfter("0", 10)).events.map((e) => e.type)).toEqual(["a1", "b1", "a2"]);
+    await store.createRun(newRun("run_a"));
+    expect((await store.appendEvent("run_a", "a3", {})).seq).toBe(3);
+    expect(await store.feedHead()).toBe("4");
   });
 });

@@ -22,9 +22,9 @@ describe("races", () => {
     const runs = await Promise.all(Array.from({ length: PAIRS }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })));
     const payments = await Promise.all(runs.map(async (r) => (await pendingOf(t, r.body.run.id)).approvals[0]!));
     expect(payments.every((a) => a.action.name === "issue_payment")).toBe(true);
-    // A second server process on the same data directory: the two sides of each race run truly in
+    // A second server process on the same storage: the two sides of each race run truly in
     // parallel, so only the database's compare-and-set can keep one of them out.
-    other = await serve({ GUILD_DATA_DIR: t.dir });
+    other = await serve(t.storage.env);
     const otherUrl = other.url;
     const client = await t.socket();
 
@@ -54,7 +54,7 @@ describe("races", () => {
       for (const email of approvals) await t.api("POST", `/api/approvals/${email.id}/decision`, { type: "approve" });
       expect((await pendingOf(t, approval.runId)).status).toBe("completed");
     }
-    const paid = paymentsFor(t.dir).map((p) => p.amount).sort((a, b) => a - b);
+    const paid = (await paymentsFor(t.storage)).map((p) => p.amount).sort((a, b) => a - b);
     expect(paid).toEqual(outcomes.map((o) => o.won).sort((a, b) => a - b));
   });
 

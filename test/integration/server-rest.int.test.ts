@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
 import { startServer } from "../../server/start-server.ts";
-import { DEMO_TASK, effectsOf, paymentsFor, tempDataDir } from "../support/runtime.ts";
+import { DEMO_TASK, effectsOf, paymentsFor, TEST_ENGINE, tempDataDir } from "../support/runtime.ts";
 import { pendingOf, useServer } from "../support/server.ts";
 
 const t = useServer();
@@ -31,8 +31,8 @@ describe("the REST API", () => {
     const { body } = await t.api<{ run: Run }>("GET", `/api/runs/${runId}`);
     expect(body.run.status).toBe("completed");
     expect(body.run.result!.citations.map((c) => c.source)).toContain("home-policy-wording.md § 4.2 Escape of water");
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
-    expect(paymentsFor(t.dir)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 
     const events = (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
@@ -72,12 +72,12 @@ describe("the REST API", () => {
     expect(again.body.error.code).toBe("conflict");
     const late = await t.api("POST", `/api/approvals/${approvals[0]!.id}/decision`, { type: "approve" });
     expect(late.status).toBe(409);
-    expect(effectsOf(t.runtime)).toEqual({ payments: 0, emails: 0 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 0, emails: 0 });
   });
 
   it("sets security headers and describes itself in an OpenAPI document made from the same schemas", async () => {
     const health = await t.api("GET", "/api/health");
-    expect(health.body).toEqual({ status: "ok", model: { provider: "offline", name: "offline" }, storage: { kind: "sqlite" } });
+    expect(health.body).toEqual({ status: "ok", model: { provider: "offline", name: "offline" }, storage: { kind: TEST_ENGINE } });
     expect(health.headers.get("x-content-type-options")).toBe("nosniff");
     expect(health.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(health.headers.get("x-powered-by")).toBeNull();

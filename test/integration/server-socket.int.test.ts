@@ -43,7 +43,7 @@ describe("Socket.IO", () => {
       ["issue_payment", "approved"],
       ["send_email", "approved"],
     ]);
-    expect(effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
+    expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
     expect(events).toEqual(await log(runId));
     // The final answer streamed as tokens before its durable message; the tokens make the answer.
     const answerTokens = tokens.filter((x) => x.runId === runId && x.node === "supervisor.answer").map((x) => x.delta).join("");
@@ -110,7 +110,7 @@ describe("Socket.IO", () => {
     const payment = await until("the payment approval", () => earlyEvents.find((e) => e.type === "approval.requested"));
 
     // Another runtime (as another process would) takes the decision and executes the rest of the run.
-    const other = await openRuntime(t.dir, { feedPollMs: 0 });
+    const other = await openRuntime(t.storage, { feedPollMs: 0 });
     const late: RunEvent[][] = [];
     try {
       await other.decide((payment.data.approval as Approval).id, { type: "approve" });

@@ -1,9 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { packSchema } from "../../agents/backend/index.ts";
 import type { ApprovalStatus, Decision, RunEvent } from "../../server/contract/index.ts";
+import type { StoragePlace } from "./storage.ts";
 
-/** What a data directory holds about effects, read from the files as an operator would (read-only). */
+/** What a place holds about effects, read from its databases as an operator would (read-only). */
 export interface Ledger {
   payments: { claimId: string; amount: number; payee: string; reference: string }[];
   emails: { claimId: string; to: string; subject: string }[];
@@ -23,40 +26,91 @@ function readOnly<T>(file: string, read: (db: Database.Database) => T, empty: T)
   }
 }
 
-/** Reads payments, emails and effect records of a claims pack's back-end, and the runtime's approvals. */
-export function readLedger(dataDir: string, packId = "insurance-claims"): Ledger {
-  const backend = path.join(dataDir, "packs", `${packId}.sqlite`);
+interface ApprovalRow {
+  id: string;
+  run_id: string;
+  kind: string;
+  status: ApprovalStatus;
+  request: { action_request: { action: string; args: Record<string, unknown> }; guild: { callId?: string } };
+  decision: Decision | null;
+}
+
+const toApproval = (row: ApprovalRow): Ledger["approvals"][number] => ({
+  id: row.id,
+  runId: row.run_id,
+  kind: row.kind,
+  status: row.status,
+  ...(row.request.guild.callId ? { callId: row.request.guild.callId } : {}),
+  action: row.request.action_request.action,
+  args: row.request.action_request.args,
+  ...(row.decision ? { decision: row.decision } : {}),
+});
+
+/** The same questions on both engines; column names and types as the tests compare them. */
+const SQL = {
+  payments: "SELECT claim_id AS \"claimId\", CAST(amount AS REAL) AS amount, payee, reference FROM payments ORDER BY id",
+  emails: "SELECT claim_id AS \"claimId\", to_address AS \"to\", subject FROM email_outbox ORDER BY id",
+  effects: "SELECT idempotency_key AS key, tool, args FROM guild_effects ORDER BY at",
+  approvals: "SELECT id, run_id, kind, status, request, decision FROM approvals ORDER BY created_at",
+};
+
+/**
+ * Reads payments, emails and effect records of a claims pack's back-end, and the runtime's
+ * approvals, from the SQLite files of a data directory or from the Postgres database, read-only.
+ */
+export async function readLedger(place: StoragePlace, packId = "insurance-claims"): Promise<Ledger> {
+  if (place.databaseUrl) return readPostgresLedger(place.databaseUrl, packId);
   const fromBackend = readOnly(
-    backend,
-    (db) => ({
-      payments: db.prepare("SELECT claim_id AS claimId, amount, payee, reference FROM payments ORDER BY id").all() as Ledger["payments"],
-      emails: db.prepare("SELECT claim_id AS claimId, to_address AS \"to\", subject FROM email_outbox ORDER BY id").all() as Ledger["emails"],
-      effects: (db.prepare("SELECT idempotency_key AS key, tool, args FROM guild_effects ORDER BY at").all() as { key: string; tool: string; args: string }[]).map((e) => ({
-        ...e,
-        args: JSON.parse(e.args) as Record<string, unknown>,
-      })),
-    }),
+    path.join(place.dataDir, "packs", `${packId}.sqlite`),
+    (db) => {
+      // A pack without payments or emails (a test pack) has effects only.
+      const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+      return {
+        payments: has("payments") ? (db.prepare(SQL.payments).all() as Ledger["payments"]) : [],
+        emails: has("email_outbox") ? (db.prepare(SQL.emails).all() as Ledger["emails"]) : [],
+        effects: (db.prepare(SQL.effects).all() as { key: string; tool: string; args: string }[]).map((e) => ({ ...e, args: JSON.parse(e.args) as Record<string, unknown> })),
+      };
+    },
     { payments: [], emails: [], effects: [] },
   );
   const approvals = readOnly(
-    path.join(dataDir, "guild.sqlite"),
+    path.join(place.dataDir, "guild.sqlite"),
     (db) =>
-      (db.prepare("SELECT id, run_id, kind, status, request, decision FROM approvals ORDER BY created_at").all() as Record<string, string>[]).map((row) => {
-        const request = JSON.parse(row.request!) as { action_request: { action: string; args: Record<string, unknown> }; guild: { callId?: string } };
-        return {
-          id: row.id!,
-          runId: row.run_id!,
-          kind: row.kind!,
-          status: row.status as ApprovalStatus,
-          ...(request.guild.callId ? { callId: request.guild.callId } : {}),
-          action: request.action_request.action,
-          args: request.action_request.args,
-          ...(row.decision ? { decision: JSON.parse(row.decision) as Decision } : {}),
-        };
-      }),
+      (db.prepare(SQL.approvals).all() as Record<string, string>[]).map((row) =>
+        toApproval({ ...(row as never as ApprovalRow), request: JSON.parse(row.request!), decision: row.decision ? JSON.parse(row.decision) : null }),
+      ),
     [] as Ledger["approvals"],
   );
   return { ...fromBackend, approvals };
+}
+
+async function readPostgresLedger(url: string, packId: string): Promise<Ledger> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const schema = packSchema(packId);
+    const exists = (await client.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema])).rowCount! > 0;
+    const rows = async <T>(sql: string, searchPath: string): Promise<T[]> => {
+      await client.query(`SET search_path TO ${searchPath}`);
+      return (await client.query(sql)).rows as T[];
+    };
+    const has = async (table: string) => (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [schema, table])).rowCount! > 0;
+    const backend = exists
+      ? {
+          payments: (await has("payments")) ? await rows<Ledger["payments"][number]>(SQL.payments, schema) : [],
+          emails: (await has("email_outbox")) ? await rows<Ledger["emails"][number]>(SQL.emails, schema) : [],
+          effects: (await rows<{ key: string; tool: string; args: string | Record<string, unknown> }>(SQL.effects, schema)).map((e) => ({
+            ...e,
+            args: typeof e.args === "string" ? (JSON.parse(e.args) as Record<string, unknown>) : e.args,
+          })),
+        }
+      : { payments: [], emails: [], effects: [] };
+    const guild = (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'guild' AND table_name = 'approvals'")).rowCount! > 0;
+    const approvals = guild ? (await rows<ApprovalRow>(SQL.approvals, "guild")).map(toApproval) : [];
+    return { ...backend, approvals };
+  } finally {
+    await client.end();
+  }
 }
 
 /**

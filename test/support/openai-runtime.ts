@@ -5,11 +5,13 @@ import type { RetryPolicy } from "../../agents/models/index.ts";
 import { Runtime, type RuntimeOptions } from "../../server/runtime/index.ts";
 import { scriptedModels } from "./openai-demo.ts";
 import { startScriptedOpenAI, type Script, type ScriptedOpenAI } from "./openai-server.ts";
-import { tempDataDir } from "./runtime.ts";
+import { freshStorage, type TestStorage } from "./runtime.ts";
 
 export interface ScriptedRuntime {
   /** The test's data directory. */
   dir: string;
+  /** Where the test keeps everything, on the engine under test. */
+  storage: TestStorage;
   /**
    * Starts a scripted model server, a runtime whose models it serves, and the HTTP server over that
    * runtime; after the test, the HTTP server must still answer, whatever the model did. All are closed.
@@ -20,22 +22,22 @@ export interface ScriptedRuntime {
 /** Gives each test of the file a fresh data directory, and closes what it opened with `open`. */
 export function useScriptedRuntime(): ScriptedRuntime {
   let opened: { server: ScriptedOpenAI; runtime?: Runtime; http?: GuildServer } | undefined;
-  let remove = (): void => {};
   const context: ScriptedRuntime = {
     dir: "",
+    storage: undefined as never,
     async open(script, { retry, ...options } = {}) {
       const server = await startScriptedOpenAI(script);
       opened = { server };
-      const runtime = await Runtime.open({ dataDir: context.dir, models: scriptedModels(server.url, retry ? { retry } : {}), sweepMs: 0, ...options });
+      const { databaseUrl } = context.storage;
+      const runtime = await Runtime.open({ dataDir: context.dir, ...(databaseUrl ? { databaseUrl } : {}), models: scriptedModels(server.url, retry ? { retry } : {}), sweepMs: 0, ...options });
       opened.runtime = runtime;
       opened.http = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
       return { server, runtime };
     },
   };
-  beforeEach(() => {
-    const data = tempDataDir();
-    context.dir = data.dir;
-    remove = data.remove;
+  beforeEach(async () => {
+    context.storage = await freshStorage();
+    context.dir = context.storage.dataDir;
   });
   afterEach(async () => {
     if (opened?.http) {
@@ -48,7 +50,7 @@ export function useScriptedRuntime(): ScriptedRuntime {
     await opened?.runtime?.close();
     await opened?.server.close();
     opened = undefined;
-    remove();
+    await context.storage.remove();
   });
   return context;
 }

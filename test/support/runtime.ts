@@ -1,16 +1,16 @@
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach } from "vitest";
 import type { Approval, Decision, Run } from "../../server/contract/index.ts";
 import { Runtime, type RuntimeOptions } from "../../server/runtime/index.ts";
-import { tempDataDir } from "./clients.ts";
+import { readLedger } from "./ledger.ts";
+import { freshStorage, type StoragePlace, type TestStorage } from "./storage.ts";
 
 export { DEMO_TASK, tempDataDir } from "./clients.ts";
+export { freshStorage, TEST_ENGINE, type StoragePlace, type TestStorage } from "./storage.ts";
 
-/** Opens a runtime on a data directory with the offline model. */
-export function openRuntime(dataDir: string, options: Partial<RuntimeOptions> = {}): Promise<Runtime> {
-  return Runtime.open({ dataDir, models: { defaultModel: "offline" }, sweepMs: 0, ...options });
+/** Opens a runtime on a place (a data directory, or a test's storage on either engine) with the offline model. */
+export function openRuntime(place: string | StoragePlace, options: Partial<RuntimeOptions> = {}): Promise<Runtime> {
+  const { dataDir, databaseUrl } = typeof place === "string" ? { dataDir: place, databaseUrl: undefined } : place;
+  return Runtime.open({ dataDir, ...(databaseUrl ? { databaseUrl } : {}), models: { defaultModel: "offline" }, sweepMs: 0, ...options });
 }
 
 /**
@@ -32,39 +32,31 @@ export async function answerUntilDone(runtime: Runtime, runId: string, decide: (
 }
 
 /** Rows of the pack's back-end for the demo claim. */
-export function effectsOf(runtime: Runtime, claimId = "CLM-1001"): { payments: number; emails: number } {
+export async function effectsOf(runtime: Runtime, claimId = "CLM-1001"): Promise<{ payments: number; emails: number }> {
   const backend = runtime.backendOf("insurance-claims");
-  return { payments: backend.count("payments", { claim_id: claimId }), emails: backend.count("email_outbox", { claim_id: claimId }) };
+  return { payments: await backend.count("payments", { claim_id: claimId }), emails: await backend.count("email_outbox", { claim_id: claimId }) };
 }
 
-/** Reads the pack's back-end file directly, as an operator would. */
-export function paymentsFor(dataDir: string, claimId = "CLM-1001"): { amount: number; payee: string; reference: string }[] {
-  const file = path.join(dataDir, "packs", "insurance-claims.sqlite");
-  if (!fs.existsSync(file)) return [];
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare("SELECT amount, payee, reference FROM payments WHERE claim_id = ? ORDER BY id").all(claimId) as never;
-  } finally {
-    db.close();
-  }
+/** Reads the pack's back-end directly (the SQLite file, or the Postgres schema), as an operator would. */
+export async function paymentsFor(place: string | StoragePlace, claimId = "CLM-1001"): Promise<{ amount: number; payee: string; reference: string }[]> {
+  const { payments } = await readLedger(typeof place === "string" ? { dataDir: place } : place);
+  return payments.filter((p) => p.claimId === claimId).map(({ amount, payee, reference }) => ({ amount, payee, reference }));
 }
 
 /**
- * Gives each test of the file a fresh data directory and a runtime on it, closed and removed
- * after the test. A test may replace `runtime` (the replacement is closed instead).
+ * Gives each test of the file a fresh place on the engine under test and a runtime on it, closed
+ * and removed after the test. A test may replace `runtime` (the replacement is closed instead).
  */
-export function useRuntime(options: Partial<RuntimeOptions> = {}): { dir: string; runtime: Runtime } {
-  const context = {} as { dir: string; runtime: Runtime };
-  let remove = (): void => {};
+export function useRuntime(options: Partial<RuntimeOptions> = {}): { dir: string; storage: TestStorage; runtime: Runtime } {
+  const context = {} as { dir: string; storage: TestStorage; runtime: Runtime };
   beforeEach(async () => {
-    const data = tempDataDir();
-    context.dir = data.dir;
-    remove = data.remove;
-    context.runtime = await openRuntime(data.dir, options);
+    context.storage = await freshStorage();
+    context.dir = context.storage.dataDir;
+    context.runtime = await openRuntime(context.storage, options);
   });
   afterEach(async () => {
     await context.runtime.close();
-    remove();
+    await context.storage.remove();
   });
   return context;
 }

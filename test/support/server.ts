@@ -4,13 +4,15 @@ import type { Ack, Approval, ClientToServerEvents, RunEvent } from "../../server
 import type { Runtime, RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../../server/start-server.ts";
 import { connectSocket, request, until, type ApiAnswer, type Client } from "./clients.ts";
-import { openRuntime, tempDataDir } from "./runtime.ts";
+import { freshStorage, openRuntime, type TestStorage } from "./runtime.ts";
 
 export { request, until, type ApiAnswer, type Client } from "./clients.ts";
 
 export interface TestServer {
   url: string;
   dir: string;
+  /** Where the server keeps everything, on the engine under test. */
+  storage: TestStorage;
   runtime: Runtime;
   server: GuildServer;
   /** A JSON request to the API; `body` may be a string to send as is. */
@@ -32,15 +34,14 @@ export interface TestServerOptions {
 export function useServer(options: TestServerOptions = {}): TestServer {
   const context = {} as TestServer;
   const clients: Client[] = [];
-  let remove = (): void => {};
   beforeEach(async () => {
-    const data = tempDataDir();
-    remove = data.remove;
-    const runtime = await openRuntime(data.dir, options.runtime);
+    const storage = await freshStorage();
+    const runtime = await openRuntime(storage, options.runtime);
     const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
     Object.assign(context, {
       url: server.url,
-      dir: data.dir,
+      dir: storage.dataDir,
+      storage,
       runtime,
       server,
       api: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -56,7 +57,7 @@ export function useServer(options: TestServerOptions = {}): TestServer {
     clients.splice(0).forEach((c) => c.disconnect());
     await context.server.close();
     await context.runtime.close();
-    remove();
+    await context.storage.remove();
   });
   return context;
 }

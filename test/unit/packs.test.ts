@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isGuildError } from "../../agents/errors/index.ts";
-import { BUILTIN_PACKS_DIR, loadPack, loadPacks, type Pack } from "../../agents/packs/index.ts";
+import { BUILTIN_PACKS_DIR, checkPackDialect, loadPack, loadPacks, MANIFEST_FILE, type Pack } from "../../agents/packs/index.ts";
+import { INJECTED_EMAIL_ORDER, injectedClaimsPack } from "../support/injected-pack.ts";
 
 const CLAIMS_DIR = join(BUILTIN_PACKS_DIR, "insurance-claims");
 
@@ -136,10 +137,33 @@ describe("a malformed pack manifest", () => {
 
   it("fails when a tool's SQL does not use one of its arguments", async () => {
     breakManifest((m) => {
-      const tool = m.tools.find((t: { name: string }) => t.name === "issue_payment");
-      tool.sql = tool.sql.replace(":payee", "'Eleanor Whitfield'");
+      const tool = m.tools.find((t: { name: string }) => t.name === "send_email");
+      tool.sql = tool.sql.replace(":subject", "'Your claim'");
     });
-    await expectInvalid("tools.5.sql", "payee");
+    await expectInvalid("tools.7.sql", "subject");
+  });
+
+  it.each(["sqlite", "postgres"])("fails when a tool's SQL for %s does not use one of its arguments", async (dialect) => {
+    breakManifest((m) => {
+      const tool = m.tools.find((t: { name: string }) => t.name === "issue_payment");
+      tool.sql[dialect] = tool.sql[dialect].replace(":payee", "'Eleanor Whitfield'");
+    });
+    await expectInvalid(`tools.5.sql.${dialect}`, "payee");
+  });
+
+  it("fails when a tool's SQL names an engine Guild does not have", async () => {
+    breakManifest((m) => (m.tools[0].sql = { mysql: "SELECT 1" }));
+    await expectInvalid("tools.0.sql", "mysql");
+  });
+
+  it("fails when a tool's SQL per engine gives none", async () => {
+    breakManifest((m) => (m.tools[0].sql = {}));
+    await expectInvalid("tools.0.sql");
+  });
+
+  it("fails when the back-end's seed per engine gives none", async () => {
+    breakManifest((m) => (m.backend.seed = {}));
+    await expectInvalid("backend.seed");
   });
 
   it("fails when an argument's pattern is not a regular expression", async () => {
@@ -157,14 +181,21 @@ describe("a malformed pack manifest", () => {
     await expectInvalid("tools.5", "approvals");
   });
 
-  it("fails when the back-end seed file is missing", async () => {
-    rmSync(join(dir, "backend", "seed.sql"));
+  it("fails when a back-end seed file is missing, naming the engine's list and the place in it", async () => {
+    rmSync(join(dir, "backend", "data.sql"));
+    await expectInvalid("backend.seed.sqlite.1", "backend/data.sql");
+  });
+
+  it("fails when the one seed file for both engines is missing", async () => {
+    breakManifest((m) => (m.backend.seed = "backend/seed.sql"));
     await expectInvalid("backend.seed", "backend/seed.sql");
   });
 
   it.each([
     ["glossary", (m: any) => (m.glossary = "../../outside.md")],
     ["backend.seed", (m: any) => (m.backend.seed = "../outside.md")],
+    ["backend.seed.1", (m: any) => (m.backend.seed = ["backend/data.sql", "../outside.md"])],
+    ["backend.seed.postgres.2", (m: any) => (m.backend.seed.postgres[2] = "../outside.md")],
   ])("refuses a %s outside the pack folder", async (field, change) => {
     writeFileSync(join(root, "outside.md"), "## Outside\nAlso: secret\nread from outside the pack\n");
     breakManifest(change);
@@ -210,5 +241,117 @@ describe("loadPacks", () => {
     expect(isGuildError(error) && error.code).toBe("invalid_pack");
     expect(error.message).toContain(join(copy, "pack.json"));
     expect(error.message).toContain("'insurance-claims' is already loaded");
+  });
+});
+
+describe("SQL and seeds per engine", () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "guild-packs-"));
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A one-tool pack as a user would write it, with the given seed, tool SQL and seed files. */
+  function writePack(seed: unknown, sql: unknown, files: Record<string, string>): string {
+    const dir = join(root, "notes");
+    mkdirSync(join(dir, "knowledge"), { recursive: true });
+    mkdirSync(join(dir, "backend"), { recursive: true });
+    writeFileSync(join(dir, "knowledge", "guide.md"), "# Notes\n\nHow notes are kept.\n");
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const manifest = {
+      id: "notes",
+      name: "Notes",
+      description: "Keeps notes.",
+      backend: { seed },
+      specialists: [{ id: "keeper", name: "Keeper", description: "Keeps notes against references.", documents: ["guide.md"], tools: ["record_note"] }],
+      tools: [
+        {
+          name: "record_note",
+          description: "Record a note against a reference.",
+          kind: "effect",
+          args: { ref: { type: "string", description: "The reference." }, note: { type: "string", description: "The note." } },
+          sql,
+        },
+      ],
+    };
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+    return dir;
+  }
+
+  const INSERT = "INSERT INTO notes (ref, note) VALUES (:ref, :note)";
+
+  it("gives a pack written before engines existed (one seed file, one SQL string) to both engines", async () => {
+    const pack = await loadPack(writePack("backend/seed.sql", INSERT, { "backend/seed.sql": "CREATE TABLE notes (ref TEXT, note TEXT);" }));
+    expect(pack.seed).toEqual({ sqlite: ["CREATE TABLE notes (ref TEXT, note TEXT);"], postgres: ["CREATE TABLE notes (ref TEXT, note TEXT);"] });
+    expect(pack.tools.get("record_note")?.sql).toEqual({ sqlite: INSERT, postgres: INSERT });
+    expect(() => checkPackDialect(pack, "sqlite")).not.toThrow();
+    expect(() => checkPackDialect(pack, "postgres")).not.toThrow();
+  });
+
+  it("reads a list of seed files in order, and per engine the files each names", async () => {
+    const files = { "backend/a.sql": "-- a", "backend/b.sql": "-- b", "backend/pg.sql": "-- pg" };
+    expect((await loadPack(writePack(["backend/b.sql", "backend/a.sql"], INSERT, files))).seed).toEqual({ sqlite: ["-- b", "-- a"], postgres: ["-- b", "-- a"] });
+    const perEngine = await loadPack(writePack({ sqlite: "backend/a.sql", postgres: ["backend/pg.sql", "backend/a.sql"] }, INSERT, files));
+    expect(perEngine.seed).toEqual({ sqlite: ["-- a"], postgres: ["-- pg", "-- a"] });
+  });
+
+  it("keeps a tool's SQL per engine as given", async () => {
+    const sql = { sqlite: "INSERT OR IGNORE INTO notes (ref, note) VALUES (@ref, $note)", postgres: `${INSERT} ON CONFLICT DO NOTHING` };
+    const pack = await loadPack(writePack("backend/seed.sql", sql, { "backend/seed.sql": "" }));
+    expect(pack.tools.get("record_note")?.sql).toEqual(sql);
+  });
+
+  it("lets SQLite-only SQL use @name and $name, and says it cannot run on Postgres, naming the field", async () => {
+    const dir = writePack("backend/seed.sql", "INSERT INTO notes (ref, note) VALUES (@ref, $note)", { "backend/seed.sql": "" });
+    const pack = await loadPack(dir);
+    expect(() => checkPackDialect(pack, "sqlite")).not.toThrow();
+    expect(() => checkPackDialect(pack, "postgres")).toThrow(expect.objectContaining({ code: "invalid_pack", details: { file: join(dir, MANIFEST_FILE), field: "tools.0.sql" } }));
+    expect(() => checkPackDialect(pack, "postgres")).toThrow("argument 'ref' is not used as :ref in the SQL for postgres");
+  });
+
+  it("names the tool whose SQL is missing for an engine", async () => {
+    const dir = writePack("backend/seed.sql", { sqlite: INSERT }, { "backend/seed.sql": "" });
+    const pack = await loadPack(dir);
+    expect(() => checkPackDialect(pack, "sqlite")).not.toThrow();
+    let error: unknown;
+    try {
+      checkPackDialect(pack, "postgres");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isGuildError(error) && error.code).toBe("invalid_pack");
+    expect((error as Error).message).toBe(`${join(dir, MANIFEST_FILE)}: tools.0.sql: record_note has no SQL for postgres`);
+  });
+
+  it("names the seed that is missing for an engine", async () => {
+    const dir = writePack({ postgres: "backend/seed.sql" }, INSERT, { "backend/seed.sql": "" });
+    const pack = await loadPack(dir);
+    expect(() => checkPackDialect(pack, "postgres")).not.toThrow();
+    expect(() => checkPackDialect(pack, "sqlite")).toThrow(`${join(dir, MANIFEST_FILE)}: backend.seed: no seed for sqlite`);
+  });
+
+  it("runs the built-in packs on both engines, sharing the claims' data between them", async () => {
+    const claims = await loadPack(CLAIMS_DIR);
+    for (const dialect of ["sqlite", "postgres"] as const) checkPackDialect(claims, dialect);
+    expect(claims.seed.sqlite).toHaveLength(2);
+    expect(claims.seed.postgres).toHaveLength(3);
+    expect(claims.seed.sqlite?.[1]).toBe(claims.seed.postgres?.[1]);
+    expect(claims.seed.sqlite?.[1]).toContain("INSERT INTO claims");
+    const archive = await loadPack(join(import.meta.dirname, "..", "fixtures", "packs", "slow-archive"));
+    for (const dialect of ["sqlite", "postgres"] as const) checkPackDialect(archive, dialect);
+  });
+
+  it("injects the test pack's instruction into the claims' rows, which both engines' seeds share", async () => {
+    const injected = injectedClaimsPack();
+    try {
+      const pack = await loadPack(join(injected.root, "insurance-claims"));
+      for (const dialect of ["sqlite", "postgres"] as const) expect(pack.seed[dialect]?.join("\n")).toContain(INJECTED_EMAIL_ORDER);
+    } finally {
+      injected.remove();
+    }
   });
 });

@@ -14,9 +14,9 @@ let context: PolicyContext;
 beforeAll(async () => {
   pack = await loadPack(join(BUILTIN_PACKS_DIR, "insurance-claims"));
   const dir = fs.mkdtempSync(join(os.tmpdir(), "guild-policy-"));
-  context = { pack, backend: openSqliteBackend(join(dir, "backend.sqlite"), pack.seedSql) };
-  return () => {
-    context.backend.close();
+  context = { pack, backend: await openSqliteBackend(join(dir, "backend.sqlite"), pack.seed.sqlite ?? []) };
+  return async () => {
+    await context.backend.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
 });
@@ -48,44 +48,44 @@ describe("gateFor", () => {
   const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
   const gate = (name: string, args: Record<string, unknown>, specialist = "payments_officer") => gateFor(context, specialist, tool(name), args);
 
-  it("lets every query tool run without a reviewer", () => {
+  it("lets every query tool run without a reviewer", async () => {
     const queries = [...pack.tools.values()].filter((t) => t.kind === "query");
     expect(queries.map((t) => t.name)).toContain("get_claim");
     for (const query of queries) {
-      expect(gateFor(context, "claims_investigator", query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false, reasons: [] });
+      expect(await gateFor(context, "claims_investigator", query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false, reasons: [] });
     }
   });
 
-  it("asks a reviewer for a payment within the handler's limit, without flagging it", () => {
-    expect(gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [] });
+  it("asks a reviewer for a payment within the handler's limit, without flagging it", async () => {
+    expect(await gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [] });
   });
 
-  it("does not flag a payment of exactly the limit", () => {
-    expect(gate("issue_payment", { ...payment, amount: 5000 }).highRisk).toBeUndefined();
+  it("does not flag a payment of exactly the limit", async () => {
+    expect((await gate("issue_payment", { ...payment, amount: 5000 })).highRisk).toBeUndefined();
   });
 
-  it("flags a payment above £5,000 as high risk, citing the limit and its document", () => {
-    const verdict = gate("issue_payment", { ...payment, amount: 6000 });
+  it("flags a payment above £5,000 as high risk, citing the limit and its document", async () => {
+    const verdict = await gate("issue_payment", { ...payment, amount: 6000 });
     expect(verdict.requiresApproval).toBe(true);
     expect(verdict.highRisk).toContain("£6,000.00 is above £5,000.00");
     expect(verdict.highRisk).toContain("payment-authority-limits.md");
   });
 
-  it("judges an amount given as text by its value", () => {
-    expect(gate("issue_payment", { ...payment, amount: "6000" }).highRisk).toContain("above £5,000.00");
+  it("judges an amount given as text by its value", async () => {
+    expect((await gate("issue_payment", { ...payment, amount: "6000" })).highRisk).toContain("above £5,000.00");
   });
 
-  it("always asks a reviewer before an email is sent", () => {
-    expect(gate("send_email", {}, "communications").requiresApproval).toBe(true);
-    expect(gate("send_email", { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" }, "communications").requiresApproval).toBe(true);
+  it("always asks a reviewer before an email is sent", async () => {
+    expect((await gate("send_email", {}, "communications")).requiresApproval).toBe(true);
+    expect((await gate("send_email", { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" }, "communications")).requiresApproval).toBe(true);
   });
 
-  it("flags a payment to a customer the back-end has flagged, by looking it up", () => {
-    const flagged = context.backend.query("SELECT c.id FROM claims c JOIN policies p ON p.id = c.policy_id JOIN customers cu ON cu.id = p.customer_id WHERE cu.flagged = 1 LIMIT 1", {}, "row") as { id: string };
-    const verdict = gate("issue_payment", { ...payment, claimId: flagged.id });
+  it("flags a payment to a customer the back-end has flagged, by looking it up", async () => {
+    const flagged = (await context.backend.query({ sqlite: "SELECT c.id FROM claims c JOIN policies p ON p.id = c.policy_id JOIN customers cu ON cu.id = p.customer_id WHERE cu.flagged = 1 LIMIT 1" }, {}, "row")) as { id: string };
+    const verdict = await gate("issue_payment", { ...payment, claimId: flagged.id });
     expect(verdict.requiresApproval).toBe(true);
     expect(verdict.highRisk).toMatch(/flagged/);
-    expect(gate("issue_payment", payment).highRisk).toBeUndefined();
+    expect((await gate("issue_payment", payment)).highRisk).toBeUndefined();
   });
 });
 
@@ -94,37 +94,37 @@ describe("gateFor with conditions", () => {
   const withPolicy = (approval: ToolApproval): PackTool => ({ ...tool("issue_payment"), approval });
   const above = (value: number) => ({ arg: "amount", op: ">" as const, value, reason: `more than ${value}`, highRisk: false });
 
-  it("asks only when a condition on the arguments holds", () => {
+  it("asks only when a condition on the arguments holds", async () => {
     const policy = withPolicy({ when: [above(5000)], otherwise: "never" });
-    expect(gateFor(context, "payments_officer", policy, payment)).toEqual({ requiresApproval: false, reasons: [] });
-    expect(gateFor(context, "payments_officer", policy, { ...payment, amount: 5000.01 })).toMatchObject({ requiresApproval: true, reasons: ["more than 5000"] });
+    expect(await gateFor(context, "payments_officer", policy, payment)).toEqual({ requiresApproval: false, reasons: [] });
+    expect(await gateFor(context, "payments_officer", policy, { ...payment, amount: 5000.01 })).toMatchObject({ requiresApproval: true, reasons: ["more than 5000"] });
   });
 
-  it("reads the back-end for a lookup condition, and asks when the lookup finds nothing", () => {
+  it("reads the back-end for a lookup condition, and asks when the lookup finds nothing", async () => {
     const flaggedOnly = withPolicy({
       when: [{ lookup: { tool: "check_fraud_indicators", field: "customer_flagged" }, op: "==", value: true, reason: "flagged customer", highRisk: true }],
       otherwise: "never",
     });
-    expect(gateFor(context, "payments_officer", flaggedOnly, payment).requiresApproval).toBe(false);
-    const unknownClaim = gateFor(context, "payments_officer", flaggedOnly, { ...payment, claimId: "CLM-9999" });
+    expect((await gateFor(context, "payments_officer", flaggedOnly, payment)).requiresApproval).toBe(false);
+    const unknownClaim = await gateFor(context, "payments_officer", flaggedOnly, { ...payment, claimId: "CLM-9999" });
     expect(unknownClaim.requiresApproval).toBe(true);
     expect(unknownClaim.reasons[0]).toContain("found nothing");
   });
 
-  it("asks for every call of a specialist whose policy says always, queries too", () => {
+  it("asks for every call of a specialist whose policy says always, queries too", async () => {
     const strict: Pack = { ...pack, specialists: pack.specialists.map((s) => (s.id === "claims_investigator" ? { ...s, approval: "always" as const } : s)) };
-    const verdict = gateFor({ pack: strict, backend: context.backend }, "claims_investigator", tool("get_claim"), { claimId: "CLM-1001" });
+    const verdict = await gateFor({ pack: strict, backend: context.backend }, "claims_investigator", tool("get_claim"), { claimId: "CLM-1001" });
     expect(verdict.requiresApproval).toBe(true);
     expect(verdict.reasons[0]).toContain("every call by Claims investigator");
-    expect(gateFor({ pack: strict, backend: context.backend }, "coverage_analyst", tool("get_claim"), { claimId: "CLM-1001" }).requiresApproval).toBe(false);
+    expect((await gateFor({ pack: strict, backend: context.backend }, "coverage_analyst", tool("get_claim"), { claimId: "CLM-1001" })).requiresApproval).toBe(false);
   });
 
-  it("compares numbers as numbers and text as text", () => {
+  it("compares numbers as numbers and text as text", async () => {
     const policy = withPolicy({ when: [{ arg: "payee", op: "!=", value: "Eleanor Whitfield", reason: "another payee", highRisk: true }], otherwise: "never" });
-    expect(gateFor(context, "payments_officer", policy, payment).requiresApproval).toBe(false);
-    expect(gateFor(context, "payments_officer", policy, { ...payment, payee: "A. Attacker" })).toMatchObject({ requiresApproval: true, highRisk: "another payee" });
+    expect((await gateFor(context, "payments_officer", policy, payment)).requiresApproval).toBe(false);
+    expect(await gateFor(context, "payments_officer", policy, { ...payment, payee: "A. Attacker" })).toMatchObject({ requiresApproval: true, highRisk: "another payee" });
     const missing = withPolicy({ when: [above(10)], otherwise: "never" });
-    expect(gateFor(context, "payments_officer", missing, { ...payment, amount: "lots" }).requiresApproval).toBe(false);
+    expect((await gateFor(context, "payments_officer", missing, { ...payment, amount: "lots" })).requiresApproval).toBe(false);
   });
 });
 
@@ -146,29 +146,29 @@ describe("validateDecision for a tool call", () => {
     };
   }
 
-  it("accepts an approval as it is", () => {
+  it("accepts an approval as it is", async () => {
     const decision: Decision = { type: "approve", reviewer: "sam" };
     expect(validateDecision(pack, paymentApproval(), decision)).toEqual(decision);
   });
 
-  it("refuses edited arguments of the wrong type, naming the argument", () => {
+  it("refuses edited arguments of the wrong type, naming the argument", async () => {
     const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, amount: "3000" } }));
     expectInvalidInput(error, "args.amount");
     expect(error.message).toContain("issue_payment");
   });
 
-  it("refuses edited arguments the tool does not take", () => {
+  it("refuses edited arguments the tool does not take", async () => {
     const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, iban: "GB00" } }));
     expect(isGuildError(error) && error.code).toBe("invalid_input");
     expect(error.message).toContain("iban");
   });
 
-  it("returns valid edited arguments, parsed", () => {
+  it("returns valid edited arguments, parsed", async () => {
     const decided = validateDecision(pack, paymentApproval(), { type: "edit", args: { ...args, amount: 3000 } });
     expect(decided).toEqual({ type: "edit", args: { claimId: "CLM-1001", amount: 3000, payee: "Eleanor Whitfield" } });
   });
 
-  it("refuses a decision type the approval does not offer, naming those it does", () => {
+  it("refuses a decision type the approval does not offer, naming those it does", async () => {
     const error = refusal(() =>
       validateDecision(pack, paymentApproval({ allow_respond: false }), { type: "respond", message: "Pay 3,000 instead" }),
     );
@@ -177,18 +177,18 @@ describe("validateDecision for a tool call", () => {
     expect(error.message).toContain("it allows approve, edit, reject, redirect");
   });
 
-  it("refuses a redirect to a specialist the pack does not have", () => {
+  it("refuses a redirect to a specialist the pack does not have", async () => {
     const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "redirect", specialist: "underwriter" }));
     expectInvalidInput(error, "specialist");
     expect(error.message).toContain("underwriter");
   });
 
-  it("refuses a redirect back to the specialist proposing the call", () => {
+  it("refuses a redirect back to the specialist proposing the call", async () => {
     const error = refusal(() => validateDecision(pack, paymentApproval(), { type: "redirect", specialist: "payments_officer" }));
     expectInvalidInput(error, "specialist");
   });
 
-  it("accepts a redirect to another specialist", () => {
+  it("accepts a redirect to another specialist", async () => {
     const decision: Decision = { type: "redirect", specialist: "claims_investigator", message: "Check for fraud first" };
     expect(validateDecision(pack, paymentApproval(), decision)).toEqual(decision);
   });
@@ -207,20 +207,20 @@ describe("validateDecision for a plan", () => {
     guild: { approvalId: "apr_test_plan", kind: "plan", allowRedirect: false },
   };
 
-  it("refuses a step for a specialist the pack does not have, naming the step", () => {
+  it("refuses a step for a specialist the pack does not have, naming the step", async () => {
     const edited = [steps[0], { specialist: "underwriter", instruction: "Price the renewal" }];
     const error = refusal(() => validateDecision(pack, planApproval, { type: "edit", args: { steps: edited } }));
     expectInvalidInput(error, "args.steps.1.specialist");
     expect(error.message).toContain("underwriter");
   });
 
-  it("refuses an empty plan", () => {
+  it("refuses an empty plan", async () => {
     const error = refusal(() => validateDecision(pack, planApproval, { type: "edit", args: { steps: [] } }));
     expectInvalidInput(error, "args.steps");
     expect(error.message).toContain("at least one step");
   });
 
-  it("accepts the same steps in another order", () => {
+  it("accepts the same steps in another order", async () => {
     const reordered = [steps[1], steps[0], steps[2]];
     expect(validateDecision(pack, planApproval, { type: "edit", args: { steps: reordered } })).toEqual({
       type: "edit",
@@ -228,7 +228,7 @@ describe("validateDecision for a plan", () => {
     });
   });
 
-  it("does not offer a redirect", () => {
+  it("does not offer a redirect", async () => {
     const error = refusal(() => validateDecision(pack, planApproval, { type: "redirect", specialist: "communications" }));
     expectInvalidInput(error, "type");
   });
@@ -238,24 +238,24 @@ describe("gateOfEdit", () => {
   const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
   const verdict = (args: Record<string, unknown>) => gateFor(context, "payments_officer", tool("issue_payment"), args);
 
-  it("lets an edit that raises nothing go ahead", () => {
-    expect(gateOfEdit(verdict(payment), verdict({ ...payment, amount: 3000 }))).toBeUndefined();
+  it("lets an edit that raises nothing go ahead", async () => {
+    expect(gateOfEdit(await verdict(payment), await verdict({ ...payment, amount: 3000 }))).toBeUndefined();
   });
 
-  it("asks again when an edit takes a payment past the authority limit", () => {
-    expect(gateOfEdit(verdict(payment), verdict({ ...payment, amount: 6000 }))?.highRisk).toContain("above £5,000.00");
+  it("asks again when an edit takes a payment past the authority limit", async () => {
+    expect(gateOfEdit(await verdict(payment), await verdict({ ...payment, amount: 6000 }))?.highRisk).toContain("above £5,000.00");
   });
 
-  it("asks again when an edit takes a flagged customer's payment past the authority limit", () => {
+  it("asks again when an edit takes a flagged customer's payment past the authority limit", async () => {
     // CLM-1039's customer is flagged: the proposed £2,000 is already high risk, for that reason only.
     const flagged = { claimId: "CLM-1039", amount: 2000, payee: "someone" };
-    expect(verdict(flagged).highRisk).toMatch(/flagged/);
-    const again = gateOfEdit(verdict(flagged), verdict({ ...flagged, amount: 50_000 }));
+    expect((await verdict(flagged)).highRisk).toMatch(/flagged/);
+    const again = gateOfEdit(await verdict(flagged), await verdict({ ...flagged, amount: 50_000 }));
     expect(again?.requiresApproval).toBe(true);
     expect(again?.highRisk).toContain("above £5,000.00");
   });
 
-  it("does not ask again for an edit that stays past the limit, as proposed", () => {
-    expect(gateOfEdit(verdict({ ...payment, amount: 6000 }), verdict({ ...payment, amount: 5500 }))).toBeUndefined();
+  it("does not ask again for an edit that stays past the limit, as proposed", async () => {
+    expect(gateOfEdit(await verdict({ ...payment, amount: 6000 }), await verdict({ ...payment, amount: 5500 }))).toBeUndefined();
   });
 });

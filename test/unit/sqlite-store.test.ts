@@ -10,7 +10,8 @@ import {
   type SearchOperation,
 } from "@langchain/langgraph-checkpoint";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteStore } from "../../server/runtime/store/index.ts";
+import { SqliteConnection } from "../../server/runtime/storage/sqlite/connection.ts";
+import { SqliteStore } from "../../server/runtime/storage/sqlite/memory-store.ts";
 
 describe("SqliteStore", () => {
   let dir: string;
@@ -23,7 +24,7 @@ describe("SqliteStore", () => {
     file = join(dir, "guild.db");
     db = new Database(file);
     db.pragma("journal_mode = WAL");
-    store = new SqliteStore(db);
+    store = new SqliteStore(new SqliteConnection(db));
   });
 
   afterEach(() => {
@@ -177,7 +178,7 @@ describe("SqliteStore", () => {
     db.close();
 
     db = new Database(file);
-    const reopened = new SqliteStore(db);
+    const reopened = new SqliteStore(new SqliteConnection(db));
     const item = await reopened.get(["memories", "claims"], "m1");
     expect(item).toEqual(saved);
     expect((await reopened.search(["memories"], { query: "police" })).map((hit) => hit.key)).toEqual(["m1"]);

@@ -1,1 +1,1 @@
-export { AuditLog, auditOfDecision, auditSubject } from "./audit-log.ts";
+export { auditOfDecision, auditSubject } from "./entries.ts";

@@ -1,2 +1,2 @@
-export { SqliteRunStore } from "./sqlite-run-store.ts";
-export type { RunStore, RunRecord, ApprovalRecord, ApprovalEscalation, RunPatch } from "./types.ts";
+export type { RunStore, RunStoreTx, FeedCursor, RunRecord, ApprovalRecord, ApprovalEscalation, RunPatch } from "./types.ts";
+export { portOver, type RunTables } from "./port.ts";

@@ -1,5 +1,5 @@
 import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
-import type { ApprovalStatus, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
+import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
 
 /** A run as stored. */
 export interface RunRecord {
@@ -15,12 +15,6 @@ export interface RunRecord {
   model: { provider: string; name: string };
   createdAt: string;
   updatedAt: string;
-}
-
-/** An event with its place in the global order of storing, which the feed follows across processes. */
-export interface StoredEvent {
-  id: number;
-  event: RunEvent;
 }
 
 /** An approval as stored: the graph's request, and the decision once made. */
@@ -55,53 +49,82 @@ export interface RunPatch {
   usage?: RunRecord["usage"];
 }
 
+/** Where a reader of the feed (every run's events, see `RunStore.eventsAfter`) has got to; opaque. */
+export type FeedCursor = string;
+
+/** What a transaction of the store can do: the same port, bound to one transaction. */
+export type RunStoreTx = Omit<RunStore, "transaction" | "close" | "kind">;
+
 /**
- * Durable runs, their numbered event logs and their approvals. The SQLite implementation is the
- * embedded default; a Postgres one is the planned scale-out path.
+ * Durable runs, their numbered event logs, their approvals and the audit trail. Every method is
+ * async; the SQLite implementation is the embedded default and the Postgres one is for several
+ * processes sharing one database. Nothing above this port knows which engine it has.
  */
 export interface RunStore {
-  createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): RunRecord;
-  getRun(id: string): RunRecord | undefined;
-  listRuns(filter: { status?: RunStatus; limit: number }): RunRecord[];
+  readonly kind: "sqlite" | "postgres";
+  createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): Promise<RunRecord>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(filter: { status?: RunStatus; limit: number }): Promise<RunRecord[]>;
   /**
    * Applies the patch unless the run has finished (compare-and-set on the status), so that a
    * cancelled or finished run is never brought back. Undefined when nothing changed.
    */
-  updateRun(id: string, patch: RunPatch): RunRecord | undefined;
-  /** Runs `fn` in one transaction: a state change and the event that tells of it land together. */
-  transaction<T>(fn: () => T): T;
-  /** Takes or renews the lease on a run for `owner`; false when another live owner holds it. */
-  acquireLease(id: string, owner: string, until: number): boolean;
-  releaseLease(id: string, owner: string): void;
-  /** Runs that need an owner: unfinished, with no live lease. */
-  orphanedRuns(now: number): RunRecord[];
-  /** Appends an event with the run's next seq, in one transaction. */
-  appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent;
-  listEvents(runId: string, afterSeq: number, limit?: number): RunEvent[];
-  lastSeq(runId: string): number;
+  updateRun(id: string, patch: RunPatch): Promise<RunRecord | undefined>;
   /**
-   * Events of every run stored after the global id, in the order they were stored. Ids must rise
-   * in commit order (SQLite's single writer gives that; a Postgres store needs its own scheme).
+   * Runs `work` in one transaction, with the store bound to it (`tx`): a state change and the
+   * event that tells of it land together. Inside, use only `tx`.
+   * @example await store.transaction(async (tx) => { await tx.updateRun(id, patch); await tx.appendEvent(id, "run.started", {}); });
    */
-  eventsAfterId(id: number, limit: number): StoredEvent[];
-  lastEventId(): number;
+  transaction<T>(work: (tx: RunStoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Takes or renews the lease on a run for `owner`, for `leaseMs` by the database's clock; false
+   * when another owner's lease is still live.
+   */
+  acquireLease(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
+  /** Runs that need an owner: unfinished (or decided and not yet resumed), with no live lease; oldest first. */
+  orphanedRuns(): Promise<RunRecord[]>;
+  /** Appends an event with the run's next seq (one higher than the last, never a gap). */
+  appendEvent(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent>;
+  listEvents(runId: string, afterSeq: number, limit?: number): Promise<RunEvent[]>;
+  lastSeq(runId: string): Promise<number>;
+  /**
+   * The feed: events of every run stored after `cursor`, at most `limit`, and the cursor after
+   * them. An event committed late (after events committed by other transactions) is never skipped:
+   * each engine orders the feed so that nothing can still commit before the cursor. `waiting`:
+   * events are stored past the cursor that cannot be read yet (a transaction before them is still
+   * open); read again shortly.
+   */
+  eventsAfter(cursor: FeedCursor, limit: number): Promise<{ events: RunEvent[]; cursor: FeedCursor; waiting: boolean }>;
+  /** The cursor of a reader that starts now: what is stored already counts as read. */
+  feedHead(): Promise<FeedCursor>;
   /** The run an `Idempotency-Key` created, a hash of the request that created it, and when. */
-  findIdempotencyKey(key: string): { requestHash: string; runId: string; createdAt: string } | undefined;
+  findIdempotencyKey(key: string): Promise<{ requestHash: string; runId: string; createdAt: string } | undefined>;
   /** Stores a key, replacing an expired one. */
-  saveIdempotencyKey(key: string, requestHash: string, runId: string): void;
+  saveIdempotencyKey(key: string, requestHash: string, runId: string): Promise<void>;
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
-  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): { record: ApprovalRecord; created: boolean };
-  getApproval(id: string): ApprovalRecord | undefined;
+  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): Promise<{ record: ApprovalRecord; created: boolean }>;
+  getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** Oldest first; `runIds` lists the approvals of several runs in one read. */
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): ApprovalRecord[];
+  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): Promise<ApprovalRecord[]>;
   /** Compare-and-set from pending, only while its run is unfinished; false otherwise. */
-  decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): boolean;
+  decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): Promise<boolean>;
   /** Marks a pending approval expired (its run ended); false when it was no longer pending. */
-  expireApproval(id: string, at: string): boolean;
+  expireApproval(id: string, at: string): Promise<boolean>;
   /** Pending approvals whose deadline is at or before `now` (ISO time), soonest first. */
-  dueApprovals(now: string): ApprovalRecord[];
+  dueApprovals(now: string): Promise<ApprovalRecord[]>;
   /** Escalates a pending approval once (compare-and-set), with its next deadline; false when it was not pending or already escalated. */
-  escalateApproval(id: string, escalation: ApprovalEscalation, expiresAt: string | undefined): boolean;
-  markApplied(ids: readonly string[]): void;
-  close(): void;
+  escalateApproval(id: string, escalation: ApprovalEscalation, expiresAt: string | undefined): Promise<boolean>;
+  markApplied(ids: readonly string[]): Promise<void>;
+  /** Appends to the audit trail; call it in the transaction that makes the change it records. */
+  appendAudit(entry: Omit<AuditEntry, "id">): Promise<void>;
+  /** The run's audit trail, oldest first. */
+  auditTrail(runId: string): Promise<AuditEntry[]>;
+  /**
+   * Tells every process sharing the database that the run has work to pick up (it was created, or
+   * decided), when the transaction commits. Engines whose processes cannot be told (SQLite) do
+   * nothing: their processes look for work on a timer.
+   */
+  signalWork(runId: string): Promise<void>;
+  close(): Promise<void>;
 }

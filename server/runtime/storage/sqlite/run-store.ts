@@ -1,84 +1,12 @@
 import type Database from "better-sqlite3";
-import type { ApprovalStatus, RunEvent, RunStatus } from "../../contract/index.ts";
-import type { ApprovalEscalation, ApprovalRecord, RunPatch, RunRecord, RunStore, StoredEvent } from "./types.ts";
+import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus } from "../../../contract/index.ts";
+import { portOver, type ApprovalEscalation, type ApprovalRecord, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import type { SqliteConnection } from "./connection.ts";
+import { toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
 
-interface RunRow {
-  id: string;
-  status: RunStatus;
-  task: string;
-  pack: string;
-  plan_approval: number;
-  metadata: string | null;
-  result: string | null;
-  error: string | null;
-  usage: string | null;
-  model: string;
-  created_at: string;
-  updated_at: string;
-}
 
-interface ApprovalRow {
-  id: string;
-  run_id: string;
-  interrupt_id: string;
-  status: ApprovalStatus;
-  request: string;
-  decision: string | null;
-  applied: number;
-  created_at: string;
-  decided_at: string | null;
-  expires_at: string | null;
-  escalation: string | null;
-}
-
-interface EventRow {
-  id: number;
-  run_id: string;
-  seq: number;
-  type: string;
-  at: string;
-  data: string;
-}
-
-const json = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
-
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    status: row.status,
-    task: row.task,
-    pack: row.pack,
-    planApproval: row.plan_approval === 1,
-    ...(row.metadata ? { metadata: json(row.metadata) } : {}),
-    ...(row.result ? { result: json(row.result) } : {}),
-    ...(row.error ? { error: json(row.error) } : {}),
-    ...(row.usage ? { usage: json(row.usage) } : {}),
-    model: JSON.parse(row.model),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toApproval(row: ApprovalRow): ApprovalRecord {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    interruptId: row.interrupt_id,
-    status: row.status,
-    request: JSON.parse(row.request),
-    ...(row.decision ? { decision: json(row.decision) } : {}),
-    applied: row.applied === 1,
-    createdAt: row.created_at,
-    ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
-    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
-    ...(row.escalation ? { escalation: json(row.escalation) } : {}),
-  };
-}
-
-const toEvent = (row: EventRow): RunEvent => ({ seq: row.seq, runId: row.run_id, type: row.type, at: row.at, data: JSON.parse(row.data) });
-
-/** The embedded RunStore: tables in the runtime's SQLite file (see database.ts). */
-export class SqliteRunStore implements RunStore {
+/** The synchronous SQL behind the port: every statement of the runtime's tables (see schema.ts). */
+class SqliteRunTables implements RunTables {
   private readonly statements;
   /** Statements whose SQL depends on the filter or patch, prepared once per shape. */
   private readonly shaped = new Map<string, Database.Statement>();
@@ -124,6 +52,11 @@ export class SqliteRunStore implements RunStore {
              SELECT 1 FROM approvals a WHERE a.run_id = runs.id AND a.status <> 'pending' AND a.decision IS NOT NULL AND a.applied = 0)))
          ORDER BY created_at`,
       ),
+      insertAudit: db.prepare(
+        `INSERT INTO audit (run_id, approval_id, kind, action, event, decision, status, reviewer, via, args_before, args_after, message, redirect_to, at)
+         VALUES (@runId, @approvalId, @kind, @action, @event, @decision, @status, @reviewer, @via, @argsBefore, @argsAfter, @message, @redirectTo, @at)`,
+      ),
+      audit: db.prepare<[string], AuditRow>("SELECT * FROM audit WHERE run_id = ? ORDER BY id"),
     };
   }
 
@@ -164,33 +97,27 @@ export class SqliteRunStore implements RunStore {
     return this.prepared(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
-  }
-
-  acquireLease(id: string, owner: string, until: number): boolean {
-    return this.statements.lease.run(owner, until, id, owner, Date.now()).changes === 1;
+  acquireLease(id: string, owner: string, leaseMs: number): boolean {
+    const now = Date.now();
+    return this.statements.lease.run(owner, now + leaseMs, id, owner, now).changes === 1;
   }
 
   releaseLease(id: string, owner: string): void {
     this.statements.release.run(id, owner);
   }
 
-  orphanedRuns(now: number): RunRecord[] {
-    return this.statements.orphans.all(now).map(toRun);
+  orphanedRuns(): RunRecord[] {
+    return this.statements.orphans.all(Date.now()).map(toRun);
   }
 
+  /** The next seq is read and written in the caller's write transaction: SQLite's single writer keeps it gapless. */
   appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
-    return this.db
-      .transaction((): RunEvent => {
-        const seq = this.statements.nextSeq.get(runId)!;
-        this.statements.insertEvent.run(runId, seq, type, at, text);
-        this.statements.touchRun.run(at, runId);
-        return { seq, runId, type, at, data: JSON.parse(text) };
-      })
-      .immediate();
+    const seq = this.statements.nextSeq.get(runId)!;
+    this.statements.insertEvent.run(runId, seq, type, at, text);
+    this.statements.touchRun.run(at, runId);
+    return { seq, runId, type, at, data: JSON.parse(text) };
   }
 
   listEvents(runId: string, afterSeq: number, limit = -1): RunEvent[] {
@@ -201,12 +128,17 @@ export class SqliteRunStore implements RunStore {
     return this.statements.lastSeq.get(runId)!;
   }
 
-  eventsAfterId(id: number, limit: number): StoredEvent[] {
-    return this.statements.eventsAfterId.all(id, limit).map((row) => ({ id: row.id, event: toEvent(row) }));
+  /**
+   * The feed's cursor is the global id. SQLite has one writer at a time, so ids rise in commit
+   * order and nothing can still commit below the cursor.
+   */
+  eventsAfter(cursor: FeedCursor, limit: number): { events: RunEvent[]; cursor: FeedCursor; waiting: boolean } {
+    const rows = this.statements.eventsAfterId.all(Number(cursor), limit);
+    return { events: rows.map(toEvent), cursor: rows.length > 0 ? String(rows[rows.length - 1]!.id) : cursor, waiting: false };
   }
 
-  lastEventId(): number {
-    return this.statements.lastEventId.get()!;
+  feedHead(): FeedCursor {
+    return String(this.statements.lastEventId.get()!);
   }
 
   findIdempotencyKey(key: string): { requestHash: string; runId: string; createdAt: string } | undefined {
@@ -218,7 +150,7 @@ export class SqliteRunStore implements RunStore {
     this.statements.insertKey.run(key, requestHash, runId, new Date().toISOString());
   }
 
-  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }) {
+  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }): { record: ApprovalRecord; created: boolean } {
     const now = Date.now();
     const at = new Date(now).toISOString();
     const { expiry, escalation } = approval.request.guild;
@@ -270,16 +202,47 @@ export class SqliteRunStore implements RunStore {
   }
 
   markApplied(ids: readonly string[]): void {
-    this.db.transaction(() => ids.forEach((id) => this.statements.applied.run(id)))();
+    ids.forEach((id) => this.statements.applied.run(id));
   }
 
-  close(): void {
-    this.db.close();
+  appendAudit(entry: Omit<AuditEntry, "id">): void {
+    this.statements.insertAudit.run({
+      ...entry,
+      decision: entry.decision ?? null,
+      reviewer: entry.reviewer ?? null,
+      argsBefore: JSON.stringify(entry.argsBefore),
+      argsAfter: entry.argsAfter ? JSON.stringify(entry.argsAfter) : null,
+      message: entry.message ?? null,
+      redirectTo: entry.redirectTo ?? null,
+    });
   }
+
+  auditTrail(runId: string): AuditEntry[] {
+    return this.statements.audit.all(runId).map(toAuditEntry);
+  }
+
+  /** Other processes on the same file find new work on their timer. */
+  signalWork(): void {}
 
   private prepared(sql: string): Database.Statement {
     let statement = this.shaped.get(sql);
     if (!statement) this.shaped.set(sql, (statement = this.db.prepare(sql)));
     return statement;
   }
+}
+
+/** The embedded RunStore: tables in the runtime's SQLite file, on the connection the checkpointer and memory share. */
+export function sqliteRunStore(connection: SqliteConnection): RunStore {
+  const tables = new SqliteRunTables(connection.db);
+  const inTransaction = portOver(tables, async (work) => work());
+  const store = portOver(tables, (work) => connection.run(work));
+  return {
+    ...store,
+    // An appended event and its run's updated_at land together; so do the approvals marked applied.
+    appendEvent: (runId, type, data) => connection.transaction(async () => tables.appendEvent(runId, type, data)),
+    markApplied: (ids) => connection.transaction(async () => tables.markApplied(ids)),
+    kind: "sqlite",
+    transaction: (work) => connection.transaction(() => work(inTransaction)),
+    close: () => connection.close(),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 import {
   BaseStore,
   validateNamespace,
@@ -11,15 +11,16 @@ import {
   type SearchItem,
   type SearchOperation,
 } from "@langchain/langgraph-checkpoint";
-import { lexicalScore, queryTerms } from "./lexical-score.ts";
+import { lexicalScore, queryTerms } from "../memory/lexical-score.ts";
 import {
   compareNamespaces,
   descendantRange,
   joinNamespace,
   matchesCondition,
   splitNamespace,
-} from "./namespace-path.ts";
-import { matchesFilter } from "./value-filter.ts";
+} from "../memory/namespace-path.ts";
+import { matchesFilter } from "../memory/value-filter.ts";
+import type { SqliteConnection } from "./connection.ts";
 
 const DEFAULT_SEARCH_LIMIT = 10;
 
@@ -55,12 +56,12 @@ type ResultOf = Item | SearchItem[] | string[][] | null | undefined;
  * through one store, so "most recent first" never ties.
  *
  * @example
- * const store = new SqliteStore(new Database("data/guild.db"));
+ * const store = new SqliteStore(new SqliteConnection(new Database("data/guild.sqlite")));
  * await store.put(["memories", "claims"], "m1", { text: "Reviewer: check the police report" });
  * const hits = await store.search(["memories"], { query: "police report", limit: 5 });
  */
 export class SqliteStore extends BaseStore {
-  readonly #db: Database;
+  readonly #connection: SqliteConnection;
   readonly #selectOne: Statement<[string, string], ItemRow>;
   readonly #selectAll: Statement<[], ItemRow>;
   readonly #selectUnder: Statement<[string, string, string], ItemRow>;
@@ -69,10 +70,11 @@ export class SqliteStore extends BaseStore {
   readonly #remove: Statement<[string, string]>;
   #lastWriteMs: number;
 
-  /** Creates `store_items` when it is missing; the caller keeps ownership of `db`. */
-  constructor(db: Database) {
+  /** Creates `store_items` when it is missing; the caller keeps ownership of the connection. */
+  constructor(connection: SqliteConnection) {
     super();
-    this.#db = db;
+    this.#connection = connection;
+    const { db } = connection;
     db.exec(SCHEMA);
     const columns = "namespace, key, value, created_at, updated_at";
     const newestFirst = "ORDER BY updated_at DESC, namespace, key";
@@ -94,7 +96,7 @@ export class SqliteStore extends BaseStore {
 
   /** Runs get, search, put (a null value deletes) and listNamespaces operations; results keep their order. */
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
-    const run = this.#db.transaction((ops: Operation[]): ResultOf[] => {
+    const run = this.#connection.db.transaction((ops: Operation[]): ResultOf[] => {
       const results: ResultOf[] = [];
       const puts = new Map<string, PutOperation>();
       for (const op of ops) {
@@ -116,7 +118,7 @@ export class SqliteStore extends BaseStore {
       for (const op of puts.values()) this.#put(op);
       return results;
     });
-    return run(operations) as OperationResults<Op>;
+    return (await this.#connection.run(() => run(operations))) as OperationResults<Op>;
   }
 
   #get(op: GetOperation): Item | null {

@@ -1,0 +1,36 @@
+import * as parsed from "../../runs/rows.ts";
+import type { ApprovalRecord, RunRecord } from "../../runs/index.ts";
+import type { AuditEntry, RunEvent } from "../../../contract/index.ts";
+
+// Rows of the runtime's SQLite tables (see schema.ts): JSON columns as text, flags as 0 or 1.
+// Each is parsed into the rows both engines share, and made a record there.
+
+/** A row as SQLite gives it: what the shared row has as JSON or a flag, here text or a number. */
+type Stored<Row, Json extends keyof Row, Flags extends keyof Row = never> = Omit<Row, Json | Flags> & { [K in Json]: null extends Row[K] ? string | null : string } & {
+  [K in Flags]: number;
+};
+
+export type RunRow = Stored<parsed.RunRow, "metadata" | "result" | "error" | "usage" | "model", "plan_approval">;
+export type ApprovalRow = Stored<parsed.ApprovalRow, "request" | "decision" | "escalation", "applied">;
+export type AuditRow = Stored<parsed.AuditRow, "args_before" | "args_after">;
+export type EventRow = Stored<parsed.EventRow, "data"> & { id: number };
+
+const json = <T>(text: string | null): T => (text === null ? null : JSON.parse(text)) as T;
+
+export const toRun = (row: RunRow): RunRecord =>
+  parsed.toRun({
+    ...row,
+    plan_approval: row.plan_approval === 1,
+    metadata: json(row.metadata),
+    result: json(row.result),
+    error: json(row.error),
+    usage: json(row.usage),
+    model: json(row.model),
+  });
+
+export const toApproval = (row: ApprovalRow): ApprovalRecord =>
+  parsed.toApproval({ ...row, applied: row.applied === 1, request: json(row.request), decision: json(row.decision), escalation: json(row.escalation) });
+
+export const toEvent = (row: EventRow): RunEvent => parsed.toEvent({ ...row, data: json(row.data) });
+
+export const toAuditEntry = (row: AuditRow): AuditEntry => parsed.toAuditEntry({ ...row, args_before: json(row.args_before), args_after: json(row.args_after) });

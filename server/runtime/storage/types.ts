@@ -1,0 +1,39 @@
+import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph-checkpoint";
+import type { Backend } from "../../../agents/backend/index.ts";
+import type { Failpoint } from "../../../agents/faults/index.ts";
+import type { Pack } from "../../../agents/packs/index.ts";
+import type { RunStore } from "../runs/index.ts";
+
+export type StorageKind = "sqlite" | "postgres";
+
+/** What other processes sharing the database tell this one. */
+export interface StorageSignals {
+  /** Another process stored events: read the feed. */
+  events(): void;
+  /** A run has work to pick up: it was created or decided, here or elsewhere. */
+  work(runId: string): void;
+  /** What was told meanwhile may be lost (a listener reconnected): look at the database itself. */
+  resync(): void;
+}
+
+/**
+ * Everything Guild keeps, on one engine: runs and their events, approvals and audit (`runs`),
+ * LangGraph's checkpoints and long-term memory, and each pack's back-end. Nothing above this
+ * knows which engine it is.
+ */
+export interface Storage {
+  readonly kind: StorageKind;
+  readonly runs: RunStore;
+  readonly checkpointer: BaseCheckpointSaver;
+  readonly memory: BaseStore;
+  /** A pack's back-end, seeded from the pack on first use. */
+  openBackend(pack: Pack, failpoint: Failpoint): Promise<Backend>;
+  /**
+   * Subscribes to what other processes tell. An engine whose processes cannot tell each other
+   * (SQLite files) never calls: processes find new events and work by polling.
+   */
+  listen(signals: Partial<StorageSignals>): () => void;
+  /** Whether other processes' changes arrive as signals (else the runtime polls more often). */
+  readonly signalled: boolean;
+  close(): Promise<void>;
+}

@@ -1,1 +1,0 @@
-export { SqliteStore } from "./sqlite-store.ts";
