@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Logger } from "pino";
 import { openPostgresBackend, openSqliteBackend, packSchema } from "../../../agents/backend/index.ts";
@@ -95,7 +96,9 @@ function postgresParts(url: string, options: StorageOptions) {
 
 async function openPostgres(url: string, options: StorageOptions): Promise<Storage> {
   const { retry, pool, checkpointer, memory, ...parts } = postgresParts(url, options);
-  const listener = new PostgresListener(url, options.log);
+  // This process's own notifications reach it only through its own commits, not back through the listener.
+  const origin = randomUUID();
+  const listener = new PostgresListener(url, origin, options.log);
   const backends: { close(): Promise<void> }[] = [];
   try {
     const applied = await parts.migrate();
@@ -103,7 +106,7 @@ async function openPostgres(url: string, options: StorageOptions): Promise<Stora
     await listener.start();
     return {
       kind: "postgres",
-      runs: postgresRunStore(pool, retry),
+      runs: postgresRunStore(pool, origin, retry),
       checkpointer,
       memory,
       signalled: true,

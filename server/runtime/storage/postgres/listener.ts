@@ -14,8 +14,10 @@ export class PostgresListener {
   private closed = false;
   private readonly listeners = new Set<Partial<StorageSignals>>();
 
+  /** `origin`: this process's id in the notifications it sends; they are not passed on to it. */
   constructor(
     private readonly connectionString: string,
+    private readonly origin: string,
     private readonly log: Logger,
   ) {}
 
@@ -63,10 +65,12 @@ export class PostgresListener {
   }
 
   private dispatch(channel: string, payload: string): void {
+    const [origin, runId] = payload.split(" ");
+    if (origin === this.origin) return;
     for (const listener of this.listeners) {
       try {
         if (channel === CHANNELS.events) listener.events?.();
-        else if (channel === CHANNELS.work && payload) listener.work?.(payload);
+        else if (channel === CHANNELS.work && runId) listener.work?.(runId);
       } catch (error) {
         this.log.error({ err: error, channel }, "a listener of database notifications failed");
       }

@@ -5,7 +5,7 @@ import { isTransientPostgresError, withRetry, type RetryOptions } from "../../..
 import type { Queryable } from "./pool.ts";
 import { toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "../../runs/rows.ts";
 
-/** The channels other processes listen on (see listener.ts). */
+/** The channels other processes listen on (see listener.ts); a notification's payload starts with the id of the process that sent it. */
 export const CHANNELS = { events: "guild_events", work: "guild_work" } as const;
 
 const UNFINISHED = "status NOT IN ('completed', 'failed', 'cancelled')";
@@ -31,7 +31,11 @@ const MAX_ID = "9223372036854775807";
  * client of an open transaction.
  */
 class PostgresRunTables implements RunTables {
-  constructor(private readonly db: Queryable) {}
+  /** `origin` names this process in its notifications, so that its own listener can leave them out. */
+  constructor(
+    private readonly db: Queryable,
+    private readonly origin: string,
+  ) {}
 
   private async rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
@@ -108,8 +112,8 @@ class PostgresRunTables implements RunTables {
     const [row] = await this.rows<{ seq: number }>(
       `WITH bumped AS (UPDATE runs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq),
             stored AS (INSERT INTO events (run_id, seq, type, at, data) SELECT $1, last_seq, $3, $2, $4 FROM bumped RETURNING seq)
-       SELECT stored.seq, pg_notify('${CHANNELS.events}', '') FROM stored`,
-      [runId, at, type, text],
+       SELECT stored.seq, pg_notify('${CHANNELS.events}', $5) FROM stored`,
+      [runId, at, type, text, this.origin],
     );
     if (!row) throw new Error(`no run '${runId}' to append ${type} to`);
     return { seq: row.seq, runId, type, at, data: JSON.parse(text) };
@@ -135,21 +139,25 @@ class PostgresRunTables implements RunTables {
    */
   async eventsAfter(cursor: FeedCursor, limit: number): Promise<{ events: RunEvent[]; cursor: FeedCursor; waiting: boolean }> {
     const [tx, id] = cursor.split(":");
-    const rows = await this.rows<EventRow & { tx: string; id: number }>(
-      `WITH ${HORIZON}
-       SELECT e.id, e.tx::text AS tx, e.run_id, e.seq, e.type, e.at, e.data FROM events e, horizon
-       WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < horizon.h
-       ORDER BY e.tx, e.id LIMIT $3`,
+    // One round trip: the events below the horizon, and whether any wait above it.
+    const [row] = await this.rows<{ events: (Omit<EventRow, "at"> & { at: string; tx: string; id: number })[]; waiting: boolean }>(
+      `WITH ${HORIZON},
+         picked AS (
+           SELECT e.id, e.tx::text AS tx, e.run_id, e.seq, e.type, e.at, e.data FROM events e, horizon
+           WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < horizon.h
+           ORDER BY e.tx, e.id LIMIT $3)
+       SELECT (SELECT COALESCE(json_agg(picked ORDER BY picked.tx::xid8, picked.id), '[]') FROM picked) AS events,
+              EXISTS (SELECT 1 FROM events, horizon WHERE events.tx >= horizon.h AND (events.tx, events.id) > ($1::xid8, $2::bigint)) AS waiting`,
       [tx, id, limit],
     );
+    const rows = row!.events;
     const last = rows[rows.length - 1];
-    const next = last ? `${last.tx}:${last.id}` : cursor;
-    if (rows.length === limit) return { events: rows.map(toEvent), cursor: next, waiting: false };
-    const [held] = await this.rows<{ waiting: boolean }>(
-      `WITH ${HORIZON} SELECT EXISTS (SELECT 1 FROM events, horizon WHERE tx >= horizon.h AND (tx, id) > ($1::xid8, $2::bigint)) AS waiting`,
-      [tx, id],
-    );
-    return { events: rows.map(toEvent), cursor: next, waiting: held!.waiting };
+    return {
+      // json_agg writes instants in Postgres's own form; the store gives ISO strings.
+      events: rows.map((e) => toEvent({ ...e, at: new Date(e.at).toISOString() })),
+      cursor: last ? `${last.tx}:${last.id}` : cursor,
+      waiting: row!.waiting,
+    };
   }
 
   async feedHead(): Promise<FeedCursor> {
@@ -272,7 +280,7 @@ class PostgresRunTables implements RunTables {
   }
 
   async signalWork(runId: string): Promise<void> {
-    await this.db.query(`SELECT pg_notify('${CHANNELS.work}', $1)`, [runId]);
+    await this.db.query(`SELECT pg_notify('${CHANNELS.work}', $1)`, [`${this.origin} ${runId}`]);
   }
 }
 
@@ -281,9 +289,9 @@ class PostgresRunTables implements RunTables {
  * whole transactions that fail for a transient reason (a dropped connection, a serialization
  * failure, a deadlock) are retried with backoff; the rest fail as they would on SQLite.
  */
-export function postgresRunStore(pool: pg.Pool, retry: RetryOptions = {}): RunStore {
+export function postgresRunStore(pool: pg.Pool, origin: string, retry: RetryOptions = {}): RunStore {
   const retried = <T>(attempt: () => T | Promise<T>): Promise<T> => withRetry(attempt, isTransientPostgresError, retry);
-  const store = portOver(new PostgresRunTables(pool), retried);
+  const store = portOver(new PostgresRunTables(pool, origin), retried);
   return {
     ...store,
     kind: "postgres",
@@ -296,7 +304,7 @@ export function postgresRunStore(pool: pg.Pool, retry: RetryOptions = {}): RunSt
         client.on("error", onError);
         try {
           await client.query("BEGIN");
-          const result = await work(portOver(new PostgresRunTables(client), async (statement) => statement()));
+          const result = await work(portOver(new PostgresRunTables(client, origin), async (statement) => statement()));
           await client.query("COMMIT");
           return result;
         } catch (error) {
