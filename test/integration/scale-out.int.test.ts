@@ -1,10 +1,12 @@
 import { once } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Approval, Decision, Run, RunEvent } from "../../server/contract/index.ts";
-import { FIXTURE_PACKS, serve } from "../support/cli.ts";
+import pg from "pg";
+import { FIXTURE_PACKS, runCli, serve, spawnCli } from "../support/cli.ts";
 import { connectSocket, request, until, type Client } from "../support/clients.ts";
 import { readLedger, resolutionsOf, unapprovedEffects } from "../support/ledger.ts";
 import { call, collectEvents } from "../support/server.ts";
+import { createTestDatabase } from "../support/postgres.ts";
 import { freshStorage, type TestStorage } from "../support/storage.ts";
 
 /**
@@ -131,5 +133,61 @@ describe("several processes on one Postgres database", () => {
     const archiveLog = received.filter((e) => e.runId === archiveRun);
     expect(archiveLog.filter((e) => e.type === "tool.called" && e.data.tool === "search_archive").length).toBeGreaterThanOrEqual(2);
     expect(archiveLog.filter((e) => e.type === "run.started")).toHaveLength(1);
+  });
+});
+
+describe("guild migrate and guild worker", () => {
+  it("migrates a fresh database once; a worker (no HTTP) takes over a run whose server died mid-step", async () => {
+    const empty = await createTestDatabase();
+    try {
+      const first = await runCli(["migrate"], { ...place.env, GUILD_DATABASE_URL: empty.url });
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain("Postgres: applied migrations 1");
+      const again = await runCli(["migrate"], { ...place.env, GUILD_DATABASE_URL: empty.url });
+      expect(again.stdout).toContain("Postgres: up to date, nothing to apply");
+    } finally {
+      await empty.drop();
+    }
+
+    const env = { ...place.env, GUILD_LEASE_MS: "1000", GUILD_PACKS_DIRS: FIXTURE_PACKS };
+    const server = await serve(env);
+    processes.push(server);
+    const runId = ((await post(server.url, "/api/runs", { task: ARCHIVE_TASK, pack: "slow-archive" })).body as { run: Run }).run.id;
+    const follower = await connectSocket(server.url);
+    sockets.push(follower);
+    const received = collectEvents(follower);
+    await call(follower, "run:subscribe", { runId });
+    await until("the slow step to be under way", () => received.some((e) => e.type === "tool.called" && e.data.tool === "search_archive"));
+
+    const worker = spawnCli(["worker"], env);
+    let out = "";
+    worker.stdout.on("data", (chunk) => (out += chunk));
+    processes.push({ child: worker, url: "", output: () => out, logs: () => "" });
+    await until("the worker to start", () => out.includes("Guild worker is executing runs"));
+    expect(out).toContain("Postgres 127.0.0.1:5432/");
+    const killed = once(server.child, "close");
+    server.child.kill("SIGKILL");
+    await killed;
+
+    // The worker takes the run over once the lease runs out, and pauses it for the note's approval.
+    const client = new pg.Client({ connectionString: place.databaseUrl });
+    await client.connect();
+    try {
+      const paused = await until("the worker to pause the run for its approval", async () => {
+        const { rows } = await client.query<{ id: string }>("SELECT id FROM guild.approvals WHERE run_id = $1 AND status = 'pending'", [runId]);
+        return rows[0];
+      }, 30_000);
+      const second = await serve(env);
+      processes.push(second);
+      expect((await post(second.url, `/api/approvals/${paused.id}/decision`, { type: "approve" })).status).toBe(200);
+      const done = await until("the run to complete", async () => {
+        const run = await runOf(second.url, runId);
+        return run.status === "completed" && run;
+      }, 30_000);
+      expect(done.result!.answer.length).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+    expect((await readLedger(place, "slow-archive")).effects.map((e) => e.tool)).toEqual(["record_note"]);
   });
 });
