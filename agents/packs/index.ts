@@ -9,5 +9,6 @@ export {
   type Condition,
   type ExpiryPolicy,
   type PackPolicy,
+  type McpToolSpec,
 } from "./manifest.ts";
-export type { Pack, PackTool, Specialist, ToolApproval } from "./types.ts";
+export type { Pack, PackTool, Specialist, ToolApproval, ToolDefinition } from "./types.ts";

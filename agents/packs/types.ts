@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { GlossaryEntry, KnowledgeBase } from "../knowledge/index.ts";
-import type { ArgSpec, Condition, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
+import type { McpServerConfig } from "../mcp/config.ts";
+import type { ArgSpec, Condition, McpToolSpec, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
 
 /** When a tool's calls need a reviewer: when any condition holds, else `otherwise`. */
 export interface ToolApproval {
@@ -8,8 +9,8 @@ export interface ToolApproval {
   readonly otherwise: "always" | "never";
 }
 
-/** A tool of a pack: its declaration, its argument schema and whether it changes the back-end. */
-export interface PackTool {
+/** What every tool has, whatever runs it (SQL or an MCP server): what policy, models and reviewers see. */
+export interface ToolDefinition {
   readonly name: string;
   readonly description: string;
   readonly kind: "query" | "effect";
@@ -20,6 +21,10 @@ export interface PackTool {
   readonly approval: ToolApproval;
   readonly risk: RiskRule | undefined;
   readonly schema: z.ZodObject;
+}
+
+/** A tool of a pack over its SQL back-end: its declaration, its argument schema and whether it changes the back-end. */
+export interface PackTool extends ToolDefinition {
   readonly spec: ToolSpec;
 }
 
@@ -33,6 +38,8 @@ export interface Specialist {
   readonly documents: readonly string[];
   readonly knowledge: KnowledgeBase;
   readonly tools: readonly PackTool[];
+  /** MCP tools it uses, as `<server>/<tool>`: their schemas come from the servers when first needed. */
+  readonly mcpTools: readonly string[];
   /** `always`: every call it proposes needs a reviewer; `tools`: each tool's own policy. */
   readonly approval: "always" | "tools";
 }
@@ -51,4 +58,7 @@ export interface Pack {
   readonly specialists: readonly Specialist[];
   readonly tools: ReadonlyMap<string, PackTool>;
   readonly seedSql: string;
+  /** MCP servers the pack declares, by name, and the policy of their tools by `<server>/<tool>`. */
+  readonly mcpServers: Readonly<Record<string, McpServerConfig>>;
+  readonly mcpTools: Readonly<Record<string, McpToolSpec>>;
 }
