@@ -4,9 +4,11 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { openSqliteBackend, type Backend } from "../../agents/backend/index.ts";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
+import { DEFAULT_MCP_TIMEOUT_MS, McpServers, Toolbox } from "../../agents/mcp/index.ts";
 import type { GuildModel, ModelInfo, ModelRole } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import { buildGuildGraph, type GuildGraph } from "../../graphs/index.ts";
+import type { Logger } from "pino";
 import { SqliteStore } from "./store/index.ts";
 
 /** A pack ready to run: its compiled graph, its back-end and the models it uses. */
@@ -14,6 +16,8 @@ export interface PackEngine {
   pack: Pack;
   graph: GuildGraph;
   backend: Backend;
+  /** The pack's tools, SQL and MCP, and its MCP servers. */
+  tools: Toolbox;
   /** The supervisor's model, which names the run's model. */
   model: ModelInfo;
   /** Each specialist's model. */
@@ -32,8 +36,15 @@ export function engineOf(engines: ReadonlyMap<string, PackEngine>, packId: strin
 /** Makes the model for a profile (`provider:name`, or undefined for the default) and the role it plays. */
 export type ModelFactory = (profile: string | undefined, role?: ModelRole) => GuildModel;
 
+/** What MCP servers get from the configuration: the environment `${VAR}`s come from, the call deadline, a logger. */
+export interface McpSettings {
+  env?: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+  log?: Logger;
+}
+
 /** Builds one engine per pack over the runtime database (checkpoints, memory) and the pack's back-end file. */
-export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint): Map<string, PackEngine> {
+export function buildEngines(packs: readonly Pack[], db: Database.Database, dataDir: string, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint, mcp: McpSettings = {}): Map<string, PackEngine> {
   const checkpointer = new SqliteSaver(db);
   const store = new SqliteStore(db);
   const engines = new Map<string, PackEngine>();
@@ -41,9 +52,12 @@ export function buildEngines(packs: readonly Pack[], db: Database.Database, data
     const backend = openSqliteBackend(path.join(dataDir, "packs", `${pack.id}.sqlite`), pack.seedSql, failpoint);
     const supervisor = makeModel(pack.supervisorModel, { role: "supervisor" });
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
-    const graph = buildGuildGraph({ pack, backend, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
+    // Nothing starts here: each MCP server starts when a run first needs it.
+    const servers = new McpServers(pack.mcpServers, { cwd: pack.dir, env: mcp.env ?? {}, timeoutMs: mcp.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS, log: mcp.log?.child({ pack: pack.id }) });
+    const tools = new Toolbox(pack, backend, servers);
+    const graph = buildGuildGraph({ pack, backend, tools, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
     const specialistModels = Object.fromEntries([...models].map(([id, model]) => [id, model.info]));
-    engines.set(pack.id, { pack, graph, backend, model: supervisor.info, specialistModels, memory: store });
+    engines.set(pack.id, { pack, graph, backend, tools, model: supervisor.info, specialistModels, memory: store });
   }
   return engines;
 }

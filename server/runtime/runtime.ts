@@ -12,7 +12,7 @@ import { ApprovalDeadlines } from "./approval-deadlines.ts";
 import { AuditLog, auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
 import { openRuntimeDatabase } from "./database.ts";
-import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
+import { buildEngines, engineOf, type McpSettings, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   approvalCheckMs?: number;
   /** Crash tests only: where to kill the process (see agents/faults). */
   failpoint?: Failpoint;
+  /** Packs' MCP servers: the environment their `${VAR}`s come from, and the default call deadline. */
+  mcp?: Omit<McpSettings, "log">;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -105,7 +107,7 @@ export class Runtime {
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
     const db = openRuntimeDatabase(options.dataDir);
-    const engines = buildEngines(packs, db, options.dataDir, makeModel, options.failpoint ?? noFailpoint);
+    const engines = buildEngines(packs, db, options.dataDir, makeModel, options.failpoint ?? noFailpoint, { ...options.mcp, log });
     // What /api/health names: the model of the default pack's supervisor, which names its runs.
     const model = engines.values().next().value!.model;
     const runtime = new Runtime(db, new SqliteRunStore(db), engines, model, log, options);
@@ -227,7 +229,14 @@ export class Runtime {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
     }
     const run = this.store.getRun(record.runId)!;
-    const decision = validateDecision(this.engine(run.pack).pack, record.request, asked);
+    const engine = this.engine(run.pack);
+    const action = record.request.action_request.action;
+    // Edited arguments are checked against the tool's schema; an MCP tool's comes from its server.
+    const called = asked.type === "edit" && record.request.guild.kind === "tool_call" ? await engine.tools.find(action) : undefined;
+    if (asked.type === "edit" && record.request.guild.kind === "tool_call" && !called) {
+      throw new GuildError("not_allowed", `the edited arguments cannot be checked now: the MCP server of ${action} cannot be reached; approve, reject or send feedback instead`);
+    }
+    const decision = validateDecision(engine.pack, record.request, asked, called);
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = this.store.transaction(() => {
       const at = new Date().toISOString();
@@ -332,6 +341,7 @@ export class Runtime {
     this.feed.close();
     this.followers.close();
     for (const engine of this.engines.values()) engine.backend.close();
+    await Promise.all([...this.engines.values()].map((engine) => engine.tools.close()));
     this.db.close();
   }
 
