@@ -92,7 +92,7 @@ export function toolsNode(deps: GraphDeps) {
       try {
         const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.id}`, runId, callId: call.id, signal: config.signal });
         // Images are told by their size only: the event log is no place for them.
-        const images = outcome.images.length > 0 ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Math.floor((i.data.length * 3) / 4) })) } : {};
+        const images = outcome.images.length > 0 ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Buffer.byteLength(i.data, "base64") })) } : {};
         emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed, ...server, ...images });
         history.push({ ...call, args: parsed.data, status: "done", result: outcome.result, ...(keepImages && outcome.images.length > 0 ? { images: outcome.images } : {}) });
         facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };
