@@ -45,7 +45,7 @@ const rows = (table, columns, values) => {
 
 const suppliers = [
   ["SUP-01", "Midland Stampings Ltd", "stamped aluminium cover plates", "approved", "A", 180, "Gary Whitmore", "quality@midland-stampings.example", "0121 496 0301", "2019-03-01"],
-  ["SUP-02", "Brenton Extrusions Ltd", "extruded heat-sink brackets", "approved", "B", 420, "Anita Kowalska", "supplier.quality@brenton-extrusions.example", "01384 496 0212", "2020-09-14"],
+  ["SUP-02", "Brenton Extrusions Ltd", "extruded heat-sink brackets", "approved", "B", 820, "Anita Kowalska", "supplier.quality@brenton-extrusions.example", "01384 496 0212", "2020-09-14"],
   ["SUP-03", "Castwell Foundry Ltd", "high-pressure die castings (AlSi9Cu3)", "approved", "B", 2350, "Priya Desai", "quality@castwell-foundry.example", "01952 496 0418", "2018-05-21"],
   ["SUP-04", "Halden Coatings Ltd", "powder coating and passivation", "conditional", "C", 3900, "Tom Ferris", "t.ferris@halden-coatings.example", "0114 496 0655", "2022-11-07"],
 ];
