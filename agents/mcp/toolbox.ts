@@ -1,5 +1,6 @@
 import type { Backend } from "../backend/index.ts";
 import { isGuildError } from "../errors/index.ts";
+import { noFailpoint, type Failpoint } from "../faults/index.ts";
 import type { Pack, PackTool, Specialist, ToolDefinition } from "../packs/index.ts";
 import { splitMcpToolName } from "./config.ts";
 import { compileMcpTool, isMcpTool, type McpTool } from "./mcp-tool.ts";
@@ -41,6 +42,8 @@ export class Toolbox {
     private readonly pack: Pack,
     private readonly backend: Backend,
     readonly servers: McpServers,
+    /** Crash tests arm it to kill the process just before or after an MCP effect (SQL effects have the back-end's). */
+    private readonly failpoint: Failpoint = noFailpoint,
   ) {}
 
   /**
@@ -87,7 +90,9 @@ export class Toolbox {
   async run(tool: ToolDefinition, args: Record<string, unknown>, context: CallContext): Promise<ToolOutcome> {
     if (isMcpTool(tool)) {
       const meta = { [MCP_META.idempotencyKey]: context.idempotencyKey, [MCP_META.runId]: context.runId, [MCP_META.callId]: context.callId };
+      if (tool.kind === "effect") this.failpoint("effect.before");
       const answer = await this.servers.server(tool.server).call(tool.remoteName, args, { meta, signal: context.signal });
+      if (tool.kind === "effect") this.failpoint("effect.after");
       return { ...outcomeOf(tool.name, answer), replayed: false };
     }
     const sql = tool as PackTool;

@@ -54,7 +54,7 @@ export function buildEngines(packs: readonly Pack[], db: Database.Database, data
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     // Nothing starts here: each MCP server starts when a run first needs it.
     const servers = new McpServers(pack.mcpServers, { cwd: pack.dir, env: mcp.env ?? {}, timeoutMs: mcp.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS, log: mcp.log?.child({ pack: pack.id }) });
-    const tools = new Toolbox(pack, backend, servers);
+    const tools = new Toolbox(pack, backend, servers, failpoint);
     const graph = buildGuildGraph({ pack, backend, tools, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
     const specialistModels = Object.fromEntries([...models].map(([id, model]) => [id, model.info]));
     engines.set(pack.id, { pack, graph, backend, tools, model: supervisor.info, specialistModels, memory: store });
