@@ -1,4 +1,5 @@
 import type { Backend } from "../agents/backend/index.ts";
+import type { Toolbox } from "../agents/mcp/index.ts";
 import type { GuildModel } from "../agents/models/index.ts";
 import type { Pack, Specialist } from "../agents/packs/index.ts";
 import { GuildError } from "../agents/errors/index.ts";
@@ -7,6 +8,8 @@ import { GuildError } from "../agents/errors/index.ts";
 export interface GraphDeps {
   pack: Pack;
   backend: Backend;
+  /** Every tool of the pack, SQL or MCP: where a call is looked up and dispatched. */
+  tools: Toolbox;
   /** The supervisor's model (planning, answers). */
   supervisor: GuildModel;
   /** Each specialist's model. */

@@ -1,5 +1,5 @@
 import type { Backend } from "../agents/backend/index.ts";
-import type { Condition, Pack, PackTool } from "../agents/packs/index.ts";
+import type { Condition, Pack, ToolDefinition } from "../agents/packs/index.ts";
 import { formatMoney } from "../agents/text/index.ts";
 import type { ApprovalExpiry, ApprovalKind } from "./approval/index.ts";
 
@@ -60,7 +60,7 @@ async function holds(context: PolicyContext, condition: Condition, args: Record<
  * specialist's policy, the tool's (`always`, `never`, or conditions on the arguments and the
  * back-end), and the tool's risk rule for the high-risk mark.
  */
-export async function gateFor(context: PolicyContext, specialistId: string, tool: PackTool, args: Record<string, unknown>): Promise<Gate> {
+export async function gateFor(context: PolicyContext, specialistId: string, tool: ToolDefinition, args: Record<string, unknown>): Promise<Gate> {
   const reasons: string[] = [];
   let highRisk: string | undefined;
   for (const condition of tool.approval.when) {
@@ -82,7 +82,7 @@ export async function gateFor(context: PolicyContext, specialistId: string, tool
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
-export async function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: PackTool): Promise<Gate> {
+export async function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: ToolDefinition): Promise<Gate> {
   return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
 }
 

@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { z } from "zod";
 import { GuildError } from "../agents/errors/index.ts";
 import { FAILPOINTS, type FailpointName } from "../agents/faults/index.ts";
+import { DEFAULT_MCP_TIMEOUT_MS } from "../agents/mcp/index.ts";
 import { DEFAULT_RETRY_POLICY, parseModelProfile, type ModelPrices, type ModelSettings } from "../agents/models/index.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
@@ -26,6 +27,8 @@ export interface GuildConfig {
   readonly leaseMs: number;
   /** Crash tests only (`GUILD_FAILPOINT`): the failpoint at which the process kills itself. */
   readonly failpoint: FailpointName | undefined;
+  /** Packs' MCP servers: how long a call may take, and the variables their `${VAR}`s are taken from. */
+  readonly mcp: { readonly timeoutMs: number; readonly env: Readonly<Record<string, string | undefined>> };
   /** Undefined when not set: each command picks its own (the CLI stays quiet, the server logs info). */
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" | undefined;
 }
@@ -52,6 +55,8 @@ const EnvSchema = z.object({
   GUILD_MODEL_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_RETRY_POLICY.timeoutMs)),
   GUILD_MODEL_MAX_RETRIES: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10).default(DEFAULT_RETRY_POLICY.maxRetries)),
   GUILD_MODEL_PRICES: optionalText,
+  GUILD_MODEL_VISION: optionalText,
+  GUILD_MCP_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_MCP_TIMEOUT_MS)),
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   GUILD_FAILPOINT: z.preprocess(emptyAsUnset, z.enum(FAILPOINTS).optional()),
@@ -60,7 +65,7 @@ const EnvSchema = z.object({
 
 /** Per-specialist profiles: `GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER` names the model of specialist `payments_officer`. */
 const SPECIALIST_MODEL = /^GUILD_MODEL_SPECIALIST_([A-Z0-9_]+)$/;
-const MODEL_VARIABLES = new Set(["GUILD_MODEL", "GUILD_MODEL_SUPERVISOR", "GUILD_MODEL_TIMEOUT_MS", "GUILD_MODEL_MAX_RETRIES", "GUILD_MODEL_PRICES"]);
+const MODEL_VARIABLES = new Set(["GUILD_MODEL", "GUILD_MODEL_SUPERVISOR", "GUILD_MODEL_TIMEOUT_MS", "GUILD_MODEL_MAX_RETRIES", "GUILD_MODEL_PRICES", "GUILD_MODEL_VISION"]);
 
 function invalid(variable: string, message: string): GuildError {
   return new GuildError("invalid_config", `${variable}: ${message}`, { details: { variable } });
@@ -105,6 +110,11 @@ function modelPrices(text: string | undefined): Record<string, ModelPrices> {
   return prices;
 }
 
+/** `GUILD_MODEL_VISION`: the profiles whose models accept images, comma-separated (`openai:gpt-4o-mini,openai:qwen2.5vl:7b`). */
+function visionProfiles(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => profileIn("GUILD_MODEL_VISION", p));
+}
+
 /** Reads `.env` in `cwd` when present; variables already set in the environment win. */
 function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
   const file = path.join(cwd, ".env");
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     overrides: Object.freeze({ supervisor, specialists: Object.freeze(specialists) }),
     prices: Object.freeze(modelPrices(e.GUILD_MODEL_PRICES)),
     retry: Object.freeze({ timeoutMs: e.GUILD_MODEL_TIMEOUT_MS, maxRetries: e.GUILD_MODEL_MAX_RETRIES }),
+    vision: Object.freeze(visionProfiles(e.GUILD_MODEL_VISION)),
   };
   return Object.freeze({
     port: e.PORT,
@@ -157,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,
     failpoint: e.GUILD_FAILPOINT,
+    // MCP servers name the variables they need (`${ERP_TOKEN}`); the pack says which, not Guild.
+    mcp: Object.freeze({ timeoutMs: e.GUILD_MCP_TIMEOUT_MS, env: Object.freeze({ ...vars }) }),
     logLevel: e.LOG_LEVEL,
   });
 }

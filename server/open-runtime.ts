@@ -13,6 +13,7 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,
     leaseMs: config.leaseMs,
+    mcp: config.mcp,
     ...(config.failpoint ? { failpoint: killAt(config.failpoint) } : {}),
   });
 }

@@ -1,12 +1,17 @@
-import type { Specialist } from "../packs/index.ts";
-import type { SpecialistCard } from "./types.ts";
+import type { Specialist, ToolDefinition } from "../packs/index.ts";
+import type { SpecialistCard, ToolCard } from "./types.ts";
 
-/** What a model is told about a specialist and its tools. */
+/** What a model is told about a tool, SQL or MCP alike. */
+export function toolCard(tool: ToolDefinition): ToolCard {
+  return { name: tool.name, description: tool.description, kind: tool.kind, args: tool.args, returns: tool.returns };
+}
+
+/** What a model is told about a specialist and its tools (its SQL tools; the step adds its MCP tools once listed). */
 export function specialistCard(specialist: Specialist): SpecialistCard {
   return {
     id: specialist.id,
     name: specialist.name,
     description: specialist.description,
-    tools: specialist.tools.map((t) => ({ name: t.name, description: t.description, kind: t.kind, args: t.args, returns: t.returns })),
+    tools: specialist.tools.map(toolCard),
   };
 }

@@ -20,6 +20,8 @@ export interface ModelSettings {
   prices?: Readonly<Record<string, ModelPrices>>;
   /** Timeouts and retries of model calls; the defaults where absent. */
   retry?: Partial<RetryPolicy>;
+  /** Profiles whose models accept images in messages (`GUILD_MODEL_VISION`). */
+  vision?: readonly string[];
 }
 
 /** Whom a model works for: a supervisor, or a specialist by id. */
@@ -44,5 +46,12 @@ export function createModel(profile: string | undefined, settings: ModelSettings
   const chosen = profileFor(profile, settings, role);
   const { provider, name } = parseModelProfile(chosen);
   if (provider === "offline") return new OfflineModel();
-  return new OpenAIModel({ model: name, apiKey: settings.openaiApiKey, baseUrl: settings.openaiBaseUrl, retry: settings.retry, prices: settings.prices?.[chosen] });
+  return new OpenAIModel({
+    model: name,
+    apiKey: settings.openaiApiKey,
+    baseUrl: settings.openaiBaseUrl,
+    retry: settings.retry,
+    prices: settings.prices?.[chosen],
+    acceptsImages: settings.vision?.includes(chosen) ?? false,
+  });
 }

@@ -1,6 +1,7 @@
 import type { Passage } from "../knowledge/index.ts";
 import type { ArgSpec } from "../packs/manifest.ts";
 import type { GlossaryEntry } from "../knowledge/index.ts";
+import type { ToolImage } from "../mcp/types.ts";
 
 /** Which model answered: shown by the CLI, the UI and /api/health, so nobody mistakes one for another. */
 export interface ModelInfo {
@@ -85,6 +86,8 @@ export interface ToolExchange extends ProposedCall {
   result?: unknown;
   /** The reviewer's message, or the failure. */
   message?: string;
+  /** Images the tool answered with, kept only for a model that accepts images. */
+  images?: ToolImage[];
 }
 
 export interface ActRequest {
@@ -140,6 +143,8 @@ export interface SynthesizeRequest {
  */
 export interface GuildModel {
   readonly info: ModelInfo;
+  /** Whether the model can look at images (tool results such as a part's inspection image). */
+  readonly acceptsImages?: boolean;
   plan(request: PlanRequest, options?: ModelCallOptions): Promise<{ steps: PlannedStep[]; usage?: Usage }>;
   act(request: ActRequest, options?: ModelCallOptions): Promise<ActResult>;
   reformulate(request: ReformulateRequest, options?: ModelCallOptions): Promise<{ query: string; usage?: Usage }>;

@@ -10,5 +10,6 @@ export {
   type ExpiryPolicy,
   type PackPolicy,
   type SeedSpec,
+  type McpToolSpec,
 } from "./manifest.ts";
-export type { Pack, PackTool, Specialist, ToolApproval } from "./types.ts";
+export type { Pack, PackTool, Specialist, ToolApproval, ToolDefinition } from "./types.ts";

@@ -3,6 +3,7 @@ import path from "node:path";
 import { namedParameters, SQL_DIALECTS, type DialectSql, type SqlDialect } from "../backend/index.ts";
 import { GuildError } from "../errors/index.ts";
 import { buildKnowledgeBase, parseGlossary, readDocuments } from "../knowledge/index.ts";
+import { splitMcpToolName } from "../mcp/config.ts";
 import { toolArgsSchema } from "../tools/index.ts";
 import { PackManifestSchema, type PackManifest, type SeedSpec, type ToolSpec } from "./manifest.ts";
 import type { Pack, PackTool, Specialist } from "./types.ts";
@@ -155,6 +156,24 @@ export function checkPackDialect(pack: Pack, dialect: SqlDialect): void {
   });
 }
 
+/**
+ * What can be checked of MCP tools' policies before their servers run: the server is declared,
+ * and a lookup names a SQL query tool (argument names are checked when the server lists the tool).
+ */
+function checkMcpTools(manifest: PackManifest, tools: ReadonlyMap<string, PackTool>, file: string): void {
+  for (const [name, spec] of Object.entries(manifest.mcpTools)) {
+    const server = splitMcpToolName(name)!.server;
+    if (!(server in manifest.mcpServers)) throw invalid(file, `mcpTools.${name}`, `no MCP server '${server}' in mcpServers`);
+    if (typeof spec.approval !== "object") continue;
+    spec.approval.when.forEach((condition, j) => {
+      const lookup = condition.lookup && tools.get(condition.lookup.tool);
+      if (condition.lookup && (!lookup || lookup.kind !== "query")) {
+        throw invalid(file, `mcpTools.${name}.approval.when.${j}.lookup.tool`, `'${condition.lookup.tool}' is not a query tool of the pack`);
+      }
+    });
+  }
+}
+
 /** Loads one pack folder, failing with the file and field of the first problem found. */
 export async function loadPack(dir: string): Promise<Pack> {
   const file = path.join(dir, MANIFEST_FILE);
@@ -168,16 +187,22 @@ export async function loadPack(dir: string): Promise<Pack> {
   });
 
   manifest.tools.forEach((spec, i) => checkLookups(tools.get(spec.name)!, tools, file, i));
+  checkMcpTools(manifest, tools, file);
 
   const seen = new Set<string>();
   const specialists: Specialist[] = [];
   for (const [i, spec] of manifest.specialists.entries()) {
     if (seen.has(spec.id)) throw invalid(file, `specialists.${i}.id`, `duplicate specialist '${spec.id}'`);
     seen.add(spec.id);
-    const own = spec.tools.map((name, j) => {
+    const own: PackTool[] = [];
+    const mcpTools: string[] = [];
+    spec.tools.forEach((name, j) => {
+      const mcp = splitMcpToolName(name);
+      if (mcp && !(mcp.server in manifest.mcpServers)) throw invalid(file, `specialists.${i}.tools.${j}`, `no MCP server '${mcp.server}' in mcpServers`);
+      if (mcp) return void mcpTools.push(name);
       const tool = tools.get(name);
       if (!tool) throw invalid(file, `specialists.${i}.tools.${j}`, `unknown tool '${name}'`);
-      return tool;
+      own.push(tool);
     });
     let documents;
     try {
@@ -193,6 +218,7 @@ export async function loadPack(dir: string): Promise<Pack> {
       documents: documents.map((d) => d.name),
       knowledge: await buildKnowledgeBase(documents),
       tools: own,
+      mcpTools,
       approval: spec.approval,
     });
   }
@@ -216,6 +242,8 @@ export async function loadPack(dir: string): Promise<Pack> {
     specialists,
     tools,
     seed: readSeed(dir, manifest.backend.seed, file),
+    mcpServers: manifest.mcpServers,
+    mcpTools: manifest.mcpTools,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MCP_SERVER_NAME, MCP_TOOL_NAME, McpServerSchema } from "../mcp/config.ts";
 import { isModelProfile } from "../models/profile.ts";
 
 /** The shape of one tool argument, declared as data in a pack manifest. */
@@ -135,12 +136,30 @@ export const ToolSpecSchema = z.strictObject({
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 
+/**
+ * The policy of one MCP tool, by `<server>/<tool>`; its description and input schema come from
+ * the server. Without `approval`, a tool the server annotates `readOnlyHint: true` is a query and
+ * runs freely, and any other is an effect that needs a reviewer.
+ */
+export const McpToolSpecSchema = z.strictObject({
+  /** Overrides what the server's `readOnlyHint` says. */
+  kind: z.enum(["query", "effect"]).optional(),
+  approval: ToolApprovalSchema.optional(),
+  risk: RiskRuleSchema.optional(),
+  /** Fact names that can fill each argument, as `hints` on a SQL tool's argument (for the offline model). */
+  hints: z.record(z.string(), z.array(z.string())).default({}),
+  /** The tool answers with images: it is offered only to models that accept images (`GUILD_MODEL_VISION`). */
+  vision: z.boolean().default(false),
+});
+export type McpToolSpec = z.infer<typeof McpToolSpecSchema>;
+
 export const SpecialistSpecSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/, "a specialist id is snake_case"),
   name: z.string().min(1),
   description: z.string().min(10),
   /** Files under the pack's `knowledge/` folder (a trailing `*` matches a prefix). */
   documents: z.array(z.string().min(1)).min(1),
+  /** Names of the pack's SQL tools, and MCP tools as `<server>/<tool>`. */
   tools: z.array(z.string()).default([]),
   /** The specialist's model profile; the configured default when absent. */
   model: ModelProfileSchema.optional(),
@@ -167,6 +186,10 @@ export const PackManifestSchema = z.strictObject({
   supervisor: z.strictObject({ model: ModelProfileSchema.optional() }).default({}),
   specialists: z.array(SpecialistSpecSchema).min(1),
   tools: z.array(ToolSpecSchema).default([]),
+  /** MCP servers whose tools the specialists use: stdio (`command`, `args`, `env`) or Streamable HTTP (`url`, `headers`). */
+  mcpServers: z.record(z.string().regex(MCP_SERVER_NAME, "an MCP server name is lower-case letters, digits, - and _"), McpServerSchema).default({}),
+  /** Policy of MCP tools by `<server>/<tool>`, as a SQL tool's `approval` and `risk`. */
+  mcpTools: z.record(z.string().regex(MCP_TOOL_NAME, "an MCP tool is named <server>/<tool>"), McpToolSpecSchema).default({}),
   policy: PackPolicySchema.default({ answerApproval: false, expiry: {} }),
 });
 export type PackManifest = z.infer<typeof PackManifestSchema>;

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { DialectSql, SqlDialect } from "../backend/index.ts";
 import type { GlossaryEntry, KnowledgeBase } from "../knowledge/index.ts";
-import type { ArgSpec, Condition, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
+import type { McpServerConfig } from "../mcp/config.ts";
+import type { ArgSpec, Condition, McpToolSpec, PackPolicy, RiskRule, ToolSpec } from "./manifest.ts";
 
 /** When a tool's calls need a reviewer: when any condition holds, else `otherwise`. */
 export interface ToolApproval {
@@ -9,8 +10,8 @@ export interface ToolApproval {
   readonly otherwise: "always" | "never";
 }
 
-/** A tool of a pack: its declaration, its argument schema and whether it changes the back-end. */
-export interface PackTool {
+/** What every tool has, whatever runs it (SQL or an MCP server): what policy, models and reviewers see. */
+export interface ToolDefinition {
   readonly name: string;
   readonly description: string;
   readonly kind: "query" | "effect";
@@ -20,9 +21,13 @@ export interface PackTool {
   readonly requiresApproval: boolean;
   readonly approval: ToolApproval;
   readonly risk: RiskRule | undefined;
+  readonly schema: z.ZodObject;
+}
+
+/** A tool of a pack over its SQL back-end: its declaration, its argument schema and whether it changes the back-end. */
+export interface PackTool extends ToolDefinition {
   /** Its SQL per engine: both have the same text when the manifest gave one string. */
   readonly sql: DialectSql;
-  readonly schema: z.ZodObject;
   readonly spec: ToolSpec;
 }
 
@@ -36,6 +41,8 @@ export interface Specialist {
   readonly documents: readonly string[];
   readonly knowledge: KnowledgeBase;
   readonly tools: readonly PackTool[];
+  /** MCP tools it uses, as `<server>/<tool>`: their schemas come from the servers when first needed. */
+  readonly mcpTools: readonly string[];
   /** `always`: every call it proposes needs a reviewer; `tools`: each tool's own policy. */
   readonly approval: "always" | "tools";
 }
@@ -55,4 +62,7 @@ export interface Pack {
   readonly tools: ReadonlyMap<string, PackTool>;
   /** The back-end's seed per engine: the contents of its files, in order. */
   readonly seed: Readonly<Partial<Record<SqlDialect, readonly string[]>>>;
+  /** MCP servers the pack declares, by name, and the policy of their tools by `<server>/<tool>`. */
+  readonly mcpServers: Readonly<Record<string, McpServerConfig>>;
+  readonly mcpTools: Readonly<Record<string, McpToolSpec>>;
 }

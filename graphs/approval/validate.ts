@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GuildError } from "../../agents/errors/index.ts";
-import type { Pack } from "../../agents/packs/index.ts";
+import type { Pack, ToolDefinition } from "../../agents/packs/index.ts";
 import { allowedDecisions, type ApprovalRequest, type Decision } from "./decision.ts";
 
 const PlanEditSchema = z.strictObject({
@@ -20,8 +20,9 @@ function invalid(message: string, field: string): GuildError {
  * Checks a decision against the approval it answers before the run is resumed: the type must be
  * allowed, edited arguments must satisfy the tool's schema (or name real specialists, for a plan),
  * and a redirect must name another specialist of the pack. Returns the decision to resume with.
+ * `tool` is the called tool when it is not one of the pack's SQL tools (an MCP tool).
  */
-export function validateDecision(pack: Pack, request: ApprovalRequest, decision: Decision): Decision {
+export function validateDecision(pack: Pack, request: ApprovalRequest, decision: Decision, called?: ToolDefinition): Decision {
   const allowed = allowedDecisions(request);
   if (!allowed[decision.type]) {
     const offered = Object.entries(allowed).filter(([, ok]) => ok).map(([type]) => type);
@@ -49,7 +50,7 @@ export function validateDecision(pack: Pack, request: ApprovalRequest, decision:
     if (!parsed.success) throw invalid(`edited answer: ${parsed.error.issues[0]!.message}`, "args.answer");
     return { ...decision, args: { answer: parsed.data.answer } };
   }
-  const tool = pack.tools.get(request.action_request.action);
+  const tool = called ?? pack.tools.get(request.action_request.action);
   if (!tool) throw new GuildError("internal", `approval for unknown tool ${request.action_request.action}`);
   const parsed = tool.schema.safeParse(decision.args);
   if (!parsed.success) {

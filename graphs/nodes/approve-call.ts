@@ -1,5 +1,6 @@
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ProposedCall } from "../../agents/models/index.ts";
+import type { ToolDefinition } from "../../agents/packs/index.ts";
 import { formatMoney } from "../../agents/text/index.ts";
 import { approvalId, type ApprovalRequest, type Decision } from "../approval/index.ts";
 import { runIdOf } from "../events.ts";
@@ -23,17 +24,17 @@ function describeArgs(args: Record<string, unknown>): string {
 }
 
 /** The approval request for a gated call: deterministic, so a re-run asks the same question. */
-export async function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput): Promise<ApprovalRequest> {
-  const tool = deps.pack.tools.get(input.call.name)!;
+export async function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput, tool: ToolDefinition | undefined): Promise<ApprovalRequest> {
   const specialist = specialistOf(deps, input.specialist);
-  const gate = input.gate ?? (await gateFor(deps, input.specialist, tool, input.call.args));
+  // Without the tool (an MCP server gone since the call was routed here) a reviewer still decides.
+  const gate = input.gate ?? (tool ? await gateFor(deps, input.specialist, tool, input.call.args) : { requiresApproval: true, reasons: [] });
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
   return {
     action_request: { action: input.call.name, args: input.call.args },
     config: { allow_accept: true, allow_edit: true, allow_respond: allowRespond, allow_ignore: true },
-    description: `${risk}${specialist.name} wants to ${input.call.name} (${tool.description.split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.${why}`,
+    description: `${risk}${specialist.name} wants to ${input.call.name} (${(tool?.description ?? input.call.name).split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.${why}`,
     guild: {
       ...(gate.reasons.length > 0 ? { reasons: gate.reasons } : {}),
       ...terms,
@@ -48,13 +49,14 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
 }
 
 /**
- * approval.tool_call: one interrupt for one gated call, with nothing before it that changes
- * anything (the request is read from the verdict, or, for older checkpoints, the policy's
- * lookups); records the decision.
+ * approval.tool_call: one interrupt for one gated call, with no side effect before it (finding an
+ * MCP tool may list its server's tools, and an older checkpoint's verdict is looked up, neither of
+ * which changes anything); records the decision.
  */
 export function approveCallNode(deps: GraphDeps) {
   return async (input: ApproveCallInput, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
-    const decision = interrupt<ApprovalRequest, Decision>(await toolCallRequest(deps, runIdOf(config), input));
+    const tool = await deps.tools.find(input.call.name, config.signal);
+    const decision = interrupt<ApprovalRequest, Decision>(await toolCallRequest(deps, runIdOf(config), input, tool));
     return { decisions: { [input.call.id]: decision } };
   };
 }

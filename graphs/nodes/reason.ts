@@ -1,5 +1,5 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, sumUsage, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import { specialistCard, sumUsage, toolCard, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor, gateOfPending, type Gate } from "../policy.ts";
@@ -27,9 +27,18 @@ function uniqueIds(calls: readonly ProposedCall[], history: readonly ToolExchang
 /** specialist.reason: the specialist's model proposes tool calls, or reports that the step is done. */
 export function reasonNode(deps: GraphDeps) {
   return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
-    const work = state.step!;
+    let work = state.step!;
     const specialist = specialistOf(deps, work.specialist);
     const model = deps.modelFor(specialist.id);
+    // MCP tools come from their servers, started when first needed; one that cannot be reached is
+    // reported once in the step (as a failed call), never a failed run.
+    const { tools, unavailable } = await deps.tools.forSpecialist(specialist, { images: model.acceptsImages === true, signal: config.signal });
+    if (work.turn === 0 && unavailable.length > 0) {
+      const missing: ToolExchange[] = unavailable.map((u) => ({ id: `${work.stepId}.unavailable.${u.tool}`, name: u.tool, args: {}, status: "failed", message: u.reason }));
+      for (const m of missing) emit(config, "tool.result", { specialist: specialist.id, callId: m.id, tool: m.name, error: m.message });
+      const known = new Set(work.history.map((h) => h.id));
+      work = { ...work, history: [...work.history, ...missing.filter((m) => !known.has(m.id))] };
+    }
     const turn = work.turn + 1;
     // The step's message reports what the whole step used: every turn and reformulation.
     const finish = (summary: string, citedIds: readonly string[], usage: Usage | undefined = work.usage): GuildUpdate => {
@@ -47,7 +56,7 @@ export function reasonNode(deps: GraphDeps) {
     const result = await model.act(
       {
         task: state.task,
-        specialist: specialistCard(specialist),
+        specialist: { ...specialistCard(specialist), tools: tools.map(toolCard) },
         instruction: work.instruction,
         passages: work.passages,
         facts: state.facts,
@@ -69,11 +78,18 @@ export function reasonNode(deps: GraphDeps) {
     const pending = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
-      const tool = specialist.tools.find((t) => t.name === call.name);
+      const tool = tools.find((t) => t.name === call.name);
       if (tool) gates[call.id] = await gateFor(deps, specialist.id, tool, call.args);
     }
     return { step: { ...step, pending, gates }, ...spent };
   };
+}
+
+/** The tool of that name if the specialist owns it and it is known (an MCP tool once listed). */
+export function ownTool(deps: GraphDeps, specialistId: string, name: string) {
+  const specialist = specialistOf(deps, specialistId);
+  const owns = specialist.tools.some((t) => t.name === name) || specialist.mcpTools.includes(name);
+  return owns ? deps.tools.known(name) : undefined;
 }
 
 /**
@@ -85,11 +101,10 @@ export function routeAfterReason(deps: GraphDeps) {
     const work = state.step!;
     if (work.search !== undefined) return "specialist.retrieve";
     if (work.pending.length === 0) return "supervisor.next";
-    const own = specialistOf(deps, work.specialist).tools;
     const gated: { call: ProposedCall; gate: Gate }[] = [];
     for (const call of work.pending) {
       // A tool the specialist does not own is refused by the tool node; no reviewer is asked about it.
-      const tool = own.find((t) => t.name === call.name);
+      const tool = ownTool(deps, work.specialist, call.name);
       const gate = tool ? await gateOfPending(deps, work, call, tool) : undefined;
       if (gate?.requiresApproval) gated.push({ call, gate });
     }

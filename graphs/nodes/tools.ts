@@ -1,6 +1,6 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
-import type { PackTool } from "../../agents/packs/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor, gateOfEdit, gateOfPending, type Gate } from "../policy.ts";
@@ -15,7 +15,8 @@ function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown>
 
 /**
  * tools: the only node with side effects. Runs query calls, and gated calls only with an approve
- * or edit decision; effects run once per idempotency key (run id + call id), stored with the effect.
+ * or edit decision; effects run once per idempotency key (run id + call id), stored with the effect
+ * (an MCP server gets the key in `_meta`). Where a call goes, SQL or MCP, is the toolbox's to say.
  */
 export function toolsNode(deps: GraphDeps) {
   return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
@@ -32,11 +33,13 @@ export function toolsNode(deps: GraphDeps) {
     /** Where in `history` the calls asked again stand. */
     const reasked: number[] = [];
 
+    const specialist = specialistOf(deps, work.specialist);
+    const keepImages = deps.modelFor(work.specialist).acceptsImages === true;
     for (const proposed of work.pending) {
-      const tool: PackTool | undefined = deps.pack.tools.get(proposed.name);
-      const ownTool = tool && deps.pack.specialists.find((s) => s.id === work.specialist)?.tools.includes(tool);
-      if (!tool || !ownTool) {
-        history.push({ ...proposed, status: "failed", message: `${work.specialist} has no tool '${proposed.name}'` });
+      const owns = specialist.tools.some((t) => t.name === proposed.name) || specialist.mcpTools.includes(proposed.name);
+      const tool = owns ? await deps.tools.find(proposed.name, config.signal) : undefined;
+      if (!tool) {
+        history.push({ ...proposed, status: "failed", message: owns ? `${proposed.name} is not available: its MCP server cannot be reached` : `${work.specialist} has no tool '${proposed.name}'` });
         continue;
       }
       let call = proposed;
@@ -84,18 +87,18 @@ export function toolsNode(deps: GraphDeps) {
         history.push({ ...call, status: "failed", message: `invalid arguments: ${message}` });
         continue;
       }
-      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind });
+      const server = isMcpTool(tool) ? { server: tool.server } : {};
+      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind, ...server });
       try {
-        const outcome =
-          tool.kind === "effect"
-            ? await deps.backend.effect(tool.sql, parsed.data, tool.spec.result, `${runId}:${call.id}`, tool.name)
-            : { result: await deps.backend.query(tool.sql, parsed.data, tool.spec.result), replayed: false };
-        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed });
-        history.push({ ...call, args: parsed.data, status: "done", result: outcome.result });
+        const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.id}`, runId, callId: call.id, signal: config.signal });
+        // Images are told by their size only: the event log is no place for them.
+        const images = outcome.images.length > 0 ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Buffer.byteLength(i.data, "base64") })) } : {};
+        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed, ...server, ...images });
+        history.push({ ...call, args: parsed.data, status: "done", result: outcome.result, ...(keepImages && outcome.images.length > 0 ? { images: outcome.images } : {}) });
         facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };
       } catch (error) {
         const message = (error as Error).message;
-        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message });
+        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message, ...server });
         history.push({ ...call, status: "failed", message });
       }
     }

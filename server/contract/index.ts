@@ -11,6 +11,7 @@ export type {
   Decision,
   DecisionType,
   PackSummary,
+  McpServerSummary,
   Run,
   RunEvent,
   RunStatus,

@@ -101,6 +101,16 @@ export const PackSchema = z.object({
       documents: z.array(z.string()),
     }),
   ),
+  mcpServers: z.array(
+    z.object({
+      name: z.string(),
+      transport: z.enum(["stdio", "http"]),
+      state: z.enum(["idle", "starting", "ready", "crashed", "failed", "closed"]),
+      tools: z.array(z.string()).optional(),
+      restarts: z.number().int(),
+      lastError: z.string().optional(),
+    }),
+  ),
 });
 
 /** A pack's state machine as a Mermaid flowchart, for a picture of the graph. */

@@ -160,6 +160,21 @@ export interface SpecialistSummary {
   documents: string[];
 }
 
+/**
+ * An MCP server of a pack and where it stands: `idle` until a run first needs it, then `starting`,
+ * `ready`, `crashed` (started again when next needed), `failed` (tried again when next needed) or
+ * `closed`.
+ */
+export interface McpServerSummary {
+  name: string;
+  transport: "stdio" | "http";
+  state: "idle" | "starting" | "ready" | "crashed" | "failed" | "closed";
+  /** The server's tools, once listed. */
+  tools?: string[];
+  restarts: number;
+  lastError?: string;
+}
+
 export interface PackSummary {
   id: string;
   name: string;
@@ -168,6 +183,8 @@ export interface PackSummary {
   /** The supervisor's model. */
   model: ModelSummary;
   specialists: SpecialistSummary[];
+  /** The MCP servers whose tools the pack's specialists use (`<server>/<tool>`). */
+  mcpServers: McpServerSummary[];
 }
 
 export interface StartRunInput {

@@ -10,7 +10,7 @@ import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, Pac
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
 import { auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
-import { buildEngines, engineOf, type ModelFactory, type PackEngine } from "./engine.ts";
+import { buildEngines, engineOf, type McpSettings, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
@@ -43,6 +43,8 @@ export interface RuntimeOptions {
   approvalCheckMs?: number;
   /** Crash tests only: where to kill the process (see agents/faults). */
   failpoint?: Failpoint;
+  /** Packs' MCP servers: the environment their `${VAR}`s come from, and the default call deadline. */
+  mcp?: Omit<McpSettings, "log">;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -120,7 +122,7 @@ export class Runtime {
     checkModelOverrides(options.models, packs);
     const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log });
     try {
-      const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint);
+      const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint, { ...options.mcp, log });
       // What /api/health names: the model of the default pack's supervisor, which names its runs.
       const model = engines.values().next().value!.model;
       const bus = new RuntimeBus();
@@ -250,7 +252,14 @@ export class Runtime {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
     }
     const run = (await this.store.getRun(record.runId))!;
-    const decision = validateDecision(this.engine(run.pack).pack, record.request, asked);
+    const engine = this.engine(run.pack);
+    const action = record.request.action_request.action;
+    // Edited arguments are checked against the tool's schema; an MCP tool's comes from its server.
+    const called = asked.type === "edit" && record.request.guild.kind === "tool_call" ? await engine.tools.find(action) : undefined;
+    if (asked.type === "edit" && record.request.guild.kind === "tool_call" && !called) {
+      throw new GuildError("not_allowed", `the edited arguments cannot be checked now: the MCP server of ${action} cannot be reached; approve, reject or send feedback instead`);
+    }
+    const decision = validateDecision(engine.pack, record.request, asked, called);
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = await this.store.transaction(async (tx) => {
       const at = new Date().toISOString();
@@ -355,6 +364,7 @@ export class Runtime {
     this.deadlines.close();
     this.feed.close();
     this.followers.close();
+    await Promise.all([...this.engines.values()].map((engine) => engine.tools.close()));
     await this.storage.close();
   }
 

@@ -20,7 +20,7 @@ describe("guild serve", () => {
       const health = await (await fetch(`${url}/api/health`)).json();
       expect(health).toEqual({ status: "ok", model: { provider: "offline", name: "offline" }, storage: { kind: "sqlite" } });
       const { packs } = (await (await fetch(`${url}/api/packs`)).json()) as { packs: any[] };
-      expect(packs.map((p: { id: string }) => p.id)).toEqual(["insurance-claims"]);
+      expect(packs.map((p: { id: string }) => p.id)).toEqual(["insurance-claims", "manufacturing-qc"]);
       expect(packs[0].specialists[2].tools).toContainEqual(expect.objectContaining({ name: "issue_payment", requiresApproval: true }));
       const missing = await fetch(`${url}/api/nothing-here`);
       expect(missing.status).toBe(404);

@@ -16,7 +16,7 @@ export interface ScriptedRuntime {
    * Starts a scripted model server, a runtime whose models it serves, and the HTTP server over that
    * runtime; after the test, the HTTP server must still answer, whatever the model did. All are closed.
    */
-  open(script: Script, options?: Partial<RuntimeOptions> & { retry?: Partial<RetryPolicy> }): Promise<{ server: ScriptedOpenAI; runtime: Runtime }>;
+  open(script: Script, options?: Partial<RuntimeOptions> & { retry?: Partial<RetryPolicy>; vision?: string[] }): Promise<{ server: ScriptedOpenAI; runtime: Runtime }>;
 }
 
 /** Gives each test of the file a fresh data directory, and closes what it opened with `open`. */
@@ -25,11 +25,17 @@ export function useScriptedRuntime(): ScriptedRuntime {
   const context: ScriptedRuntime = {
     dir: "",
     storage: undefined as never,
-    async open(script, { retry, ...options } = {}) {
+    async open(script, { retry, vision, ...options } = {}) {
       const server = await startScriptedOpenAI(script);
       opened = { server };
       const { databaseUrl } = context.storage;
-      const runtime = await Runtime.open({ dataDir: context.dir, ...(databaseUrl ? { databaseUrl } : {}), models: scriptedModels(server.url, retry ? { retry } : {}), sweepMs: 0, ...options });
+      const runtime = await Runtime.open({
+        dataDir: context.dir,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        models: scriptedModels(server.url, { ...(retry ? { retry } : {}), ...(vision ? { vision } : {}) }),
+        sweepMs: 0,
+        ...options,
+      });
       opened.runtime = runtime;
       opened.http = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
       return { server, runtime };

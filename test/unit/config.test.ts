@@ -106,7 +106,18 @@ describe("loadConfig", () => {
       overrides: { supervisor: undefined, specialists: {} },
       prices: {},
       retry: { timeoutMs: 60_000, maxRetries: 3 },
+      vision: [],
     });
+  });
+
+  it("takes the models that accept images from GUILD_MODEL_VISION, and MCP call deadlines from GUILD_MCP_TIMEOUT_MS", () => {
+    const config = loadConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1", GUILD_MODEL_VISION: "openai:qwen2.5vl:7b, openai:gpt-4o", GUILD_MCP_TIMEOUT_MS: "5000", ERP_TOKEN: "t0k" }, cwd);
+    expect(config.models.vision).toEqual(["openai:qwen2.5vl:7b", "openai:gpt-4o"]);
+    expect(config.mcp.timeoutMs).toBe(5000);
+    expect(config.mcp.env.ERP_TOKEN).toBe("t0k");
+    expect(loadConfig({}, cwd).mcp.timeoutMs).toBe(30_000);
+    expect(() => loadConfig({ GUILD_MODEL_VISION: "gpt-4o" }, cwd)).toThrow(/GUILD_MODEL_VISION/);
+    expect(() => loadConfig({ GUILD_MCP_TIMEOUT_MS: "soon" }, cwd)).toThrow(/GUILD_MCP_TIMEOUT_MS/);
   });
 
   it("takes a model for every supervisor and one per specialist from GUILD_MODEL_SUPERVISOR and GUILD_MODEL_SPECIALIST_<ID>", () => {

@@ -214,9 +214,9 @@ describe("loadPacks", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("loads every pack under the built-in folder", async () => {
+  it("loads every pack under the built-in folder, the insurance desk first (the default pack)", async () => {
     const packs = await loadPacks([BUILTIN_PACKS_DIR]);
-    expect(packs.map((p) => p.id)).toEqual(["insurance-claims"]);
+    expect(packs.map((p) => p.id)).toEqual(["insurance-claims", "manufacturing-qc"]);
   });
 
   it("fails clearly on a folder that holds no pack", async () => {

@@ -37,7 +37,8 @@ function describeArgs(args: Record<string, unknown>): string {
 
 /** How a call that did not happen is reported: e.g. "the payment was not made". */
 export function notDoneSentence(exchange: ToolExchange): string {
-  const [verb = "", ...rest] = exchange.name.split("_");
+  // An MCP tool is named `<server>/<tool>`: the words are the tool's own.
+  const [verb = "", ...rest] = exchange.name.split("/").at(-1)!.split("_");
   const noun = rest.join(" ") || verb;
   const why = exchange.status === "rejected" ? "the reviewer rejected it" : `it failed: ${exchange.message ?? "unknown error"}`;
   const reviewer = exchange.status === "rejected" && exchange.message ? ` (reviewer: "${exchange.message}")` : "";

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { toolArgsSchema } from "../../tools/index.ts";
 import type { PlannedStep, ToolCard } from "../types.ts";
-import { planSchema } from "./prompts.ts";
+import { planSchema, wireName } from "./prompts.ts";
 import type { RawToolCall, Reply } from "./stream.ts";
 
 /** A model's answer read against what it had to be: the value, or why it is not valid. */
@@ -37,7 +37,7 @@ export interface CheckedCall {
 }
 
 function checkCall(call: RawToolCall, tools: readonly ToolCard[]): Checked<CheckedCall> {
-  const tool = tools.find((t) => t.name === call.name);
+  const tool = tools.find((t) => t.name === call.name || wireName(t.name) === call.name);
   if (!tool) return { ok: false, error: `${call.name || "(no name)"}: there is no such tool (the tools are ${tools.map((t) => t.name).join(", ") || "none"})` };
   let args: unknown;
   try {
@@ -47,7 +47,7 @@ function checkCall(call: RawToolCall, tools: readonly ToolCard[]): Checked<Check
   }
   if (typeof args !== "object" || args === null || Array.isArray(args)) return { ok: false, error: `${call.name}: the arguments are not a JSON object` };
   const parsed = toolArgsSchema(tool.args).safeParse(args);
-  return parsed.success ? { ok: true, value: { id: call.id, name: call.name, args: parsed.data } } : { ok: false, error: issuesText(parsed.error, `${call.name}: `) };
+  return parsed.success ? { ok: true, value: { id: call.id, name: tool.name, args: parsed.data } } : { ok: false, error: issuesText(parsed.error, `${call.name}: `) };
 }
 
 /** The tool calls of a specialist's answer, if every one is valid; an answer without calls is valid. */

@@ -32,6 +32,8 @@ export interface OpenAIModelOptions {
   retry?: Partial<RetryPolicy> | undefined;
   /** Prices of this model, for the cost in usage. */
   prices?: ModelPrices | undefined;
+  /** The model can look at images: tools that answer with images are offered to it, and it is shown theirs. */
+  acceptsImages?: boolean;
 }
 
 /**
@@ -42,12 +44,14 @@ export interface OpenAIModelOptions {
  */
 export class OpenAIModel implements GuildModel {
   readonly info: ModelInfo;
+  readonly acceptsImages: boolean;
   private readonly chat: ChatOpenAICompletions;
   private readonly policy: RetryPolicy;
   private readonly prices: ModelPrices | undefined;
 
   constructor(options: OpenAIModelOptions) {
     this.info = { provider: "openai", name: options.model };
+    this.acceptsImages = options.acceptsImages ?? false;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.prices = options.prices;
     // The Chat Completions API, always: ChatOpenAI would send a model whose name says "codex" to

@@ -60,26 +60,47 @@ function forServer(schema: unknown): unknown {
   );
 }
 
+/**
+ * A tool's name as a function name: OpenAI-compatible servers take letters, digits, `_` and `-`
+ * only, so an MCP tool's `spc/capability` is sent as `spc__capability` (and read back by checks).
+ */
+export function wireName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, "__");
+}
+
 /** The specialist's tools as OpenAI function definitions, with the parameters the pack declares. */
 export function toolDefinitions(specialist: SpecialistCard) {
   return specialist.tools.map((t) => ({
     type: "function" as const,
-    function: { name: t.name, description: t.description, parameters: forServer(z.toJSONSchema(toolArgsSchema(t.args))) as Record<string, unknown> },
+    function: { name: wireName(t.name), description: t.description, parameters: forServer(z.toJSONSchema(toolArgsSchema(t.args))) as Record<string, unknown> },
   }));
+}
+
+/** Images tools answered with, as image parts after the text (only kept for models that accept them). */
+function withImages(text: string, request: ActRequest): HumanMessage {
+  const images = request.history.flatMap((h) => (h.images ?? []).map((image) => ({ ...image, from: `${h.name} (${h.id})` })));
+  if (images.length === 0) return new HumanMessage(text);
+  return new HumanMessage({
+    content: [
+      { type: "text", text: `${text}\nImages from tool results, in order: ${images.map((i) => i.from).join(", ")}.` },
+      ...images.map((i) => ({ type: "image_url" as const, image_url: { url: `data:${i.mimeType};base64,${i.data}` } })),
+    ],
+  });
 }
 
 export function actMessages(request: ActRequest): BaseMessage[] {
   const passages = request.passages.map((p, i) => `[${i + 1}] ${p.source}: ${p.text}`).join("\n\n");
   const history = request.history.map(
-    (h) => `- ${h.name}(${JSON.stringify(h.args)}) -> ${h.status}${h.result !== undefined ? `: ${JSON.stringify(h.result)}` : ""}${h.message ? ` (${h.message})` : ""}`,
+    (h) => `- ${wireName(h.name)}(${JSON.stringify(h.args)}) -> ${h.status}${h.result !== undefined ? `: ${JSON.stringify(h.result)}` : ""}${h.message ? ` (${h.message})` : ""}`,
   );
   return [
     new SystemMessage(
       `You are ${request.specialist.name}. ${request.specialist.description}\nUse your tools when the instruction needs them; call each tool at most once unless a reviewer asked for a change. When finished, answer in a few sentences citing passages as [n].` +
         (request.lessons.length ? `\nLessons from reviewers:\n${bullets(request.lessons)}` : ""),
     ),
-    new HumanMessage(
+    withImages(
       `Task: ${request.task}\nYour instruction: ${request.instruction}\nKnown facts: ${JSON.stringify(request.facts)}\nPassages:\n${passages || "(none)"}\nTool calls so far:\n${history.join("\n") || "(none)"}`,
+      request,
     ),
   ];
 }
