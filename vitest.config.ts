@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
  */
 const ON_POSTGRES = [
   "test/integration/run-store.int.test.ts",
+  "test/integration/load.int.test.ts",
+  "test/integration/transient-faults.int.test.ts",
   "test/integration/scale-out.int.test.ts",
   "test/integration/demo-decisions.int.test.ts",
   "test/integration/approvals-and-input.int.test.ts",

@@ -12,6 +12,8 @@ export interface Gate {
   highRisk?: string;
   /** The tool's risk rule, when the call is past its limit: kept apart, as a condition may have set `highRisk` first. */
   overLimit?: string;
+  /** Set when the call is asked again because the back-end was unavailable: what happened, for the reviewer. */
+  retry?: string;
 }
 
 const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
@@ -103,6 +105,18 @@ export function gateOfEdit(proposed: Gate, edited: Gate): Gate | undefined {
     requiresApproval: true,
     reasons: [...edited.reasons, "a reviewer's edit raised the risk, so the edited call needs its own approval"],
     ...(highRisk ? { highRisk } : {}),
+  };
+}
+
+/**
+ * The verdict for trying an effect again after its back-end stayed unavailable (through its own
+ * retries): a reviewer decides, approve to try again under the same key, reject to skip it.
+ */
+export function gateOfRetry(failure: string): Gate {
+  return {
+    requiresApproval: true,
+    reasons: ["the back-end was unavailable, so it is not known to be done: approve to try again (under the same idempotency key, so it still happens at most once), reject to skip it"],
+    retry: failure,
   };
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { GuildError } from "../agents/errors/index.ts";
+import { DurationSchema } from "../agents/text/duration.ts";
 import { FAILPOINTS, type FailpointName } from "../agents/faults/index.ts";
 import { DEFAULT_MCP_TIMEOUT_MS } from "../agents/mcp/index.ts";
 import { DEFAULT_RETRY_POLICY, parseModelProfile, type ModelPrices, type ModelSettings } from "../agents/models/index.ts";
@@ -25,6 +26,10 @@ export interface GuildConfig {
   readonly packDirs: readonly string[];
   /** How long a process owns a run it executes; another process takes over a run whose lease ran out. */
   readonly leaseMs: number;
+  /** How many runs a process executes at once (more wait, queued); undefined: sized to the machine. */
+  readonly maxActiveRuns: number | undefined;
+  /** How long finished runs keep their events and checkpoints, and their audit trail; undefined: for ever. */
+  readonly retention: Readonly<{ historyMs: number | undefined; auditMs: number | undefined }>;
   /** Crash tests only (`GUILD_FAILPOINT`): the failpoint at which the process kills itself. */
   readonly failpoint: FailpointName | undefined;
   /** Packs' MCP servers: how long a call may take, and the variables their `${VAR}`s are taken from. */
@@ -59,6 +64,9 @@ const EnvSchema = z.object({
   GUILD_MCP_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_MCP_TIMEOUT_MS)),
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
+  GUILD_MAX_ACTIVE_RUNS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
+  GUILD_RETENTION: z.preprocess(emptyAsUnset, DurationSchema.optional()),
+  GUILD_RETENTION_AUDIT: z.preprocess(emptyAsUnset, DurationSchema.optional()),
   GUILD_FAILPOINT: z.preprocess(emptyAsUnset, z.enum(FAILPOINTS).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
@@ -167,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,
+    maxActiveRuns: e.GUILD_MAX_ACTIVE_RUNS,
+    retention: Object.freeze({ historyMs: e.GUILD_RETENTION, auditMs: e.GUILD_RETENTION_AUDIT }),
     failpoint: e.GUILD_FAILPOINT,
     // MCP servers name the variables they need (`${ERP_TOKEN}`); the pack says which, not Guild.
     mcp: Object.freeze({ timeoutMs: e.GUILD_MCP_TIMEOUT_MS, env: Object.freeze({ ...vars }) }),

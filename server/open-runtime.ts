@@ -13,6 +13,8 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     packDirs: [BUILTIN_PACKS_DIR, ...config.packDirs],
     logger,
     leaseMs: config.leaseMs,
+    ...(config.maxActiveRuns ? { maxActiveRuns: config.maxActiveRuns } : {}),
+    retention: config.retention,
     mcp: config.mcp,
     ...(config.failpoint ? { failpoint: killAt(config.failpoint) } : {}),
   });

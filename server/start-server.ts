@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { ApiKeys } from "./auth/index.ts";
 import { createApp } from "./http/index.ts";
+import { createMetrics } from "./metrics/index.ts";
 import type { Runtime } from "./runtime/index.ts";
 import { SocketGateway, type GuildSocketServer } from "./socket/index.ts";
 
@@ -34,7 +35,8 @@ const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
 /** Serves the REST API, Socket.IO and the web client on one HTTP server over a runtime. */
 export async function startServer(runtime: Runtime, options: ServerOptions): Promise<GuildServer> {
   const apiKeys = new ApiKeys(options.apiKeys);
-  const app = createApp(runtime, { log: options.log, apiKeys, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const metrics = createMetrics(runtime);
+  const app = createApp(runtime, { log: options.log, apiKeys, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
   const gateway = new SocketGateway(server, runtime, { apiKeys, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
   server.listen(options.port, options.host);
@@ -49,6 +51,7 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     stopAccepting();
+    metrics.close();
     await gateway.close();
     server.closeIdleConnections();
     const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 2_000).unref())]);

@@ -78,6 +78,11 @@ export interface ProposedCall {
   id: string;
   name: string;
   args: Record<string, unknown>;
+  /**
+   * The call's part of its effect's idempotency key, when not its id: a retry of an effect that
+   * failed for want of the back-end keeps its first attempt's key, so it runs at most once in all.
+   */
+  key?: string;
 }
 
 /** What became of a proposed call. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MCP_SERVER_NAME, MCP_TOOL_NAME, McpServerSchema } from "../mcp/config.ts";
 import { isModelProfile } from "../models/profile.ts";
+import { DurationSchema } from "../text/duration.ts";
 
 /** The shape of one tool argument, declared as data in a pack manifest. */
 export const ArgSpecSchema = z.strictObject({
@@ -30,15 +31,7 @@ export const RiskRuleSchema = z.strictObject({
 });
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
-/** A duration: `90s`, `15m`, `4h`, `2d` (or `500ms`), as milliseconds. */
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-export const DurationSchema = z
-  .string()
-  .regex(/^[1-9][0-9]*(ms|s|m|h|d)$/, "a duration is a whole number with a unit: ms, s, m, h or d (e.g. 4h)")
-  .transform((text) => {
-    const [, amount, unit] = /^([0-9]+)([a-z]+)$/.exec(text)!;
-    return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-  });
+
 
 /**
  * One condition of an approval policy, on an argument of the call or on a field the back-end

@@ -1,1 +1,2 @@
 export { formatMoney } from "./money.ts";
+export { DurationSchema } from "./duration.ts";

@@ -31,16 +31,21 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
+  const what = `${input.call.name} (${(tool?.description ?? input.call.name).split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}`;
+  // A retry is the approved call again, under its first key: only try again (approve) or skip it (reject).
+  const retry = gate.retry !== undefined;
   return {
     action_request: { action: input.call.name, args: input.call.args },
-    config: { allow_accept: true, allow_edit: true, allow_respond: allowRespond, allow_ignore: true },
-    description: `${risk}${specialist.name} wants to ${input.call.name} (${(tool?.description ?? input.call.name).split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}.${why}`,
+    config: { allow_accept: true, allow_edit: !retry, allow_respond: allowRespond && !retry, allow_ignore: true },
+    description: retry
+      ? `${risk}${specialist.name}'s ${what} could not be done: ${gate.retry}. Try again?${why}`
+      : `${risk}${specialist.name} wants to ${what}.${why}`,
     guild: {
       ...(gate.reasons.length > 0 ? { reasons: gate.reasons } : {}),
       ...terms,
       approvalId: approvalId(runId, `call:${input.call.id}`),
       kind: "tool_call",
-      allowRedirect: true,
+      allowRedirect: !retry,
       specialist: input.specialist,
       callId: input.call.id,
       ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),

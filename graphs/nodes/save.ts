@@ -1,4 +1,4 @@
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, runIdOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import { runsNamespace, saveLessons } from "../memory.ts";
@@ -18,6 +18,16 @@ export function saveNode(deps: GraphDeps) {
     await store.put(runsNamespace(deps.pack.id), runId, { task: state.task, outcome, at: new Date().toISOString() });
     const saved = [{ namespace: runsNamespace(deps.pack.id), key: runId }, ...(await saveLessons(store, deps.pack.id, runId, state.learned))];
     emit(config, "memory.saved", { items: saved, lessons: state.learned.length });
-    return {};
+    // The run is over: its last checkpoint keeps the answer, the plan and the usage, not the
+    // passages, results and decisions of every step (the event log has them, for the view and replay).
+    return {
+      step: undefined,
+      reports: new Overwrite([]),
+      facts: new Overwrite({}),
+      decisions: new Overwrite({}),
+      learned: new Overwrite([]),
+      lessons: [],
+      specialistLessons: undefined,
+    };
   };
 }

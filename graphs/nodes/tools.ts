@@ -3,8 +3,17 @@ import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateFor, gateOfEdit, gateOfPending, type Gate } from "../policy.ts";
+import { gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
+
+/** The back-end stayed out of reach through its own retries (a `tool_error` marked transient). */
+const unavailable = (error: unknown): boolean => ((error as { details?: { transient?: unknown } }).details?.transient ?? false) === true;
+
+/** `x.retry`, then `x.retry2`, `x.retry3`...: each attempt asked about has an approval of its own. */
+const retryId = (id: string): string => {
+  const match = /^(.*)\.retry(\d*)$/.exec(id);
+  return match ? `${match[1]}.retry${Number(match[2] || 1) + 1}` : `${id}.retry`;
+};
 
 function factsFrom(call: ProposedCall, result: unknown): Record<string, unknown> {
   const facts: Record<string, unknown> = {};
@@ -27,11 +36,12 @@ export function toolsNode(deps: GraphDeps) {
     let facts: Record<string, unknown> = {};
     let responses = work.responses;
     let redirect: { specialist: string; instruction: string } | undefined;
-    // Edited calls whose edit raised the risk: asked again, as edited, before anything runs them.
+    // Calls asked again before anything runs them: edits that raised the risk (as edited), and
+    // effects whose back-end was unavailable (try again or skip).
     const askAgain: ProposedCall[] = [];
     const gates: Record<string, Gate> = {};
-    /** Where in `history` the calls asked again stand. */
-    const reasked: number[] = [];
+    /** Where in `history` the calls asked again stand, and what a redirect makes of each. */
+    const reasked: { index: number; ifRedirected: string }[] = [];
 
     const specialist = specialistOf(deps, work.specialist);
     const keepImages = deps.modelFor(work.specialist).acceptsImages === true;
@@ -75,7 +85,7 @@ export function toolsNode(deps: GraphDeps) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
             gates[edited.id] = again;
-            reasked.push(history.length);
+            reasked.push({ index: history.length, ifRedirected: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected" });
             history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk, so it is asked again as edited" });
             continue;
           }
@@ -90,7 +100,7 @@ export function toolsNode(deps: GraphDeps) {
       const server = isMcpTool(tool) ? { server: tool.server } : {};
       emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind, ...server });
       try {
-        const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.id}`, runId, callId: call.id, signal: config.signal });
+        const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.key ?? call.id}`, runId, callId: call.id, signal: config.signal });
         // Images are told by their size only: the event log is no place for them.
         const images = outcome.images.length > 0 ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Buffer.byteLength(i.data, "base64") })) } : {};
         emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed, ...server, ...images });
@@ -98,17 +108,22 @@ export function toolsNode(deps: GraphDeps) {
         facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };
       } catch (error) {
         const message = (error as Error).message;
-        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message, ...server });
-        history.push({ ...call, status: "failed", message });
+        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message, ...(unavailable(error) ? { unavailable: true } : {}), ...server });
+        if (tool.kind === "effect" && unavailable(error)) {
+          // Not known to be done, and never reported as done: a reviewer decides whether to try again.
+          const retry = { ...call, args: parsed.data, id: retryId(call.id), key: call.key ?? call.id };
+          askAgain.push(retry);
+          gates[retry.id] = gateOfRetry(message);
+          reasked.push({ index: history.length, ifRedirected: `not done: ${message}; not tried again, the step was redirected` });
+          history.push({ ...call, status: "failed", message: `${message}; a reviewer is asked whether to try again` });
+        } else history.push({ ...call, status: "failed", message });
       }
     }
 
     if (redirect) {
       // The step is handed over, so nobody would be asked about these edited calls: they are not
       // done, and the step's report (and so the answer) says so, rather than losing them silently.
-      for (const index of reasked) {
-        history[index] = { ...history[index]!, status: "rejected", message: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected" };
-      }
+      for (const { index, ifRedirected } of reasked) history[index] = { ...history[index]!, status: "rejected", message: ifRedirected };
       askAgain.length = 0;
     }
     const update: GuildUpdate = { step: { ...work, history, pending: askAgain, gates: redirect ? {} : gates, responses }, facts, learned };
@@ -127,7 +142,7 @@ export function toolsNode(deps: GraphDeps) {
 
 /**
  * After the tools: to the supervisor when a reviewer redirected the step; to a reviewer again for
- * edits that raised the risk; else back to the specialist.
+ * edits that raised the risk and effects whose back-end was unavailable; else back to the specialist.
  */
 export function routeAfterTools(state: GuildStateType): "specialist.reason" | "supervisor.next" | Send[] {
   const current = state.plan[state.cursor];

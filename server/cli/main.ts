@@ -16,10 +16,13 @@ const USAGE = `Usage:
       Execute runs without serving HTTP, beside servers on the same database.
   guild migrate
       Bring the database's schema up to date and exit.
+  guild prune [--older-than 30d] [--audit-older-than 365d]
+      Delete the events and checkpoints of runs finished longer ago (GUILD_RETENTION by default).
   guild help
 
 Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_DATABASE_URL, GUILD_MODEL,
-OPENAI_API_KEY, OPENAI_BASE_URL, GUILD_PACKS_DIRS, PORT, HOST, GUILD_API_KEYS, LOG_LEVEL (see README).`;
+OPENAI_API_KEY, OPENAI_BASE_URL, GUILD_PACKS_DIRS, GUILD_MAX_ACTIVE_RUNS, GUILD_RETENTION, PORT, HOST,
+GUILD_API_KEYS, LOG_LEVEL (see README).`;
 
 /** The `guild` command line; resolves with the process exit code. */
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -71,6 +74,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       case "worker": {
         const { workerCommand } = await import("./worker-command.ts");
         return await workerCommand(config, log, io);
+      }
+      case "prune": {
+        const { pruneCommand } = await import("./prune-command.ts");
+        return await pruneCommand(rest, config, log, io);
       }
       case "migrate": {
         const { migrateCommand } = await import("./migrate-command.ts");

@@ -61,6 +61,9 @@ export class ProgressPrinter {
   show(event: RunEvent): void {
     const d = event.data as Data;
     switch (event.type) {
+      case "run.queued":
+        this.work(`Queued: ${d.ahead === 0 ? "next to start" : `${d.ahead} run${d.ahead === 1 ? "" : "s"} ahead`}`);
+        break;
       case "run.started":
         this.work("Starting");
         break;

@@ -5,6 +5,7 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import { ApiKeys, checkLocalHost } from "../auth/index.ts";
+import type { GuildMetrics } from "../metrics/index.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
 import { mountRoutes } from "./mount.ts";
@@ -23,6 +24,8 @@ const PLACEHOLDER_PAGE = `<!doctype html>
 export interface AppOptions {
   log: Logger;
   apiKeys: ApiKeys;
+  /** Prometheus metrics, served at /metrics (behind the API key when keys are set). */
+  metrics?: GuildMetrics;
   /** The built web client; a placeholder page is served while it is absent. */
   clientDir?: string;
   version?: string;
@@ -38,10 +41,19 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
   // Served over plain HTTP on a LAN too: asking browsers to upgrade to https would break the client.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLog(log));
+  if (options.metrics) app.use(options.metrics.http);
   if (!apiKeys.required) {
     app.use((req, _res, next) => {
       checkLocalHost(req.get("host"));
       next();
+    });
+  }
+
+  const { metrics } = options;
+  if (metrics) {
+    app.get("/metrics", async (req, res) => {
+      apiKeys.check(ApiKeys.bearer(req.get("authorization")));
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
 

@@ -1,10 +1,19 @@
 import { EventEmitter } from "node:events";
-import type { Approval, RunEvent, TokenDelta } from "../contract/index.ts";
+import type { Approval, ApprovalKind, RunEvent, RunStatus, RunUsage, TokenDelta } from "../contract/index.ts";
 
 interface BusEvents {
   event: [RunEvent];
   token: [TokenDelta];
   approval: [{ type: "requested" | "resolved" | "escalated"; approval: Approval }];
+  // What this process itself did (not other processes sharing the database), for its metrics:
+  /** A reviewer's decision taken here: how long the approval waited. */
+  decided: [{ kind: ApprovalKind; waitedMs: number }];
+  /** A run this process ended: how long it took in all, and the tokens it used. */
+  finished: [{ status: RunStatus; durationMs: number; usage?: RunUsage }];
+  /** A storage call retried after a transient fault (busy, locked, a dropped connection). */
+  storageRetry: [{ error: unknown }];
+  /** A run's execution stopped by storage that stayed unavailable past its retries (the run waits). */
+  storageFault: [{ runId: string; error: unknown }];
 }
 
 /** Tells listeners in this process about events after they are stored, and about live tokens. */

@@ -2,15 +2,19 @@ import { randomBytes } from "node:crypto";
 import { Command } from "@langchain/langgraph";
 import type { Logger } from "pino";
 import { GuildError, isGuildError } from "../../agents/errors/index.ts";
+import { isSqliteBusy, isTransientPostgresError } from "../../agents/faults/index.ts";
 import { isApprovalRequest, saveLessons, type ApprovalRequest, type GraphEvent, type Lesson } from "../../graphs/index.ts";
-import { FINISHED_STATUSES, type Run, type RunEvent, type RunStatus } from "../contract/index.ts";
+import { FINISHED_STATUSES, type Run, type RunStatus } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
 import type { RunPatch, RunRecord, RunStore } from "./runs/index.ts";
+import type { CheckpointMaintenance } from "./storage/index.ts";
 import { auditSubject } from "./audit/index.ts";
 import { recordEscalation } from "./approval-deadlines.ts";
 import { repeat } from "./repeat.ts";
+import { Admission } from "./admission.ts";
+import { EventBatcher } from "./event-batcher.ts";
 import { approvalView } from "./views.ts";
 
 /** The tokens a run's state counts, when a model reported any (the offline model reports none). */
@@ -21,12 +25,29 @@ const usageIn = (values: Record<string, unknown>): Run["usage"] | undefined => {
 
 export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.includes(status);
 
+/** What the executor works with: the stores, the packs' engines, and where events are told. */
+export interface ExecutorDeps {
+  store: RunStore;
+  checkpoints: CheckpointMaintenance;
+  engines: ReadonlyMap<string, PackEngine>;
+  bus: RuntimeBus;
+  feed: EventFeed;
+  log: Logger;
+}
+
 export interface ExecutorOptions {
   /** How long this process owns a run it executes before another may take it over. */
   leaseMs: number;
   /** How often to look for runs that need an owner (0: only when asked). */
   sweepMs: number;
+  /** How many runs this process executes at once; more wait their turn (see Admission). */
+  maxActiveRuns: number;
 }
+
+/** The storage was busy or out of reach for longer than its retries: the run is not at fault. */
+const isStorageFault = (error: unknown): boolean => isSqliteBusy(error) || isTransientPostgresError(error);
+
+type GraphEventOf<K extends GraphEvent["kind"]> = Extract<GraphEvent, { kind: K }>;
 
 /**
  * Executes runs' graphs in the background of this process: one execution of a run at a time,
@@ -42,17 +63,20 @@ export class RunExecutor {
   /** Timers of runs to try again while another process holds them; cleared on close. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private closed = false;
+  readonly admission: Admission;
 
-  constructor(
-    private readonly store: RunStore,
-    private readonly engines: ReadonlyMap<string, PackEngine>,
-    private readonly bus: RuntimeBus,
-    private readonly feed: EventFeed,
-    private readonly log: Logger,
-    options: ExecutorOptions,
-  ) {
+  private readonly store: RunStore;
+  private readonly checkpoints: CheckpointMaintenance;
+  private readonly engines: ReadonlyMap<string, PackEngine>;
+  private readonly bus: RuntimeBus;
+  private readonly feed: EventFeed;
+  private readonly log: Logger;
+
+  constructor(deps: ExecutorDeps, options: ExecutorOptions) {
+    ({ store: this.store, checkpoints: this.checkpoints, engines: this.engines, bus: this.bus, feed: this.feed, log: this.log } = deps);
     this.leaseMs = options.leaseMs;
-    this.sweepTimer = repeat(options.sweepMs, () => this.sweep(), log, "could not look for runs that need an owner; trying again");
+    this.admission = new Admission(options.maxActiveRuns);
+    this.sweepTimer = repeat(options.sweepMs, () => this.sweep(), this.log, "could not look for runs that need an owner; trying again");
   }
 
   /** Resolves when this process has nothing queued or running for the run. */
@@ -80,6 +104,7 @@ export class RunExecutor {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.retries.forEach((timer) => clearTimeout(timer));
     this.retries.clear();
+    this.admission.close();
     const settled = Promise.allSettled([...this.chains.values()]);
     if (graceMs > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -118,7 +143,45 @@ export class RunExecutor {
     }
   }
 
+  /**
+   * Executes the run once this process has a slot for it (see Admission). A run not yet started
+   * that has to wait says so (`run.queued`), and other processes sharing the database are told, so
+   * that one with a free slot may take it first.
+   */
   private async execute(runId: string, persist: boolean): Promise<void> {
+    if (this.closed) return;
+    const run = await this.store.getRun(runId);
+    if (!run || isFinished(run.status)) return;
+    const waiting = run.status === "queued";
+    let release: (() => void) | undefined;
+    try {
+      release = await this.admission.enter(runId, waiting ? "start" : "resume", (ahead) => {
+        if (waiting) void this.tellQueued(runId, ahead);
+      });
+    } catch {
+      return; // closing: the run stays where it is, for the next start or another process
+    }
+    try {
+      await this.executeAdmitted(runId, persist);
+    } finally {
+      release();
+    }
+  }
+
+  /** Records that a run waits for a slot here, and tells other processes it has work for them. */
+  private async tellQueued(runId: string, ahead: number): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        await tx.appendEvent(runId, "run.queued", { ahead, maxActiveRuns: this.admission.capacity });
+        await tx.signalWork(runId);
+      });
+      await this.feed.catchUp();
+    } catch (error) {
+      this.log.warn({ runId, err: error }, "could not record that a run is queued");
+    }
+  }
+
+  private async executeAdmitted(runId: string, persist: boolean): Promise<void> {
     if (this.closed) return;
     const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
@@ -143,11 +206,34 @@ export class RunExecutor {
       await this.feed.catchUp();
       if (!started) return;
       this.log.info({ runId, pack: run.pack }, input === null || input instanceof Command ? "run resumed" : "run started");
-      const stream = await graph.stream(input, { configurable: { thread_id: runId }, streamMode: ["custom"], signal: controller.signal, recursionLimit: 200 });
-      for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) await this.onGraphEvent(runId, chunk);
+      // Durability "async": each step's checkpoint is written while the next step runs, and the run
+      // waits for it before it pauses or ends; a crash resumes from the last step written.
+      const stream = await graph.stream(input, {
+        configurable: { thread_id: runId },
+        streamMode: ["custom"],
+        signal: controller.signal,
+        recursionLimit: 200,
+        durability: "async",
+      });
+      // Events a step tells while the last batch is stored go together in the next transaction.
+      const events = new EventBatcher<GraphEventOf<"event">>((batch) => this.recordAll(runId, batch));
+      for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) {
+        if (chunk.kind === "token") this.bus.emit("token", { runId, node: chunk.node, ...(chunk.specialist ? { specialist: chunk.specialist } : {}), delta: chunk.delta });
+        // Once the run is cancelled, the step still winding down has nothing more to tell.
+        else if (!controller.signal.aborted) events.push(chunk);
+      }
+      await events.drain();
       await this.settle(runId);
     } catch (error) {
       if (controller.signal.aborted) return; // cancelled, closing or taken over: the state stays resumable
+      if (isStorageFault(error)) {
+        // The database was busy or gone for longer than its retries: not the run's fault. It stays
+        // resumable from its last checkpoint, and is tried again here (or by another process).
+        this.log.warn({ runId, err: error }, "storage unavailable: the run waits and goes on from its last checkpoint");
+        this.bus.emit("storageFault", { runId, error });
+        this.retryLater(runId);
+        return;
+      }
       await this.fail(runId, error);
     } finally {
       clearInterval(renew);
@@ -282,7 +368,13 @@ export class RunExecutor {
       return true;
     });
     await this.feed.catchUp();
-    if (finished) this.log.info({ runId, status: patch.status }, "run finished");
+    if (finished) {
+      this.log.info({ runId, status: patch.status }, "run finished");
+      const run = await this.store.getRun(runId).catch(() => undefined);
+      if (run) this.bus.emit("finished", { status: run.status, durationMs: Date.now() - Date.parse(run.createdAt), ...(run.usage ? { usage: run.usage } : {}) });
+      // A finished run keeps its last checkpoint only: what its view and a late read of its state need.
+      await this.checkpoints.compact(runId).catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a finished run's checkpoints"));
+    }
     return finished;
   }
 
@@ -314,20 +406,11 @@ export class RunExecutor {
     }
   }
 
-  /** Stores an event with the run's next seq, then tells this process's listeners. */
-  async record(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent> {
-    const event = await this.store.appendEvent(runId, type, data);
+  /** Stores events with the run's next seqs in one transaction, then tells this process's listeners. */
+  private async recordAll(runId: string, events: readonly GraphEventOf<"event">[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      for (const event of events) await tx.appendEvent(runId, event.type, event.data);
+    });
     await this.feed.catchUp();
-    return event;
-  }
-
-  private async onGraphEvent(runId: string, event: GraphEvent): Promise<void> {
-    if (event.kind === "token") {
-      this.bus.emit("token", { runId, node: event.node, ...(event.specialist ? { specialist: event.specialist } : {}), delta: event.delta });
-      return;
-    }
-    // Once the run is cancelled, the step still winding down has nothing more to tell.
-    if (this.active.get(runId)?.signal.aborted) return;
-    await this.record(runId, event.type, event.data);
   }
 }

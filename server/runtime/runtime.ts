@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
@@ -13,9 +14,11 @@ import { RuntimeBus } from "./bus.ts";
 import { buildEngines, engineOf, type McpSettings, type ModelFactory, type PackEngine } from "./engine.ts";
 import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
+import { prune, pruneOnSchedule, type Pruned, type RetentionPolicy } from "./retention.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
 import type { RunStore } from "./runs/index.ts";
 import { openStorage, type Storage, type StorageKind } from "./storage/index.ts";
+import type { RetryOptions } from "../../agents/faults/index.ts";
 import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { parseInput } from "./validation.ts";
 
@@ -32,6 +35,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** How long a process owns a run it executes before another may take it over. */
   leaseMs?: number;
+  /** How many runs this process executes at once (more wait, queued); `defaultMaxActiveRuns()` by default. */
+  maxActiveRuns?: number;
   /** How often to look for runs that need an owner (0: only at open); the lease or 5 s by default, whichever is shorter. */
   sweepMs?: number;
   /**
@@ -43,6 +48,10 @@ export interface RuntimeOptions {
   approvalCheckMs?: number;
   /** Crash tests only: where to kill the process (see agents/faults). */
   failpoint?: Failpoint;
+  /** How long finished runs keep their events, checkpoints and audit trail (see retention.ts); for ever by default. */
+  retention?: RetentionPolicy;
+  /** How long storage waits out a busy database or a dropped connection (tests shorten it). */
+  storageRetry?: Omit<RetryOptions, "onRetry">;
   /** Packs' MCP servers: the environment their `${VAR}`s come from, and the default call deadline. */
   mcp?: Omit<McpSettings, "log">;
 }
@@ -51,6 +60,14 @@ export interface RuntimeOptions {
 export interface StartRunOptions {
   /** A client's key for the request: the same key gives back the run it created. */
   idempotencyKey?: string;
+}
+
+/**
+ * Runs executing at once per process, by default: four per core (a run waits on its model most of
+ * the time), at least 4 and at most 32.
+ */
+export function defaultMaxActiveRuns(): number {
+  return Math.min(32, Math.max(4, availableParallelism() * 4));
 }
 
 /** How long an `Idempotency-Key` gives back its run; after that it may start a new one. */
@@ -85,6 +102,8 @@ export class Runtime {
   private readonly executor: RunExecutor;
   private readonly deadlines: ApprovalDeadlines;
   private readonly stopListening: () => void;
+  private readonly pruneTimer: NodeJS.Timeout | undefined;
+  private readonly retention: RetentionPolicy;
   private closed = false;
   private readonly failpoint: Failpoint;
 
@@ -101,8 +120,14 @@ export class Runtime {
     this.failpoint = options.failpoint ?? noFailpoint;
     this.followers = new RunFollowers(this.store, this.bus);
     const leaseMs = options.leaseMs ?? 15_000;
-    this.executor = new RunExecutor(this.store, engines, this.bus, feed, log, { leaseMs, sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs) });
+    this.executor = new RunExecutor({ store: this.store, checkpoints: storage.checkpoints, engines, bus: this.bus, feed, log }, {
+      leaseMs,
+      sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs),
+      maxActiveRuns: options.maxActiveRuns ?? defaultMaxActiveRuns(),
+    });
     this.deadlines = new ApprovalDeadlines(this.store, feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
+    this.retention = options.retention ?? {};
+    this.pruneTimer = pruneOnSchedule(this.store, storage.checkpoints, this.retention, log);
     // Other processes sharing the database tell of events they stored and runs with work.
     this.stopListening = storage.listen({
       events: () => void feed.catchUp().catch((error: unknown) => log.warn({ err: error }, "could not read new events; trying again")),
@@ -120,12 +145,13 @@ export class Runtime {
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
-    const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log });
+    const bus = new RuntimeBus();
+    const retry = { onRetry: (error: unknown) => bus.emit("storageRetry", { error }) };
+    const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log, retry: { ...options.storageRetry, ...retry } });
     try {
       const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint, { ...options.mcp, log });
       // What /api/health names: the model of the default pack's supervisor, which names its runs.
       const model = engines.values().next().value!.model;
-      const bus = new RuntimeBus();
       const feed = await EventFeed.open(storage.runs, bus, options.feedPollMs ?? (storage.signalled ? 1000 : 250), log);
       const runtime = new Runtime(storage, bus, feed, engines, model, log, options);
       await runtime.executor.sweep();
@@ -153,6 +179,11 @@ export class Runtime {
     if (!engine) throw new GuildError("not_found", `no pack '${packId}'`);
     const drawing = await engine.graph.getGraphAsync();
     return drawing.drawMermaid();
+  }
+
+  /** The compiled graph of a pack, for inspecting runs' checkpointed state. */
+  graphOf(packId: string) {
+    return this.engine(packId).graph;
   }
 
   /** The back-end of a pack, for inspecting effects. */
@@ -274,6 +305,7 @@ export class Runtime {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: ${why}`, { details: { status: now.status } });
     }
     await this.feed.catchUp();
+    this.bus.emit("decided", { kind: record.request.guild.kind, waitedMs: Date.now() - Date.parse(record.createdAt) });
     this.failpoint("decision.stored");
     this.executor.schedule(run.id);
     return this.getApproval(approvalId);
@@ -326,6 +358,25 @@ export class Runtime {
     return this.getRun(runId);
   }
 
+  /**
+   * Deletes the events and checkpoints of runs finished longer ago than the retention (and their
+   * audit trail past the audit's retention, if one is set); `historyMs` overrides the configured one.
+   */
+  prune(policy: RetentionPolicy = this.retention, now = Date.now()): Promise<Pruned> {
+    return prune(this.store, this.storage.checkpoints, policy, now);
+  }
+
+  /** How many runs there are of each status, and pending approvals of each kind, in all processes. */
+  counts(): ReturnType<RunStore["counts"]> {
+    return this.store.counts();
+  }
+
+  /** How many runs this process executes now, how many wait for a slot, and the cap. */
+  get load(): { active: number; queued: number; maxActiveRuns: number } {
+    const { admission } = this.executor;
+    return { active: admission.active, queued: admission.queued, maxActiveRuns: admission.capacity };
+  }
+
   /** Resolves when the run has nothing left to do in this process: paused, finished, or owned elsewhere. */
   async waitForRun(runId: string): Promise<Run> {
     await this.getRun(runId);
@@ -360,6 +411,7 @@ export class Runtime {
     if (this.closed) return;
     this.closed = true;
     this.stopListening();
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.executor.close(0);
     this.deadlines.close();
     this.feed.close();

@@ -55,6 +55,8 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
   switch (event.type) {
     case "run.created":
       return { title: "Run created", body: <pre className="text">{String(d.task ?? "")}</pre> };
+    case "run.queued":
+      return { title: `Queued: ${d.ahead === 0 ? "next to start" : `${d.ahead} run${d.ahead === 1 ? "" : "s"} ahead`} (at most ${d.maxActiveRuns} run at once)`.replace("run at once", d.maxActiveRuns === 1 ? "run at once" : "runs at once") };
     case "run.started":
       return { title: "Run started" };
     case "memory.recalled":

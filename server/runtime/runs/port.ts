@@ -31,6 +31,10 @@ const OPERATIONS = [
   "appendAudit",
   "auditTrail",
   "signalWork",
+  "finishedWithEvents",
+  "deleteEvents",
+  "deleteAudit",
+  "counts",
 ] as const satisfies readonly (keyof RunStoreTx)[];
 
 // The compiler refuses the list above when the port gains an operation it does not name.

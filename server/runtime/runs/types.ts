@@ -120,6 +120,14 @@ export interface RunStore {
   appendAudit(entry: Omit<AuditEntry, "id">): Promise<void>;
   /** The run's audit trail, oldest first. */
   auditTrail(runId: string): Promise<AuditEntry[]>;
+  /** How many runs there are of each status, and pending approvals of each kind (for metrics). */
+  counts(): Promise<{ runs: Partial<Record<RunStatus, number>>; pendingApprovals: Partial<Record<string, number>> }>;
+  /** Finished runs last changed before `before` (ISO time) that still keep events, oldest first. */
+  finishedWithEvents(before: string, limit: number): Promise<string[]>;
+  /** Deletes the event logs of these runs (the runs, their approvals and their audit stay); returns how many events. */
+  deleteEvents(runIds: readonly string[]): Promise<number>;
+  /** Deletes the audit trail of finished runs last changed before `before`, at most `limit` runs' worth; returns how many entries. */
+  deleteAudit(before: string, limit: number): Promise<number>;
   /**
    * Tells every process sharing the database that the run has work to pick up (it was created, or
    * decided), when the transaction commits. Engines whose processes cannot be told (SQLite) do

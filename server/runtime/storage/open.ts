@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Logger } from "pino";
-import { openPostgresBackend, openSqliteBackend, packSchema } from "../../../agents/backend/index.ts";
+import { DEFAULT_BACKEND_RETRY, openPostgresBackend, openSqliteBackend, packSchema } from "../../../agents/backend/index.ts";
 import type { RetryOptions } from "../../../agents/faults/index.ts";
 import { checkPackDialect } from "../../../agents/packs/index.ts";
 import { RecallingPostgresStore } from "./postgres/memory-store.ts";
@@ -10,6 +10,8 @@ import { GUILD_SCHEMA, migrate } from "./postgres/migrations.ts";
 import { createPool } from "./postgres/pool.ts";
 import { postgresRunStore } from "./postgres/run-store.ts";
 import { RetryingPostgresSaver } from "./postgres/saver.ts";
+import { postgresCheckpointMaintenance } from "./postgres/checkpoints.ts";
+import { sqliteCheckpointMaintenance } from "./sqlite/checkpoints.ts";
 import { SqliteConnection } from "./sqlite/connection.ts";
 import { SqliteStore } from "./sqlite/memory-store.ts";
 import { sqliteRunStore } from "./sqlite/run-store.ts";
@@ -54,6 +56,7 @@ async function openSqlite(options: StorageOptions): Promise<Storage> {
     kind: "sqlite",
     runs: sqliteRunStore(connection),
     checkpointer: new SharedConnectionSaver(connection),
+    checkpoints: sqliteCheckpointMaintenance(connection),
     memory: new SqliteStore(connection),
     signalled: false,
     async openBackend(pack, failpoint) {
@@ -108,11 +111,14 @@ async function openPostgres(url: string, options: StorageOptions): Promise<Stora
       kind: "postgres",
       runs: postgresRunStore(pool, origin, retry),
       checkpointer,
+      checkpoints: postgresCheckpointMaintenance(pool, GUILD_SCHEMA),
       memory,
       signalled: true,
       async openBackend(pack, failpoint) {
         checkPackDialect(pack, "postgres");
-        const backend = await openPostgresBackend({ connectionString: url, schema: packSchema(pack.id), seed: pack.seed.postgres ?? [], failpoint, retry, poolMax: 2 });
+        // A lock held elsewhere is waited for a quarter of the retry budget per attempt, then retried.
+        const lockTimeoutMs = Math.max(100, Math.min(5000, (retry.budgetMs ?? DEFAULT_BACKEND_RETRY.budgetMs) / 4));
+        const backend = await openPostgresBackend({ connectionString: url, schema: packSchema(pack.id), seed: pack.seed.postgres ?? [], failpoint, retry, poolMax: 2, lockTimeoutMs });
         backends.push(backend);
         return backend;
       },

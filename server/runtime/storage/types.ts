@@ -6,6 +6,14 @@ import type { RunStore } from "../runs/index.ts";
 
 export type StorageKind = "sqlite" | "postgres";
 
+/** Housekeeping of LangGraph's checkpoints, by thread (a run's id). */
+export interface CheckpointMaintenance {
+  /** Keeps the thread's last checkpoint (its state as the run ended) and drops the rest. */
+  compact(threadId: string): Promise<void>;
+  /** Drops every checkpoint of the thread. */
+  remove(threadId: string): Promise<void>;
+}
+
 /** What other processes sharing the database tell this one. */
 export interface StorageSignals {
   /** Another process stored events: read the feed. */
@@ -25,6 +33,7 @@ export interface Storage {
   readonly kind: StorageKind;
   readonly runs: RunStore;
   readonly checkpointer: BaseCheckpointSaver;
+  readonly checkpoints: CheckpointMaintenance;
   readonly memory: BaseStore;
   /** A pack's back-end, seeded from the pack on first use. */
   openBackend(pack: Pack, failpoint: Failpoint): Promise<Backend>;

@@ -279,6 +279,34 @@ class PostgresRunTables implements RunTables {
     return (await this.rows<AuditRow>("SELECT * FROM audit WHERE run_id = $1 ORDER BY id", [runId])).map(toAuditEntry);
   }
 
+  async counts(): Promise<{ runs: Partial<Record<RunStatus, number>>; pendingApprovals: Partial<Record<string, number>> }> {
+    const runs = await this.rows<{ key: RunStatus; n: number }>("SELECT status AS key, COUNT(*) AS n FROM runs GROUP BY status");
+    const pending = await this.rows<{ key: string; n: number }>("SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind");
+    return { runs: Object.fromEntries(runs.map((r) => [r.key, r.n])), pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])) };
+  }
+
+  async finishedWithEvents(before: string, limit: number): Promise<string[]> {
+    const rows = await this.rows<{ id: string }>(
+      `SELECT id FROM runs r WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1
+         AND EXISTS (SELECT 1 FROM events e WHERE e.run_id = r.id) ORDER BY updated_at LIMIT $2`,
+      [before, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async deleteEvents(runIds: readonly string[]): Promise<number> {
+    return (await this.db.query("DELETE FROM events WHERE run_id = ANY($1::text[])", [[...runIds]])).rowCount ?? 0;
+  }
+
+  async deleteAudit(before: string, limit: number): Promise<number> {
+    const result = await this.db.query(
+      `DELETE FROM audit WHERE run_id IN (SELECT r.id FROM runs r WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1
+         AND EXISTS (SELECT 1 FROM audit a WHERE a.run_id = r.id) ORDER BY updated_at LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async signalWork(runId: string): Promise<void> {
     await this.db.query(`SELECT pg_notify('${CHANNELS.work}', $1)`, [`${this.origin} ${runId}`]);
   }

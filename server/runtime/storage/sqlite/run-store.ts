@@ -221,6 +221,32 @@ class SqliteRunTables implements RunTables {
     return this.statements.audit.all(runId).map(toAuditEntry);
   }
 
+  counts(): { runs: Partial<Record<RunStatus, number>>; pendingApprovals: Partial<Record<string, number>> } {
+    const runs = this.prepared("SELECT status AS key, COUNT(*) AS n FROM runs GROUP BY status").all() as { key: RunStatus; n: number }[];
+    const pending = this.prepared("SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind").all() as { key: string; n: number }[];
+    return { runs: Object.fromEntries(runs.map((r) => [r.key, r.n])), pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])) };
+  }
+
+  finishedWithEvents(before: string, limit: number): string[] {
+    return this.prepared(
+      `SELECT id FROM runs r WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?
+         AND EXISTS (SELECT 1 FROM events e WHERE e.run_id = r.id) ORDER BY updated_at LIMIT ?`,
+    )
+      .pluck()
+      .all(before, limit) as string[];
+  }
+
+  deleteEvents(runIds: readonly string[]): number {
+    return this.prepared("DELETE FROM events WHERE run_id IN (SELECT value FROM json_each(?))").run(JSON.stringify(runIds)).changes;
+  }
+
+  deleteAudit(before: string, limit: number): number {
+    return this.prepared(
+      `DELETE FROM audit WHERE run_id IN (SELECT r.id FROM runs r WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?
+         AND EXISTS (SELECT 1 FROM audit a WHERE a.run_id = r.id) ORDER BY updated_at LIMIT ?)`,
+    ).run(before, limit).changes;
+  }
+
   /** Other processes on the same file find new work on their timer. */
   signalWork(): void {}
 

@@ -1,0 +1,1 @@
+export { createMetrics, type GuildMetrics } from "./metrics.ts";
