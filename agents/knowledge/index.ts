@@ -4,7 +4,7 @@ export { buildKnowledgeBase, type KnowledgeBase } from "./knowledge-base.ts";
 export type { Passage, Retriever, SearchOptions } from "./retriever.ts";
 export { parseGlossary, type GlossaryEntry } from "./glossary.ts";
 export { expandQuery } from "./expand.ts";
-export { queryTerms } from "./text.ts";
+export { queryTerms, tokenize, normalizeToken } from "./text.ts";
 export {
   retrieveAdaptively,
   type AdaptiveRetrievalOptions,

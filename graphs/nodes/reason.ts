@@ -1,5 +1,6 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, sumUsage, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import { specialistCard, sumUsage, type ProposedCall, type SpecialistCard, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import { requestedEffects } from "../../agents/tools/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor, gateOfPending, type Gate } from "../policy.ts";
@@ -24,6 +25,17 @@ function uniqueIds(calls: readonly ProposedCall[], history: readonly ToolExchang
   });
 }
 
+/**
+ * What the specialist is told of itself: its query tools, and only the effect tools the task asks
+ * for, so that a question never leads to an effect ("What would we pay on CLM-1043?" is answered
+ * with the payout, not a payment).
+ */
+function cardFor(specialist: Parameters<typeof specialistCard>[0], task: string): SpecialistCard {
+  const card = specialistCard(specialist);
+  const requested = requestedEffects(task, card.tools);
+  return { ...card, tools: card.tools.filter((t) => t.kind === "query" || requested.has(t.name)) };
+}
+
 /** specialist.reason: the specialist's model proposes tool calls, or reports that the step is done. */
 export function reasonNode(deps: GraphDeps) {
   return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
@@ -44,10 +56,11 @@ export function reasonNode(deps: GraphDeps) {
     };
     if (turn > MAX_TURNS_PER_STEP) return finish(`Stopped after ${MAX_TURNS_PER_STEP} turns without finishing the step.`, []);
 
+    const card = cardFor(specialist, state.task);
     const result = await model.act(
       {
         task: state.task,
-        specialist: specialistCard(specialist),
+        specialist: card,
         instruction: work.instruction,
         passages: work.passages,
         facts: state.facts,
@@ -66,13 +79,20 @@ export function reasonNode(deps: GraphDeps) {
       if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
       return { step: { ...step, search: result.query }, ...spent };
     }
-    const pending = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
+    // A model that proposes an effect the task did not ask for (a scripted or disobedient one) gets it refused, unasked.
+    const offered = new Set(card.tools.map((t) => t.name));
+    const proposed = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
+    const refused: ToolExchange[] = proposed
+      .filter((call) => !offered.has(call.name) && specialist.tools.some((t) => t.name === call.name && t.kind === "effect"))
+      .map((call) => ({ ...call, status: "failed", message: `not proposed: the task does not ask for ${call.name}` }));
+    const pending = proposed.filter((call) => !refused.some((r) => r.id === call.id));
+    if (pending.length === 0) return { ...finish(refused.map((r) => `The ${r.name} call was refused: ${r.message}.`).join("\n"), [], stepUsage), ...spent };
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
       const tool = specialist.tools.find((t) => t.name === call.name);
       if (tool) gates[call.id] = gateFor(deps, specialist.id, tool, call.args);
     }
-    return { step: { ...step, pending, gates }, ...spent };
+    return { step: { ...step, pending, gates, history: [...work.history, ...refused] }, ...spent };
   };
 }
 

@@ -1,6 +1,6 @@
 import type { PlannedStep, PlanRequest, SpecialistCard } from "../types.ts";
 import { queryTerms } from "../../knowledge/index.ts";
-import { clauses } from "./clauses.ts";
+import { requestClauses } from "../../tools/index.ts";
 
 /** The stems a specialist is known by: its description, name and its tools' names and descriptions. */
 function vocabulary(specialist: SpecialistCard): Set<string> {
@@ -24,7 +24,7 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     // Clauses that match nobody are context ("My kitchen flooded on claim CLM-1001"): they go
     // with the next step, or the last one when nothing follows.
     let context: string[] = [];
-    for (const clause of clauses(text)) {
+    for (const clause of requestClauses(text)) {
       const stems = new Set(queryTerms(clause));
       let best: { id: string; score: number } | undefined;
       for (const { specialist, words } of vocabularies) {
