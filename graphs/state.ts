@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import type { Passage } from "../agents/knowledge/index.ts";
-import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
+import type { ProposedCall, StepEvidence, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
 import type { Gate } from "./policy.ts";
 import { addRunUsage, emptyRunUsage, type RunUsage, type UsageEntry } from "./usage.ts";
@@ -21,6 +21,8 @@ export interface StepWork {
   specialist: string;
   instruction: string;
   passages: Passage[];
+  /** How well the passages answer the instruction (absent until retrieval, and in older checkpoints). */
+  evidence?: StepEvidence;
   history: ToolExchange[];
   pending: ProposedCall[];
   /** A further search the specialist asked for, not yet run. */

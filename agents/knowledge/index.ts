@@ -1,10 +1,29 @@
 export { readDocuments, type KnowledgeDocument } from "./documents.ts";
 export { splitDocument, CHUNK_SIZE, type Chunk } from "./chunk.ts";
-export { buildKnowledgeBase, type KnowledgeBase } from "./knowledge-base.ts";
+export { buildKnowledgeBase, mergeKnowledgeBases, type KnowledgeBase } from "./knowledge-base.ts";
 export type { Passage, Retriever, SearchOptions } from "./retriever.ts";
 export { parseGlossary, type GlossaryEntry } from "./glossary.ts";
 export { expandQuery } from "./expand.ts";
-export { queryTerms, tokenize, normalizeToken } from "./text.ts";
+export { queryTerms, tokenize, normalizeToken, termWords } from "./text.ts";
+export { termStats, type TermStats } from "./term-stats.ts";
+export { fuseByRank, RRF_K } from "./fusion.ts";
+export { splitSentences, matchWeight } from "./excerpt.ts";
+export {
+  assessEvidence,
+  contentTerms,
+  coverage,
+  focusOf,
+  plainFocus,
+  passageTerms,
+  recordReferences,
+  sentenceEvidence,
+  WEAK_EVIDENCE,
+  type Evidence,
+  type Focus,
+  type FocusTerm,
+  type SentenceEvidence,
+} from "./evidence.ts";
+export { answerType, holdsAnswer, type AnswerType } from "./answer-type.ts";
 export {
   retrieveAdaptively,
   type AdaptiveRetrievalOptions,

@@ -63,6 +63,7 @@ export function reasonNode(deps: GraphDeps) {
         specialist: card,
         instruction: work.instruction,
         passages: work.passages,
+        ...(work.evidence ? { evidence: work.evidence } : {}),
         facts: state.facts,
         history: work.history,
         lessons: state.specialistLessons ? (state.specialistLessons[specialist.id] ?? []) : state.lessons,

@@ -19,6 +19,8 @@ export interface ItemResult {
   declined: boolean;
   /** Documents in the order retrieval ranked them, and how the gold documents fared (questions with gold documents only). */
   retrieval?: { documents: string[]; recallAt1: number; recallAt5: number; reciprocalRank: number };
+  /** Each search of the run: whose, over which documents (its own, or the pack's after a fallback), and how strong its evidence was. */
+  searches: { specialist: string; scope: "own" | "pack"; strength: number | null }[];
   /** The documents the answer cites. */
   cited: string[];
   /** Share of cited documents that are gold (questions with gold documents that cite something). */
@@ -93,6 +95,9 @@ export function scoreItem(item: EvalItem, run: Run, events: readonly RunEvent[],
     ...(gold.length > 0
       ? { retrieval: { documents: ranked.slice(0, 10), recallAt1: recallAt(ranked, gold, 1), recallAt5: recallAt(ranked, gold, 5), reciprocalRank: firstGold < 0 ? 0 : 1 / (firstGold + 1) } }
       : {}),
+    searches: events
+      .filter((e) => e.type === "retrieval.done")
+      .map((e) => ({ specialist: String(e.data.specialist), scope: e.data.scope === "pack" ? ("pack" as const) : ("own" as const), strength: (e.data.evidence as { strength?: number } | undefined)?.strength ?? null })),
     cited,
     ...(gold.length > 0 && cited.length > 0 ? { citationPrecision: cited.filter((d) => gold.includes(d)).length / cited.length } : {}),
     effects,

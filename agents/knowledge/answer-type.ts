@@ -1,0 +1,37 @@
+/** What kind of answer a question asks for, when it asks for a value. */
+export type AnswerType = "amount" | "duration" | "number" | "name" | "any";
+
+// "how much", "what's the limit/excess/payout ...", "what percentage": money or a share.
+const AMOUNT = /\bhow much\b|\bwhat(?:'s| is| are|s)? (?:the |our |my |their |a )?(?:\w+ ){0,2}(?:limit|excess|payout|pay-?out|amount|cost|fee|premium|price|rate|sum insured|value|maximum|max|minimum|most)\b|\bwhat percentage\b|\bhow many pounds\b/i;
+// "how long", "how soon", "how quickly", "within how many days", "by when", "when do we have to".
+const DURATION = /\bhow (?:long|soon|quickly|fast)\b|\bwithin how\b|\bby when\b|\bhow many (?:working )?(?:days|weeks|months|hours|years)\b|\bwhen (?:do|does|must|should|have|has) (?:we|i|you|they|the customer|a customer|customers)\b[^.?]*\b(?:by|have to|need to|must|got to)\b/i;
+// "how many claims", "what number of", "what account number".
+const NUMBER = /\bhow many\b|\bwhat number of\b|\bwhat (?:\w+ ){0,3}number\b/i;
+// "what's the name of", "the name of the adjuster".
+const NAME = /\bwhat(?:'s| is| was)? (?:the |their |his |her |its )?(?:\w+ )?name\b|\bname of\b/i;
+
+const HOLDS = {
+  amount: /£\s?\d|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent|pounds)|\b\d[\d,]*\s?(?:mph|mm)\b/i,
+  duration: /\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty|sixty|ninety)\s+(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?)\b|\bsame (?:working )?day\b|\bimmediately\b|\bstraight away\b|\bat once\b/i,
+  number: /\b\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty)\b/i,
+  // A person's name: two capitalised words running ("Helen Marsh").
+  name: /\b[A-Z][a-z]+ [A-Z][a-z'’]+\b/,
+};
+
+/**
+ * The kind of value a question asks for: an amount (of money, or a share), a duration, a number,
+ * a name, or anything (a yes/no, an explanation).
+ * @example answerType("How much can a handler authorise?") // "amount"
+ */
+export function answerType(question: string): AnswerType {
+  if (DURATION.test(question)) return "duration";
+  if (AMOUNT.test(question)) return "amount";
+  if (NUMBER.test(question)) return "number";
+  if (NAME.test(question)) return "name";
+  return "any";
+}
+
+/** Whether a sentence holds the kind of value a question asks for. */
+export function holdsAnswer(sentence: string, type: AnswerType): boolean {
+  return type === "any" || HOLDS[type].test(sentence);
+}
