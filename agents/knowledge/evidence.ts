@@ -4,7 +4,7 @@ import { chunkTerms, type TermStats } from "./term-stats.ts";
 import { termWords, tokenize } from "./text.ts";
 
 /** Below this share of a question's weight covered by one passage, the evidence is weak. */
-export const WEAK_EVIDENCE = 0.55;
+export const WEAK_EVIDENCE = 0.5;
 const NEGATIONS = new Set(["not", "no", "never", "without"]);
 /** What a word weighs when a sentence's heading or title covers it, not the sentence. */
 const HEADING_WEIGHT = 0.5;
@@ -12,7 +12,7 @@ const HEADING_WEIGHT = 0.5;
 /** What a word no document has weighs, relative to the question's known words. */
 const ABSENT_WEIGHT = 0.5;
 
-import { answerType, holdsAnswer, type AnswerType } from "./answer-type.ts";
+import { answerType, answerTypes, holdsAnswer, type AnswerType } from "./answer-type.ts";
 import { splitSentences } from "./excerpt.ts";
 import { FILLER_WORDS } from "./filler-words.ts";
 
@@ -53,12 +53,15 @@ function termsOf(phrase: string): string[] {
 /** What a question is about: its weighted content words, and the kind of value it asks for. */
 export interface Focus {
   terms: readonly FocusTerm[];
+  /** The kind of value a sentence must hold to answer it. */
   answer: AnswerType;
+  /** Every kind of value it asks for (a record's fields answer each). */
+  wants: readonly AnswerType[];
 }
 
 /** A question's focus without term statistics: each content word weighs 1 and stands for itself. */
 export function plainFocus(question: string): Focus {
-  return { terms: [...contentTerms(question)].map(([term, word]) => ({ word, weight: 1, covers: [[term]] })), answer: answerType(question) };
+  return { terms: [...contentTerms(question)].map(([term, word]) => ({ word, weight: 1, covers: [[term]] })), answer: answerType(question), wants: answerTypes(question) };
 }
 
 /**
@@ -100,7 +103,11 @@ export function focusOf(question: string, context: { stats: TermStats; glossary:
   // told apart by rarity: it weighs half what the question's known words do on average, not the most.
   const known = terms.filter((t) => t.known);
   const typical = known.length > 0 ? known.reduce((sum, t) => sum + t.weight, 0) / known.length : 1;
-  return { terms: terms.map(({ word, known: isKnown, weight, covers }) => ({ word, weight: isKnown ? weight : typical * ABSENT_WEIGHT, covers })), answer: answerType(question) };
+  return {
+    terms: terms.map(({ word, known: isKnown, weight, covers }) => ({ word, weight: isKnown ? weight : typical * ABSENT_WEIGHT, covers })),
+    answer: answerType(question),
+    wants: answerTypes(question),
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ export {
   type FocusTerm,
   type SentenceEvidence,
 } from "./evidence.ts";
-export { answerType, holdsAnswer, type AnswerType } from "./answer-type.ts";
+export { answerType, answerTypes, holdsAnswer, type AnswerType } from "./answer-type.ts";
 export {
   retrieveAdaptively,
   type AdaptiveRetrievalOptions,

@@ -36,10 +36,13 @@ function describedFit(specialists: readonly SpecialistCard[]): (text: string) =>
 }
 
 /** Each specialist's score for one part: its documents' evidence, its best tool's fit and its description's fit. */
-function partScores(evidence: PartEvidence | undefined, described: Map<string, number>, weight: number): Map<string, number> {
+/** An effect a part orders ("pay it") outweighs a look-up that only shares its words (a list of what was paid). */
+const ORDERED_EFFECT = 1.5;
+
+function partScores(evidence: PartEvidence | undefined, described: Map<string, number>, weight: number, effects: ReadonlySet<string>): Map<string, number> {
   const scores = new Map([...described].map(([id, fit]) => [id, fit * weight]));
   for (const e of evidence?.specialists ?? []) {
-    const tools = Math.max(0, ...e.tools.map((t) => t.fit));
+    const tools = Math.max(0, ...e.tools.map((t) => t.fit * (effects.has(t.name) ? ORDERED_EFFECT : 1)));
     scores.set(e.specialist, (scores.get(e.specialist) ?? 0) + e.knowledge + tools);
   }
   return scores;
@@ -60,6 +63,7 @@ function best(scores: ReadonlyMap<string, number>): { id: string; score: number 
  */
 export function planOffline(request: PlanRequest): PlannedStep[] {
   const fit = describedFit(request.specialists);
+  const effects = new Set(request.specialists.flatMap((s) => s.tools.filter((t) => t.kind === "effect").map((t) => t.name)));
   const weight = isQuestion(request.task) ? DESCRIBED.question : DESCRIBED.request;
 
   const assign = (text: string, evidence?: readonly PartEvidence[]): PlannedStep[] => {
@@ -68,7 +72,7 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     const parts = evidence?.map((e) => e.part) ?? requestClauses(text);
     parts.forEach((part, i) => {
       // Who a part is for, by description, is read from what it asks or orders, not from its story.
-      const top = best(partScores(evidence?.[i], fit(evidence?.[i]?.head ?? part), evidence ? weight : DESCRIBED.request));
+      const top = best(partScores(evidence?.[i], fit(evidence?.[i]?.head ?? part), evidence ? weight : DESCRIBED.request, effects));
       if (!top || top.score < MIN_PART_SCORE) {
         context.push(part);
         return;
@@ -94,7 +98,7 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     // Nobody stands out for any part: the specialist with the most evidence for the whole task.
     const totals = new Map<string, number>();
     for (const e of request.evidence ?? [{ part: request.task, specialists: [] }]) {
-      for (const [id, score] of partScores(e, fit(e.head ?? e.part), weight)) totals.set(id, (totals.get(id) ?? 0) + score);
+      for (const [id, score] of partScores(e, fit(e.head ?? e.part), weight, effects)) totals.set(id, (totals.get(id) ?? 0) + score);
     }
     const chosen = best(totals)?.id ?? request.specialists[0]!.id;
     steps.push({ specialist: chosen, instruction: request.task });

@@ -24,13 +24,22 @@ function cut(text: string): string {
 }
 
 /**
- * A passage's quote around its best sentence: the section's opening sentence when the best one is
- * further in (it says what the clause is about: "Damage caused by a storm: winds of at least
- * 55 mph"), then the best sentence, then the short sentences right after it, which often hold the
- * conclusion of a rule or a worked example ("Minus £500 = £9,300.00").
+ * A passage's quote around its best sentence: what introduces it when the best one is further in
+ * (the list's introduction, "4.2.4 Not covered under 4.2:", before an item "(a) damage caused
+ * by water leaking gradually"; else the section's opening sentence, which says what the clause is
+ * about: "Damage caused by a storm: winds of at least 55 mph"), then the best sentence, then the
+ * short sentences right after it, which often hold the conclusion of a rule or a worked example
+ * ("Minus £500 = £9,300.00").
  */
 function span(sentences: readonly string[], best: number): string {
-  const picked = best > 0 && sentences[0]!.length <= MAX_QUOTE / 2 ? [sentences[0]!, sentences[best]!] : [sentences[best]!];
+  let lead = 0;
+  for (let i = best - 1; i > 0; i -= 1) {
+    if (sentences[i]!.trimEnd().endsWith(":")) {
+      lead = i;
+      break;
+    }
+  }
+  const picked = best > 0 && sentences[lead]!.length <= MAX_QUOTE / 2 ? [sentences[lead]!, sentences[best]!] : [sentences[best]!];
   for (let i = best + 1; i < sentences.length; i += 1) {
     const next = sentences[i]!;
     if (next.length > SHORT || [...picked, next].join(" ").length > MAX_QUOTE) break;
@@ -45,7 +54,7 @@ function span(sentences: readonly string[], best: number): string {
  * (see `span`); the best passage first, then others nearly as good that cover words it missed.
  * Passages earlier in the list win ties.
  */
-export function bestQuotes(passages: readonly Passage[], focus: Focus): Quote[] {
+export function bestQuotes(passages: readonly Passage[], focus: Focus, max = MAX_QUOTES): Quote[] {
   const candidates: (Quote & { order: number })[] = [];
   passages.forEach((passage, order) => {
     const sentences = sentenceEvidence(focus, passage);
@@ -61,7 +70,7 @@ export function bestQuotes(passages: readonly Passage[], focus: Focus): Quote[] 
   candidates.sort((a, b) => b.share - a.share || a.order - b.order);
   const chosen: Quote[] = [];
   for (const quote of candidates) {
-    if (chosen.length >= MAX_QUOTES) break;
+    if (chosen.length >= max) break;
     const first = chosen[0];
     if (first && quote.share < first.share * NEAR_BEST) break;
     if (first && ![...quote.covered].some((w) => !chosen.some((q) => q.covered.has(w))) && quote.share < first.share) continue;

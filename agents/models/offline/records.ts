@@ -1,4 +1,4 @@
-import { coverage, termWords, type FocusTerm } from "../../knowledge/index.ts";
+import { coverage, termWords, type Focus } from "../../knowledge/index.ts";
 import { toolTerms, type FitTool } from "../../tools/index.ts";
 import { formatMoney } from "../../text/index.ts";
 
@@ -21,9 +21,17 @@ export function describeValue(key: string, value: unknown): string {
 
 const shown = (row: Row, key: string): string => `${label(key)} ${describeValue(key, row[key])}`;
 
-/** The fields of a row that a question is about: whose names cover some of its words ("sum insured", "status", "email"). */
-function relevantFields(row: Row, focus: readonly FocusTerm[]): string[] {
-  return Object.keys(row).filter((key) => row[key] !== null && row[key] !== undefined && coverage(focus, new Set(termWords(label(key)).keys())).share > 0);
+// Fields that name a person.
+const NAME_FIELD = /(^|_)name$|^payee$/;
+
+/**
+ * The fields of a row that a question is about: whose names cover some of its words ("sum
+ * insured", "status", "email"), and a person's name when it asks who.
+ */
+function relevantFields(row: Row, focus: Focus): string[] {
+  return Object.keys(row).filter(
+    (key) => row[key] !== null && row[key] !== undefined && (coverage(focus.terms, new Set(termWords(label(key)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(key))),
+  );
 }
 
 const printable = (row: Row) => Object.keys(row).filter((k) => row[k] !== null && row[k] !== undefined && String(row[k]).length <= 120);
@@ -46,9 +54,9 @@ function settlementArithmetic(row: Row): string | undefined {
 /**
  * A record for an answer: the arithmetic of a settlement, then the fields the question is about
  * (the first fields when it names none), ids first; a list shows each row the same way.
- * @example describeRecord({ claim_id: "CLM-1040", claim_status: "open" }, focusOf("status?")) // "claim id CLM-1040, claim status open"
+ * @example describeRecord({ claim_id: "CLM-1040", claim_status: "open" }, plainFocus("What status?")) // "claim id CLM-1040, claim status open"
  */
-export function describeRecord(record: unknown, focus: readonly FocusTerm[]): string {
+export function describeRecord(record: unknown, focus: Focus): string {
   if (record === null || record === undefined) return "nothing found";
   if (Array.isArray(record)) {
     if (record.length === 0) return "none found";
@@ -60,7 +68,7 @@ export function describeRecord(record: unknown, focus: readonly FocusTerm[]): st
   return describeRow(record as Row, focus, false);
 }
 
-function describeRow(row: Row, focus: readonly FocusTerm[], inList: boolean): string {
+function describeRow(row: Row, focus: Focus, inList: boolean): string {
   const fields = printable(row);
   const id = fields[0];
   const relevant = relevantFields(row, focus).filter((k) => fields.includes(k));
@@ -77,7 +85,7 @@ const RECORD_ANSWERS = 0.5;
  * Whether a record answers the question: what its tool is for, its fields' names (an id names a
  * record and answers nothing) and its short values ("open", "lapsed") cover most of the question.
  */
-export function answersQuestion(record: unknown, focus: readonly FocusTerm[], tool: FitTool | undefined): boolean {
+export function answersQuestion(record: unknown, focus: Focus, tool: FitTool | undefined): boolean {
   if (record === null || record === undefined) return false;
   const rows = (Array.isArray(record) ? record : [record]).filter((r): r is Row => typeof r === "object" && r !== null);
   const terms = new Set(tool ? toolTerms(tool) : []);
@@ -88,5 +96,6 @@ export function answersQuestion(record: unknown, focus: readonly FocusTerm[], to
       if (typeof value === "string" && value.length <= 30) for (const term of termWords(label(value)).keys()) terms.add(term);
     }
   }
-  return rows.length > 0 && coverage(focus, terms).share >= RECORD_ANSWERS;
+  const named = !focus.wants.includes("name") || rows.some((row) => Object.keys(row).some((k) => NAME_FIELD.test(k)));
+  return rows.length > 0 && named && coverage(focus.terms, terms).share >= RECORD_ANSWERS;
 }

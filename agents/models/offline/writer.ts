@@ -37,20 +37,25 @@ function focusOf(request: ActRequest): Focus {
   return request.evidence?.focus ?? plainFocus(request.instruction);
 }
 
+/** Where a step searched: the documents the engine says, else those its passages came from. */
+function searchedDocuments(request: ActRequest): string {
+  const documents = request.evidence?.searched.length ? request.evidence.searched : [...new Set(request.passages.map((p) => p.source.split(" § ")[0]!))];
+  return documents.length > 0 ? `searched ${documents.join(", ")}` : "searched no documents";
+}
+
+const quoted = (words: readonly string[]): string => (words.length ? ` for "${words.join('", "')}"` : "");
+
 /** A decline that says what was searched and looked up, and which words found nothing. */
 function declineSentence(request: ActRequest, lookups: readonly ToolExchange[]): string {
-  const documents = request.evidence?.searched.length ? request.evidence.searched : [...new Set(request.passages.map((p) => p.source.split(" § ")[0]!))];
-  const searched = documents.length > 0 ? `searched ${documents.join(", ")}` : "searched no documents";
-  const missing = request.evidence?.missing.length ? ` for "${request.evidence.missing.join('", "')}"` : "";
-  const looked = lookups.length > 0 ? `; looked up ${lookups.map((l) => `${l.name} (${describeArgs(l.args)}): ${describeRecord(l.result, [])}`).join("; ")}` : "";
-  return `${DECLINE}: ${searched}${missing}${looked}.`;
+  const looked = lookups.length > 0 ? `; looked up ${lookups.map((l) => `${l.name} (${describeArgs(l.args)}): ${describeRecord(l.result, plainFocus(""))}`).join("; ")}` : "";
+  return `${DECLINE}: ${searchedDocuments(request)}${quoted(request.evidence?.missing ?? [])}${looked}.`;
 }
 
 /**
  * The offline specialist's report of its step: the records it looked up (the fields asked about,
- * with a settlement's arithmetic), what it did or could not do, and the sentences of its passages
- * that answer the instruction best, each marked with its source. When neither the records nor the
- * passages answer it, it says so (a decline) instead of quoting something.
+ * with a settlement's arithmetic), what it did or could not do, and the passages that answer its
+ * instruction best, each marked with its source. When neither the records nor the passages answer
+ * it, it says so (a decline) instead of quoting something else.
  */
 export function summarizeStep(request: ActRequest): { summary: string; citedPassageIds: string[] } {
   const focus = focusOf(request);
@@ -58,10 +63,10 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
   const lookups = request.history.filter((h) => h.status === "done" && request.specialist.tools.find((t) => t.name === h.name)?.kind !== "effect");
   const acted = request.history.some((h) => !lookups.includes(h));
   for (const exchange of request.history) {
-    if (exchange.status === "done") lines.push(`${exchange.name}: ${describeRecord(exchange.result, lookups.includes(exchange) ? focus.terms : [])}.`);
+    if (exchange.status === "done") lines.push(`${exchange.name}: ${describeRecord(exchange.result, lookups.includes(exchange) ? focus : plainFocus(""))}.`);
     else if (exchange.status === "rejected" || exchange.status === "failed") lines.push(notDoneSentence(exchange));
   }
-  const answered = lookups.some((l) => answersQuestion(l.result, focus.terms, request.specialist.tools.find((t) => t.name === l.name)));
+  const answered = lookups.some((l) => answersQuestion(l.result, focus, request.specialist.tools.find((t) => t.name === l.name)));
   const nothingFound = lookups.length > 0 && lookups.every((l) => l.result === null || l.result === undefined || (Array.isArray(l.result) && l.result.length === 0));
   const weak = request.evidence ? request.evidence.weak : false;
   // A value of a named record (its premium, the adjuster's name) is the back-end's to give: a
@@ -72,8 +77,9 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
   const used = request.passages.filter((p) => request.history.some((h) => h.status === "done" && usedTemplate(p, h.args, request.facts)));
   // A letter's template is cited when a letter was written from it; templates are never evidence to quote.
   const readable = request.passages.filter((p) => !TEMPLATE.test(p.text));
-  // A step that acted reports what it did; beside records that answer, a quote must answer well on its own to be worth reading.
-  const quotes = weak || acted ? [] : bestQuotes(readable, focus).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
+  // A step that acted reports what it did; records that give a named record's value need no quote
+  // beside them; beside records that answer, a quote must answer well on its own to be worth reading.
+  const quotes = acted || (answered && recordValue) ? [] : bestQuotes(readable, focus).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
   for (const quote of quotes) lines.push(`"${quote.text}" [${quote.passage.source}]`);
   if (lines.length === 0) lines.push("Nothing relevant was found for this step.");
   const cited = [...used, ...quotes.map((q) => q.passage).filter((p, i, all) => all.indexOf(p) === i && !used.includes(p))];
