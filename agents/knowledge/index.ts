@@ -30,3 +30,6 @@ export {
   type RetrievalAttempt,
   type RetrievalResult,
 } from "./adaptive.ts";
+export { embedKnowledge, type EmbeddingReport } from "./hybrid.ts";
+export { EmbeddingCache } from "./embedding-cache.ts";
+export { contentHash, cosine, embeddingText, normalized, type Embedder } from "./embeddings.ts";

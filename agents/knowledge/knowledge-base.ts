@@ -1,9 +1,11 @@
 import MiniSearch from "minisearch";
 import { splitDocument, type Chunk } from "./chunk.ts";
 import type { KnowledgeDocument } from "./documents.ts";
+import { cosine, normalized, type Embedder } from "./embeddings.ts";
 import { makeExcerpt } from "./excerpt.ts";
+import { fuseByRank } from "./fusion.ts";
 import { DEFAULT_LIMIT, type Passage, type Retriever, type SearchOptions } from "./retriever.ts";
-import { termStats, type TermStats } from "./term-stats.ts";
+import { chunkTerms, termStats, type TermStats } from "./term-stats.ts";
 import { processTerm, termWords, tokenize } from "./text.ts";
 
 /** A specialist's indexed documents. */
@@ -13,6 +15,36 @@ export interface KnowledgeBase extends Retriever {
   readonly chunks: readonly Chunk[];
   /** How often each term occurs in the chunks. */
   readonly stats: TermStats;
+  /** "bm25" until vectors are attached, "hybrid" after. */
+  readonly retrieval: "bm25" | "hybrid";
+  /** The chunks' vectors by chunk id and the embedder that made them, once attached. */
+  readonly semantic: { vectors: ReadonlyMap<string, Float32Array>; embedder: Embedder } | undefined;
+  /**
+   * Makes search hybrid: BM25 and the cosine of the query's vector to each chunk's, fused by
+   * reciprocal rank. Done once, when the pack is loaded (see `embedKnowledge`).
+   */
+  attachVectors(vectors: ReadonlyMap<string, Float32Array>, embedder: Embedder): void;
+}
+
+/** How many candidates each of BM25 and vector search brings to the fusion. */
+const CANDIDATES = 20;
+/** How many query vectors an embedder's memo keeps: the same query is searched again by every step and attempt. */
+const QUERY_MEMO = 500;
+const queryMemos = new WeakMap<Embedder, Map<string, Promise<Float32Array>>>();
+
+/** The query's vector, asked of the embedder once per query. */
+function queryVector(embedder: Embedder, query: string): Promise<Float32Array> {
+  let memo = queryMemos.get(embedder);
+  if (!memo) queryMemos.set(embedder, (memo = new Map()));
+  let vector = memo.get(query);
+  if (!vector) {
+    vector = embedder.embed([query]).then(([v]) => normalized(v ?? []));
+    // A failed call is not remembered: the next search asks again.
+    vector.catch(() => memo!.delete(query));
+    if (memo.size >= QUERY_MEMO) memo.delete(memo.keys().next().value!);
+    memo.set(query, vector);
+  }
+  return vector;
 }
 
 // A heading names what a clause is about, so a hit there counts double. A title is shared by
@@ -38,26 +70,59 @@ function indexChunks(chunks: readonly Chunk[], documents: KnowledgeBase["documen
   });
   index.addAll([...byId.values()]);
   const known = (term: string): string => stats.correct(term) ?? term;
+  let semantic: { vectors: ReadonlyMap<string, Float32Array>; embedder: Embedder } | undefined;
+
+  const lexical = (query: string, words: ReadonlyMap<string, string>, limit: number): Passage[] =>
+    index
+      .search(query, {
+        processTerm: (token) => {
+          const term = processTerm(token);
+          return term === null ? null : known(term);
+        },
+      })
+      .slice(0, limit)
+      .flatMap((result) => {
+        const chunk = byId.get(result.id as string);
+        return chunk ? [toPassage(chunk, result.score, result.queryTerms, words, stats)] : [];
+      });
+
+  const nearest = async (query: string, words: ReadonlyMap<string, string>, limit: number): Promise<Passage[]> => {
+    const { vectors, embedder } = semantic!;
+    const vector = await queryVector(embedder, query);
+    return [...vectors]
+      .map(([id, v]) => ({ id, similarity: cosine(vector, v) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, limit)
+      .flatMap(({ id, similarity }) => {
+        const chunk = byId.get(id);
+        if (!chunk) return [];
+        const terms = chunkTerms(chunk);
+        return [toPassage(chunk, similarity, [...words.keys()].filter((t) => terms.has(t)), words, stats)];
+      });
+  };
 
   return {
     documents,
     chunks,
     stats,
+    get retrieval() {
+      return semantic ? ("hybrid" as const) : ("bm25" as const);
+    },
+    get semantic() {
+      return semantic;
+    },
+    attachVectors(vectors, embedder) {
+      semantic = { vectors, embedder };
+    },
     async search(query: string, options: SearchOptions = {}): Promise<Passage[]> {
       const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));
       // Each searched term, mapped to the query word it came from (a misspelt word, to its correction).
       const words = new Map([...termWords(query)].map(([term, word]) => [known(term), word]));
       if (words.size === 0 || limit === 0) return [];
-      const results = index.search(query, {
-        processTerm: (token) => {
-          const term = processTerm(token);
-          return term === null ? null : known(term);
-        },
-      });
-      return results.slice(0, limit).flatMap((result) => {
-        const chunk = byId.get(result.id as string);
-        return chunk ? [toPassage(chunk, result.score, result.queryTerms, words, stats)] : [];
-      });
+      if (!semantic) return lexical(query, words, limit);
+      // Hybrid: what the words match and what the meaning is near, fused by rank; BM25's form of a passage is kept.
+      const [byWords, byMeaning] = await Promise.all([lexical(query, words, CANDIDATES), nearest(query, words, CANDIDATES)]);
+      return fuseByRank([byWords, byMeaning], limit);
     },
   };
 }
@@ -85,7 +150,13 @@ export function mergeKnowledgeBases(bases: readonly KnowledgeBase[]): KnowledgeB
       chunks.push(...base.chunks.filter((c) => c.document === doc.name));
     }
   }
-  return indexChunks(chunks, Object.freeze(documents));
+  const merged = indexChunks(chunks, Object.freeze(documents));
+  // Embedded bases (all by one embedder) make an embedded merge: the same chunks have the same vectors.
+  const embedder = bases[0]?.semantic?.embedder;
+  if (embedder && bases.every((b) => b.semantic?.embedder === embedder)) {
+    merged.attachVectors(new Map(bases.flatMap((b) => [...b.semantic!.vectors])), embedder);
+  }
+  return merged;
 }
 
 function toPassage(chunk: Chunk, score: number, matched: readonly string[], words: ReadonlyMap<string, string>, stats: TermStats): Passage {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
-import { parseModelProfile } from "../../agents/models/index.ts";
+import { createEmbedder, parseModelProfile } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks } from "../../agents/packs/index.ts";
 import type { GuildConfig } from "../config.ts";
 import { jsonReport, markdownReport, readEvalSet, runEval, shortfalls, textReport, type Thresholds } from "../eval/index.ts";
@@ -97,7 +97,16 @@ export async function evalCommand(args: readonly string[], config: GuildConfig, 
   const setName = path.relative(process.cwd(), setFile) || setFile;
 
   const bar = progressBar(io.stderr);
-  const result = await runEval({ pack, items, models: config.models, model: values.model, baseline: values.baseline === "generalist" ? "generalist" : undefined, logger: log, onProgress: (p) => bar.update(p) });
+  const result = await runEval({
+    pack,
+    items,
+    models: config.models,
+    model: values.model,
+    baseline: values.baseline === "generalist" ? "generalist" : undefined,
+    embedder: config.embeddings ? createEmbedder(config.embeddings, config.models) : undefined,
+    logger: log,
+    onProgress: (p) => bar.update(p),
+  });
   bar.done();
 
   const json = jsonReport(result, setName);

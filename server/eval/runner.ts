@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Logger } from "pino";
+import type { Embedder } from "../../agents/knowledge/index.ts";
 import type { ModelInfo, ModelSettings } from "../../agents/models/index.ts";
 import type { Pack } from "../../agents/packs/index.ts";
 import type { Approval, Decision } from "../contract/index.ts";
@@ -22,16 +23,19 @@ export interface EvalOptions {
   model?: string | undefined;
   /** Also run the generalist derived from the pack, with the same model and engine. */
   baseline?: "generalist" | undefined;
+  /** Makes retrieval hybrid; the team is then also run with BM25 alone, for comparison. */
+  embedder?: Embedder | undefined;
   /** Where the throwaway data directories go (the system's temp folder by default); removed after. */
   workDir?: string | undefined;
   logger?: Logger | undefined;
-  onProgress?: ((progress: { done: number; total: number; variant: Variant; id: string }) => void) | undefined;
+  onProgress?: ((progress: { done: number; total: number; variant: string; id: string }) => void) | undefined;
 }
 
 /** One variant's results: its figures and each question. */
 export interface VariantResult {
   variant: Variant;
   model: ModelInfo;
+  retrieval: "bm25" | "hybrid";
   summary: Summary;
   items: ItemResult[];
 }
@@ -40,6 +44,8 @@ export interface EvalResult {
   pack: string;
   team: VariantResult;
   baseline?: VariantResult;
+  /** The team with BM25 alone, when the team's retrieval is hybrid. */
+  bm25?: VariantResult;
 }
 
 /**
@@ -59,9 +65,22 @@ function evalDecision(approval: Approval): Decision {
 }
 
 /** Runs one question as a run of its own, in a data directory of its own, and scores it. */
-async function runItem(item: EvalItem, options: { pack: Pack; packsDir: string; models: ModelSettings; workDir: string; logger?: Logger | undefined; effectTools: ReadonlySet<string> }) {
+async function runItem(
+  item: EvalItem,
+  options: { pack: Pack; packsDir: string; models: ModelSettings; workDir: string; logger?: Logger | undefined; effectTools: ReadonlySet<string>; embedder: Embedder | undefined },
+) {
   const dataDir = fs.mkdtempSync(path.join(options.workDir, "data-"));
-  const runtime = await Runtime.open({ dataDir, models: options.models, packDirs: [options.packsDir], sweepMs: 0, feedPollMs: 0, approvalCheckMs: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  const runtime = await Runtime.open({
+    dataDir,
+    models: options.models,
+    packDirs: [options.packsDir],
+    sweepMs: 0,
+    feedPollMs: 0,
+    approvalCheckMs: 0,
+    ...(options.logger ? { logger: options.logger } : {}),
+    // One cache for the whole eval: each question's data directory is new, its passages are not.
+    ...(options.embedder ? { embedder: options.embedder, embeddingsCacheDir: path.join(options.workDir, "embeddings") } : {}),
+  });
   try {
     const started = Date.now();
     const created = await runtime.startRun({ task: item.question, pack: options.pack.id, options: { planApproval: false } });
@@ -91,28 +110,33 @@ async function runItem(item: EvalItem, options: { pack: Pack; packsDir: string; 
  */
 export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const root = fs.mkdtempSync(path.join(options.workDir ?? os.tmpdir(), "guild-eval-"));
-  const variants: Variant[] = options.baseline ? ["team", "generalist"] : ["team"];
+  const { embedder } = options;
+  // The team as configured; with embeddings, the team with BM25 alone too; then the generalist, as configured.
+  const runs: { variant: Variant; embedder: Embedder | undefined; role: "team" | "bm25" | "baseline" }[] = [
+    { variant: "team", embedder, role: "team" },
+    ...(embedder ? [{ variant: "team" as const, embedder: undefined, role: "bm25" as const }] : []),
+    ...(options.baseline ? [{ variant: "generalist" as const, embedder, role: "baseline" as const }] : []),
+  ];
   const effectTools = new Set([...options.pack.tools.values()].filter((t) => t.kind === "effect").map((t) => t.name));
-  const total = variants.length * options.items.length;
+  const total = runs.length * options.items.length;
   let done = 0;
   try {
-    const results: VariantResult[] = [];
-    for (const variant of variants) {
-      const packsDir = writeVariant(options.pack, variant, path.join(root, "packs"));
-      const models = modelsFor(options.models, specialistIds(options.pack, variant), options.model);
+    const results: Partial<Record<(typeof runs)[number]["role"], VariantResult>> = {};
+    for (const run of runs) {
+      const packsDir = writeVariant(options.pack, run.variant, path.join(root, "packs", run.role));
+      const models = modelsFor(options.models, specialistIds(options.pack, run.variant), options.model);
       const items: ItemResult[] = [];
       let model: ModelInfo | undefined;
       for (const item of options.items) {
-        const outcome = await runItem(item, { pack: options.pack, packsDir, models, workDir: root, logger: options.logger, effectTools });
+        const outcome = await runItem(item, { pack: options.pack, packsDir, models, workDir: root, logger: options.logger, effectTools, embedder: run.embedder });
         items.push(outcome.result);
         model ??= outcome.model;
         done += 1;
-        options.onProgress?.({ done, total, variant, id: item.id });
+        options.onProgress?.({ done, total, variant: run.role === "bm25" ? "team, BM25 alone" : run.variant, id: item.id });
       }
-      results.push({ variant, model: model!, summary: summarize(items), items });
+      results[run.role] = { variant: run.variant, model: model!, retrieval: run.embedder ? "hybrid" : "bm25", summary: summarize(items), items };
     }
-    const [team, baseline] = results;
-    return { pack: options.pack.id, team: team!, ...(baseline ? { baseline } : {}) };
+    return { pack: options.pack.id, team: results.team!, ...(results.baseline ? { baseline: results.baseline } : {}), ...(results.bm25 ? { bm25: results.bm25 } : {}) };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
+import path from "node:path";
 import type Database from "better-sqlite3";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
+import { embedKnowledge, type Embedder } from "../../agents/knowledge/index.ts";
 import { createModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
 import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
@@ -38,6 +40,10 @@ export interface RuntimeOptions {
   approvalCheckMs?: number;
   /** Crash tests only: where to kill the process (see agents/faults). */
   failpoint?: Failpoint;
+  /** Embeds the packs' passages at open, which makes retrieval hybrid (BM25 alone without it). */
+  embedder?: Embedder;
+  /** Where passage vectors are cached by content hash; `<dataDir>/embeddings` by default. */
+  embeddingsCacheDir?: string;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -104,6 +110,10 @@ export class Runtime {
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
+    if (options.embedder) {
+      const report = await embedKnowledge(packs.flatMap((p) => p.specialists.map((s) => s.knowledge)), options.embedder, options.embeddingsCacheDir ?? path.join(options.dataDir, "embeddings"));
+      log.info({ embedder: options.embedder.id, ...report }, "passages embedded: retrieval is hybrid");
+    }
     const db = openRuntimeDatabase(options.dataDir);
     const engines = buildEngines(packs, db, options.dataDir, makeModel, options.failpoint ?? noFailpoint);
     // What /api/health names: the model of the default pack's supervisor, which names its runs.
