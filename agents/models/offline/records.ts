@@ -1,4 +1,4 @@
-import { coverage, termWords, type Focus } from "../../knowledge/index.ts";
+import { coverage, termWords, type Focus, type FocusTerm } from "../../knowledge/index.ts";
 import { toolTerms, type FitTool } from "../../tools/index.ts";
 import { formatMoney } from "../../text/index.ts";
 
@@ -68,10 +68,21 @@ export function describeRecord(record: unknown, focus: Focus): string {
   return describeRow(record as Row, focus, false);
 }
 
+/** The question's telling words: those weighing nearly as much as its most telling one. */
+function tellingTerms(focus: Focus): FocusTerm[] {
+  const most = Math.max(0, ...focus.terms.map((t) => t.weight));
+  return focus.terms.filter((t) => t.weight >= most * 0.75);
+}
+
 function describeRow(row: Row, focus: Focus, inList: boolean): string {
   const fields = printable(row);
   const id = fields[0];
-  const relevant = relevantFields(row, focus).filter((k) => fields.includes(k));
+  const matched = relevantFields(row, focus).filter((k) => fields.includes(k));
+  // Fields that only match the question's common words ("customer") are a guess at what it asks
+  // ("ring the customer ... what number?" asks for the phone): then the whole record is shown.
+  const telling = tellingTerms(focus);
+  const sure = matched.some((k) => !/(^|_)id$/.test(k) && (coverage(telling, new Set(termWords(label(k)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(k))));
+  const relevant = sure ? matched : [];
   const chosen = relevant.length > 0 ? [...new Set([...(id ? [id] : []), ...relevant])].slice(0, MAX_FIELDS + 1) : fields.slice(0, inList ? 4 : MAX_FIELDS + 2);
   const arithmetic = settlementArithmetic(row);
   const parts = chosen.map((k) => shown(row, k));
