@@ -1,6 +1,6 @@
 import type { GlossaryEntry } from "./glossary.ts";
 import type { Passage } from "./retriever.ts";
-import { chunkTerms, type TermStats } from "./term-stats.ts";
+import type { TermStats } from "./term-stats.ts";
 import { termWords, tokenize } from "./text.ts";
 
 /** Below this share of a question's weight covered by one passage, the evidence is weak. */
@@ -137,11 +137,6 @@ export interface Evidence {
   missing: string[];
   /** The best passage's id, if any. */
   best?: string;
-}
-
-/** The terms of a passage, as the index saw them. */
-export function passageTerms(passage: Pick<Passage, "text" | "section" | "title">): Set<string> {
-  return chunkTerms(passage);
 }
 
 /** A sentence that lacks the kind of value its question asks for counts for this share of its coverage. */

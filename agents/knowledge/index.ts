@@ -6,15 +6,13 @@ export { parseGlossary, type GlossaryEntry } from "./glossary.ts";
 export { expandQuery } from "./expand.ts";
 export { queryTerms, tokenize, normalizeToken, termWords } from "./text.ts";
 export { termStats, type TermStats } from "./term-stats.ts";
-export { fuseByRank, RRF_K } from "./fusion.ts";
-export { splitSentences, matchWeight } from "./excerpt.ts";
+export { fuseByRank } from "./fusion.ts";
 export {
   assessEvidence,
   contentTerms,
   coverage,
   focusOf,
   plainFocus,
-  passageTerms,
   recordReferences,
   sentenceEvidence,
   WEAK_EVIDENCE,

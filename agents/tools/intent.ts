@@ -25,7 +25,7 @@ export function requestClauses(text: string): string[] {
 const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|\s[-–:]\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
 
 /** Whether a clause asks something, by how it opens ("What ...", "is that ...", "... - who do we pay"). */
-export function asksQuestion(clause: string): boolean {
+function asksQuestion(clause: string): boolean {
   return ASKS.test(clause.trim());
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Run, RunEvent } from "../../server/contract/index.ts";
-import { declines, factFound, rankedDocuments, readEvalSet, scoreItem, summarize, type EvalItem } from "../../server/eval/index.ts";
+import { declines, factFound, jsonReport, rankedDocuments, readEvalSet, scoreItem, summarize, textReport, type EvalItem } from "../../server/eval/index.ts";
 
 describe("factFound", () => {
   it("matches numbers as numbers, whatever their format", () => {
@@ -115,5 +115,26 @@ describe("scoreItem", () => {
     expect(summary).toMatchObject({ questions: 3, answerable: 2, factsRight: 0.5, factRecall: 0.75, unanswerable: 1, declined: 1, falseDeclines: 0, msPerQuestion: 20 });
     expect(summary.byKind.multi).toMatchObject({ questions: 2, factsRight: 0.5 });
     expect(summary.byKind.unanswerable).toMatchObject({ questions: 1, factsRight: null, declined: 1 });
+  });
+});
+
+describe("reports", () => {
+  const item: EvalItem = { id: "s1", question: "Excess?", kind: "single", gold_docs: ["a.md"], gold_facts: ["250"] };
+  const run = (answer: string) => ({ id: "r", status: "completed", result: { answer, citations: [] }, pendingApprovals: [] }) as unknown as Run;
+  const variant = (answer: string, retrieval: "bm25" | "hybrid", v: "team" | "generalist" = "team") => {
+    const items = [scoreItem(item, run(answer), [], new Set(), 5)];
+    return { variant: v, model: { provider: "offline" as const, name: "offline" }, retrieval, summary: summarize(items), items };
+  };
+
+  it("shows team and generalist side by side, and BM25 against hybrid when both ran", () => {
+    const result = { pack: "p", team: variant("£250", "hybrid"), baseline: variant("no", "hybrid", "generalist"), bm25: variant("no", "bm25") };
+    const text = textReport(result, "set.jsonl");
+    expect(text).toContain("team: offline, hybrid retrieval; generalist: offline, hybrid retrieval");
+    expect(text).toMatch(/all \(1\)\s+100\.0% \| 0\.0%/);
+    expect(text).toContain("The team's retrieval, each cell: BM25 alone | hybrid");
+    const json = jsonReport(result, "set.jsonl");
+    expect(json.summary).toMatchObject({ variant: "team", retrieval: "hybrid", factsRight: 1 });
+    expect(json.bm25).toMatchObject({ retrieval: "bm25", factsRight: 0 });
+    expect(json.items[0]).toMatchObject({ id: "s1", right: true, baseline: { right: false } });
   });
 });
