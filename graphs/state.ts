@@ -1,7 +1,7 @@
 import { Annotation } from "@langchain/langgraph";
 import { ReplacedValue } from "./channels.ts";
 import type { Passage } from "../agents/knowledge/index.ts";
-import type { ProposedCall, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
+import type { ProposedCall, StepEvidence, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
 import type { Gate } from "./policy.ts";
 import { addRunUsage, emptyRunUsage, type RunUsage, type UsageEntry } from "./usage.ts";
@@ -22,6 +22,8 @@ export interface StepWork {
   specialist: string;
   instruction: string;
   passages: Passage[];
+  /** How well the passages answer the instruction (absent until retrieval, and in older checkpoints). */
+  evidence?: StepEvidence;
   history: ToolExchange[];
   pending: ProposedCall[];
   /** A further search the specialist asked for, not yet run. */

@@ -21,6 +21,8 @@ export interface GuildConfig {
   readonly openaiBaseUrl: string | undefined;
   /** What the model factory needs: the default, credentials, profiles per role, prices, timeouts and retries. */
   readonly models: Readonly<ModelSettings>;
+  /** The embeddings model (`openai:<model>`) that makes retrieval hybrid; BM25 alone when undefined. */
+  readonly embeddings: string | undefined;
   readonly apiKeys: readonly string[];
   /** Extra folders of packs, besides the built-in ones. */
   readonly packDirs: readonly string[];
@@ -62,6 +64,7 @@ const EnvSchema = z.object({
   GUILD_MODEL_PRICES: optionalText,
   GUILD_MODEL_VISION: optionalText,
   GUILD_MCP_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_MCP_TIMEOUT_MS)),
+  GUILD_EMBEDDINGS: optionalText,
   GUILD_API_KEYS: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   GUILD_MAX_ACTIVE_RUNS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
@@ -123,6 +126,14 @@ function visionProfiles(text: string | undefined): string[] {
   return (text ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => profileIn("GUILD_MODEL_VISION", p));
 }
 
+/** `GUILD_EMBEDDINGS`: an OpenAI-compatible embeddings model, which needs a server or a key. */
+function embeddingsProfile(value: string, apiKey: string | undefined, baseUrl: string | undefined): string {
+  const profile = profileIn("GUILD_EMBEDDINGS", value);
+  if (!profile.startsWith("openai:")) throw invalid("GUILD_EMBEDDINGS", `'${profile}' is not an embeddings model: use openai:<model> (e.g. openai:nomic-embed-text on Ollama)`);
+  if (!apiKey && !baseUrl) throw invalid("GUILD_EMBEDDINGS", `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+  return profile;
+}
+
 /** Reads `.env` in `cwd` when present; variables already set in the environment win. */
 function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
   const file = path.join(cwd, ".env");
@@ -154,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (profile?.startsWith("openai:")) throw invalid(variable, `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
     }
   }
+  const embeddings = e.GUILD_EMBEDDINGS === undefined ? undefined : embeddingsProfile(e.GUILD_EMBEDDINGS, e.OPENAI_API_KEY, e.OPENAI_BASE_URL);
   const models: ModelSettings = {
     defaultModel: model,
     openaiApiKey: e.OPENAI_API_KEY,
@@ -172,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
     models: Object.freeze(models),
+    embeddings,
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,

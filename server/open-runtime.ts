@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { killAt } from "../agents/faults/index.ts";
+import { createEmbedder } from "../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR } from "../agents/packs/index.ts";
 import type { GuildConfig } from "./config.ts";
 import { Runtime } from "./runtime/index.ts";
@@ -17,5 +18,6 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     retention: config.retention,
     mcp: config.mcp,
     ...(config.failpoint ? { failpoint: killAt(config.failpoint) } : {}),
+    ...(config.embeddings ? { embedder: createEmbedder(config.embeddings, config.models) } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { fuseByRank } from "./fusion.ts";
 import { DEFAULT_LIMIT, type Passage, type Retriever } from "./retriever.ts";
 import { queryTerms } from "./text.ts";
 
@@ -29,6 +30,9 @@ export interface AdaptiveRetrievalOptions {
   maxAttempts?: number;
 }
 
+/** The least an attempt counts for in the fusion, however weak. */
+const MIN_ATTEMPT_WEIGHT = 0.1;
+
 interface Run {
   attempt: RetrievalAttempt;
   passages: Passage[];
@@ -51,7 +55,7 @@ export async function retrieveAdaptively(
   const runs: Run[] = [];
   let current = query;
   for (;;) {
-    const passages = retriever.search(current, { limit });
+    const passages = await retriever.search(current, { limit });
     const attempt = assess(current, passages, minCoverage, minPassages);
     runs.push({ attempt, passages });
     if (!attempt.weak || runs.length >= maxAttempts) break;
@@ -60,7 +64,13 @@ export async function retrieveAdaptively(
     current = next;
   }
   return {
-    passages: merge(runs, limit),
+    // Fused by rank, each attempt trusted as far as it covered its query: a weaker attempt can add
+    // passages, never push out a stronger one's best.
+    passages: fuseByRank(
+      runs.map((run) => run.passages),
+      limit,
+      { weights: runs.map((run) => Math.max(MIN_ATTEMPT_WEIGHT, run.attempt.coverage)) },
+    ),
     attempts: runs.map((run) => run.attempt),
     reformulated: runs.length > 1,
   };
@@ -87,30 +97,4 @@ function assess(
 /** Queries that differ only in stop words or word forms search the same terms. */
 function termKey(query: string): string {
   return [...new Set(queryTerms(query))].sort().join(" ");
-}
-
-/**
- * The better attempt's passages first, then the others' not already present. Scores from
- * different queries are not comparable, so attempts are ranked by strength, not by score.
- */
-function merge(runs: readonly Run[], limit: number): Passage[] {
-  const ranked = runs
-    .map((run, order) => ({ run, order }))
-    .sort(
-      (a, b) =>
-        Number(a.run.attempt.weak) - Number(b.run.attempt.weak) ||
-        b.run.attempt.coverage - a.run.attempt.coverage ||
-        b.run.attempt.passages - a.run.attempt.passages ||
-        a.order - b.order,
-    );
-  const seen = new Set<string>();
-  const passages: Passage[] = [];
-  for (const { run } of ranked) {
-    for (const passage of run.passages) {
-      if (seen.has(passage.id)) continue;
-      seen.add(passage.id);
-      passages.push(passage);
-    }
-  }
-  return passages.slice(0, limit);
 }

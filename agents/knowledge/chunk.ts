@@ -1,5 +1,6 @@
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import type { KnowledgeDocument } from "./documents.ts";
+import { ALSO } from "./glossary.ts";
 import { markdownSections, type Section } from "./sections.ts";
 
 /** A searchable piece of one document, within one section. */
@@ -11,6 +12,11 @@ export interface Chunk {
   /** Nearest heading as written, e.g. "4.2 Escape of water"; "" when there is none. */
   section: string;
   text: string;
+  /**
+   * A glossary entry's "Also: ..." line, kept apart from the text: it helps find the entry, but it
+   * is a list of words, not evidence to quote.
+   */
+  aliases: string;
 }
 
 // About a long clause or a whole letter template: small enough to cite precisely, large enough
@@ -29,8 +35,10 @@ export async function splitDocument(doc: KnowledgeDocument): Promise<Chunk[]> {
     : [{ heading: "", body: doc.text }];
   const chunks: Chunk[] = [];
   for (const { heading, body } of sections) {
-    const text = body.trim();
-    if (text === "") continue;
+    const lines = body.split(/\r?\n/);
+    const aliases = lines.flatMap((line) => ALSO.exec(line)?.[1] ?? []).join(", ");
+    const text = (aliases ? lines.filter((line) => !ALSO.test(line)).join("\n") : body).trim();
+    if (text === "" && aliases === "") continue;
     const pieces = text.length <= CHUNK_SIZE ? [text] : await splitter.splitText(text);
     for (const piece of pieces) {
       chunks.push({
@@ -39,6 +47,7 @@ export async function splitDocument(doc: KnowledgeDocument): Promise<Chunk[]> {
         title: doc.title,
         section: heading,
         text: piece,
+        aliases,
       });
     }
   }

@@ -7,7 +7,7 @@ export interface GlossaryEntry {
 
 const ENTRY = /^##(?!#)(.*)$/;
 // Tolerates Markdown emphasis around the label: "Also:", "**Also:**", "_Also_:".
-const ALSO = /^\s*[*_]*also[*_]*\s*:[*_]*\s*(.*)$/i;
+export const ALSO = /^\s*[*_]*also[*_]*\s*:[*_]*\s*(.*)$/i;
 
 /**
  * Reads a glossary written as one "## Term" per entry, an "Also: a, b, c" line and a

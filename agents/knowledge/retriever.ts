@@ -22,9 +22,9 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** Finds passages for a query. Full-text today; vector and hybrid search plug in here later. */
+/** Finds passages for a query: full-text (BM25), or hybrid when passages are embedded. */
 export interface Retriever {
-  search(query: string, options?: SearchOptions): Passage[];
+  search(query: string, options?: SearchOptions): Promise<Passage[]>;
 }
 
 export const DEFAULT_LIMIT = 4;

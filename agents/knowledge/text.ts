@@ -4,6 +4,15 @@ import { STOP_WORDS } from "./stop-words.ts";
 // like "4.2" survive as one token.
 const TOKEN = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
 const KEEP_DOUBLE = new Set(["l", "s", "z"]);
+// Irregular forms the suffix rules cannot reach, and "payment", the act of paying. "Paid" stays
+// apart: "what would we pay?" asks about a payout, "the total already paid" about past payments.
+const IRREGULAR = new Map([
+  ["payment", "pay"], ["payments", "pay"], ["sent", "send"], ["made", "make"], ["stolen", "steal"],
+  ["stole", "steal"], ["broken", "break"], ["broke", "break"], ["lost", "lose"], ["written", "write"], ["wrote", "write"],
+  ["taken", "take"], ["took", "take"], ["given", "give"], ["gave", "give"], ["bought", "buy"], ["brought", "bring"],
+  ["caught", "catch"], ["fell", "fall"], ["fallen", "fall"], ["blew", "blow"], ["blown", "blow"], ["burnt", "burn"],
+  ["froze", "freeze"], ["frozen", "freeze"], ["hit", "hit"], ["kept", "keep"], ["held", "hold"], ["told", "tell"],
+]);
 
 /** Splits text into lowercase tokens; dotted words ("e.g") split, dotted numbers ("4.2") stay. */
 export function tokenize(text: string): string[] {
@@ -48,11 +57,13 @@ export function queryTerms(text: string): string[] {
 }
 
 /**
- * A deliberately light stemmer: plural -s/-es/-ies, -ing, -ed and a final -e. It only has to
- * be consistent, since the same function runs at index and query time; Porter-style
- * aggressiveness would merge words that the policy documents keep apart.
+ * A deliberately light stemmer: plural -s/-es/-ies, -ing, -ed and a final -e, and a few irregular
+ * forms ("stolen", "payment"). It only has to be consistent, since the same function runs at index
+ * and query time; Porter-style aggressiveness would merge words that the policy documents keep apart.
  */
 export function stem(word: string): string {
+  const irregular = IRREGULAR.get(word);
+  if (irregular !== undefined) return irregular;
   if (word.length <= 3 || /\d/.test(word)) return word;
   let w = word;
   if (w.endsWith("sses")) w = w.slice(0, -2);

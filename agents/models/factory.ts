@@ -1,5 +1,7 @@
 import { OfflineModel } from "./offline/index.ts";
-import { OpenAIModel } from "./openai/index.ts";
+import { GuildError } from "../errors/index.ts";
+import type { Embedder } from "../knowledge/index.ts";
+import { OpenAIEmbedder, OpenAIModel } from "./openai/index.ts";
 import { parseModelProfile } from "./profile.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { GuildModel } from "./types.ts";
@@ -54,4 +56,15 @@ export function createModel(profile: string | undefined, settings: ModelSettings
     prices: settings.prices?.[chosen],
     acceptsImages: settings.vision?.includes(chosen) ?? false,
   });
+}
+
+/**
+ * Makes the embeddings model of a profile (`openai:<model>`, as `GUILD_EMBEDDINGS` names it), with
+ * the configured server, key, timeouts and retries.
+ * @example createEmbedder("openai:nomic-embed-text", { defaultModel: "offline", openaiBaseUrl: "http://localhost:11434/v1" })
+ */
+export function createEmbedder(profile: string, settings: ModelSettings): Embedder {
+  const { provider, name } = parseModelProfile(profile);
+  if (provider !== "openai") throw new GuildError("invalid_config", `embeddings need an OpenAI-compatible model, 'openai:<model>', not '${profile}'`);
+  return new OpenAIEmbedder({ model: name, apiKey: settings.openaiApiKey, baseUrl: settings.openaiBaseUrl, retry: settings.retry });
 }

@@ -1,6 +1,6 @@
 export { OfflineModel } from "./offline/index.ts";
 export { specialistCard, toolCard } from "./cards.ts";
-export { createModel, profileFor, type ModelSettings, type ModelRole } from "./factory.ts";
+export { createEmbedder, createModel, profileFor, type ModelSettings, type ModelRole } from "./factory.ts";
 export { parseModelProfile, isModelProfile, type ModelProfile } from "./profile.ts";
 export { DEFAULT_RETRY_POLICY, withRetries, backoffDelay, nextDelay, type RetryPolicy, type Attempt, type AttemptFailure, type RetryOptions } from "./retry.ts";
 export { addUsage, sumUsage, priced, type ModelPrices } from "./usage.ts";
@@ -15,6 +15,9 @@ export type {
   SpecialistCard,
   PlannedStep,
   PlanRequest,
+  PartEvidence,
+  SpecialistEvidence,
+  StepEvidence,
   ProposedCall,
   ToolExchange,
   ActRequest,

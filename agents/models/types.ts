@@ -1,4 +1,4 @@
-import type { Passage } from "../knowledge/index.ts";
+import type { Focus, Passage } from "../knowledge/index.ts";
 import type { ArgSpec } from "../packs/manifest.ts";
 import type { GlossaryEntry } from "../knowledge/index.ts";
 import type { ToolImage } from "../mcp/types.ts";
@@ -60,9 +60,30 @@ export interface PlannedStep {
   instruction: string;
 }
 
+/** What one specialist's own knowledge and tools hold for one part of a task. */
+export interface SpecialistEvidence {
+  specialist: string;
+  /** How well its best passage covers the part's weighted content words, 0 to 1, scaled down for a part that says little ("pay it"). */
+  knowledge: number;
+  /** Its tools that fit the part: query tools by how well they cover it (0 to 1), effects the part asks for at 1. */
+  tools: readonly { name: string; fit: number }[];
+  /** Where its best passages come from. */
+  sources: readonly string[];
+}
+
+/** The evidence for one part (clause) of a task, per specialist. */
+export interface PartEvidence {
+  part: string;
+  /** The clause of the part that asks or orders ("Check the cover"), the rest being its context. */
+  head?: string;
+  specialists: readonly SpecialistEvidence[];
+}
+
 export interface PlanRequest {
   task: string;
   specialists: readonly SpecialistCard[];
+  /** What each specialist's knowledge and tools hold for each part of the task (absent when re-planning). */
+  evidence?: readonly PartEvidence[];
   /** What earlier runs and reviewers taught, as sentences. */
   lessons: readonly string[];
   /** A reviewer's answer to the previous proposal. */
@@ -95,11 +116,30 @@ export interface ToolExchange extends ProposedCall {
   images?: ToolImage[];
 }
 
+/** How well a step's retrieval answers its instruction, as the engine measured it. */
+export interface StepEvidence {
+  /** What the instruction is about: its content words, weighted by how telling they are, and the kind of value it asks for. */
+  focus: Focus;
+  /** The best passage's coverage of the focus, 0 to 1. */
+  strength: number;
+  weak: boolean;
+  /** Content words no passage covers well. */
+  missing: readonly string[];
+  /** The documents searched: the specialist's own, or every document of the pack after a fallback. */
+  searched: readonly string[];
+  /** The specialist's own documents were weak, so the pack-wide index was searched too. */
+  fallback: boolean;
+  /** What the instruction names that only the back-end can know about: identifiers, people's names. */
+  references: readonly string[];
+}
+
 export interface ActRequest {
   task: string;
   specialist: SpecialistCard;
   instruction: string;
   passages: readonly Passage[];
+  /** How well the passages answer the instruction (absent from older checkpoints). */
+  evidence?: StepEvidence;
   /** Facts known so far in the run: identifiers from the task and fields of tool results. */
   facts: Readonly<Record<string, unknown>>;
   /** Calls made in this step so far, in order. */

@@ -3,6 +3,7 @@ import { specialistCard } from "../../agents/models/index.ts";
 import { GuildError } from "../../agents/errors/index.ts";
 import { emit } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
+import { planEvidence } from "../evidence.ts";
 import type { GuildStateType, GuildUpdate, PlanStep } from "../state.ts";
 import { usageUpdate } from "../usage.ts";
 
@@ -11,10 +12,13 @@ export function planNode(deps: GraphDeps) {
   return async (state: GuildStateType, config: LangGraphRunnableConfig): Promise<GuildUpdate> => {
     emit(config, "node.started", { node: "supervisor.plan" });
     const revising = state.planFeedback !== undefined;
+    // Route by evidence: what each specialist's own documents and tools hold for each part of the task.
+    const evidence = await planEvidence(deps.pack, state.task);
     const { steps, usage } = await deps.supervisor.plan(
       {
         task: state.task,
         specialists: deps.pack.specialists.map(specialistCard),
+        evidence,
         lessons: state.lessons,
         ...(revising ? { feedback: state.planFeedback, previous: state.plan.map(({ specialist, instruction }) => ({ specialist, instruction })) } : {}),
       },

@@ -1,5 +1,7 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, sumUsage, toolCard, type ProposedCall, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import { specialistCard, sumUsage, toolCard, type ProposedCall, type SpecialistCard, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import type { ToolDefinition } from "../../agents/packs/index.ts";
+import { requestedEffects } from "../../agents/tools/index.ts";
 import { emit, emitToken } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { gateFor, gateOfPending, type Gate } from "../policy.ts";
@@ -22,6 +24,17 @@ function uniqueIds(calls: readonly ProposedCall[], history: readonly ToolExchang
     seen.add(id);
     return { ...call, id };
   });
+}
+
+/**
+ * What the specialist is told of itself: its query tools, and only the effect tools the task asks
+ * for, so that a question never leads to an effect ("What would we pay on CLM-1043?" is answered
+ * with the payout, not a payment).
+ */
+function cardFor(specialist: Parameters<typeof specialistCard>[0], tools: readonly ToolDefinition[], task: string): SpecialistCard {
+  const card = { ...specialistCard(specialist), tools: tools.map(toolCard) };
+  const requested = requestedEffects(task, card.tools);
+  return { ...card, tools: card.tools.filter((t) => t.kind === "query" || requested.has(t.name)) };
 }
 
 /** specialist.reason: the specialist's model proposes tool calls, or reports that the step is done. */
@@ -53,12 +66,14 @@ export function reasonNode(deps: GraphDeps) {
     };
     if (turn > MAX_TURNS_PER_STEP) return finish(`Stopped after ${MAX_TURNS_PER_STEP} turns without finishing the step.`, []);
 
+    const card = cardFor(specialist, tools, state.task);
     const result = await model.act(
       {
         task: state.task,
-        specialist: { ...specialistCard(specialist), tools: tools.map(toolCard) },
+        specialist: card,
         instruction: work.instruction,
         passages: work.passages,
+        ...(work.evidence ? { evidence: work.evidence } : {}),
         facts: state.facts,
         history: work.history,
         lessons: state.specialistLessons ? (state.specialistLessons[specialist.id] ?? []) : state.lessons,
@@ -75,13 +90,20 @@ export function reasonNode(deps: GraphDeps) {
       if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
       return { step: { ...step, search: result.query }, ...spent };
     }
-    const pending = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
+    // A model that proposes an effect the task did not ask for (a scripted or disobedient one) gets it refused, unasked.
+    const offered = new Set(card.tools.map((t) => t.name));
+    const proposed = uniqueIds(result.calls, work.history, `${work.stepId}.t${turn}.`);
+    const refused: ToolExchange[] = proposed
+      .filter((call) => !offered.has(call.name) && tools.some((t) => t.name === call.name && t.kind === "effect"))
+      .map((call) => ({ ...call, status: "failed", message: `not proposed: the task does not ask for ${call.name}` }));
+    const pending = proposed.filter((call) => !refused.some((r) => r.id === call.id));
+    if (pending.length === 0) return { ...finish(refused.map((r) => `The ${r.name} call was refused: ${r.message}.`).join("\n"), [], stepUsage), ...spent };
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
       const tool = tools.find((t) => t.name === call.name);
       if (tool) gates[call.id] = await gateFor(deps, specialist.id, tool, call.args);
     }
-    return { step: { ...step, pending, gates }, ...spent };
+    return { step: { ...step, pending, gates, history: [...work.history, ...refused] }, ...spent };
   };
 }
 

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { isGuildError } from "../../agents/errors/index.ts";
 import { loadConfig } from "../config.ts";
+import { EVAL_USAGE, evalCommand } from "./eval-command.ts";
 import { EXIT, runCommand, type CommandIO } from "./run-command.ts";
 
 const USAGE = `Usage:
@@ -18,6 +19,7 @@ const USAGE = `Usage:
       Bring the database's schema up to date and exit.
   guild prune [--older-than 30d] [--audit-older-than 365d]
       Delete the events and checkpoints of runs finished longer ago (GUILD_RETENTION by default).
+${EVAL_USAGE}
   guild help
 
 Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_DATABASE_URL, GUILD_MODEL,
@@ -38,9 +40,9 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     io.stderr.write(`guild: configuration error: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
-  // Logs go to stderr so that stdout stays the answer (or NDJSON with --json). `guild run` reports
-  // failures itself, so it logs nothing unless LOG_LEVEL asks.
-  const log = pino({ level: config.logLevel ?? (command === "run" ? "silent" : "info") }, pino.destination(2));
+  // Logs go to stderr so that stdout stays the answer (or NDJSON with --json). `guild run` and
+  // `guild eval` report failures themselves, so they log nothing unless LOG_LEVEL asks.
+  const log = pino({ level: config.logLevel ?? (command === "serve" ? "info" : "silent") }, pino.destination(2));
 
   try {
     switch (command) {
@@ -67,6 +69,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
           io,
         );
       }
+      case "eval":
+        return await evalCommand(rest, config, log, io);
       case "serve": {
         const { serveCommand } = await import("./serve-command.ts");
         return await serveCommand(config, log, io);

@@ -86,7 +86,9 @@ export class ProgressPrinter {
         const [first, last] = [String(d.attempts[0]?.query ?? ""), String(d.attempts.at(-1)?.query ?? "")];
         const added = last.startsWith(first) ? last.slice(first.length).trim() : last;
         const again = d.reformulated ? style.yellow(` (weak results, searched again adding "${brief(added, 80)}")`) : "";
-        this.line(style.dim(`  searched ${sources.length} passages${again}: ${brief(sources.join("; "), 140)}`));
+        // A search of the whole pack after the specialist's own documents answered weakly.
+        const wide = d.scope === "pack" ? style.yellow(` of the whole pack (${this.name(d.specialist)}'s own documents answered weakly${d.fallback?.kept ? "" : "; kept its own"})`) : "";
+        this.line(style.dim(`  searched ${sources.length} passages${wide}${again}: ${brief(sources.join("; "), 140)}`));
         break;
       }
       case "tool.called":

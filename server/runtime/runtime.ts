@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import { pino, type Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
+import { embedKnowledge, type Embedder } from "../../agents/knowledge/index.ts";
 import { createModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
 import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
@@ -54,6 +56,10 @@ export interface RuntimeOptions {
   storageRetry?: Omit<RetryOptions, "onRetry">;
   /** Packs' MCP servers: the environment their `${VAR}`s come from, and the default call deadline. */
   mcp?: Omit<McpSettings, "log">;
+  /** Embeds the packs' passages at open, which makes retrieval hybrid (BM25 alone without it). */
+  embedder?: Embedder;
+  /** Where passage vectors are cached by content hash; `<dataDir>/embeddings` by default. */
+  embeddingsCacheDir?: string;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -145,6 +151,10 @@ export class Runtime {
     const packs: Pack[] = await loadPacks(options.packDirs ?? [BUILTIN_PACKS_DIR]);
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
+    if (options.embedder) {
+      const report = await embedKnowledge(packs.flatMap((p) => p.specialists.map((s) => s.knowledge)), options.embedder, options.embeddingsCacheDir ?? path.join(options.dataDir, "embeddings"));
+      log.info({ embedder: options.embedder.id, ...report }, "passages embedded: retrieval is hybrid");
+    }
     const bus = new RuntimeBus();
     const retry = { onRetry: (error: unknown) => bus.emit("storageRetry", { error }) };
     const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log, retry: { ...options.storageRetry, ...retry } });

@@ -153,6 +153,15 @@ describe("loadConfig", () => {
     expectInvalidConfig({ GUILD_MODEL_MAX_RETRIES: "11" }, "GUILD_MODEL_MAX_RETRIES");
   });
 
+  it("reads GUILD_EMBEDDINGS as an OpenAI-compatible embeddings model, which needs a server or a key", () => {
+    expect(loadConfig({}, cwd).embeddings).toBeUndefined();
+    expect(loadConfig({ GUILD_EMBEDDINGS: " openai:nomic-embed-text ", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).embeddings).toBe("openai:nomic-embed-text");
+    expectInvalidConfig({ GUILD_EMBEDDINGS: "offline", OPENAI_API_KEY: "sk-test" }, "GUILD_EMBEDDINGS");
+    expectInvalidConfig({ GUILD_EMBEDDINGS: "nomic-embed-text", OPENAI_API_KEY: "sk-test" }, "GUILD_EMBEDDINGS");
+    expectInvalidConfig({ GUILD_EMBEDDINGS: "openai:nomic-embed-text" }, "GUILD_EMBEDDINGS");
+    expect(refusal({ GUILD_EMBEDDINGS: "openai:nomic-embed-text" }).message).toContain("needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL");
+  });
+
   it("reads model prices per million tokens as profile=input/output", () => {
     const config = loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=0.15/0.6, openai:qwen2.5:3b=0/0" }, cwd);
     expect(config.models.prices).toEqual({ "openai:gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6 }, "openai:qwen2.5:3b": { inputPerMTok: 0, outputPerMTok: 0 } });

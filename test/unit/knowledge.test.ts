@@ -155,27 +155,27 @@ describe("search", () => {
     for (const doc of kb.documents) expect(doc.chunks).toBeGreaterThan(0);
   });
 
-  it("cites the file and clause", () => {
-    const [top] = kb.search("burst pipes");
+  it("cites the file and clause", async () => {
+    const [top] = await kb.search("burst pipes");
     expect(top?.source).toBe("home-policy-wording.md § 4.2 Escape of water");
     expect(top?.section).toBe("4.2 Escape of water");
     expect(top?.title).toBe("Home Policy Wording");
     expect(top?.matchedTerms).toEqual(["burst", "pipes"]);
   });
 
-  it("cites just the file name when there is no heading", () => {
-    const [top] = kb.search("weather records postcode");
+  it("cites just the file name when there is no heading", async () => {
+    const [top] = await kb.search("weather records postcode");
     expect(top?.source).toBe("claims-handling-notes.txt");
   });
 
-  it("matches word forms both ways and ignores stop words", () => {
-    expect(kb.search("the pipe burst")[0]?.id).toBe(kb.search("burst pipes")[0]?.id);
-    expect(kb.search("of the and")).toEqual([]);
+  it("matches word forms both ways and ignores stop words", async () => {
+    expect((await kb.search("the pipe burst"))[0]?.id).toBe((await kb.search("burst pipes"))[0]?.id);
+    expect(await kb.search("of the and")).toEqual([]);
   });
 
-  it("keeps excerpts short, on word boundaries, and about the query", () => {
+  it("keeps excerpts short, on word boundaries, and about the query", async () => {
     for (const query of ["burst pipes", "reasonable steps prevent loss", "storm fences"]) {
-      const passages = kb.search(query);
+      const passages = await kb.search(query);
       expect(passages.length).toBeGreaterThan(0);
       for (const passage of passages) {
         expect(passage.excerpt.length).toBeLessThanOrEqual(320);
@@ -188,12 +188,12 @@ describe("search", () => {
       const excerpt = top!.excerpt.toLowerCase();
       expect(top!.matchedTerms.some((word) => excerpt.includes(word))).toBe(true);
     }
-    expect(kb.search("burst pipes")[0]?.excerpt).toMatch(/burst pipes/);
+    expect((await kb.search("burst pipes"))[0]?.excerpt).toMatch(/burst pipes/);
   });
 
-  it("respects the limit", () => {
-    expect(kb.search("damage", { limit: 2 })).toHaveLength(2);
-    expect(kb.search("damage").length).toBeLessThanOrEqual(4);
+  it("respects the limit", async () => {
+    expect(await kb.search("damage", { limit: 2 })).toHaveLength(2);
+    expect((await kb.search("damage")).length).toBeLessThanOrEqual(4);
   });
 });
 
@@ -334,6 +334,6 @@ describe("retrieveAdaptively", () => {
       });
     expect(await run()).toEqual(await run());
     const rebuilt = await buildKnowledgeBase(docs);
-    expect(rebuilt.search("escape of water excess")).toEqual(kb.search("escape of water excess"));
+    expect(await rebuilt.search("escape of water excess")).toEqual(await kb.search("escape of water excess"));
   });
 });

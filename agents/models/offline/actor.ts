@@ -1,30 +1,43 @@
 import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from "../types.ts";
-import { TEMPLATE_HINT, factKeysFor, fillArgs, findByPattern } from "./args.ts";
+import { TEMPLATE_HINT, factKeysFor, fillArgs } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
-import { queryTerms } from "../../knowledge/index.ts";
+import { coverage, plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
+import { callable, findByPattern, toolTerms } from "../../tools/index.ts";
+import { amountFromFeedback } from "./feedback.ts";
+
+/** Query tools that fit nearly as well as the best one are called too. */
+const NEAR_BEST_FIT = 0.75;
 
 /**
  * The tools an instruction asks for. Effects are done only when asked: an effect is a target when
  * it shares a distinctive word with the instruction (one not shared by all the specialist's
- * effects). With no effect asked for, the specialist looks things up with its query tools.
- * Query tools an effect needs for its arguments are called on the way (see actOffline).
+ * effects). With no effect asked for, the specialist looks up what fits the instruction: the
+ * callable query tools whose names, fields and descriptions cover it best, or all of them when
+ * none does. Query tools a target needs for its arguments are called on the way (see actOffline).
  */
-export function targetTools(tools: readonly ToolCard[], instruction: string): ToolCard[] {
+export function targetTools(tools: readonly ToolCard[], instruction: string, focus: Focus, texts: readonly string[]): ToolCard[] {
   const wanted = new Set(queryTerms(instruction));
   const effects = tools.filter((t) => t.kind === "effect");
   const vocab = effects.map((t) => new Set(queryTerms(`${t.name.replace(/_/g, " ")} ${t.description.split(/[.:]/)[0] ?? ""}`)));
   const shared = new Set([...(vocab[0] ?? [])].filter((w) => vocab.length > 1 && vocab.every((v) => v.has(w))));
   const targets = effects.filter((_, i) => [...vocab[i]!].some((w) => wanted.has(w) && !shared.has(w)));
-  return targets.length > 0 ? targets : tools.filter((t) => t.kind === "query");
+  if (targets.length > 0) return targets;
+  const queries = tools.filter((t) => t.kind === "query" && callable(t, texts, tools));
+  const fits = queries.map((tool) => ({ tool, fit: coverage(focus.terms, toolTerms(tool)).share }));
+  const best = Math.max(0, ...fits.map((f) => f.fit));
+  return best === 0 ? queries : fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);
 }
 
-/** Applies a reviewer's feedback to the arguments of a call: numbers, e-mail addresses, identifiers. */
+/** Applies a reviewer's feedback to the arguments of a call: the amount meant, e-mail addresses, identifiers. */
 function revise(call: ToolExchange, tool: ToolCard): Record<string, unknown> {
   const message = call.message ?? "";
   const args = { ...call.args };
   const numeric = Object.entries(tool.args).filter(([, s]) => s.type === "number" || s.type === "integer");
-  const numbers = message.replace(/(\d),(\d{3})/g, "$1$2").match(/\d+(?:\.\d+)?/g) ?? [];
-  if (numeric.length === 1 && numbers.length > 0) args[numeric[0]![0]] = Number(numbers[0]);
+  if (numeric.length === 1) {
+    const [name] = numeric[0]!;
+    const amount = amountFromFeedback(message, typeof args[name] === "number" ? (args[name] as number) : undefined);
+    if (amount !== undefined) args[name] = amount;
+  }
   for (const [name, spec] of Object.entries(tool.args)) {
     if (spec.type !== "string" || !spec.pattern) continue;
     const found = findByPattern(spec.pattern, [message]);
@@ -37,6 +50,7 @@ function revise(call: ToolExchange, tool: ToolCard): Record<string, unknown> {
 export function actOffline(request: ActRequest): ActResult {
   const { specialist, history, facts, passages } = request;
   const texts = [request.instruction, request.task];
+  const focus = request.evidence?.focus ?? plainFocus(request.instruction);
   const last = new Map<string, ToolExchange>();
   for (const exchange of history) last.set(exchange.name, exchange);
   const propose = (name: string, args: Record<string, unknown>): ActResult => ({
@@ -44,7 +58,7 @@ export function actOffline(request: ActRequest): ActResult {
     calls: [{ id: `${request.callIdPrefix}${name}`, name, args } satisfies ProposedCall],
   });
 
-  for (const tool of targetTools(specialist.tools, request.instruction)) {
+  for (const tool of targetTools(specialist.tools, request.instruction, focus, texts)) {
     const previous = last.get(tool.name);
     if (previous && previous.status !== "responded") continue;
     if (previous) return propose(tool.name, revise(previous, tool));

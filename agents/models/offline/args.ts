@@ -2,6 +2,7 @@ import type { Passage } from "../../knowledge/index.ts";
 import type { ArgSpec } from "../../packs/manifest.ts";
 import type { ToolCard } from "../types.ts";
 import { formatMoney } from "../../text/index.ts";
+import { findByPattern } from "../../tools/index.ts";
 
 /** Hints naming a part of a retrieved letter template (`template.subject`, `template.body`). */
 export const TEMPLATE_HINT = "template.";
@@ -19,16 +20,6 @@ function coerce(value: unknown, spec: ArgSpec): unknown {
   }
   if (spec.type === "boolean") return typeof value === "boolean" ? value : value === 1 || value === "true";
   return typeof value === "string" ? value : String(value);
-}
-
-/** The first substring of the texts that matches an argument's pattern, e.g. a claim id in the task. */
-export function findByPattern(pattern: string, texts: readonly string[]): string | undefined {
-  const unanchored = new RegExp(pattern.replace(/^\^/, "").replace(/\$$/, ""), "g");
-  for (const text of texts) {
-    const match = text.match(unanchored);
-    if (match?.[0]) return match[0];
-  }
-  return undefined;
 }
 
 /** Fills a template's `{{placeholders}}` from facts; reports those it could not fill. */

@@ -1,0 +1,172 @@
+import type { GlossaryEntry } from "./glossary.ts";
+import type { Passage } from "./retriever.ts";
+import type { TermStats } from "./term-stats.ts";
+import { termWords, tokenize } from "./text.ts";
+
+/** Below this share of a question's weight covered by one passage, the evidence is weak. */
+export const WEAK_EVIDENCE = 0.5;
+const NEGATIONS = new Set(["not", "no", "never", "without"]);
+/** What a word weighs when a sentence's heading or title covers it, not the sentence. */
+const HEADING_WEIGHT = 0.5;
+
+/** What a word no document has weighs, relative to the question's known words. */
+const ABSENT_WEIGHT = 0.5;
+
+import { answerType, answerTypes, holdsAnswer, type AnswerType } from "./answer-type.ts";
+import { splitSentences } from "./excerpt.ts";
+import { FILLER_WORDS } from "./filler-words.ts";
+
+// Record identifiers (CLM-1001, HOM-5003, PAY-000001): a back-end finds them; documents never hold them.
+const IDENTIFIER = /\b[A-Za-z]{2,5}-\d{3,}\b/g;
+
+/**
+ * What a question names that only a back-end can know about: record identifiers ("CLM-1008",
+ * "HOM-5003") and capitalised words no document has (a person: "Rajesh Patel").
+ */
+export function recordReferences(text: string, stats: TermStats): string[] {
+  const identifiers = text.match(IDENTIFIER) ?? [];
+  const names = [...text.replace(IDENTIFIER, " ").matchAll(/(?<=\S\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
+    .map((m) => m[1]!)
+    .filter((name) => termWords(name).size > 0 && [...termWords(name).keys()].every((t) => stats.frequency(t) === 0 && stats.correct(t) === undefined));
+  return [...new Set([...identifiers, ...names])];
+}
+
+/** A question's content terms: its search terms without identifiers and everyday filler, each mapped to its word. */
+export function contentTerms(text: string): Map<string, string> {
+  const words = termWords(text.replace(IDENTIFIER, " "));
+  for (const [term, word] of [...words]) if (FILLER_WORDS.has(term) || FILLER_WORDS.has(word.replace(/'/g, ""))) words.delete(term);
+  return words;
+}
+
+/** One content term of a question: how much it weighs, and the terms that stand for it in a passage. */
+export interface FocusTerm {
+  word: string;
+  weight: number;
+  /** Sets of terms, any one of which, found whole, covers the word: the term itself, its correction, its glossary entry's words. */
+  covers: string[][];
+}
+
+function termsOf(phrase: string): string[] {
+  return [...termWords(phrase).keys()];
+}
+
+/** What a question is about: its weighted content words, and the kind of value it asks for. */
+export interface Focus {
+  terms: readonly FocusTerm[];
+  /** The kind of value a sentence must hold to answer it. */
+  answer: AnswerType;
+  /** Every kind of value it asks for (a record's fields answer each). */
+  wants: readonly AnswerType[];
+}
+
+/** A question's focus without term statistics: each content word weighs 1 and stands for itself. */
+export function plainFocus(question: string): Focus {
+  return { terms: [...contentTerms(question)].map(([term, word]) => ({ word, weight: 1, covers: [[term]] })), answer: answerType(question), wants: answerTypes(question) };
+}
+
+/**
+ * What a question is about, as weighted terms: each content word weighs as rare as it is in the
+ * documents, and is covered by itself, by the known word it misspells, or, when it is part of a
+ * glossary phrase ("the bit I pay", "gale"), by the words of that entry's term ("excess", "storm");
+ * and the kind of value it asks for (an amount, a duration, a number).
+ */
+export function focusOf(question: string, context: { stats: TermStats; glossary: readonly GlossaryEntry[] }): Focus {
+  const asked = new Set(termWords(question).keys());
+  const synonyms = new Map<string, string[][]>();
+  for (const entry of context.glossary) {
+    const phrases = [entry.term, ...entry.aliases];
+    const entryTerms = termsOf(entry.term);
+    for (const phrase of phrases) {
+      // A phrase is used when all its words are ("the bit I have to pay" uses "the bit i pay"). One
+      // word among small ones ("most you will pay") or a negation ("not covered") is too loose to
+      // stand for its entry; a verb and its particle ("knocked over") is not.
+      const phraseTerms = termsOf(phrase);
+      const words = tokenize(phrase);
+      const loose = phraseTerms.length === 1 && (words.length > 2 || words.some((w) => NEGATIONS.has(w)));
+      if (phraseTerms.length === 0 || loose || !phraseTerms.every((t) => asked.has(t))) continue;
+      const alternatives = [entryTerms, ...phrases.filter((p) => p !== phrase).map(termsOf)].filter((t) => t.length > 0);
+      for (const term of phraseTerms) {
+        const known = synonyms.get(term) ?? [];
+        synonyms.set(term, [...known, ...alternatives.filter((a) => !known.some((k) => k.join(" ") === a.join(" ")))]);
+      }
+    }
+  }
+  const terms = [...contentTerms(question)].flatMap(([term, word]) => {
+    const corrected = context.stats.correct(term);
+    // "mcuh" is "much": filler, once spelt right.
+    if (corrected !== undefined && FILLER_WORDS.has(corrected)) return [];
+    const known = corrected ?? term;
+    const covers = [[term], ...(corrected ? [[corrected]] : []), ...(synonyms.get(term) ?? [])];
+    return [{ word, known: context.stats.frequency(known) > 0 || synonyms.has(term), weight: context.stats.weight(known), covers }];
+  });
+  // A word no document has (slang, a detail of the story, a name, a topic the pack lacks) cannot be
+  // told apart by rarity: it weighs half what the question's known words do on average, not the most.
+  const known = terms.filter((t) => t.known);
+  const typical = known.length > 0 ? known.reduce((sum, t) => sum + t.weight, 0) / known.length : 1;
+  return {
+    terms: terms.map(({ word, known: isKnown, weight, covers }) => ({ word, weight: isKnown ? weight : typical * ABSENT_WEIGHT, covers })),
+    answer: answerType(question),
+    wants: answerTypes(question),
+  };
+}
+
+/**
+ * How well a set of terms (a sentence's, a record's) covers a question's focus: the share of its
+ * weight, 0 to 1. Terms only in `context` (a sentence's heading and title) cover at half weight:
+ * a sentence that says it beats one that sits under a heading that does.
+ */
+export function coverage(focus: readonly FocusTerm[], terms: ReadonlySet<string>, context: ReadonlySet<string> = new Set()): { share: number; missing: string[] } {
+  const total = focus.reduce((sum, f) => sum + f.weight, 0);
+  if (total === 0) return { share: 0, missing: [] };
+  let covered = 0;
+  const missing: string[] = [];
+  for (const f of focus) {
+    if (f.covers.some((set) => set.every((t) => terms.has(t)))) covered += f.weight;
+    else if (f.covers.some((set) => set.every((t) => terms.has(t) || context.has(t)))) covered += f.weight * HEADING_WEIGHT;
+    else missing.push(f.word);
+  }
+  return { share: covered / total, missing };
+}
+
+/** How well retrieved passages answer a question. */
+export interface Evidence {
+  /** The best passage's coverage of the question's weighted content words, 0 to 1. */
+  strength: number;
+  weak: boolean;
+  /** Content words the best passage does not cover. */
+  missing: string[];
+  /** The best passage's id, if any. */
+  best?: string;
+}
+
+/** A sentence that lacks the kind of value its question asks for counts for this share of its coverage. */
+const UNTYPED = 0.6;
+
+/** A sentence of a passage, read with its heading and its document's title, as evidence for a question. */
+export interface SentenceEvidence {
+  sentence: string;
+  share: number;
+  missing: string[];
+}
+
+/** Each sentence of a passage with its coverage of a question (discounted when it lacks the value asked for). */
+export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "section" | "title">): SentenceEvidence[] {
+  const context = new Set(termWords(`${passage.title} ${passage.section}`).keys());
+  return splitSentences(passage.text).map((sentence) => {
+    const measured = coverage(focus.terms, new Set(termWords(sentence).keys()), context);
+    return { sentence, share: measured.share * (holdsAnswer(sentence, focus.answer) ? 1 : UNTYPED), missing: measured.missing };
+  });
+}
+
+/**
+ * How well passages answer a question: the coverage of their best sentence (with its heading and
+ * title), discounted when it lacks the kind of value asked for. A question with no content words
+ * (all identifiers) has no evidence to weigh and is weak.
+ */
+export function assessEvidence(focus: Focus, passages: readonly Passage[], threshold = WEAK_EVIDENCE): Evidence {
+  let best: { share: number; missing: string[]; id?: string } = { share: 0, missing: focus.terms.map((f) => f.word) };
+  for (const passage of passages) {
+    for (const measured of sentenceEvidence(focus, passage)) if (measured.share > best.share) best = { share: measured.share, missing: measured.missing, id: passage.id };
+  }
+  return { strength: best.share, weak: best.share < threshold, missing: best.missing, ...(best.id ? { best: best.id } : {}) };
+}

@@ -1,0 +1,53 @@
+import { coverage, termWords, type Focus } from "../knowledge/index.ts";
+import type { ArgSpec } from "../packs/manifest.ts";
+
+/** What tool fit needs to know of a tool. */
+export interface FitTool {
+  name: string;
+  description: string;
+  kind: "query" | "effect";
+  args: Readonly<Record<string, ArgSpec>>;
+  returns: readonly string[];
+}
+
+/** The first substring of the texts that matches an argument's pattern, e.g. a claim id in the task. */
+export function findByPattern(pattern: string, texts: readonly string[]): string | undefined {
+  const unanchored = new RegExp(pattern.replace(/^\^/, "").replace(/\$$/, ""), "g");
+  for (const text of texts) {
+    const match = text.match(unanchored);
+    if (match?.[0]) return match[0];
+  }
+  return undefined;
+}
+
+/**
+ * The terms a tool is known by: its name without its verb ("get", "check", "list" say how, not
+ * what), what it returns and its description.
+ */
+export function toolTerms(tool: FitTool): Set<string> {
+  const text = [tool.name.split("_").slice(1).join(" "), ...tool.returns, tool.description].join(" ").replace(/_/g, " ");
+  return new Set(termWords(text).keys());
+}
+
+/**
+ * Whether a tool can be called for a request: each required argument with a pattern is found in
+ * the texts, or returned by another tool of the same specialist that can be called (a claim's
+ * lookup gives the customer id a history needs).
+ */
+export function callable(tool: FitTool, texts: readonly string[], siblings: readonly FitTool[], seen: ReadonlySet<string> = new Set()): boolean {
+  return Object.entries(tool.args).every(([name, spec]) => {
+    if (spec.optional) return true;
+    if (spec.pattern && findByPattern(spec.pattern, texts)) return true;
+    const keys = [...spec.hints, name];
+    return siblings.some((s) => s.kind === "query" && !seen.has(s.name) && s.name !== tool.name && s.returns.some((r) => keys.includes(r)) && callable(s, texts, siblings, new Set([...seen, tool.name])));
+  });
+}
+
+/**
+ * How well a query tool answers a request: the share of the request's weighted content words that
+ * the tool's name, fields and description cover; 0 when it cannot be called for the request.
+ */
+export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], siblings: readonly FitTool[]): number {
+  if (tool.kind !== "query" || !callable(tool, texts, siblings)) return 0;
+  return coverage(focus.terms, toolTerms(tool)).share;
+}

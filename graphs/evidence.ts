@@ -1,0 +1,61 @@
+import { assessEvidence, focusOf, mergeKnowledgeBases, type Focus, type KnowledgeBase } from "../agents/knowledge/index.ts";
+import type { PartEvidence, SpecialistEvidence } from "../agents/models/index.ts";
+import type { Pack, Specialist } from "../agents/packs/index.ts";
+import { requestParts, requestedEffects, toolFit } from "../agents/tools/index.ts";
+
+/** How many passages a specialist's evidence for a part is measured on. */
+const EVIDENCE_PASSAGES = 3;
+/**
+ * How much a part must say (the summed weight of its content words, about two telling words) for
+ * its documents' evidence to count in full: "pay it" is covered by nearly any document, which
+ * says nothing about who should do it.
+ */
+const FULL_INFORMATION = 6;
+
+const packIndexes = new WeakMap<Pack, KnowledgeBase>();
+
+/**
+ * Every document of a pack in one index, built once per loaded pack from its specialists'
+ * chunks: the index a specialist falls back to when its own evidence is weak, and the term
+ * statistics that make specialists' evidence comparable.
+ */
+export function packKnowledge(pack: Pack): KnowledgeBase {
+  let index = packIndexes.get(pack);
+  if (!index) {
+    const own = pack.specialists.map((s) => s.knowledge);
+    // A pack of one specialist (or one whose first specialist holds everything) needs no second index.
+    index = own.find((k) => k.documents.length === new Set(own.flatMap((o) => o.documents.map((d) => d.name))).size) ?? mergeKnowledgeBases(own);
+    packIndexes.set(pack, index);
+  }
+  return index;
+}
+
+/** Whether a specialist's own documents are all of the pack's. */
+export function holdsEveryDocument(pack: Pack, specialist: Specialist): boolean {
+  return specialist.knowledge.documents.length >= packKnowledge(pack).documents.length;
+}
+
+/** What a text is about, weighted by the pack's documents. */
+export function focusFor(pack: Pack, text: string): Focus {
+  return focusOf(text, { stats: packKnowledge(pack).stats, glossary: pack.glossary });
+}
+
+async function specialistEvidence(pack: Pack, specialist: Specialist, part: string, task: string): Promise<SpecialistEvidence> {
+  const focus = focusFor(pack, part);
+  const passages = await specialist.knowledge.search(part, { limit: EVIDENCE_PASSAGES });
+  const requested = requestedEffects(part, specialist.tools);
+  const tools = specialist.tools
+    .map((tool) => ({ name: tool.name, fit: tool.kind === "effect" ? Number(requested.has(tool.name)) : toolFit(tool, focus, [task], specialist.tools) }))
+    .filter((t) => t.fit > 0);
+  const information = Math.min(1, focus.terms.reduce((sum, t) => sum + t.weight, 0) / FULL_INFORMATION);
+  return { specialist: specialist.id, knowledge: assessEvidence(focus, passages).strength * information, tools, sources: passages.slice(0, 2).map((p) => p.source) };
+}
+
+/**
+ * The evidence a supervisor routes by: for each part (clause) of the task, how well each
+ * specialist's own documents cover it and which of its tools fit it.
+ */
+export async function planEvidence(pack: Pack, task: string): Promise<PartEvidence[]> {
+  const parts = requestParts(task);
+  return Promise.all(parts.map(async ({ text, head }) => ({ part: text, head, specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))) })));
+}

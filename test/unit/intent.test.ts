@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { requestClauses, requestedEffects, type ToolIntent } from "../../agents/tools/index.ts";
+
+const tools: ToolIntent[] = [
+  { name: "calculate_payout", description: "Work out the payout for a claim.", kind: "query" },
+  { name: "issue_payment", description: "Pay a claim: issue the payment of an agreed amount to the payee.", kind: "effect" },
+  { name: "send_email", description: "Send an email to the customer about their claim.", kind: "effect" },
+  { name: "record_note", description: "Record a note against a reference.", kind: "effect" },
+];
+const asked = (request: string) => [...requestedEffects(request, tools)].sort();
+
+describe("requestedEffects", () => {
+  it("finds the effects an imperative asks for, in any clause", () => {
+    expect(asked("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.")).toEqual(["issue_payment", "send_email"]);
+    expect(asked("Pay claims CLM-1001 and CLM-1008.")).toEqual(["issue_payment"]);
+    expect(asked("Please send the customer on CLM-1028 an update email.")).toEqual(["send_email"]);
+    expect(asked("Can you pay CLM-1028 its settlement?")).toEqual(["issue_payment"]);
+    expect(asked("Work out the payout on CLM-1026, pay it, then email the customer.")).toEqual(["issue_payment", "send_email"]);
+    expect(asked("Look up REF-001 in the archive and record a note")).toEqual(["record_note"]);
+  });
+
+  it("finds none in a question, whatever words it uses", () => {
+    expect(asked("What would we pay out on claim CLM-1043?")).toEqual([]);
+    expect(asked("Should we pay CLM-1007?")).toEqual([]);
+    expect(asked("Can you give me the email address for the customer on CLM-1010?")).toEqual([]);
+    expect(asked("How much will the payment on CLM-1032 be, and is the email on file?")).toEqual([]);
+  });
+});
+
+describe("requestClauses", () => {
+  it("keeps amounts whole", () => {
+    expect(requestClauses("Pay £50,000 on CLM-1008, then email the customer")).toEqual(["Pay £50,000 on CLM-1008", "email the customer"]);
+  });
+});
