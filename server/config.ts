@@ -5,8 +5,12 @@ import { z } from "zod";
 import { GuildError } from "../agents/errors/index.ts";
 import { DurationSchema } from "../agents/text/duration.ts";
 import { FAILPOINTS, type FailpointName } from "../agents/faults/index.ts";
-import { DEFAULT_MCP_TIMEOUT_MS } from "../agents/mcp/index.ts";
-import { DEFAULT_RETRY_POLICY, parseModelProfile, type ModelPrices, type ModelSettings } from "../agents/models/index.ts";
+import { DEFAULT_MCP_TIMEOUT_MS } from "../agents/mcp/config.ts";
+// The models' light modules only: configuration is read by every command, even \`guild help\`.
+import type { ModelSettings } from "../agents/models/factory.ts";
+import { parseModelProfile } from "../agents/models/profile.ts";
+import { DEFAULT_RETRY_POLICY } from "../agents/models/retry.ts";
+import type { ModelPrices } from "../agents/models/usage.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
 export interface GuildConfig {

@@ -15,15 +15,23 @@ const EFFECTS_TABLE = `CREATE TABLE IF NOT EXISTS guild_effects (
   at TEXT NOT NULL
 )`;
 
-/** Another connection holds the lock: worth another try once it lets go. */
+/** Prepares each SQL text once per connection: tools run the same few statements again and again. */
+function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}
 
-function runStatement(db: Database.Database, sql: string, args: Record<string, unknown>, shape: "row" | "rows"): unknown {
-  const statement = db.prepare(sql);
+function runStatement(statement: Database.Statement, args: Record<string, unknown>, shape: "row" | "rows"): unknown {
   const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, bindable(v)]));
   if (!statement.reader) {
     statement.run(params);
     return shape === "rows" ? [] : null;
   }
+  statement.pluck(false); // a cached statement may have been plucked by count()
   return shape === "rows" ? statement.all(params) : (statement.get(params) ?? null);
 }
 
@@ -75,6 +83,8 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
     throw isGuildError(error) ? error : new GuildError("invalid_pack", `the seed of ${file} failed: ${(error as Error).message}`, { cause: error });
   }
 
+  const prepared = statementCache(db);
+
   /** Runs `fn`, retrying while the file is locked elsewhere; a refusal becomes a non-transient tool_error. */
   const guarded = async <T>(what: string, fn: () => T): Promise<T> => {
     try {
@@ -88,7 +98,7 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
     dialect: "sqlite",
     async query(sql, args, shape) {
       const text = sqlFor(sql, "sqlite", "query");
-      return guarded("query", () => runStatement(db, text, args, shape));
+      return guarded("query", () => runStatement(prepared(text), args, shape));
     },
     async effect(sql, args, shape, idempotencyKey, tool) {
       const text = sqlFor(sql, "sqlite", tool);
@@ -97,14 +107,14 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
       // BEGIN IMMEDIATE takes the write lock first, so the key's look-up, the effect and the key's
       // record see no other writer between them; a busy file retries the whole transaction.
       const once = db.transaction((): EffectOutcome => {
-        const previous = db.prepare<[string], { args: string; result: string }>("SELECT args, result FROM guild_effects WHERE idempotency_key = ?").get(idempotencyKey);
+        const previous = prepared("SELECT args, result FROM guild_effects WHERE idempotency_key = ?").get(idempotencyKey) as { args: string; result: string } | undefined;
         if (previous !== undefined) {
           // The same key with other arguments is a different action: never answer it with this receipt.
           if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
           return { result: JSON.parse(previous.result), replayed: true };
         }
-        const result = runStatement(db, text, args, shape);
-        db.prepare("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(idempotencyKey, tool, argsJson, JSON.stringify(result), new Date().toISOString());
+        const result = runStatement(prepared(text), args, shape);
+        prepared("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(idempotencyKey, tool, argsJson, JSON.stringify(result), new Date().toISOString());
         return { result, replayed: false };
       });
       const outcome = await guarded(tool, () => once.immediate());
@@ -115,7 +125,7 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
       checkIdentifiers(table, Object.keys(where));
       const clauses = Object.keys(where).map((k) => `${k} = @${k}`);
       const sql = `SELECT COUNT(*) FROM ${table}${clauses.length ? ` WHERE ${clauses.join(" AND ")}` : ""}`;
-      return guarded("count", () => db.prepare(sql).pluck().get(where) as number);
+      return guarded("count", () => prepared(sql).pluck().get(where) as number);
     },
     async close() {
       db.close();

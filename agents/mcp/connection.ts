@@ -1,11 +1,26 @@
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { ErrorCode, McpError, ToolListChangedNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { GuildError, isGuildError } from "../errors/index.ts";
+
+/** The MCP SDK, loaded when a pack first starts a server: a Guild without MCP servers never loads it. */
+type Sdk = typeof import("@modelcontextprotocol/sdk/client/index.js") &
+  typeof import("@modelcontextprotocol/sdk/client/stdio.js") &
+  typeof import("@modelcontextprotocol/sdk/client/streamableHttp.js") &
+  typeof import("@modelcontextprotocol/sdk/types.js");
+let sdk: Sdk | undefined;
+const loadSdk = async (): Promise<Sdk> =>
+  (sdk ??= Object.assign(
+    {},
+    ...(await Promise.all([
+      import("@modelcontextprotocol/sdk/client/index.js"),
+      import("@modelcontextprotocol/sdk/client/stdio.js"),
+      import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+      import("@modelcontextprotocol/sdk/types.js"),
+    ])),
+  ) as Sdk);
 import { expandVariables, isStdio, type McpServerConfig } from "./config.ts";
 import type { McpServerState, McpServerStatus, McpToolInfo } from "./types.ts";
 
@@ -134,6 +149,7 @@ export class McpConnection {
     this.state = "starting";
     this.listed = undefined;
     this.stderrTail = "";
+    const { Client, StreamableHTTPError, ToolListChangedNotificationSchema } = await loadSdk();
     const client = new Client({ name: "guild", version: "0.1.0" }, { capabilities: {} });
     client.onclose = () => this.lost(generation, this.stderrTail.trim().split("\n").at(-1) || "the connection closed");
     client.onerror = (error) => this.options.log?.debug({ mcpServer: this.name, err: error }, "MCP transport error");
@@ -141,7 +157,7 @@ export class McpConnection {
       if (generation === this.generation) this.listed = undefined;
     });
     try {
-      await client.connect(this.transport(), { timeout: Math.max(this.timeoutMs, MIN_START_MS) });
+      await client.connect(await this.transport(), { timeout: Math.max(this.timeoutMs, MIN_START_MS) });
     } catch (error) {
       const status = error instanceof StreamableHTTPError && error.code ? ` (HTTP ${error.code})` : "";
       const why = isGuildError(error) ? error.message : `${messageOf(error)}${status}${this.stderrTail.trim() ? ` (${this.stderrTail.trim().split("\n").at(-1)})` : ""}`;
@@ -167,7 +183,8 @@ export class McpConnection {
     return client;
   }
 
-  private transport(): Transport {
+  private async transport(): Promise<Transport> {
+    const { getDefaultEnvironment, StdioClientTransport, StreamableHTTPClientTransport } = await loadSdk();
     const { config, name } = this;
     const env = this.options.env;
     if (isStdio(config)) {
@@ -212,6 +229,8 @@ export class McpConnection {
   /** A request that failed, as a tool error that says why; a broken connection is dropped, to be made again. */
   private failure(error: unknown, doing: string): GuildError {
     if (isGuildError(error)) return error;
+    // A request's error comes from a client, so the SDK is loaded by now.
+    const { ErrorCode, McpError } = sdk!;
     if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
       return new GuildError("tool_error", `MCP server '${this.name}' did not answer within ${this.timeoutMs} ms while ${doing}`, { cause: error, details: { server: this.name, cause: "timeout" } });
     }

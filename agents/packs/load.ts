@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { namedParameters, SQL_DIALECTS, type DialectSql, type SqlDialect } from "../backend/index.ts";
+import { SQL_DIALECTS } from "../backend/dialect.ts";
+import { namedParameters } from "../backend/placeholders.ts";
+import type { DialectSql, SqlDialect } from "../backend/types.ts";
 import { GuildError } from "../errors/index.ts";
+import { GUILD_ROOT } from "../paths.ts";
 import { buildKnowledgeBase, parseGlossary, readDocuments } from "../knowledge/index.ts";
 import { splitMcpToolName } from "../mcp/config.ts";
 import { toolArgsSchema } from "../tools/index.ts";
@@ -11,7 +14,7 @@ import type { Pack, PackTool, Specialist } from "./types.ts";
 export const MANIFEST_FILE = "pack.json";
 
 /** The folder of the packs that ship with Guild. */
-export const BUILTIN_PACKS_DIR = path.resolve(import.meta.dirname);
+export const BUILTIN_PACKS_DIR = path.join(GUILD_ROOT, "agents", "packs");
 
 function invalid(file: string, field: string, message: string): GuildError {
   return new GuildError("invalid_pack", `${file}: ${field ? `${field}: ` : ""}${message}`, { details: { file, field } });

@@ -7,18 +7,8 @@ import { createEmbedder, parseModelProfile } from "../../agents/models/index.ts"
 import { BUILTIN_PACKS_DIR, loadPacks } from "../../agents/packs/index.ts";
 import type { GuildConfig } from "../config.ts";
 import { jsonReport, markdownReport, readEvalSet, runEval, shortfalls, textReport, type Thresholds } from "../eval/index.ts";
-import { EXIT, type CommandIO } from "./run-command.ts";
+import { EXIT, type CommandIO } from "./io.ts";
 
-export const EVAL_USAGE = `  guild eval [--pack ID] [--set FILE.jsonl] [--baseline generalist] [--model PROFILE]
-             [--json] [--out DIR] [--min-facts 0.8] [--min-recall R] [--min-declined D]
-             [--min-margin M] [--max-wrong-effects N]
-      Run each question of an eval set (default: the pack's eval/dev.jsonl) as a run of its own in a
-      throwaway data directory, approving nothing, and report answer quality per kind of question.
-      --baseline generalist  also run one generalist holding all the pack's documents and tools
-      --model PROFILE        the model of every role, e.g. openai:qwen2.5:3b (default: as configured)
-      --json                 print {"summary", "baseline", "items"} as one JSON object
-      --out DIR              write eval.json and eval.md to DIR
-      --min-*, --max-*       exit 1 when the team falls short (shares from 0 to 1)`;
 
 /** A share (or margin) given on the command line, refused with the flag's name when it is not one. */
 function share(flag: string, text: string | undefined, min = 0): number | undefined {

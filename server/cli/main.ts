@@ -2,8 +2,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { isGuildError } from "../../agents/errors/index.ts";
 import { loadConfig } from "../config.ts";
-import { EVAL_USAGE, evalCommand } from "./eval-command.ts";
-import { EXIT, runCommand, type CommandIO } from "./run-command.ts";
+import { EXIT, type CommandIO } from "./io.ts";
 
 const USAGE = `Usage:
   guild run "<task>" [--pack ID] [--yes] [--json] [--plan-approval]
@@ -19,14 +18,26 @@ const USAGE = `Usage:
       Bring the database's schema up to date and exit.
   guild prune [--older-than 30d] [--audit-older-than 365d]
       Delete the events and checkpoints of runs finished longer ago (GUILD_RETENTION by default).
-${EVAL_USAGE}
+  guild eval [--pack ID] [--set FILE.jsonl] [--baseline generalist] [--model PROFILE]
+             [--json] [--out DIR] [--min-facts 0.8] [--min-recall R] [--min-declined D]
+             [--min-margin M] [--max-wrong-effects N]
+      Run each question of an eval set (default: the pack's eval/dev.jsonl) as a run of its own in a
+      throwaway data directory, approving nothing, and report answer quality per kind of question.
+      --baseline generalist  also run one generalist holding all the pack's documents and tools
+      --model PROFILE        the model of every role, e.g. openai:qwen2.5:3b (default: as configured)
+      --json                 print {"summary", "baseline", "items"} as one JSON object
+      --out DIR              write eval.json and eval.md to DIR
+      --min-*, --max-*       exit 1 when the team falls short (shares from 0 to 1)
   guild help
 
 Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_DATABASE_URL, GUILD_MODEL,
 OPENAI_API_KEY, OPENAI_BASE_URL, GUILD_PACKS_DIRS, GUILD_MAX_ACTIVE_RUNS, GUILD_RETENTION, PORT, HOST,
 GUILD_API_KEYS, LOG_LEVEL (see README).`;
 
-/** The `guild` command line; resolves with the process exit code. */
+/**
+ * The `guild` command line; resolves with the process exit code. Each command's module is loaded
+ * when it runs, so that `guild help` loads no model, graph or database code.
+ */
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -62,6 +73,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
           io.stderr.write(`guild run: the task is empty\n${USAGE}\n`);
           return EXIT.usage;
         }
+        const { runCommand } = await import("./run-command.ts");
         return await runCommand(
           { task, ...(values.pack ? { pack: values.pack } : {}), yes: values.yes, json: values.json, ...(values["plan-approval"] !== undefined ? { planApproval: values["plan-approval"] } : {}) },
           config,
@@ -69,8 +81,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
           io,
         );
       }
-      case "eval":
+      case "eval": {
+        const { evalCommand } = await import("./eval-command.ts");
         return await evalCommand(rest, config, log, io);
+      }
       case "serve": {
         const { serveCommand } = await import("./serve-command.ts");
         return await serveCommand(config, log, io);

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import type { GuildConfig } from "../config.ts";
 import { migrateStorage } from "../runtime/storage/index.ts";
-import type { CommandIO } from "./run-command.ts";
+import type { CommandIO } from "./io.ts";
 
 /**
  * `guild migrate`: brings the storage's schema up to this version of Guild and exits. Servers and

@@ -4,7 +4,7 @@ import { GuildError } from "../../agents/errors/index.ts";
 import { DurationSchema } from "../../agents/text/duration.ts";
 import type { GuildConfig } from "../config.ts";
 import { openRuntime } from "../open-runtime.ts";
-import type { CommandIO } from "./run-command.ts";
+import type { CommandIO } from "./io.ts";
 
 /**
  * `guild prune [--older-than 30d] [--audit-older-than 365d]`: deletes now the events and

@@ -7,6 +7,7 @@ import type { Runtime } from "../runtime/index.ts";
 import { askDecision, describeApproval } from "./approval-prompt.ts";
 import { LineReader } from "./lines.ts";
 import { ProgressPrinter } from "./printer.ts";
+import { EXIT, type CommandIO } from "./io.ts";
 import { style } from "./style.ts";
 
 export interface RunCommandOptions {
@@ -17,14 +18,6 @@ export interface RunCommandOptions {
   planApproval?: boolean;
 }
 
-export interface CommandIO {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
-
-/** Exit codes of `guild run`. */
-export const EXIT = { completed: 0, failed: 1, rejected: 2, usage: 64 } as const;
 
 function modelLabel(model: { provider: string; name: string }): string {
   return model.provider === "offline" ? "offline (deterministic rules, no language model)" : `${model.provider}:${model.name}`;

@@ -1,13 +1,14 @@
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { GUILD_ROOT } from "../../agents/paths.ts";
 import type { Logger } from "pino";
 import type { GuildConfig } from "../config.ts";
 import { openRuntime } from "../open-runtime.ts";
 import { startServer } from "../start-server.ts";
-import type { CommandIO } from "./run-command.ts";
+import type { CommandIO } from "./io.ts";
 import { describeSetup, SHUTDOWN_GRACE_MS, untilSignalled } from "./shutdown.ts";
 
 /** Where `npm install` builds the web client. */
-const CLIENT_DIST_DIR = fileURLToPath(new URL("../../client/dist", import.meta.url));
+const CLIENT_DIST_DIR = path.join(GUILD_ROOT, "client", "dist");
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 

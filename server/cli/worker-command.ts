@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { GuildConfig } from "../config.ts";
 import { openRuntime } from "../open-runtime.ts";
-import type { CommandIO } from "./run-command.ts";
+import type { CommandIO } from "./io.ts";
 import { describeSetup, SHUTDOWN_GRACE_MS, untilSignalled } from "./shutdown.ts";
 
 /**

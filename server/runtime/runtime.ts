@@ -69,11 +69,15 @@ export interface StartRunOptions {
 }
 
 /**
- * Runs executing at once per process, by default: four per core (a run waits on its model most of
- * the time), at least 4 and at most 32.
+ * Runs executing at once per process, by default. A run of a language model waits on the model
+ * most of the time: four per core, at least 4 and at most 32. The offline model works on the CPU:
+ * one per core, since more at once only makes each one slower (and a reviewer waits longer for
+ * what follows a decision).
  */
-export function defaultMaxActiveRuns(): number {
-  return Math.min(32, Math.max(4, availableParallelism() * 4));
+export function defaultMaxActiveRuns(models: ModelSettings): number {
+  const profiles = [models.defaultModel, models.overrides?.supervisor, ...Object.values(models.overrides?.specialists ?? {})];
+  const cpuBound = profiles.every((profile) => profile === undefined || profile === "offline");
+  return cpuBound ? Math.max(1, availableParallelism()) : Math.min(32, Math.max(4, availableParallelism() * 4));
 }
 
 /** How long an `Idempotency-Key` gives back its run; after that it may start a new one. */
@@ -129,7 +133,7 @@ export class Runtime {
     this.executor = new RunExecutor({ store: this.store, checkpoints: storage.checkpoints, engines, bus: this.bus, feed, log }, {
       leaseMs,
       sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs),
-      maxActiveRuns: options.maxActiveRuns ?? defaultMaxActiveRuns(),
+      maxActiveRuns: options.maxActiveRuns ?? defaultMaxActiveRuns(options.models),
     });
     this.deadlines = new ApprovalDeadlines(this.store, feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
     this.retention = options.retention ?? {};

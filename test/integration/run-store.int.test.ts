@@ -174,4 +174,22 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     expect((await store.appendEvent("run_a", "a3", {})).seq).toBe(3);
     expect(await store.feedHead()).toBe("4");
   });
+
+  it("gives back an event's data exactly however long it is, and stores a long one in under half its size on SQLite", async () => {
+    const [a, reader] = [await connection(), await connection()];
+    await a.createRun(newRun("run_a"));
+    const passage = "Damage to the buildings caused by a sudden escape of water from a fixed water or heating installation. ";
+    const long = { passages: Array.from({ length: 8 }, (_, i) => ({ id: `doc.md#${i}`, excerpt: passage.repeat(3), score: i / 10 })), note: "£3,600 — “quoted”" };
+    const head = await reader.feedHead();
+    await a.appendEvent("run_a", "short", { n: 1 });
+    await a.appendEvent("run_a", "long", long);
+    expect((await reader.listEvents("run_a", 0)).map((e) => e.data)).toEqual([{ n: 1 }, long]);
+    expect((await reader.eventsAfter(head, 10)).events.map((e) => e.data)).toEqual([{ n: 1 }, long]);
+    if (TEST_ENGINE === "postgres") return;
+    const db = new Database(path.join(place.dataDir, "guild.sqlite"), { readonly: true });
+    const stored = db.prepare<[], { type: string; kind: string; bytes: number }>("SELECT type, typeof(data) AS kind, length(data) AS bytes FROM events ORDER BY seq").all();
+    db.close();
+    expect(stored.map((row) => [row.type, row.kind])).toEqual([["short", "text"], ["long", "blob"]]);
+    expect(stored[1]!.bytes).toBeLessThan(JSON.stringify(long).length / 2);
+  });
 });

@@ -1,4 +1,4 @@
-import { ChatOpenAICompletions } from "@langchain/openai";
+import type { ChatOpenAICompletions, ChatOpenAIFields } from "@langchain/openai";
 import type { BaseMessage } from "@langchain/core/messages";
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "../retry.ts";
 import { tokenRelay, type TokenRelay } from "../token-relay.ts";
@@ -45,7 +45,9 @@ export interface OpenAIModelOptions {
 export class OpenAIModel implements GuildModel {
   readonly info: ModelInfo;
   readonly acceptsImages: boolean;
-  private readonly chat: ChatOpenAICompletions;
+  private readonly fields: ChatOpenAIFields;
+  /** The LangChain client, made at the first call: `@langchain/openai` is loaded only when a model is used. */
+  private client: Promise<ChatOpenAICompletions> | undefined;
   private readonly policy: RetryPolicy;
   private readonly prices: ModelPrices | undefined;
 
@@ -56,7 +58,7 @@ export class OpenAIModel implements GuildModel {
     this.prices = options.prices;
     // The Chat Completions API, always: ChatOpenAI would send a model whose name says "codex" to
     // the Responses API, which OpenAI-compatible servers do not have.
-    this.chat = new ChatOpenAICompletions({
+    this.fields = {
       model: options.model,
       apiKey: options.apiKey ?? "not-needed",
       configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
@@ -69,12 +71,17 @@ export class OpenAIModel implements GuildModel {
       // it, with a backoff that cannot be set. The openai client LangChain makes never retries.
       maxRetries: 0,
       streamUsage: true,
-    });
+    };
+  }
+
+  private chat(): Promise<ChatOpenAICompletions> {
+    this.client ??= import("@langchain/openai").then(({ ChatOpenAICompletions }) => new ChatOpenAICompletions(this.fields));
+    return this.client;
   }
 
   async plan(request: PlanRequest, options: ModelCallOptions = {}): Promise<{ steps: PlannedStep[]; usage?: Usage }> {
     const ids = request.specialists.map((s) => s.id);
-    const model = this.chat.withConfig({ response_format: planResponseFormat(ids) });
+    const model = (await this.chat()).withConfig({ response_format: planResponseFormat(ids) });
     const { value, usage } = await answerWithRepair({
       messages: planMessages(request),
       ask: (messages) => this.complete(model, messages, "plan", options.signal),
@@ -88,7 +95,7 @@ export class OpenAIModel implements GuildModel {
   }
 
   async act(request: ActRequest, options: ModelCallOptions = {}): Promise<ActResult> {
-    const model = this.chat.bindTools(toolDefinitions(request.specialist));
+    const model = (await this.chat()).bindTools(toolDefinitions(request.specialist));
     const what = `act as ${request.specialist.name}`;
     // One relay for the answer and its repair: text the repair repeats is not streamed twice.
     const relay = tokenRelay(options.onToken);
@@ -109,12 +116,12 @@ export class OpenAIModel implements GuildModel {
   }
 
   async reformulate(request: ReformulateRequest, options: ModelCallOptions = {}): Promise<{ query: string; usage?: Usage }> {
-    const reply = await this.complete(this.chat, reformulateMessages(request), "reformulate a query", options.signal);
+    const reply = await this.complete(await this.chat(), reformulateMessages(request), "reformulate a query", options.signal);
     return { query: reply.text.trim() || request.query, ...this.usage(reply.usage) };
   }
 
   async synthesize(request: SynthesizeRequest, options: ModelCallOptions = {}): Promise<{ answer: string; usage?: Usage }> {
-    const reply = await this.complete(this.chat, synthesizeMessages(request), "write the answer", options.signal, tokenRelay(options.onToken));
+    const reply = await this.complete(await this.chat(), synthesizeMessages(request), "write the answer", options.signal, tokenRelay(options.onToken));
     return { answer: reply.text, ...this.usage(reply.usage) };
   }
 

@@ -1,5 +1,7 @@
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph-checkpoint";
+import type { Logger } from "pino";
 import type { Backend } from "../../../agents/backend/index.ts";
+import type { RetryOptions } from "../../../agents/faults/index.ts";
 import type { Failpoint } from "../../../agents/faults/index.ts";
 import type { Pack } from "../../../agents/packs/index.ts";
 import type { RunStore } from "../runs/index.ts";
@@ -45,4 +47,14 @@ export interface Storage {
   /** Whether other processes' changes arrive as signals (else the runtime polls more often). */
   readonly signalled: boolean;
   close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  /** Where the SQLite files live (the embedded default). */
+  dataDir: string;
+  /** `postgres://...`: everything in that database instead; undefined for SQLite. */
+  databaseUrl?: string | undefined;
+  log: Logger;
+  /** How long to wait out a busy database or a dropped connection before reporting it; `onRetry` is told of each retry. */
+  retry?: RetryOptions;
 }

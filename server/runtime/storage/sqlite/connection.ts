@@ -54,9 +54,13 @@ export class SqliteConnection {
     });
   }
 
-  /** Queues `work` behind everything queued before it. */
+  /**
+   * Queues `work` behind everything queued before it, each piece in a turn of the event loop of its
+   * own: better-sqlite3 answers at once, so without the turn a run's steps would follow one another
+   * in microtasks, and HTTP requests and sockets would wait until every run paused.
+   */
   private alone<T>(work: () => T | Promise<T>): Promise<T> {
-    const result = this.tail.then(work);
+    const result = this.tail.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(work);
     this.tail = result.catch(() => undefined);
     return result;
   }

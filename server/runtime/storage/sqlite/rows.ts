@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import * as parsed from "../../runs/rows.ts";
 import type { ApprovalRecord, RunRecord } from "../../runs/index.ts";
 import type { AuditEntry, RunEvent } from "../../../contract/index.ts";
@@ -13,7 +14,7 @@ type Stored<Row, Json extends keyof Row, Flags extends keyof Row = never> = Omit
 export type RunRow = Stored<parsed.RunRow, "metadata" | "result" | "error" | "usage" | "model", "plan_approval">;
 export type ApprovalRow = Stored<parsed.ApprovalRow, "request" | "decision" | "escalation", "applied">;
 export type AuditRow = Stored<parsed.AuditRow, "args_before" | "args_after">;
-export type EventRow = Stored<parsed.EventRow, "data"> & { id: number };
+export type EventRow = Omit<Stored<parsed.EventRow, "data">, "data"> & { id: number; data: string | Buffer };
 
 const json = <T>(text: string | null): T => (text === null ? null : JSON.parse(text)) as T;
 
@@ -31,6 +32,16 @@ export const toRun = (row: RunRow): RunRecord =>
 export const toApproval = (row: ApprovalRow): ApprovalRecord =>
   parsed.toApproval({ ...row, applied: row.applied === 1, request: json(row.request), decision: json(row.decision), escalation: json(row.escalation) });
 
-export const toEvent = (row: EventRow): RunEvent => parsed.toEvent({ ...row, data: json(row.data) });
+/**
+ * Below this many bytes an event's data is stored as JSON text; at or above it, as a blob of raw
+ * deflate (the passages, messages and answers that make most of a run's log: about half the size).
+ */
+const COMPRESS_FROM_BYTES = 256;
+
+/** An event's data as the `events.data` column keeps it: JSON text, or its raw deflate when long. */
+export const storedEventData = (text: string): string | Buffer => (text.length >= COMPRESS_FROM_BYTES ? deflateRawSync(text) : text);
+
+export const toEvent = (row: EventRow): RunEvent =>
+  parsed.toEvent({ ...row, data: json(typeof row.data === "string" ? row.data : inflateRawSync(row.data).toString("utf8")) });
 
 export const toAuditEntry = (row: AuditRow): AuditEntry => parsed.toAuditEntry({ ...row, args_before: json(row.args_before), args_after: json(row.args_after) });

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus } from "../../../contract/index.ts";
 import { portOver, type ApprovalEscalation, type ApprovalRecord, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import type { SqliteConnection } from "./connection.ts";
-import { toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
+import { storedEventData, toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
 
 
 /** The synchronous SQL behind the port: every statement of the runtime's tables (see schema.ts). */
@@ -115,7 +115,7 @@ class SqliteRunTables implements RunTables {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
     const seq = this.statements.nextSeq.get(runId)!;
-    this.statements.insertEvent.run(runId, seq, type, at, text);
+    this.statements.insertEvent.run(runId, seq, type, at, storedEventData(text));
     this.statements.touchRun.run(at, runId);
     return { seq, runId, type, at, data: JSON.parse(text) };
   }
