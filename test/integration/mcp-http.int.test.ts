@@ -20,10 +20,10 @@ async function httpLab(env: Record<string, string>, tools = ["inv/whoami", "inv/
   return runtime;
 }
 
-async function runToEnd(runtime: Runtime) {
+async function runToEnd(runtime: Runtime, task = "Check the stock of part P-104.") {
   const events: RunEvent[] = [];
   const stop = runtime.onEvent((e) => events.push(e));
-  const run = await runtime.waitForRun((await runtime.startRun({ task: "Check the stock of part P-104.", pack: "mcp-lab" })).id);
+  const run = await runtime.waitForRun((await runtime.startRun({ task, pack: "mcp-lab" })).id);
   stop();
   return { run, results: events.filter((e) => e.runId === run.id && e.type === "tool.result").map((e) => e.data) };
 }
@@ -34,7 +34,7 @@ describe("MCP servers over Streamable HTTP", () => {
     cleanups.push(() => server.stop());
     const runtime = await httpLab({ INV_URL: server.url, INV_TOKEN: "s3cret" });
 
-    const { run, results } = await runToEnd(runtime);
+    const { run, results } = await runToEnd(runtime, "Check the stock of part P-104, and report what the server was started with.");
     expect(run.status).toBe("completed");
     expect(results.map((r) => r.tool)).toEqual(["inv/whoami", "inv/lookup_part"]);
     expect((results[0]!.result as { meta: Record<string, string> }).meta["guild/runId"]).toBe(run.id);

@@ -9,6 +9,8 @@ import { MCP_FIXTURE_PACKS, mcpLabPack, stdioTestServer } from "../support/mcp.t
 import { openRuntime } from "../support/runtime.ts";
 
 const TASK = "Check the stock of part P-104.";
+/** A task that asks for both of the lab's read-only tools: the stock, and what the server was started with. */
+const BOTH_TASK = "Check the stock of part P-104, and report what the server was started with.";
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -69,8 +71,8 @@ describe("MCP servers over stdio", () => {
     expect(before.specialists[0]!.tools.map((t) => t.name)).toEqual(["inv/whoami", "inv/lookup_part"]);
     expect(before.specialists[0]!.tools[0]!.requiresApproval).toBe(true);
 
-    const first = await runToEnd(runtime);
-    const second = await runToEnd(runtime);
+    const first = await runToEnd(runtime, BOTH_TASK);
+    const second = await runToEnd(runtime, BOTH_TASK);
     expect(first.run.status).toBe("completed");
     expect(second.run.status).toBe("completed");
     const pid = (events: RunEvent[]) => (results(events).find((r) => r.tool === "inv/whoami")!.result as { pid: number }).pid;
