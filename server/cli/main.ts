@@ -10,6 +10,16 @@ const USAGE = `Usage:
       --yes            approve every approval
       --json           print the run's events only, one JSON object per line
       --plan-approval  ask for approval of the plan before any step runs
+  guild runs [--status S] [--limit N]
+  guild show <runId>
+  guild approvals [--run ID] [--status S]
+  guild decide <approvalId> approve|reject|edit|respond|redirect
+               [--args JSON] [--message M] [--specialist ID]
+  guild follow <runId>
+      Work with runs and approvals after the fact, e.g. answer a run left paused: on the local data
+      directory (this process executes what a decision resumes), or on a running server with
+      --server URL [--key K] (or GUILD_API_KEY). Each takes --json. decide waits until the run
+      pauses again or ends; edit merges --args over the proposed arguments.
   guild serve
       Serve the REST API, Socket.IO and the web client.
   guild worker
@@ -34,6 +44,13 @@ Configuration comes from the environment and .env: GUILD_DATA_DIR, GUILD_DATABAS
 OPENAI_API_KEY, OPENAI_BASE_URL, GUILD_PACKS_DIRS, GUILD_MAX_ACTIVE_RUNS, GUILD_RETENTION, PORT, HOST,
 GUILD_API_KEYS, LOG_LEVEL (see README).`;
 
+/** Logs for people on a terminal (one coloured line each, by pino-pretty), JSON lines for machines. */
+async function logStream(stderr: NodeJS.WriteStream): Promise<pino.DestinationStream> {
+  if (!stderr.isTTY || process.env.GUILD_LOG_FORMAT === "json") return pino.destination(2);
+  const { default: pretty } = await import("pino-pretty");
+  return pretty({ destination: 2, sync: true, colorize: stderr.hasColors(), translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+}
+
 /**
  * The `guild` command line; resolves with the process exit code. Each command's module is loaded
  * when it runs, so that `guild help` loads no model, graph or database code.
@@ -53,7 +70,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   }
   // Logs go to stderr so that stdout stays the answer (or NDJSON with --json). `guild run` and
   // `guild eval` report failures themselves, so they log nothing unless LOG_LEVEL asks.
-  const log = pino({ level: config.logLevel ?? (command === "serve" ? "info" : "silent") }, pino.destination(2));
+  const log = pino({ level: config.logLevel ?? (command === "serve" ? "info" : "silent") }, await logStream(io.stderr));
 
   try {
     switch (command) {
@@ -100,6 +117,14 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       case "migrate": {
         const { migrateCommand } = await import("./migrate-command.ts");
         return await migrateCommand(config, io);
+      }
+      case "runs":
+      case "show":
+      case "approvals":
+      case "decide":
+      case "follow": {
+        const { deskCommand } = await import("./desk-commands.ts");
+        return await deskCommand(command, rest, config, log, io);
       }
       default:
         io.stderr.write(`guild: unknown command '${command}'\n${USAGE}\n`);

@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import { hasCode } from "../../agents/errors/index.ts";
 import type { GuildConfig } from "../config.ts";
-import type { Approval, Run, RunEvent } from "../contract/index.ts";
+import type { Approval, RunEvent } from "../contract/index.ts";
 import { openRuntime } from "../open-runtime.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { askDecision, describeApproval } from "./approval-prompt.ts";
 import { LineReader } from "./lines.ts";
 import { ProgressPrinter } from "./printer.ts";
 import { EXIT, type CommandIO } from "./io.ts";
+import { decideHint, modelLabel, printAnswer } from "./run-output.ts";
 import { style } from "./style.ts";
 
 export interface RunCommandOptions {
@@ -18,19 +19,6 @@ export interface RunCommandOptions {
   planApproval?: boolean;
 }
 
-
-function modelLabel(model: { provider: string; name: string }): string {
-  return model.provider === "offline" ? "offline (deterministic rules, no language model)" : `${model.provider}:${model.name}`;
-}
-
-function printAnswer(run: Run, out: NodeJS.WriteStream): void {
-  if (!run.result) return;
-  out.write(`\n${style.bold("Answer")}\n${run.result.answer}\n`);
-  if (run.result.citations.length > 0) {
-    out.write(`\n${style.bold("Citations")}\n`);
-    run.result.citations.forEach((c, i) => out.write(`[${i + 1}] ${c.source}\n    ${style.dim(c.excerpt)}\n`));
-  }
-}
 
 /**
  * `guild run`: runs one task in-process, shows progress, asks each approval at the prompt
@@ -60,7 +48,7 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
     while (current.status === "awaiting_approval") {
       for (const approval of current.pendingApprovals) {
         if (!(await decideAtPrompt(runtime, approval, options, reader, printer, pack))) {
-          io.stderr.write(`The input ended with approvals still pending; the run ${run.id} stays paused and can be answered later.\n`);
+          io.stderr.write(`The input ended with approvals still pending.\n${decideHint(await runtime.getRun(run.id))}\n`);
           stop();
           return EXIT.failed;
         }

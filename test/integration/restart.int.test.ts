@@ -22,7 +22,7 @@ describe("a paused run survives its process", () => {
     // The CLI starts the run, pauses at the payment approval and exits: its input is empty.
     const first = await runCli(["run", DEMO_TASK, "--json"], data.env);
     expect(first.code).toBe(1);
-    expect(first.stderr).toMatch(/stays paused/);
+    expect(first.stderr).toMatch(/npx guild decide \S+ approve/);
     const events = first.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(events.at(-1).type).toBe("approval.requested");
     const runId = events[0].runId as string;
