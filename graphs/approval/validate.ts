@@ -17,6 +17,16 @@ function invalid(message: string, field: string): GuildError {
 }
 
 /**
+ * Edited arguments that fail the tool's schema: every field at fault, in plain words ("amount:
+ * must be at least 0.01; payee: must not be empty"), and each in `details.issues` for a form.
+ */
+function invalidArgs(tool: string, error: z.ZodError): GuildError {
+  const issues = error.issues.map((i) => ({ field: ["args", ...i.path].join("."), message: i.message }));
+  const text = error.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; ");
+  return new GuildError("invalid_input", `edited arguments for ${tool}: ${text}`, { details: { field: issues[0]!.field, issues } });
+}
+
+/**
  * Checks a decision against the approval it answers before the run is resumed: the type must be
  * allowed, edited arguments must satisfy the tool's schema (or name real specialists, for a plan),
  * and a redirect must name another specialist of the pack. Returns the decision to resume with.
@@ -53,9 +63,6 @@ export function validateDecision(pack: Pack, request: ApprovalRequest, decision:
   const tool = called ?? pack.tools.get(request.action_request.action);
   if (!tool) throw new GuildError("internal", `approval for unknown tool ${request.action_request.action}`);
   const parsed = tool.schema.safeParse(decision.args);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(`edited arguments for ${tool.name}: ${issue.path.join(".") || "args"}: ${issue.message}`, ["args", ...issue.path].join("."));
-  }
+  if (!parsed.success) throw invalidArgs(tool.name, parsed.error);
   return { ...decision, args: parsed.data };
 }

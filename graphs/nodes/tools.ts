@@ -93,7 +93,7 @@ export function toolsNode(deps: GraphDeps) {
       }
       const parsed = tool.schema.safeParse(call.args);
       if (!parsed.success) {
-        const message = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        const message = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; ");
         history.push({ ...call, status: "failed", message: `invalid arguments: ${message}` });
         continue;
       }

@@ -89,6 +89,14 @@ describe("bad input is refused clearly and changes nothing", () => {
     const { approval } = await pausedAtPayment();
     const edit = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
     expect((edit.details as { field: string }).field).toBe("args.amount");
+    // Said plainly, every field at fault at once.
+    const both = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 0, payee: "", claimId: "C1" } }), "invalid_input");
+    expect(both.message).toBe("edited arguments for issue_payment: claimId: must look like CLM-1001; amount: must be at least 0.01; payee: must not be empty");
+    expect((both.details as { issues: unknown[] }).issues).toEqual([
+      { field: "args.claimId", message: "must look like CLM-1001" },
+      { field: "args.amount", message: "must be at least 0.01" },
+      { field: "args.payee", message: "must not be empty" },
+    ]);
     await failure(() => t.runtime.decide(approval.id, { type: "redirect", specialist: "nobody" }), "invalid_input");
     expect((await t.runtime.getApproval(approval.id)).status).toBe("pending");
     expect((await effectsOf(t.runtime)).payments).toBe(0);

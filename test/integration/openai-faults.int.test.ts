@@ -186,7 +186,7 @@ describe("a model whose answer does not validate", () => {
     expect(Object.keys(run.usage!.bySpecialist ?? {})).toContain("coverage_analyst");
     expect(run.error?.code).toBe("model_error");
     expect(run.error?.message).toBe(
-      "test-small failed to act as Payments officer: its tool call did not validate, nor after one repair (invalid_tool_call): issue_payment: amount: Invalid input: expected number, received string",
+      "test-small failed to act as Payments officer: its tool call did not validate, nor after one repair (invalid_tool_call): issue_payment: amount: must be a number",
     );
     expect(asked).toEqual([]);
     expect(await paymentsFor(scripted.dir)).toEqual([]);

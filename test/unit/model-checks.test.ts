@@ -62,8 +62,8 @@ describe("checkToolCalls", () => {
     expect(checked.ok).toBe(false);
     expect(!checked.ok && checked.error.split("; ")).toEqual([
       "refund_everyone: there is no such tool (the tools are issue_payment)",
-      "issue_payment: amount: Too small: expected number to be >=0.01",
-      'issue_payment: Unrecognized key: "note"',
+      "issue_payment: amount: must be at least 0.01",
+      "issue_payment: has no argument note",
       "issue_payment: the arguments are not a JSON object",
     ]);
   });

@@ -41,7 +41,7 @@ function expectInvalidInput(error: Error, field: string): void {
   expect(isGuildError(error), String(error)).toBe(true);
   if (!isGuildError(error)) return;
   expect(error.code).toBe("invalid_input");
-  expect(error.details).toEqual({ field });
+  expect(error.details).toMatchObject({ field });
 }
 
 describe("gateFor", () => {
