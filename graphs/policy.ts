@@ -2,6 +2,7 @@ import type { Backend } from "../agents/backend/index.ts";
 import type { Condition, Pack, ToolDefinition } from "../agents/packs/index.ts";
 import { formatMoney } from "../agents/text/index.ts";
 import type { ApprovalExpiry, ApprovalKind } from "./approval/index.ts";
+import { approvalContext, type ContextItem } from "./approval-context.ts";
 
 /** The engine's verdict on one proposed call: whether a reviewer must decide it, and why. */
 export interface Gate {
@@ -14,6 +15,8 @@ export interface Gate {
   overLimit?: string;
   /** Set when the call is asked again because the back-end was unavailable: what happened, for the reviewer. */
   retry?: string;
+  /** The facts the pack shows a reviewer beside the arguments, looked up when the call was proposed. */
+  context?: ContextItem[];
 }
 
 const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
@@ -80,7 +83,8 @@ export async function gateFor(context: PolicyContext, specialistId: string, tool
   const value = rule ? Number(args[rule.field]) : Number.NaN;
   const overLimit = rule && Number.isFinite(value) && value > rule.above ? `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}` : undefined;
   highRisk ??= overLimit;
-  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}), ...(overLimit ? { overLimit } : {}) };
+  const facts = await approvalContext(context, tool, args);
+  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}), ...(overLimit ? { overLimit } : {}), ...(facts.length > 0 ? { context: facts } : {}) };
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */

@@ -11,5 +11,6 @@ export {
   type PackPolicy,
   type SeedSpec,
   type McpToolSpec,
+  type ContextField,
 } from "./manifest.ts";
 export type { Pack, PackTool, Specialist, ToolApproval, ToolDefinition } from "./types.ts";

@@ -105,21 +105,20 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
 }
 
 /**
- * A lookup condition runs a query tool of the pack with the gated call's arguments of the same
- * names, so that tool must exist, be a query, and need no argument the call does not have.
+ * A lookup (of a condition, or of a card's context) runs a query tool of the pack with the gated
+ * call's arguments of the same names, so that tool must exist, be a query, need no argument the
+ * call does not have, and return the field named.
  */
 function checkLookups(tool: PackTool, tools: ReadonlyMap<string, PackTool>, file: string, index: number): void {
-  tool.approval.when.forEach((condition, j) => {
-    if (!condition.lookup) return;
-    const field = `tools.${index}.approval.when.${j}.lookup`;
-    const lookup = tools.get(condition.lookup.tool);
-    if (!lookup || lookup.kind !== "query") throw invalid(file, `${field}.tool`, `'${condition.lookup.tool}' is not a query tool of the pack`);
+  const check = (ref: { tool: string; field: string }, field: string): void => {
+    const lookup = tools.get(ref.tool);
+    if (!lookup || lookup.kind !== "query") throw invalid(file, `${field}.tool`, `'${ref.tool}' is not a query tool of the pack`);
     const missing = Object.entries(lookup.args).find(([name, arg]) => !arg.optional && !(name in tool.args));
     if (missing) throw invalid(file, `${field}.tool`, `${lookup.name} needs '${missing[0]}', which ${tool.name} does not have`);
-    if (lookup.returns.length > 0 && !lookup.returns.includes(condition.lookup.field)) {
-      throw invalid(file, `${field}.field`, `${lookup.name} returns no '${condition.lookup.field}'`);
-    }
-  });
+    if (lookup.returns.length > 0 && !lookup.returns.includes(ref.field)) throw invalid(file, `${field}.field`, `${lookup.name} returns no '${ref.field}'`);
+  };
+  tool.approval.when.forEach((condition, j) => condition.lookup && check(condition.lookup, `tools.${index}.approval.when.${j}.lookup`));
+  tool.spec.context?.forEach((item, j) => check(item.lookup, `tools.${index}.context.${j}.lookup`));
 }
 
 /** Reads each engine's seed files, in order; one file or list for both engines gives both the same texts. */

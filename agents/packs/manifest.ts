@@ -108,6 +108,18 @@ export const SeedSchema = z.union(
 );
 export type SeedSpec = z.infer<typeof SeedSchema>;
 
+/**
+ * A fact the reviewer of a gated call sees on its card (the claim's status, what was paid so far):
+ * a field a query tool of the pack answers for the call's arguments of the same names.
+ */
+export const ContextFieldSchema = z.strictObject({
+  lookup: z.strictObject({ tool: z.string().min(1), field: z.string().min(1) }),
+  label: z.string().min(1).max(60),
+  /** How the value reads: as it is, as money, as yes or no (from true/false or 1/0). */
+  format: z.enum(["text", "money", "yes_no"]).default("text"),
+});
+export type ContextField = z.infer<typeof ContextFieldSchema>;
+
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
   description: z.string().min(10),
@@ -126,6 +138,8 @@ export const ToolSpecSchema = z.strictObject({
   /** Whether a call needs a reviewer's approval. Defaults to `always` for effects, `never` for queries. */
   approval: ToolApprovalSchema.optional(),
   risk: RiskRuleSchema.optional(),
+  /** What a reviewer is shown beside the call's arguments when it is gated, looked up when it is proposed. */
+  context: z.array(ContextFieldSchema).max(12).optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 

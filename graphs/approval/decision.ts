@@ -46,6 +46,8 @@ export interface ApprovalRequest {
     highRisk?: string;
     /** Why the policy asks a reviewer. */
     reasons?: string[];
+    /** Facts the pack shows beside the arguments (the claim's status, what was paid so far). */
+    context?: { label: string; value: string }[];
     /** How long the approval may wait, and what happens then (the runtime keeps the timer). */
     expiry?: ApprovalExpiry;
     /** Set when the approval is escalated as soon as it is asked (feedback rounds used up). */

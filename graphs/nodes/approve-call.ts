@@ -49,6 +49,7 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
       specialist: input.specialist,
       callId: input.call.id,
       ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),
+      ...(gate.context ? { context: gate.context } : {}),
     },
   };
 }

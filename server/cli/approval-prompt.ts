@@ -19,6 +19,7 @@ export function describeApproval(approval: Approval): string {
     approval.highRisk ? style.red(`HIGH RISK: ${approval.highRisk}`) : "",
     approval.escalation ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`) : "",
     approval.description,
+    approval.context?.length ? approval.context.map((c) => `${style.dim(`${c.label}:`)} ${c.value}`).join(style.dim(" · ")) : "",
   ];
   if (approval.kind === "answer") {
     lines.push(String(approval.action.args.answer).replace(/^/gm, "  "));

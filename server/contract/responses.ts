@@ -30,6 +30,7 @@ export const ApprovalSchema = z.object({
   decidedAt: z.string().optional(),
   decision: DecisionSchema.optional(),
   reasons: z.array(z.string()).optional(),
+  context: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
   expiresAt: z.string().optional(),
   escalation: z.object({ at: z.string(), reason: z.string(), to: z.string().optional() }).optional(),
 });

@@ -47,6 +47,8 @@ export interface Approval {
   decision?: Decision;
   /** Why the policy asks a reviewer. */
   reasons?: string[];
+  /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
+  context?: { label: string; value: string }[];
   /** When the policy's fallback applies if nobody decides first. */
   expiresAt?: string;
   /** Set once the approval has been escalated: when, why, and to whom. */

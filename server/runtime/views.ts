@@ -30,6 +30,7 @@ export function approvalView(record: ApprovalRecord): Approval {
     ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
     ...(record.decision ? { decision: record.decision } : {}),
     ...(request.guild.reasons?.length ? { reasons: request.guild.reasons } : {}),
+    ...(request.guild.context?.length ? { context: request.guild.context } : {}),
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
     ...(record.escalation ? { escalation: record.escalation } : {}),
   };

@@ -38,6 +38,9 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     const payment = page.getByRole("article", { name: /issue_payment/ });
     await payment.waitFor();
     expect(await payment.locator(".fields").textContent()).toContain("3600");
+    // The claim as the back-end has it, beside the arguments.
+    const facts = await payment.getByLabel("Context").locator("div").allInnerTexts();
+    expect(facts.map((f) => f.replace(/\s+/g, " "))).toEqual(["Claim status: open", "Settlement due: £3,600.00", "Paid so far: £0.00", "Sum insured: £350,000.00", "Customer flagged for review: no"]);
     expect(await page.getByTestId("inbox-count").textContent()).toBe("1");
     await page.screenshot({ path: screenshotPath("inbox.png"), fullPage: true });
 

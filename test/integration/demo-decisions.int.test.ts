@@ -20,6 +20,15 @@ describe("the demo task with the offline model", () => {
     expect(asked.map((a) => a.action.name)).toEqual(["issue_payment", "send_email"]);
     expect(asked[0]!.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
     expect(asked[0]!.highRisk).toBeUndefined();
+    // The pack's context for the card, looked up in the back-end when the payment was proposed.
+    expect(asked[0]!.context).toEqual([
+      { label: "Claim status", value: "open" },
+      { label: "Settlement due", value: "£3,600.00" },
+      { label: "Paid so far", value: "£0.00" },
+      { label: "Sum insured", value: "£350,000.00" },
+      { label: "Customer flagged for review", value: "no" },
+    ]);
+    expect(asked[1]!.context).toBeUndefined();
     expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
     expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 3600, payee: "Eleanor Whitfield" })]);
 

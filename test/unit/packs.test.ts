@@ -25,7 +25,7 @@ describe("the built-in insurance-claims pack", () => {
     pack = await loadPack(CLAIMS_DIR);
   });
 
-  it("has the four claims-desk specialists, eight tools and a dozen documents", () => {
+  it("has the four claims-desk specialists, nine tools and a dozen documents", () => {
     expect(pack.id).toBe("insurance-claims");
     expect(pack.specialists.map((s) => s.id)).toEqual([
       "coverage_analyst",
@@ -33,7 +33,8 @@ describe("the built-in insurance-claims pack", () => {
       "payments_officer",
       "communications",
     ]);
-    expect(pack.tools.size).toBe(8);
+    // get_payment_position is no specialist's: it fills the payment card's context.
+    expect(pack.tools.size).toBe(9);
     const documents = new Set(pack.specialists.flatMap((s) => s.documents));
     expect(documents.size).toBeGreaterThanOrEqual(12);
     for (const specialist of pack.specialists) {
@@ -53,7 +54,7 @@ describe("the built-in insurance-claims pack", () => {
     expect(pack.tools.get("issue_payment")?.requiresApproval).toBe(true);
     expect(pack.tools.get("send_email")?.requiresApproval).toBe(true);
     const queries = tools.filter((t) => t.kind === "query");
-    expect(queries.length).toBe(6);
+    expect(queries.length).toBe(7);
     for (const tool of queries) expect(tool.requiresApproval, tool.name).toBe(false);
   });
 
@@ -118,6 +119,19 @@ describe("a malformed pack manifest", () => {
     expect(isGuildError(error) && error.code).toBe("invalid_pack");
     expect(error.message).toContain(manifestFile);
     expect(error.message).toMatch(/cannot read the manifest: .*JSON/);
+  });
+
+  it("fails when a card's context looks up what no query tool answers, naming the field", async () => {
+    let at = -1;
+    breakManifest((m) => {
+      at = m.tools.findIndex((t: { name: string }) => t.name === "issue_payment");
+      m.tools[at].context[1].lookup = { tool: "send_email", field: "email_id" };
+    });
+    await expectInvalid(`tools.${at}.context.1.lookup.tool`, "'send_email' is not a query tool of the pack");
+    breakManifest((m) => (m.tools[at].context[1].lookup = { tool: "get_payment_position", field: "iban" }));
+    await expectInvalid(`tools.${at}.context.1.lookup.field`, "get_payment_position returns no 'iban'");
+    breakManifest((m) => (m.tools[at].context[1].lookup = { tool: "list_customer_claims", field: "claim_id" }));
+    await expectInvalid(`tools.${at}.context.1.lookup.tool`, "list_customer_claims needs 'customerId', which issue_payment does not have");
   });
 
   it("fails when specialists are missing", async () => {

@@ -57,7 +57,11 @@ describe("gateFor", () => {
   });
 
   it("asks a reviewer for a payment within the handler's limit, without flagging it", async () => {
-    expect(await gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [] });
+    const verdict = await gate("issue_payment", payment);
+    expect(verdict).toMatchObject({ requiresApproval: true, reasons: [] });
+    expect(verdict.highRisk).toBeUndefined();
+    // What the card shows beside the arguments, from the back-end as the call is proposed.
+    expect(verdict.context?.map((c) => `${c.label}: ${c.value}`)).toEqual(["Claim status: open", "Settlement due: £3,600.00", "Paid so far: £0.00", "Sum insured: £350,000.00", "Customer flagged for review: no"]);
   });
 
   it("does not flag a payment of exactly the limit", async () => {

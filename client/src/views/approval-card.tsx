@@ -110,6 +110,16 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
         </p>
       ) : null}
       <p className="description">{approval.description}</p>
+      {approval.context && approval.context.length > 0 ? (
+        <dl className="approval-context" aria-label="Context">
+          {approval.context.map((fact) => (
+            <div key={fact.label}>
+              <dt>{fact.label}:</dt>
+              <dd>{fact.value}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
       {approval.reasons && approval.reasons.length > 0 ? (
         <>
           <h4>Why a reviewer is asked</h4>
