@@ -53,6 +53,22 @@ export interface Approval {
   escalation?: { at: string; reason: string; to?: string };
 }
 
+/** The tenant of `GUILD_API_KEYS` keys, of the development mode, and of data from before tenants. */
+export const DEFAULT_TENANT = "default";
+
+/**
+ * Who makes a call: a principal of the auth file (or an OIDC token), a `GUILD_API_KEYS` key, or
+ * the loopback development mode (no keys, `verified: false`). `roles` `["*"]` holds every role.
+ */
+export interface Principal {
+  id: string;
+  name: string;
+  tenant: string;
+  roles: string[];
+  /** False in loopback development mode: the caller is whoever reached the machine. */
+  verified: boolean;
+}
+
 /**
  * How a change reached Guild: a REST call, a socket, the CLI, the runtime's API, the policy itself
  * (a deadline, an escalation), or the run's end (`run`: its pending approvals expire).
@@ -72,8 +88,12 @@ export interface AuditEntry {
   decision?: DecisionType;
   /** The approval's status after the change. */
   status: ApprovalStatus;
-  /** The reviewer's name, when the decision gave one. */
+  /** The reviewer's name: the authenticated principal's, or (loopback development mode only) what the decision gave. */
   reviewer?: string;
+  /** The authenticated principal's id; absent when the name is only what the decision gave. */
+  reviewerId?: string;
+  /** False when the reviewer was not authenticated (no keys: loopback development mode). */
+  reviewerVerified?: boolean;
   via: DecisionChannel;
   /** The arguments as proposed. */
   argsBefore: Record<string, unknown>;
