@@ -46,6 +46,10 @@ export interface ApprovalRequest {
     highRisk?: string;
     /** Why the policy asks a reviewer. */
     reasons?: string[];
+    /** Roles whoever approves or edits must hold (the policy's `requiresRole`). */
+    requiresRoles?: string[];
+    /** Four eyes: the editor of the call may not approve its re-ask; the run's starter may not approve it when high risk. */
+    fourEyes?: boolean;
     /** How long the approval may wait, and what happens then (the runtime keeps the timer). */
     expiry?: ApprovalExpiry;
     /** Set when the approval is escalated as soon as it is asked (feedback rounds used up). */

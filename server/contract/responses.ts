@@ -28,6 +28,8 @@ export const ApprovalSchema = z.object({
   allowed: z.object({ approve: z.boolean(), edit: z.boolean(), reject: z.boolean(), respond: z.boolean(), redirect: z.boolean() }),
   specialist: z.string().optional(),
   highRisk: z.string().optional(),
+  requiresRoles: z.array(z.string()).optional(),
+  fourEyes: z.boolean().optional(),
   createdAt: z.string(),
   decidedAt: z.string().optional(),
   decision: DecisionSchema.optional(),

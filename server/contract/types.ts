@@ -47,6 +47,10 @@ export interface Approval {
   decision?: Decision;
   /** Why the policy asks a reviewer. */
   reasons?: string[];
+  /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */
+  requiresRoles?: string[];
+  /** Four eyes: whoever edited the call may not approve it asked again, whoever started the run may not approve it when high risk. */
+  fourEyes?: boolean;
   /** When the policy's fallback applies if nobody decides first. */
   expiresAt?: string;
   /** Set once the approval has been escalated: when, why, and to whom. */

@@ -12,6 +12,7 @@ import { LOCAL_PRINCIPAL, requireRole } from "../auth/index.ts";
 import { DecisionSchema, DEFAULT_TENANT, StartRunSchema } from "../contract/index.ts";
 import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Principal, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
+import { checkAuthority } from "./authority.ts";
 import { auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
 import { buildEngines, engineOf, type McpSettings, type ModelFactory, type PackEngine } from "./engine.ts";
@@ -313,6 +314,7 @@ export class Runtime {
     }
     // An authenticated reviewer is who the key or token says, whatever the body names.
     const decision = { ...validateDecision(engine.pack, record.request, asked, called), ...(who.verified ? { reviewer: who.name } : {}) };
+    await checkAuthority(this.store, record, run, who, decision);
     const by = who.verified ? { reviewer: who.name, reviewerId: who.id, reviewerVerified: true } : { ...(decision.reviewer ? { reviewer: decision.reviewer } : {}), reviewerVerified: false };
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = await this.store.transaction(async (tx) => {

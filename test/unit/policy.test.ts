@@ -57,7 +57,8 @@ describe("gateFor", () => {
   });
 
   it("asks a reviewer for a payment within the handler's limit, without flagging it", async () => {
-    expect(await gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [] });
+    // Four eyes is the pack's rule for every payment; no role is required within the limit.
+    expect(await gate("issue_payment", payment)).toEqual({ requiresApproval: true, reasons: [], fourEyes: true });
   });
 
   it("does not flag a payment of exactly the limit", async () => {
