@@ -25,6 +25,7 @@ const ON_POSTGRES = [
   "test/integration/runtime-follow.int.test.ts",
   "test/integration/server-rest.int.test.ts",
   "test/integration/server-socket.int.test.ts",
+  "test/integration/tenants-and-roles.int.test.ts",
 ];
 
 export default defineConfig({

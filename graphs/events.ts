@@ -15,6 +15,12 @@ export function emitToken(config: LangGraphRunnableConfig, node: string, delta: 
   config.writer?.({ kind: "token", node, delta, ...(specialist ? { specialist } : {}) } satisfies GraphEvent);
 }
 
+/** The tenant whose run this is (`configurable.tenant`); undefined: the default tenant. */
+export function tenantOf(config: LangGraphRunnableConfig): string | undefined {
+  const tenant = config.configurable?.tenant;
+  return typeof tenant === "string" ? tenant : undefined;
+}
+
 /** The run id of the graph invocation: the checkpointer's thread id. */
 export function runIdOf(config: LangGraphRunnableConfig): string {
   const id = config.configurable?.thread_id;

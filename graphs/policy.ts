@@ -17,6 +17,10 @@ export interface Gate {
   retry?: string;
   /** The facts the pack shows a reviewer beside the arguments, looked up when the call was proposed. */
   context?: ContextItem[];
+  /** Roles whoever approves or edits the call must hold (a condition's or the risk rule's `requiresRole`). */
+  requiresRoles?: string[];
+  /** Four eyes: the call's editor may not approve its re-ask, the run's starter may not approve it when high risk. */
+  fourEyes?: boolean;
 }
 
 const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
@@ -67,12 +71,16 @@ async function holds(context: PolicyContext, condition: Condition, args: Record<
  */
 export async function gateFor(context: PolicyContext, specialistId: string, tool: ToolDefinition, args: Record<string, unknown>): Promise<Gate> {
   const reasons: string[] = [];
+  const roles = new Set<string>();
+  let fourEyes = tool.fourEyes === true;
   let highRisk: string | undefined;
   for (const condition of tool.approval.when) {
     const { held, note } = await holds(context, condition, args);
     if (!held) continue;
     reasons.push(note ? `${condition.reason} (${note})` : condition.reason);
     if (condition.highRisk) highRisk ??= condition.reason;
+    if (condition.requiresRole) roles.add(condition.requiresRole);
+    fourEyes ||= condition.fourEyes === true;
   }
   const specialist = context.pack.specialists.find((s) => s.id === specialistId);
   if (reasons.length === 0 && tool.approval.otherwise !== "always") {
@@ -83,8 +91,17 @@ export async function gateFor(context: PolicyContext, specialistId: string, tool
   const value = rule ? Number(args[rule.field]) : Number.NaN;
   const overLimit = rule && Number.isFinite(value) && value > rule.above ? `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}` : undefined;
   highRisk ??= overLimit;
+  if (overLimit && rule?.requiresRole) roles.add(rule.requiresRole);
   const facts = await approvalContext(context, tool, args);
-  return { requiresApproval: true, reasons, ...(highRisk ? { highRisk } : {}), ...(overLimit ? { overLimit } : {}), ...(facts.length > 0 ? { context: facts } : {}) };
+  return {
+    requiresApproval: true,
+    reasons,
+    ...(highRisk ? { highRisk } : {}),
+    ...(overLimit ? { overLimit } : {}),
+    ...(roles.size > 0 ? { requiresRoles: [...roles] } : {}),
+    ...(fourEyes ? { fourEyes } : {}),
+    ...(facts.length > 0 ? { context: facts } : {}),
+  };
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
@@ -92,22 +109,35 @@ export async function gateOfPending(context: PolicyContext, work: { specialist: 
   return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
 }
 
+/** The arguments the pack marks sensitive whose value an edit changed. */
+export function changedSensitiveArgs(tool: ToolDefinition, proposed: Record<string, unknown>, edited: Record<string, unknown>): string[] {
+  return Object.entries(tool.args)
+    .filter(([name, spec]) => spec.sensitive && JSON.stringify(proposed[name]) !== JSON.stringify(edited[name]))
+    .map(([name]) => name);
+}
+
 /**
  * A reviewer's edit can raise what a call risks (a payment edited past the authority limit, to
- * another claim whose customer is flagged). Then the edited call needs an approval of its own,
- * with the edited verdict; returns that verdict, or undefined when the edit may go ahead.
+ * another claim whose customer is flagged) or change an argument the pack marks sensitive (the
+ * payee). Then the edited call needs an approval of its own, with the edited verdict; returns
+ * that verdict, or undefined when the edit may go ahead.
  */
-export function gateOfEdit(proposed: Gate, edited: Gate): Gate | undefined {
+export function gateOfEdit(proposed: Gate, edited: Gate, changedSensitive: readonly string[] = []): Gate | undefined {
   const newReasons = edited.reasons.filter((r) => !proposed.reasons.includes(r));
   const newlyHighRisk = edited.highRisk !== undefined && proposed.highRisk === undefined;
   // A call already high risk for another reason (a flagged customer) can still be edited past the limit.
   const newlyOverLimit = edited.overLimit !== undefined && proposed.overLimit === undefined;
-  if (newReasons.length === 0 && !newlyHighRisk && !newlyOverLimit) return undefined;
+  const raised = newReasons.length > 0 || newlyHighRisk || newlyOverLimit;
+  if (!raised && changedSensitive.length === 0) return undefined;
   const highRisk = newlyOverLimit && edited.highRisk !== edited.overLimit ? `${edited.highRisk!.replace(/\.$/, "")}; ${edited.overLimit}` : edited.highRisk;
+  const why = [
+    ...(raised ? ["a reviewer's edit raised the risk, so the edited call needs its own approval"] : []),
+    ...(changedSensitive.length > 0 ? [`a reviewer changed ${changedSensitive.join(" and ")}, which the pack marks sensitive, so the edited call needs its own approval`] : []),
+  ];
   return {
     ...edited,
     requiresApproval: true,
-    reasons: [...edited.reasons, "a reviewer's edit raised the risk, so the edited call needs its own approval"],
+    reasons: [...edited.reasons, ...why],
     ...(highRisk ? { highRisk } : {}),
   };
 }

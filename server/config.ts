@@ -11,6 +11,7 @@ import type { ModelSettings } from "../agents/models/factory.ts";
 import { parseModelProfile } from "../agents/models/profile.ts";
 import { DEFAULT_RETRY_POLICY } from "../agents/models/retry.ts";
 import type { ModelPrices } from "../agents/models/usage.ts";
+import { parseAuthFile, type PrincipalEntry } from "./auth/principals.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
 export interface GuildConfig {
@@ -28,6 +29,8 @@ export interface GuildConfig {
   /** The embeddings model (`openai:<model>`) that makes retrieval hybrid; BM25 alone when undefined. */
   readonly embeddings: string | undefined;
   readonly apiKeys: readonly string[];
+  /** The principals of `GUILD_AUTH_FILE` (keys with who they are), read once at start-up; empty without it. */
+  readonly principals: readonly PrincipalEntry[];
   /** Extra folders of packs, besides the built-in ones. */
   readonly packDirs: readonly string[];
   /** How long a process owns a run it executes; another process takes over a run whose lease ran out. */
@@ -70,6 +73,7 @@ const EnvSchema = z.object({
   GUILD_MCP_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(600_000).default(DEFAULT_MCP_TIMEOUT_MS)),
   GUILD_EMBEDDINGS: optionalText,
   GUILD_API_KEYS: optionalText,
+  GUILD_AUTH_FILE: optionalText,
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   GUILD_MAX_ACTIVE_RUNS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
   GUILD_RETENTION: z.preprocess(emptyAsUnset, DurationSchema.optional()),
@@ -138,6 +142,17 @@ function embeddingsProfile(value: string, apiKey: string | undefined, baseUrl: s
   return profile;
 }
 
+/** The principals of the auth file; a file that cannot be read or is wrong stops start-up, naming the field. */
+function readAuthFile(file: string): PrincipalEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw invalid("GUILD_AUTH_FILE", `cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseAuthFile(text);
+}
+
 /** Reads `.env` in `cwd` when present; variables already set in the environment win. */
 function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
   const file = path.join(cwd, ".env");
@@ -190,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     models: Object.freeze(models),
     embeddings,
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
+    principals: Object.freeze(e.GUILD_AUTH_FILE === undefined ? [] : readAuthFile(path.resolve(cwd, e.GUILD_AUTH_FILE))),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,
     maxActiveRuns: e.GUILD_MAX_ACTIVE_RUNS,

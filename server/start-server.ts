@@ -2,7 +2,7 @@ import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { ApiKeys } from "./auth/index.ts";
+import { Authenticator, principalsOfKeys, type PrincipalEntry } from "./auth/index.ts";
 import { createApp } from "./http/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import type { Runtime } from "./runtime/index.ts";
@@ -11,7 +11,10 @@ import { SocketGateway, type GuildSocketServer } from "./socket/index.ts";
 export interface ServerOptions {
   host: string;
   port: number;
+  /** `GUILD_API_KEYS`: each key a principal with every role, in the default tenant. */
   apiKeys: readonly string[];
+  /** `GUILD_AUTH_FILE`'s principals. */
+  principals?: readonly PrincipalEntry[];
   log: Logger;
   /** The built web client, served at `/`. */
   clientDir?: string;
@@ -34,11 +37,11 @@ const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
 
 /** Serves the REST API, Socket.IO and the web client on one HTTP server over a runtime. */
 export async function startServer(runtime: Runtime, options: ServerOptions): Promise<GuildServer> {
-  const apiKeys = new ApiKeys(options.apiKeys);
+  const auth = new Authenticator([...principalsOfKeys(options.apiKeys), ...(options.principals ?? [])]);
   const metrics = createMetrics(runtime);
-  const app = createApp(runtime, { log: options.log, apiKeys, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const app = createApp(runtime, { log: options.log, auth, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
-  const gateway = new SocketGateway(server, runtime, { apiKeys, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
+  const gateway = new SocketGateway(server, runtime, { auth, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
   server.listen(options.port, options.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;

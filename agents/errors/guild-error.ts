@@ -3,6 +3,8 @@ export type GuildErrorCode =
   | "invalid_input"
   | "unauthorized"
   | "forbidden"
+  | "missing_role"
+  | "four_eyes"
   | "too_large"
   | "not_found"
   | "conflict"
@@ -42,6 +44,8 @@ const CODES: ReadonlySet<string> = new Set<GuildErrorCode>([
   "invalid_input",
   "unauthorized",
   "forbidden",
+  "missing_role",
+  "four_eyes",
   "too_large",
   "not_found",
   "conflict",

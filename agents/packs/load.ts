@@ -98,6 +98,7 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
     requiresApproval: approval.otherwise === "always" || approval.when.length > 0,
     approval,
     risk: spec.risk,
+    fourEyes: spec.fourEyes === true,
     sql,
     schema: toolArgsSchema(spec.args),
     spec,

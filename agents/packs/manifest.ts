@@ -19,8 +19,14 @@ export const ArgSpecSchema = z.strictObject({
    * argument. A real model ignores them; the offline model uses them to fill arguments.
    */
   hints: z.array(z.string()).default([]),
+  /** A reviewer's edit that changes it (a payee, a recipient) is asked again, like an edit that raises the risk. */
+  sensitive: z.boolean().optional(),
 });
 export type ArgSpec = z.infer<typeof ArgSpecSchema>;
+
+/** A role a policy may require of whoever decides: lower-case, like the auth file's. */
+const ROLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const ROLE_MESSAGE = "a role is a lower-case name like 'claims_manager'";
 
 /** Marks a gated call as high risk when a numeric argument passes a threshold. */
 export const RiskRuleSchema = z.strictObject({
@@ -28,6 +34,8 @@ export const RiskRuleSchema = z.strictObject({
   above: z.number(),
   /** Why it is high risk, for the reviewer; should name the document that sets the limit. */
   reason: z.string().min(1),
+  /** Past the limit, only a principal with this role may approve or edit the call (`claims_manager`). */
+  requiresRole: z.string().regex(ROLE_NAME, ROLE_MESSAGE).optional(),
 });
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
@@ -47,6 +55,10 @@ export const ConditionSchema = z
     reason: z.string().min(1),
     /** Marks the approval high risk when the condition holds. */
     highRisk: z.boolean().default(false),
+    /** When the condition holds, only a principal with this role may approve or edit the call. */
+    requiresRole: z.string().regex(ROLE_NAME, ROLE_MESSAGE).optional(),
+    /** When the condition holds, four eyes: see the tool's `fourEyes`. */
+    fourEyes: z.boolean().optional(),
   })
   .refine((c) => (c.arg === undefined) !== (c.lookup === undefined), "a condition names either `arg` or `lookup`, not both");
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -140,6 +152,11 @@ export const ToolSpecSchema = z.strictObject({
   risk: RiskRuleSchema.optional(),
   /** What a reviewer is shown beside the call's arguments when it is gated, looked up when it is proposed. */
   context: z.array(ContextFieldSchema).max(12).optional(),
+  /**
+   * Four eyes: whoever edited a call may not approve the edit when it is asked again, and whoever
+   * started the run may not approve the call when it is high risk.
+   */
+  fourEyes: z.boolean().optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 

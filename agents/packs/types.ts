@@ -21,6 +21,8 @@ export interface ToolDefinition {
   readonly requiresApproval: boolean;
   readonly approval: ToolApproval;
   readonly risk: RiskRule | undefined;
+  /** Four eyes on its calls (see the manifest's `fourEyes`); absent: off. */
+  readonly fourEyes?: boolean;
   readonly schema: z.ZodObject;
 }
 

@@ -48,6 +48,10 @@ export interface ApprovalRequest {
     reasons?: string[];
     /** Facts the pack shows beside the arguments (the claim's status, what was paid so far). */
     context?: { label: string; value: string }[];
+    /** Roles whoever approves or edits must hold (the policy's `requiresRole`). */
+    requiresRoles?: string[];
+    /** Four eyes: the editor of the call may not approve its re-ask; the run's starter may not approve it when high risk. */
+    fourEyes?: boolean;
     /** How long the approval may wait, and what happens then (the runtime keeps the timer). */
     expiry?: ApprovalExpiry;
     /** Set when the approval is escalated as soon as it is asked (feedback rounds used up). */

@@ -29,7 +29,7 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
   // Without the tool (an MCP server gone since the call was routed here) a reviewer still decides.
   const gate = input.gate ?? (tool ? await gateFor(deps, input.specialist, tool, input.call.args) : { requiresApproval: true, reasons: [] });
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
-  const why = gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : "";
+  const why = `${gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : ""}${gate.requiresRoles ? ` Only ${gate.requiresRoles.join(" and ")} may approve it.` : ""}`;
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
   const what = `${input.call.name} (${(tool?.description ?? input.call.name).split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}`;
   // A retry is the approved call again, under its first key: only try again (approve) or skip it (reject).
@@ -50,6 +50,8 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
       callId: input.call.id,
       ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),
       ...(gate.context ? { context: gate.context } : {}),
+      ...(gate.requiresRoles ? { requiresRoles: gate.requiresRoles } : {}),
+      ...(gate.fourEyes ? { fourEyes: true } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit } from "../events.ts";
+import { emit, tenantOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import { lessonsNamespace, runsNamespace } from "../memory.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
@@ -10,8 +10,8 @@ export function recallNode(deps: GraphDeps) {
     const store = config.store;
     if (!store) return { lessons: [] };
     const [lessons, runs] = await Promise.all([
-      store.search(lessonsNamespace(deps.pack.id), { query: state.task, limit: 8 }),
-      store.search(runsNamespace(deps.pack.id), { query: state.task, limit: 3 }),
+      store.search(lessonsNamespace(deps.pack.id, tenantOf(config)), { query: state.task, limit: 8 }),
+      store.search(runsNamespace(deps.pack.id, tenantOf(config)), { query: state.task, limit: 3 }),
     ]);
     const lessonItems = lessons.map((i) => ({
       namespace: i.namespace,

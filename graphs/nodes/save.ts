@@ -1,5 +1,5 @@
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, runIdOf } from "../events.ts";
+import { emit, runIdOf, tenantOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import { runsNamespace, saveLessons } from "../memory.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
@@ -10,13 +10,14 @@ export function saveNode(deps: GraphDeps) {
     const store = config.store;
     if (!store) return {};
     const runId = runIdOf(config);
+    const tenant = tenantOf(config);
     const done = state.reports.flatMap((r) => r.actions.filter((a) => a.status === "done").map((a) => a.name));
     const notDone = state.reports.flatMap((r) => r.actions.filter((a) => a.status === "rejected").map((a) => a.name));
     const outcome = state.planRejected !== undefined
       ? "the plan was rejected"
       : `specialists ${[...new Set(state.plan.map((s) => s.specialist))].join(", ")}; done: ${done.join(", ") || "nothing"}${notDone.length ? `; rejected: ${notDone.join(", ")}` : ""}`;
-    await store.put(runsNamespace(deps.pack.id), runId, { task: state.task, outcome, at: new Date().toISOString() });
-    const saved = [{ namespace: runsNamespace(deps.pack.id), key: runId }, ...(await saveLessons(store, deps.pack.id, runId, state.learned))];
+    await store.put(runsNamespace(deps.pack.id, tenant), runId, { task: state.task, outcome, at: new Date().toISOString() });
+    const saved = [{ namespace: runsNamespace(deps.pack.id, tenant), key: runId }, ...(await saveLessons(store, deps.pack.id, runId, state.learned, tenant))];
     emit(config, "memory.saved", { items: saved, lessons: state.learned.length });
     // The run is over: its last checkpoint keeps the answer, the plan and the usage, not the
     // passages, results and decisions of every step (the event log has them, for the view and replay).

@@ -3,7 +3,7 @@ import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
+import { changedSensitiveArgs, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
 /** The back-end stayed out of reach through its own retries (a `tool_error` marked transient). */
@@ -80,13 +80,13 @@ export function toolsNode(deps: GraphDeps) {
             tool: tool.name,
             text: `A reviewer changed ${tool.name} arguments from ${JSON.stringify(proposed.args)} to ${JSON.stringify(decision.args)}`,
           });
-          const again = gateOfEdit(gate, await gateFor(deps, work.specialist, tool, decision.args));
+          const again = gateOfEdit(gate, await gateFor(deps, work.specialist, tool, decision.args), changedSensitiveArgs(tool, proposed.args, decision.args));
           if (again) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
             gates[edited.id] = again;
             reasked.push({ index: history.length, ifRedirected: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected" });
-            history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk, so it is asked again as edited" });
+            history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk or changed a sensitive argument, so it is asked again as edited" });
             continue;
           }
         }

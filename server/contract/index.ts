@@ -11,6 +11,7 @@ export type {
   Decision,
   DecisionType,
   PackSummary,
+  Principal,
   McpServerSummary,
   Run,
   RunEvent,
@@ -22,7 +23,7 @@ export type {
   TokenUsage,
 } from "./types.ts";
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
-export { FINISHED_STATUSES } from "./types.ts";
+export { DEFAULT_TENANT, FINISHED_STATUSES } from "./types.ts";
 export {
   ApprovalParamsSchema,
   ApprovalStatusSchema,
@@ -42,4 +43,4 @@ export {
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, AuditEntrySchema, ErrorSchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export { ApprovalSchema, AuditEntrySchema, ErrorSchema, PrincipalSchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { DecisionSchema, type AllowedDecisions as EngineAllowed, type ApprovalKind as EngineKind, type Decision as EngineDecision } from "../../graphs/index.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import type { AllowedDecisions, Approval, ApprovalKind, AuditEntry, Decision, Lesson, PackSummary, Run, RunEvent } from "./types.ts";
+import type { AllowedDecisions, Approval, ApprovalKind, AuditEntry, Decision, Lesson, PackSummary, Principal, Run, RunEvent } from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
  * the compiler refuse any drift between these and the contract's types.
  */
+
+export const PrincipalSchema = z.object({ id: z.string(), name: z.string(), tenant: z.string(), roles: z.array(z.string()), verified: z.boolean() });
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -26,6 +28,8 @@ export const ApprovalSchema = z.object({
   allowed: z.object({ approve: z.boolean(), edit: z.boolean(), reject: z.boolean(), respond: z.boolean(), redirect: z.boolean() }),
   specialist: z.string().optional(),
   highRisk: z.string().optional(),
+  requiresRoles: z.array(z.string()).optional(),
+  fourEyes: z.boolean().optional(),
   createdAt: z.string(),
   decidedAt: z.string().optional(),
   decision: DecisionSchema.optional(),
@@ -55,6 +59,8 @@ export const AuditEntrySchema = z.object({
   decision: z.enum(["approve", "edit", "reject", "respond", "redirect"]).optional(),
   status: ApprovalStatusSchema,
   reviewer: z.string().optional(),
+  reviewerId: z.string().optional(),
+  reviewerVerified: z.boolean().optional(),
   via: z.enum(["rest", "socket", "cli", "api", "policy", "run"]),
   argsBefore: z.record(z.string(), z.unknown()),
   argsAfter: z.record(z.string(), z.unknown()).optional(),
@@ -127,6 +133,7 @@ export const HealthSchema = z.object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
 const same = <A, B>(proof: Same<A, B>): Same<A, B> => proof;
 same<z.infer<typeof ApprovalSchema>, Approval>(true);
+same<z.infer<typeof PrincipalSchema>, Principal>(true);
 same<z.infer<typeof RunSchema>, Run>(true);
 same<z.infer<typeof RunEventSchema>, RunEvent>(true);
 same<z.infer<typeof PackSchema>, PackSummary>(true);

@@ -49,10 +49,30 @@ export interface Approval {
   reasons?: string[];
   /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
   context?: { label: string; value: string }[];
+  /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */
+  requiresRoles?: string[];
+  /** Four eyes: whoever edited the call may not approve it asked again, whoever started the run may not approve it when high risk. */
+  fourEyes?: boolean;
   /** When the policy's fallback applies if nobody decides first. */
   expiresAt?: string;
   /** Set once the approval has been escalated: when, why, and to whom. */
   escalation?: { at: string; reason: string; to?: string };
+}
+
+/** The tenant of `GUILD_API_KEYS` keys, of the development mode, and of data from before tenants. */
+export const DEFAULT_TENANT = "default";
+
+/**
+ * Who makes a call: a principal of the auth file (or an OIDC token), a `GUILD_API_KEYS` key, or
+ * the loopback development mode (no keys, `verified: false`). `roles` `["*"]` holds every role.
+ */
+export interface Principal {
+  id: string;
+  name: string;
+  tenant: string;
+  roles: string[];
+  /** False in loopback development mode: the caller is whoever reached the machine. */
+  verified: boolean;
 }
 
 /**
@@ -74,8 +94,12 @@ export interface AuditEntry {
   decision?: DecisionType;
   /** The approval's status after the change. */
   status: ApprovalStatus;
-  /** The reviewer's name, when the decision gave one. */
+  /** The reviewer's name: the authenticated principal's, or (loopback development mode only) what the decision gave. */
   reviewer?: string;
+  /** The authenticated principal's id; absent when the name is only what the decision gave. */
+  reviewerId?: string;
+  /** False when the reviewer was not authenticated (no keys: loopback development mode). */
+  reviewerVerified?: boolean;
   via: DecisionChannel;
   /** The arguments as proposed. */
   argsBefore: Record<string, unknown>;

@@ -6,6 +6,8 @@ const STATUS: Readonly<Record<GuildErrorCode, number>> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  missing_role: 403,
+  four_eyes: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,

@@ -4,7 +4,7 @@ import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
-import { ApiKeys, checkLocalHost } from "../auth/index.ts";
+import { Authenticator, checkLocalHost } from "../auth/index.ts";
 import type { GuildMetrics } from "../metrics/index.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
@@ -23,7 +23,8 @@ const PLACEHOLDER_PAGE = `<!doctype html>
 
 export interface AppOptions {
   log: Logger;
-  apiKeys: ApiKeys;
+  /** Who callers are, from their bearer token (development mode without keys). */
+  auth: Authenticator;
   /** Prometheus metrics, served at /metrics (behind the API key when keys are set). */
   metrics?: GuildMetrics;
   /** The built web client; a placeholder page is served while it is absent. */
@@ -33,7 +34,7 @@ export interface AppOptions {
 
 /** The HTTP application over a runtime: the REST API under /api and the web client at /. */
 export function createApp(runtime: Runtime, options: AppOptions): express.Express {
-  const { log, apiKeys } = options;
+  const { log, auth } = options;
   const routes = apiRoutes(runtime);
   const openApi = openApiDocument(routes, { title: "Guild API", version: options.version ?? "0.1.0" });
   const app = express();
@@ -42,7 +43,7 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLog(log));
   if (options.metrics) app.use(options.metrics.http);
-  if (!apiKeys.required) {
+  if (!auth.required) {
     app.use((req, _res, next) => {
       checkLocalHost(req.get("host"));
       next();
@@ -52,14 +53,14 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
   const { metrics } = options;
   if (metrics) {
     app.get("/metrics", async (req, res) => {
-      apiKeys.check(ApiKeys.bearer(req.get("authorization")));
+      await auth.authenticate(Authenticator.bearer(req.get("authorization")));
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
 
   // The key is checked before the body is read, so an anonymous caller cannot make us parse anything.
-  app.use("/api", (req, _res, next) => {
-    apiKeys.check(ApiKeys.bearer(req.get("authorization")));
+  app.use("/api", async (req, res, next) => {
+    res.locals.principal = await auth.authenticate(Authenticator.bearer(req.get("authorization")));
     next();
   });
   app.use("/api", express.json({ limit: BODY_LIMIT }));

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Principal } from "../contract/index.ts";
 
 // A route without a schema for an input gets `undefined` there; the untyped `Route` gets `unknown`.
 type Output<S> = S extends z.ZodType ? z.output<S> : S extends undefined ? undefined : unknown;
@@ -9,6 +10,8 @@ export interface RouteInput<P, Q, B> {
   query: Output<Q>;
   body: Output<B>;
   header(name: string): string | undefined;
+  /** Who calls: checked against the route's role before the handler runs. */
+  principal: Principal;
 }
 
 export interface RouteResponse {
@@ -25,6 +28,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   /** Express style: `/api/runs/:id`. */
   path: string;
   summary: string;
+  /** The role a caller needs (403 `missing_role` without it); any principal may call a route without one (reads). */
+  role?: { name: string; to: string };
   params?: P;
   query?: Q;
   body?: B;

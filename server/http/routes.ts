@@ -17,6 +17,7 @@ import {
   PackGraphSchema,
   PackParamsSchema,
   PackSchema,
+  PrincipalSchema,
   RunEventSchema,
   RunParamsSchema,
   RunSchema,
@@ -27,7 +28,8 @@ import { route, type Route } from "./route.ts";
 
 const error = (description: string) => ({ description, schema: ErrorSchema });
 const BAD_INPUT = error("bad input; `details.field` names the field");
-const NOT_FOUND = error("no such run or approval");
+const NOT_FOUND = error("no such run or approval (or another tenant's)");
+const FORBIDDEN = error("`missing_role`: the caller lacks the role `details.role`");
 
 /** Every REST route of the contract (API.md), over a runtime. */
 export function apiRoutes(runtime: Runtime): Route[] {
@@ -38,6 +40,13 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Whether the server is up, and which model and storage it uses",
       responses: { 200: { description: "up", schema: HealthSchema } },
       handle: () => ({ status: 200, body: { status: "ok", model: runtime.model, storage: runtime.storageKind } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/me",
+      summary: "Who the caller is: id, name, tenant and roles (`verified: false` in loopback development mode)",
+      responses: { 200: { description: "the caller", schema: z.object({ principal: PrincipalSchema }) } },
+      handle: ({ principal }) => ({ status: 200, body: { principal } }),
     }),
     route({
       method: "get",
@@ -58,18 +67,20 @@ export function apiRoutes(runtime: Runtime): Route[] {
       method: "post",
       path: "/api/runs",
       summary: "Start a run; it executes in the background",
+      role: { name: "submitter", to: "start runs" },
       body: StartRunSchema,
       headers: [{ name: "Idempotency-Key", schema: IdempotencyKeySchema, description: "the same key returns the run the first request created" }],
       responses: {
         202: { description: "created (or, for a repeated Idempotency-Key, the run it created)", schema: z.object({ run: RunSchema }) },
         400: BAD_INPUT,
+        403: FORBIDDEN,
         422: error("the Idempotency-Key was used for a different request"),
         413: error("the body is too large"),
       },
-      handle: async ({ body, header }) => {
+      handle: async ({ body, header, principal }) => {
         const key = header("idempotency-key");
         const idempotencyKey = key === undefined ? undefined : parseHeader("Idempotency-Key", IdempotencyKeySchema, key);
-        return { status: 202, body: { run: await runtime.startRun(body, idempotencyKey ? { idempotencyKey } : {}) } };
+        return { status: 202, body: { run: await runtime.startRun(body, { principal, ...(idempotencyKey ? { idempotencyKey } : {}) }) } };
       },
     }),
     route({
@@ -78,7 +89,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Runs, newest first",
       query: ListRunsQuerySchema,
       responses: { 200: { description: "runs", schema: z.object({ runs: z.array(RunSchema) }) }, 400: BAD_INPUT },
-      handle: async ({ query }) => ({ status: 200, body: { runs: await runtime.listRuns(query) } }),
+      handle: async ({ query, principal }) => ({ status: 200, body: { runs: await runtime.listRuns(query, principal) } }),
     }),
     route({
       method: "get",
@@ -86,7 +97,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "One run, with its pending approvals",
       params: RunParamsSchema,
       responses: { 200: { description: "the run", schema: z.object({ run: RunSchema }) }, 404: NOT_FOUND },
-      handle: async ({ params }) => ({ status: 200, body: { run: await runtime.getRun(params.id) } }),
+      handle: async ({ params, principal }) => ({ status: 200, body: { run: await runtime.getRun(params.id, principal) } }),
     }),
     route({
       method: "get",
@@ -95,7 +106,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       params: RunParamsSchema,
       query: ListEventsQuerySchema,
       responses: { 200: { description: "events", schema: z.object({ events: z.array(RunEventSchema) }) }, 400: BAD_INPUT, 404: NOT_FOUND },
-      handle: async ({ params, query }) => ({ status: 200, body: { events: await runtime.listEvents(params.id, query.after ?? 0, query.limit) } }),
+      handle: async ({ params, query, principal }) => ({ status: 200, body: { events: await runtime.listEvents(params.id, query.after ?? 0, query.limit, principal) } }),
     }),
     route({
       method: "get",
@@ -103,15 +114,16 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "The run's audit trail: every decision, expiry and escalation of its approvals, oldest first",
       params: RunParamsSchema,
       responses: { 200: { description: "the audit trail", schema: z.object({ audit: z.array(AuditEntrySchema) }) }, 404: NOT_FOUND },
-      handle: async ({ params }) => ({ status: 200, body: { audit: await runtime.auditTrail(params.id) } }),
+      handle: async ({ params, principal }) => ({ status: 200, body: { audit: await runtime.auditTrail(params.id, principal) } }),
     }),
     route({
       method: "post",
       path: "/api/runs/:id/cancel",
       summary: "Cancel a run at its next step; its pending approvals expire",
+      role: { name: "submitter", to: "cancel runs" },
       params: RunParamsSchema,
-      responses: { 200: { description: "cancelled", schema: z.object({ run: RunSchema }) }, 404: NOT_FOUND, 409: error("the run has already finished") },
-      handle: async ({ params }) => ({ status: 200, body: { run: await runtime.cancel(params.id) } }),
+      responses: { 200: { description: "cancelled", schema: z.object({ run: RunSchema }) }, 403: FORBIDDEN, 404: NOT_FOUND, 409: error("the run has already finished") },
+      handle: async ({ params, principal }) => ({ status: 200, body: { run: await runtime.cancel(params.id, principal) } }),
     }),
     route({
       method: "get",
@@ -119,7 +131,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Approvals across runs (pending by default), oldest first",
       query: ListApprovalsQuerySchema,
       responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema) }) }, 400: BAD_INPUT },
-      handle: async ({ query }) => ({ status: 200, body: { approvals: await runtime.listApprovals(query) } }),
+      handle: async ({ query, principal }) => ({ status: 200, body: { approvals: await runtime.listApprovals(query, principal) } }),
     }),
     route({
       method: "get",
@@ -127,7 +139,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "One approval",
       params: ApprovalParamsSchema,
       responses: { 200: { description: "the approval", schema: z.object({ approval: ApprovalSchema }) }, 404: NOT_FOUND },
-      handle: async ({ params }) => ({ status: 200, body: { approval: await runtime.getApproval(params.id) } }),
+      handle: async ({ params, principal }) => ({ status: 200, body: { approval: await runtime.getApproval(params.id, principal) } }),
     }),
     route({
       method: "get",
@@ -135,29 +147,32 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Lessons reviewers taught, newest first; later runs recall them",
       query: ListLessonsQuerySchema,
       responses: { 200: { description: "lessons", schema: z.object({ lessons: z.array(LessonSchema) }) }, 400: BAD_INPUT },
-      handle: async ({ query }) => ({ status: 200, body: { lessons: await runtime.listLessons(query) } }),
+      handle: async ({ query, principal }) => ({ status: 200, body: { lessons: await runtime.listLessons(query, principal) } }),
     }),
     route({
       method: "delete",
       path: "/api/lessons/:id",
       summary: "Forget a lesson: later runs no longer recall it",
+      role: { name: "admin", to: "forget lessons" },
       params: LessonParamsSchema,
-      responses: { 200: { description: "the lesson forgotten", schema: z.object({ lesson: LessonSchema }) }, 404: error("no such lesson") },
-      handle: async ({ params }) => ({ status: 200, body: { lesson: await runtime.deleteLesson(params.id) } }),
+      responses: { 200: { description: "the lesson forgotten", schema: z.object({ lesson: LessonSchema }) }, 403: FORBIDDEN, 404: error("no such lesson") },
+      handle: async ({ params, principal }) => ({ status: 200, body: { lesson: await runtime.deleteLesson(params.id, principal) } }),
     }),
     route({
       method: "post",
       path: "/api/approvals/:id/decision",
       summary: "Decide a pending approval; exactly one decision wins",
+      role: { name: "reviewer", to: "decide approvals" },
       params: ApprovalParamsSchema,
       body: DecisionSchema,
       responses: {
         200: { description: "decided; the run resumes in the background", schema: z.object({ approval: ApprovalSchema }) },
         400: error("a decision of a type the approval does not allow, or edited arguments that fail the tool's schema"),
+        403: error("`missing_role`: the caller lacks `reviewer` or the role the policy requires; `four_eyes`: the caller edited the call or started the run"),
         404: NOT_FOUND,
         409: error("the approval is no longer pending"),
       },
-      handle: async ({ params, body }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body, { via: "rest" }) } }),
+      handle: async ({ params, body, principal }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body, { via: "rest", principal }) } }),
     }),
   ];
 }

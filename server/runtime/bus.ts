@@ -4,7 +4,8 @@ import type { Approval, ApprovalKind, RunEvent, RunStatus, RunUsage, TokenDelta 
 interface BusEvents {
   event: [RunEvent];
   token: [TokenDelta];
-  approval: [{ type: "requested" | "resolved" | "escalated"; approval: Approval }];
+  /** An approval event, with the tenant of its run: only that tenant's inbox hears of it. */
+  approval: [{ type: "requested" | "resolved" | "escalated"; approval: Approval; tenant: string }];
   // What this process itself did (not other processes sharing the database), for its metrics:
   /** A reviewer's decision taken here: how long the approval waited. */
   decided: [{ kind: ApprovalKind; waitedMs: number }];

@@ -209,7 +209,8 @@ export class RunExecutor {
       // Durability "async": each step's checkpoint is written while the next step runs, and the run
       // waits for it before it pauses or ends; a crash resumes from the last step written.
       const stream = await graph.stream(input, {
-        configurable: { thread_id: runId },
+        // The tenant keeps the run's lessons and summary with its own, and recalls only those.
+        configurable: { thread_id: runId, tenant: run.tenant },
         streamMode: ["custom"],
         signal: controller.signal,
         recursionLimit: 200,
@@ -398,7 +399,7 @@ export class RunExecutor {
     try {
       const { values } = await engine.graph.getState({ configurable: { thread_id: runId } });
       const learned = (values.learned ?? []) as Lesson[];
-      if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned);
+      if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned, run.tenant);
       return usageIn(values);
     } catch (error) {
       this.log.warn({ runId, err: error }, "could not read the last checkpoint of a run that ended early");

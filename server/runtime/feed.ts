@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Approval, RunEvent } from "../contract/index.ts";
+import { DEFAULT_TENANT, type Approval, type RunEvent } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import { repeat } from "./repeat.ts";
 import type { FeedCursor, RunStore } from "./runs/index.ts";
@@ -21,6 +21,8 @@ export class EventFeed {
   private retry: NodeJS.Timeout | undefined;
   private waitingRounds = 0;
   private closed = false;
+  /** The tenants of runs whose approvals were told lately (see tenantOf). */
+  private readonly tenants = new Map<string, string>();
 
   private constructor(
     private readonly store: RunStore,
@@ -91,10 +93,20 @@ export class EventFeed {
   private async tellInbox(event: RunEvent): Promise<void> {
     try {
       const approval = await this.approvalOf(event.type, event.data);
-      if (approval) this.bus.emit("approval", approval);
+      if (approval) this.bus.emit("approval", { ...approval, tenant: await this.tenantOf(event.runId) });
     } catch (error) {
       this.log.error({ err: error, type: event.type }, "could not tell the inbox of an approval event");
     }
+  }
+
+  /** The tenant of a run; a run's tenant never changes, so the last few are kept. */
+  private async tenantOf(runId: string): Promise<string> {
+    const known = this.tenants.get(runId);
+    if (known) return known;
+    const tenant = (await this.store.getRun(runId))?.tenant ?? DEFAULT_TENANT;
+    if (this.tenants.size >= 1000) this.tenants.delete(this.tenants.keys().next().value!);
+    this.tenants.set(runId, tenant);
+    return tenant;
   }
 
   /** The inbox's view of an approval event: the approval as it was asked, or as it was decided. */

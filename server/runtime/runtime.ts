@@ -8,9 +8,11 @@ import { embedKnowledge, type Embedder } from "../../agents/knowledge/index.ts";
 import { createModel, type ModelInfo, type ModelSettings } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
 import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
-import { DecisionSchema, StartRunSchema } from "../contract/index.ts";
-import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
+import { LOCAL_PRINCIPAL, requireRole } from "../auth/index.ts";
+import { DecisionSchema, DEFAULT_TENANT, StartRunSchema } from "../contract/index.ts";
+import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Principal, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
+import { checkAuthority } from "./authority.ts";
 import { auditOfDecision, auditSubject } from "./audit/index.ts";
 import { RuntimeBus } from "./bus.ts";
 import { buildEngines, engineOf, type McpSettings, type ModelFactory, type PackEngine } from "./engine.ts";
@@ -18,7 +20,7 @@ import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { prune, pruneOnSchedule, type Pruned, type RetentionPolicy } from "./retention.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
-import type { RunStore } from "./runs/index.ts";
+import type { ApprovalRecord, RunRecord, RunStore } from "./runs/index.ts";
 import { openStorage, type Storage, type StorageKind } from "./storage/index.ts";
 import type { RetryOptions } from "../../agents/faults/index.ts";
 import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
@@ -64,9 +66,14 @@ export interface RuntimeOptions {
 
 /** Options of a new run that are not part of the run itself. */
 export interface StartRunOptions {
-  /** A client's key for the request: the same key gives back the run it created. */
+  /** A client's key for the request: the same key gives back the run it created (within the principal's tenant). */
   idempotencyKey?: string;
+  /** Who starts it: the run is its tenant's. The loopback development principal by default. */
+  principal?: Principal;
 }
+
+/** An `Idempotency-Key` as stored: the default tenant's as given (as before tenants), another's after its tenant and a space, which no key holds. */
+const scopedKey = (tenant: string, key: string): string => (tenant === DEFAULT_TENANT ? key : `${tenant} ${key}`);
 
 /**
  * Runs executing at once per process, by default. A run of a language model waits on the model
@@ -211,6 +218,7 @@ export class Runtime {
    * @example runtime.startRun({ task: "Settle claim CLM-1001" }, { idempotencyKey: "job-42" })
    */
   async startRun(input: unknown, options: StartRunOptions = {}): Promise<Run> {
+    const who = options.principal ?? LOCAL_PRINCIPAL;
     const request = parseInput(StartRunSchema, input, "invalid run");
     const { task, metadata } = request;
     const packId = request.pack ?? this.engines.keys().next().value!;
@@ -220,7 +228,7 @@ export class Runtime {
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
     const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null })).digest("hex");
     const created = await this.store.transaction(async (tx) => {
-      const earlier = idempotencyKey ? await tx.findIdempotencyKey(idempotencyKey) : undefined;
+      const earlier = idempotencyKey ? await tx.findIdempotencyKey(scopedKey(who.tenant, idempotencyKey)) : undefined;
       if (earlier && Date.now() - Date.parse(earlier.createdAt) < IDEMPOTENCY_KEY_TTL_MS) {
         if (earlier.requestHash !== requestHash) {
           throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
@@ -228,8 +236,8 @@ export class Runtime {
         return { id: earlier.runId, isNew: false };
       }
       const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-      await tx.createRun({ id, status: "queued", task, pack: packId, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
-      if (idempotencyKey) await tx.saveIdempotencyKey(idempotencyKey, requestHash, id);
+      await tx.createRun({ id, status: "queued", task, pack: packId, tenant: who.tenant, createdBy: who.id, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
+      if (idempotencyKey) await tx.saveIdempotencyKey(scopedKey(who.tenant, idempotencyKey), requestHash, id);
       await tx.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
       return { id, isNew: true };
     });
@@ -237,24 +245,25 @@ export class Runtime {
       await this.feed.catchUp();
       this.executor.schedule(created.id);
     }
-    return this.getRun(created.id);
+    return this.getRun(created.id, who);
   }
 
-  async getRun(id: string): Promise<Run> {
-    const record = await this.store.getRun(id);
-    if (!record) throw new GuildError("not_found", `no run '${id}'`);
+  /** A run of the principal's tenant; another tenant's is `not_found`, as if it did not exist. */
+  async getRun(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Run> {
+    const record = await this.runOf(id, who);
     return runView(record, await this.store.listApprovals({ runId: id, status: "pending" }));
   }
 
-  async listRuns(filter: { status?: RunStatus; limit?: number } = {}): Promise<Run[]> {
-    const runs = await this.store.listRuns({ ...filter, limit: filter.limit ?? 50 });
+  /** The principal's tenant's runs, newest first. */
+  async listRuns(filter: { status?: RunStatus; limit?: number } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Run[]> {
+    const runs = await this.store.listRuns({ ...filter, tenant: who.tenant, limit: filter.limit ?? 50 });
     // The pending approvals of every listed run in one read, not one read per run.
     const pending = await this.store.listApprovals({ runIds: runs.map((r) => r.id), status: "pending" });
     return runs.map((r) => runView(r, pending.filter((a) => a.runId === r.id)));
   }
 
-  async listEvents(runId: string, afterSeq = 0, limit?: number): Promise<RunEvent[]> {
-    await this.requireRun(runId);
+  async listEvents(runId: string, afterSeq = 0, limit?: number, who: Principal = LOCAL_PRINCIPAL): Promise<RunEvent[]> {
+    await this.runOf(runId, who);
     return this.store.listEvents(runId, afterSeq, limit);
   }
 
@@ -263,8 +272,8 @@ export class Runtime {
    * and in order, whichever process stores it; until `stop`. Resolves once the replay is sent.
    * @example const { lastSeq, stop } = await runtime.follow(runId, lastSeen, (event) => socket.emit("run:event", event));
    */
-  async follow(runId: string, afterSeq: number, send: (event: RunEvent) => void): Promise<Following> {
-    await this.requireRun(runId);
+  async follow(runId: string, afterSeq: number, send: (event: RunEvent) => void, who: Principal = LOCAL_PRINCIPAL): Promise<Following> {
+    await this.runOf(runId, who);
     const lastSeq = await this.store.lastSeq(runId);
     if (afterSeq > lastSeq) {
       throw new GuildError("invalid_input", `afterSeq: the run's log ends at seq ${lastSeq}`, { details: { field: "afterSeq", lastSeq } });
@@ -272,15 +281,14 @@ export class Runtime {
     return this.followers.follow(runId, afterSeq, send);
   }
 
-  async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}): Promise<Approval[]> {
-    const records = await this.store.listApprovals({ status: filter.status ?? "pending", ...(filter.runId ? { runId: filter.runId } : {}) });
+  /** Approvals of the principal's tenant's runs (pending by default), oldest first. */
+  async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Approval[]> {
+    const records = await this.store.listApprovals({ status: filter.status ?? "pending", tenant: who.tenant, ...(filter.runId ? { runId: filter.runId } : {}) });
     return records.map(approvalView);
   }
 
-  async getApproval(id: string): Promise<Approval> {
-    const record = await this.store.getApproval(id);
-    if (!record) throw new GuildError("not_found", `no approval '${id}'`);
-    return approvalView(record);
+  async getApproval(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Approval> {
+    return approvalView((await this.approvalOf(id, who)).record);
   }
 
   /**
@@ -289,14 +297,14 @@ export class Runtime {
    * the same approval is a conflict.
    * @example await runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 3000 } });
    */
-  async decide(approvalId: string, input: unknown, options: { via?: DecisionChannel } = {}): Promise<Approval> {
+  async decide(approvalId: string, input: unknown, options: { via?: DecisionChannel; principal?: Principal } = {}): Promise<Approval> {
+    const who = options.principal ?? LOCAL_PRINCIPAL;
     const asked = parseInput(DecisionSchema, input, "invalid decision");
-    const record = await this.store.getApproval(approvalId);
-    if (!record) throw new GuildError("not_found", `no approval '${approvalId}'`);
+    const { record, run } = await this.approvalOf(approvalId, who);
     if (record.status !== "pending") {
       throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
     }
-    const run = (await this.store.getRun(record.runId))!;
+    requireRole(who, "reviewer", "decide approvals");
     const engine = this.engine(run.pack);
     const action = record.request.action_request.action;
     // Edited arguments are checked against the tool's schema; an MCP tool's comes from its server.
@@ -304,13 +312,16 @@ export class Runtime {
     if (asked.type === "edit" && record.request.guild.kind === "tool_call" && !called) {
       throw new GuildError("not_allowed", `the edited arguments cannot be checked now: the MCP server of ${action} cannot be reached; approve, reject or send feedback instead`);
     }
-    const decision = validateDecision(engine.pack, record.request, asked, called);
+    // An authenticated reviewer is who the key or token says, whatever the body names.
+    const decision = { ...validateDecision(engine.pack, record.request, asked, called), ...(who.verified ? { reviewer: who.name } : {}) };
+    await checkAuthority(this.store, record, run, who, decision);
+    const by = who.verified ? { reviewer: who.name, reviewerId: who.id, reviewerVerified: true } : { ...(decision.reviewer ? { reviewer: decision.reviewer } : {}), reviewerVerified: false };
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = await this.store.transaction(async (tx) => {
       const at = new Date().toISOString();
       if (!(await tx.decideApproval(approvalId, status, decision, at))) return false;
-      await tx.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...(decision.reviewer ? { reviewer: decision.reviewer } : {}) });
-      await tx.appendAudit({ ...auditSubject(record), ...auditOfDecision(record, decision), event: "decided", status, via: options.via ?? "api", at });
+      await tx.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...by });
+      await tx.appendAudit({ ...auditSubject(record), ...auditOfDecision(record, decision), ...by, event: "decided", status, via: options.via ?? "api", at });
       return true;
     });
     if (!resolved) {
@@ -322,29 +333,29 @@ export class Runtime {
     this.bus.emit("decided", { kind: record.request.guild.kind, waitedMs: Date.now() - Date.parse(record.createdAt) });
     this.failpoint("decision.stored");
     this.executor.schedule(run.id);
-    return this.getApproval(approvalId);
+    return this.getApproval(approvalId, who);
   }
 
   /**
    * Lessons reviewers taught, newest first, across the loaded packs (or one), for one specialist or all.
    * @example await runtime.listLessons({ specialist: "payments_officer" })
    */
-  async listLessons(filter: { pack?: string; specialist?: string; limit?: number } = {}): Promise<Lesson[]> {
+  async listLessons(filter: { pack?: string; specialist?: string; limit?: number } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Lesson[]> {
     const packs = filter.pack ? [this.packEngine(filter.pack, "pack")] : [...this.engines.values()];
     const lessons: Lesson[] = [];
     for (const { pack, memory } of packs) {
-      const items = await memory.search(lessonsNamespace(pack.id), { limit: 10_000, ...(filter.specialist ? { filter: { specialist: filter.specialist } } : {}) });
+      const items = await memory.search(lessonsNamespace(pack.id, who.tenant), { limit: 10_000, ...(filter.specialist ? { filter: { specialist: filter.specialist } } : {}) });
       lessons.push(...items.map((item) => lessonView(pack.id, item)));
     }
     return lessons.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, filter.limit ?? 100);
   }
 
   /** Forgets a lesson: later runs no longer recall it. */
-  async deleteLesson(id: string): Promise<Lesson> {
+  async deleteLesson(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Lesson> {
     for (const { pack, memory } of this.engines.values()) {
-      const item = await memory.get(lessonsNamespace(pack.id), id);
+      const item = await memory.get(lessonsNamespace(pack.id, who.tenant), id);
       if (!item) continue;
-      await memory.delete(lessonsNamespace(pack.id), id);
+      await memory.delete(lessonsNamespace(pack.id, who.tenant), id);
       this.log.info({ lessonId: id, pack: pack.id }, "lesson deleted");
       return lessonView(pack.id, item);
     }
@@ -352,15 +363,14 @@ export class Runtime {
   }
 
   /** Every change of the run's approvals, oldest first: decisions, expiries and escalations. */
-  async auditTrail(runId: string): Promise<AuditEntry[]> {
-    await this.requireRun(runId);
+  async auditTrail(runId: string, who: Principal = LOCAL_PRINCIPAL): Promise<AuditEntry[]> {
+    await this.runOf(runId, who);
     return this.store.auditTrail(runId);
   }
 
   /** Stops a run at its next step; its pending approvals expire. */
-  async cancel(runId: string): Promise<Run> {
-    const run = await this.store.getRun(runId);
-    if (!run) throw new GuildError("not_found", `no run '${runId}'`);
+  async cancel(runId: string, who: Principal = LOCAL_PRINCIPAL): Promise<Run> {
+    await this.runOf(runId, who);
     const usage = await this.executor.wrapUp(runId);
     const cancelled = await this.executor.finish(runId, { status: "cancelled", ...(usage ? { usage } : {}) }, "run.cancelled", {});
     if (!cancelled) {
@@ -369,7 +379,7 @@ export class Runtime {
     }
     this.executor.stop(runId, new GuildError("cancelled", "the run was cancelled"));
     await this.executor.idle(runId);
-    return this.getRun(runId);
+    return this.getRun(runId, who);
   }
 
   /**
@@ -392,10 +402,10 @@ export class Runtime {
   }
 
   /** Resolves when the run has nothing left to do in this process: paused, finished, or owned elsewhere. */
-  async waitForRun(runId: string): Promise<Run> {
-    await this.getRun(runId);
+  async waitForRun(runId: string, who: Principal = LOCAL_PRINCIPAL): Promise<Run> {
+    await this.getRun(runId, who);
     await this.executor.idle(runId);
-    return this.getRun(runId);
+    return this.getRun(runId, who);
   }
 
   /** Live tokens of every run in this process. */
@@ -434,8 +444,19 @@ export class Runtime {
     await this.storage.close();
   }
 
-  private async requireRun(id: string): Promise<void> {
-    if (!(await this.store.getRun(id))) throw new GuildError("not_found", `no run '${id}'`);
+  /** The run, when it is the principal's tenant's; `not_found` otherwise, so another tenant's ids say nothing. */
+  private async runOf(id: string, who: Principal): Promise<RunRecord> {
+    const run = await this.store.getRun(id);
+    if (!run || run.tenant !== who.tenant) throw new GuildError("not_found", `no run '${id}'`);
+    return run;
+  }
+
+  /** The approval and its run, when the run is the principal's tenant's; `not_found` otherwise. */
+  private async approvalOf(id: string, who: Principal): Promise<{ record: ApprovalRecord; run: RunRecord }> {
+    const record = await this.store.getApproval(id);
+    const run = record ? await this.store.getRun(record.runId) : undefined;
+    if (!record || !run || run.tenant !== who.tenant) throw new GuildError("not_found", `no approval '${id}'`);
+    return { record, run };
   }
 
   private engine(packId: string): PackEngine {

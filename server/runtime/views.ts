@@ -26,6 +26,8 @@ export function approvalView(record: ApprovalRecord): Approval {
     allowed: allowedDecisions(request),
     ...(request.guild.specialist ? { specialist: request.guild.specialist } : {}),
     ...(request.guild.highRisk ? { highRisk: request.guild.highRisk } : {}),
+    ...(request.guild.requiresRoles?.length ? { requiresRoles: request.guild.requiresRoles } : {}),
+    ...(request.guild.fourEyes ? { fourEyes: true } : {}),
     createdAt: record.createdAt,
     ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
     ...(record.decision ? { decision: record.decision } : {}),

@@ -1,7 +1,7 @@
 import type http from "node:http";
 import type { Logger } from "pino";
 import { Server, type Socket } from "socket.io";
-import { ApiKeys, checkLocalHost } from "../auth/index.ts";
+import { Authenticator, checkLocalHost } from "../auth/index.ts";
 import {
   DecideOverSocketSchema,
   SubscribeInboxSchema,
@@ -9,21 +9,28 @@ import {
   UnsubscribeRunSchema,
   type Ack,
   type ClientToServerEvents,
+  type Principal,
   type ServerToClientEvents,
 } from "../contract/index.ts";
 import { toClientError } from "../errors/index.ts";
 import { parseInput, type Following, type Runtime } from "../runtime/index.ts";
 
-type GuildSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What the server keeps on each socket: who it is, from its handshake. */
+interface SocketData {
+  principal: Principal;
+}
 
-const INBOX = "inbox";
+type GuildSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+
+/** The room of a tenant's approval inbox: no socket hears of another tenant's approvals. */
+const inboxRoom = (tenant: string): string => `inbox:${tenant}`;
 
 /** The room of a run's live tokens: sockets subscribed to the run. */
 const runRoom = (runId: string): string => `run:${runId}`;
 
 export interface GatewayOptions {
-  apiKeys: ApiKeys;
+  auth: Authenticator;
   log: Logger;
   /** The largest message a client may send, in bytes. */
   maxMessageBytes: number;
@@ -44,8 +51,8 @@ function sameOrigin(req: http.IncomingMessage): boolean {
  * Without API keys, only loopback names from the same origin (see checkLocalHost). With keys, a
  * socket must present one, which no other site's page has; a proxy may then rewrite Host freely.
  */
-function admission(apiKeys: ApiKeys, req: http.IncomingMessage): string | undefined {
-  if (apiKeys.required) return undefined;
+function admission(auth: Authenticator, req: http.IncomingMessage): string | undefined {
+  if (auth.required) return undefined;
   try {
     checkLocalHost(req.headers.host);
   } catch (error) {
@@ -71,24 +78,28 @@ export class SocketGateway {
       serveClient: false,
       maxHttpBufferSize: options.maxMessageBytes,
       allowRequest: (req, callback) => {
-        const refused = admission(options.apiKeys, req);
+        const refused = admission(options.auth, req);
         callback(refused ?? null, refused === undefined);
       },
     });
     this.io.use((socket, next) => {
-      try {
-        const auth = socket.handshake.auth as { token?: unknown } | undefined;
-        options.apiKeys.check(typeof auth?.token === "string" ? auth.token : ApiKeys.bearer(socket.handshake.headers.authorization));
-        next();
-      } catch (error) {
-        const { body } = toClientError(error, options.log);
-        next(Object.assign(new Error(body.message), { data: body }));
-      }
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === "string" ? auth.token : Authenticator.bearer(socket.handshake.headers.authorization);
+      options.auth.authenticate(token).then(
+        (principal) => {
+          socket.data.principal = principal;
+          next();
+        },
+        (error: unknown) => {
+          const { body } = toClientError(error, options.log);
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
     });
     this.io.on("connection", (socket) => this.onConnection(socket));
     this.stopListening = [
       runtime.onToken((token) => this.io.to(runRoom(token.runId)).emit("run:token", token)),
-      runtime.bus.on("approval", ({ type, approval }) => this.io.to(INBOX).emit(`approval:${type}`, approval)),
+      runtime.bus.on("approval", ({ type, approval, tenant }) => this.io.to(inboxRoom(tenant)).emit(`approval:${type}`, approval)),
     ];
   }
 
@@ -106,13 +117,14 @@ export class SocketGateway {
       mine.delete(runId);
       void socket.leave(runRoom(runId));
     };
-    const log = this.options.log.child({ socket: socket.id });
+    const { principal } = socket.data;
+    const log = this.options.log.child({ socket: socket.id, principal: principal.id });
     log.debug("socket connected");
 
     socket.on("run:subscribe", (...args) =>
       this.answer(args, async (payload) => {
         const { runId, afterSeq } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
-        const following = await this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event));
+        const following = await this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event), principal);
         // Subscribing again replaces the earlier subscription, once the new one stands.
         mine.get(runId)?.stop();
         mine.set(runId, following);
@@ -130,14 +142,14 @@ export class SocketGateway {
     socket.on("inbox:subscribe", (...args) =>
       this.answer(args, async (payload) => {
         parseInput(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
-        void socket.join(INBOX);
-        return { approvals: await this.runtime.listApprovals({ status: "pending" }) };
+        void socket.join(inboxRoom(principal.tenant));
+        return { approvals: await this.runtime.listApprovals({ status: "pending" }, principal) };
       }),
     );
     socket.on("approval:decide", (...args) =>
       this.answer(args, async (payload) => {
         const { approvalId, decision } = parseInput(DecideOverSocketSchema, payload, "invalid approval:decide");
-        const approval = await this.runtime.decide(approvalId, decision, { via: "socket" });
+        const approval = await this.runtime.decide(approvalId, decision, { via: "socket", principal });
         log.info({ runId: approval.runId, approvalId, status: approval.status }, "approval decided over the socket");
         return { approval };
       }),

@@ -138,6 +138,11 @@ describe("injected instructions against the approval gates, with a model that ob
     const payment = await pausedOn(runtime, runId, "issue_payment");
     // The reviewer corrects the payee and amount; the email stays rejected.
     await runtime.decide(payment.id, { type: "edit", args: { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" } });
+    // The payee is sensitive in the pack: the corrected call is asked again, as edited, before it is paid.
+    const reask = await pausedOn(runtime, runId, "issue_payment");
+    expect(reask.action.args).toEqual({ claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" });
+    expect(await effectsIn(t.storage)).toEqual(NONE);
+    await runtime.decide(reask.id, { type: "approve" });
     const email = await pausedOn(runtime, runId, "send_email");
     await runtime.decide(email.id, { type: "reject" });
     expect((await runtime.waitForRun(runId)).status).toBe("completed");

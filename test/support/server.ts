@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { afterEach, beforeEach } from "vitest";
+import type { PrincipalEntry } from "../../server/auth/index.ts";
 import type { Ack, Approval, ClientToServerEvents, RunEvent } from "../../server/contract/index.ts";
 import type { Runtime, RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../../server/start-server.ts";
@@ -23,6 +24,8 @@ export interface TestServer {
 
 export interface TestServerOptions {
   apiKeys?: string[];
+  /** An auth file's principals (see server/auth). */
+  principals?: PrincipalEntry[];
   /** The key the `api` helper sends by default. */
   key?: string;
   runtime?: Partial<RuntimeOptions>;
@@ -37,7 +40,7 @@ export function useServer(options: TestServerOptions = {}): TestServer {
   beforeEach(async () => {
     const storage = await freshStorage();
     const runtime = await openRuntime(storage, options.runtime);
-    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], principals: options.principals ?? [], log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
     Object.assign(context, {
       url: server.url,
       dir: storage.dataDir,

@@ -57,9 +57,11 @@ describe("gateFor", () => {
   });
 
   it("asks a reviewer for a payment within the handler's limit, without flagging it", async () => {
+    // Four eyes is the pack's rule for every payment; no role is required within the limit.
     const verdict = await gate("issue_payment", payment);
-    expect(verdict).toMatchObject({ requiresApproval: true, reasons: [] });
+    expect(verdict).toMatchObject({ requiresApproval: true, reasons: [], fourEyes: true });
     expect(verdict.highRisk).toBeUndefined();
+    expect(verdict.requiresRoles).toBeUndefined();
     // What the card shows beside the arguments, from the back-end as the call is proposed.
     expect(verdict.context?.map((c) => `${c.label}: ${c.value}`)).toEqual(["Claim status: open", "Settlement due: £3,600.00", "Paid so far: £0.00", "Sum insured: £350,000.00", "Customer flagged for review: no"]);
   });

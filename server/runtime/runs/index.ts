@@ -1,2 +1,2 @@
-export type { RunStore, RunStoreTx, FeedCursor, RunRecord, ApprovalRecord, ApprovalEscalation, RunPatch } from "./types.ts";
+export type { RunStore, RunStoreTx, FeedCursor, RunRecord, NewRun, ApprovalFilter, ApprovalRecord, ApprovalEscalation, RunPatch } from "./types.ts";
 export { portOver, type RunTables } from "./port.ts";

@@ -10,6 +10,8 @@ export interface RunRow {
   status: RunStatus;
   task: string;
   pack: string;
+  tenant: string;
+  created_by: string | null;
   plan_approval: boolean;
   metadata: Record<string, unknown> | null;
   result: RunRecord["result"] | null;
@@ -52,6 +54,8 @@ export interface AuditRow {
   decision: AuditEntry["decision"] | null;
   status: AuditEntry["status"];
   reviewer: string | null;
+  reviewer_id: string | null;
+  reviewer_verified: boolean | null;
   via: AuditEntry["via"];
   args_before: Record<string, unknown>;
   args_after: Record<string, unknown> | null;
@@ -65,6 +69,8 @@ export const toRun = (row: RunRow): RunRecord => ({
   status: row.status,
   task: row.task,
   pack: row.pack,
+  tenant: row.tenant,
+  ...(row.created_by ? { createdBy: row.created_by } : {}),
   planApproval: row.plan_approval,
   ...(row.metadata ? { metadata: row.metadata } : {}),
   ...(row.result ? { result: row.result } : {}),
@@ -101,6 +107,8 @@ export const toAuditEntry = (row: AuditRow): AuditEntry => ({
   ...(row.decision ? { decision: row.decision } : {}),
   status: row.status,
   ...(row.reviewer ? { reviewer: row.reviewer } : {}),
+  ...(row.reviewer_id ? { reviewerId: row.reviewer_id } : {}),
+  ...(row.reviewer_verified !== null && row.reviewer_verified !== undefined ? { reviewerVerified: row.reviewer_verified } : {}),
   via: row.via,
   argsBefore: row.args_before,
   ...(row.args_after ? { argsAfter: row.args_after } : {}),

@@ -1,12 +1,19 @@
 import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
 import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
 
+/** A run about to be stored: without a tenant, the default tenant's. */
+export type NewRun = Omit<RunRecord, "createdAt" | "updatedAt" | "tenant"> & { tenant?: string };
+
 /** A run as stored. */
 export interface RunRecord {
   id: string;
   status: RunStatus;
   task: string;
   pack: string;
+  /** Whose run it is: only principals of this tenant see it, its events and approvals. */
+  tenant: string;
+  /** The id of the principal that started it (four-eyes: it may not approve its high-risk effects). */
+  createdBy?: string;
   planApproval: boolean;
   metadata?: Record<string, unknown>;
   result?: { answer: string; citations: { source: string; excerpt: string }[] };
@@ -42,6 +49,15 @@ export interface ApprovalEscalation {
   to?: string;
 }
 
+/** Which approvals to list. */
+export interface ApprovalFilter {
+  status?: ApprovalStatus;
+  runId?: string;
+  runIds?: readonly string[];
+  tenant?: string;
+  limit?: number;
+}
+
 export interface RunPatch {
   status?: RunStatus;
   result?: RunRecord["result"];
@@ -62,9 +78,10 @@ export type RunStoreTx = Omit<RunStore, "transaction" | "close" | "kind">;
  */
 export interface RunStore {
   readonly kind: "sqlite" | "postgres";
-  createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): Promise<RunRecord>;
+  createRun(run: NewRun): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  listRuns(filter: { status?: RunStatus; limit: number }): Promise<RunRecord[]>;
+  /** Newest first; `tenant`: only that tenant's. */
+  listRuns(filter: { status?: RunStatus; tenant?: string; limit: number }): Promise<RunRecord[]>;
   /**
    * Applies the patch unless the run has finished (compare-and-set on the status), so that a
    * cancelled or finished run is never brought back. Undefined when nothing changed.
@@ -105,8 +122,8 @@ export interface RunStore {
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
   upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): Promise<{ record: ApprovalRecord; created: boolean }>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
-  /** Oldest first; `runIds` lists the approvals of several runs in one read. */
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): Promise<ApprovalRecord[]>;
+  /** Oldest first; `runIds` lists the approvals of several runs in one read; `tenant`: only of that tenant's runs. */
+  listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]>;
   /** Compare-and-set from pending, only while its run is unfinished; false otherwise. */
   decideApproval(id: string, status: ApprovalStatus, decision: Decision | undefined, at: string): Promise<boolean>;
   /** Marks a pending approval expired (its run ended); false when it was no longer pending. */

@@ -95,6 +95,16 @@ CREATE TABLE idempotency_keys (
   created_at timestamptz NOT NULL
 );`,
   },
+  {
+    version: 2,
+    name: "tenants: the tenant and creator of each run, the verified reviewer of each audit entry",
+    sql: `
+ALTER TABLE runs ADD COLUMN tenant text NOT NULL DEFAULT 'default';
+ALTER TABLE runs ADD COLUMN created_by text;
+CREATE INDEX runs_by_tenant ON runs (tenant, created_at DESC, ord DESC);
+ALTER TABLE audit ADD COLUMN reviewer_id text;
+ALTER TABLE audit ADD COLUMN reviewer_verified boolean;`,
+  },
 ];
 
 /** Every process takes this advisory lock to migrate, so that processes starting together migrate once. */

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus } from "../../../contract/index.ts";
-import { portOver, type ApprovalEscalation, type ApprovalRecord, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
+import { portOver, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import { isTransientPostgresError, withRetry, type RetryOptions } from "../../../../agents/faults/index.ts";
 import type { Queryable } from "./pool.ts";
 import { toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "../../runs/rows.ts";
@@ -45,12 +45,12 @@ class PostgresRunTables implements RunTables {
     return ((await this.db.query(sql, params)).rowCount ?? 0) > 0;
   }
 
-  async createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): Promise<RunRecord> {
+  async createRun(run: NewRun): Promise<RunRecord> {
     const at = new Date().toISOString();
     const [row] = await this.rows<RunRow>(
-      `INSERT INTO runs (id, status, task, pack, plan_approval, metadata, model, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
-      [run.id, run.status, run.task, run.pack, run.planApproval, run.metadata ? JSON.stringify(run.metadata) : null, JSON.stringify(run.model), at],
+      `INSERT INTO runs (id, status, task, pack, plan_approval, metadata, model, created_at, updated_at, tenant, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING *`,
+      [run.id, run.status, run.task, run.pack, run.planApproval, run.metadata ? JSON.stringify(run.metadata) : null, JSON.stringify(run.model), at, run.tenant ?? DEFAULT_TENANT, run.createdBy ?? null],
     );
     return toRun(row!);
   }
@@ -60,11 +60,13 @@ class PostgresRunTables implements RunTables {
     return row ? toRun(row) : undefined;
   }
 
-  async listRuns(filter: { status?: RunStatus; limit: number }): Promise<RunRecord[]> {
-    const rows = filter.status
-      ? await this.rows<RunRow>("SELECT * FROM runs WHERE status = $1 ORDER BY created_at DESC, ord DESC LIMIT $2", [filter.status, filter.limit])
-      : await this.rows<RunRow>("SELECT * FROM runs ORDER BY created_at DESC, ord DESC LIMIT $1", [filter.limit]);
-    return rows.map(toRun);
+  async listRuns(filter: { status?: RunStatus; tenant?: string; limit: number }): Promise<RunRecord[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.tenant) where.push(`tenant = $${params.push(filter.tenant)}`);
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, ord DESC LIMIT $${params.push(filter.limit)}`;
+    return (await this.rows<RunRow>(sql, params)).map(toRun);
   }
 
   async updateRun(id: string, patch: RunPatch): Promise<RunRecord | undefined> {
@@ -212,12 +214,13 @@ class PostgresRunTables implements RunTables {
     return row ? toApproval(row) : undefined;
   }
 
-  async listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): Promise<ApprovalRecord[]> {
+  async listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.runId) where.push(`run_id = $${params.push(filter.runId)}`);
     if (filter.runIds) where.push(`run_id = ANY($${params.push([...filter.runIds])}::text[])`);
+    if (filter.tenant) where.push(`run_id IN (SELECT id FROM runs WHERE tenant = $${params.push(filter.tenant)})`);
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, ord LIMIT $${params.push(filter.limit ?? null)}`;
     return (await this.rows<ApprovalRow>(sql, params)).map(toApproval);
   }
@@ -254,8 +257,8 @@ class PostgresRunTables implements RunTables {
 
   async appendAudit(entry: Omit<AuditEntry, "id">): Promise<void> {
     await this.db.query(
-      `INSERT INTO audit (run_id, approval_id, kind, action, event, decision, status, reviewer, via, args_before, args_after, message, redirect_to, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      `INSERT INTO audit (run_id, approval_id, kind, action, event, decision, status, reviewer, via, args_before, args_after, message, redirect_to, at, reviewer_id, reviewer_verified)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         entry.runId,
         entry.approvalId,
@@ -271,6 +274,8 @@ class PostgresRunTables implements RunTables {
         entry.message ?? null,
         entry.redirectTo ?? null,
         entry.at,
+        entry.reviewerId ?? null,
+        entry.reviewerVerified ?? null,
       ],
     );
   }

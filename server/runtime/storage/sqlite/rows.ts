@@ -13,7 +13,7 @@ type Stored<Row, Json extends keyof Row, Flags extends keyof Row = never> = Omit
 
 export type RunRow = Stored<parsed.RunRow, "metadata" | "result" | "error" | "usage" | "model", "plan_approval">;
 export type ApprovalRow = Stored<parsed.ApprovalRow, "request" | "decision" | "escalation", "applied">;
-export type AuditRow = Stored<parsed.AuditRow, "args_before" | "args_after">;
+export type AuditRow = Omit<Stored<parsed.AuditRow, "args_before" | "args_after">, "reviewer_verified"> & { reviewer_verified: number | null };
 export type EventRow = Omit<Stored<parsed.EventRow, "data">, "data"> & { id: number; data: string | Buffer };
 
 const json = <T>(text: string | null): T => (text === null ? null : JSON.parse(text)) as T;
@@ -44,4 +44,9 @@ export const storedEventData = (text: string): string | Buffer => (text.length >
 export const toEvent = (row: EventRow): RunEvent =>
   parsed.toEvent({ ...row, data: json(typeof row.data === "string" ? row.data : inflateRawSync(row.data).toString("utf8")) });
 
-export const toAuditEntry = (row: AuditRow): AuditEntry => parsed.toAuditEntry({ ...row, args_before: json(row.args_before), args_after: json(row.args_after) });
+export const toAuditEntry = (row: AuditRow): AuditEntry => parsed.toAuditEntry({
+    ...row,
+    args_before: json(row.args_before),
+    args_after: json(row.args_after),
+    reviewer_verified: row.reviewer_verified === null ? null : row.reviewer_verified === 1,
+  });

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus } from "../../../contract/index.ts";
-import { portOver, type ApprovalEscalation, type ApprovalRecord, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
+import { portOver, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import type { SqliteConnection } from "./connection.ts";
 import { storedEventData, toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
 
@@ -14,8 +14,8 @@ class SqliteRunTables implements RunTables {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       insertRun: db.prepare(
-        `INSERT INTO runs (id, status, task, pack, plan_approval, metadata, model, created_at, updated_at)
-         VALUES (@id, @status, @task, @pack, @plan_approval, @metadata, @model, @at, @at)`,
+        `INSERT INTO runs (id, status, task, pack, tenant, created_by, plan_approval, metadata, model, created_at, updated_at)
+         VALUES (@id, @status, @task, @pack, @tenant, @created_by, @plan_approval, @metadata, @model, @at, @at)`,
       ),
       getRun: db.prepare<[string], RunRow>("SELECT * FROM runs WHERE id = ?"),
       nextSeq: db.prepare<[string], number>("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE run_id = ?").pluck(),
@@ -53,19 +53,21 @@ class SqliteRunTables implements RunTables {
          ORDER BY created_at`,
       ),
       insertAudit: db.prepare(
-        `INSERT INTO audit (run_id, approval_id, kind, action, event, decision, status, reviewer, via, args_before, args_after, message, redirect_to, at)
-         VALUES (@runId, @approvalId, @kind, @action, @event, @decision, @status, @reviewer, @via, @argsBefore, @argsAfter, @message, @redirectTo, @at)`,
+        `INSERT INTO audit (run_id, approval_id, kind, action, event, decision, status, reviewer, reviewer_id, reviewer_verified, via, args_before, args_after, message, redirect_to, at)
+         VALUES (@runId, @approvalId, @kind, @action, @event, @decision, @status, @reviewer, @reviewerId, @reviewerVerified, @via, @argsBefore, @argsAfter, @message, @redirectTo, @at)`,
       ),
       audit: db.prepare<[string], AuditRow>("SELECT * FROM audit WHERE run_id = ? ORDER BY id"),
     };
   }
 
-  createRun(run: Omit<RunRecord, "createdAt" | "updatedAt">): RunRecord {
+  createRun(run: NewRun): RunRecord {
     this.statements.insertRun.run({
       id: run.id,
       status: run.status,
       task: run.task,
       pack: run.pack,
+      tenant: run.tenant ?? DEFAULT_TENANT,
+      created_by: run.createdBy ?? null,
       plan_approval: run.planApproval ? 1 : 0,
       metadata: run.metadata ? JSON.stringify(run.metadata) : null,
       model: JSON.stringify(run.model),
@@ -79,11 +81,13 @@ class SqliteRunTables implements RunTables {
     return row ? toRun(row) : undefined;
   }
 
-  listRuns(filter: { status?: RunStatus; limit: number }): RunRecord[] {
-    const rows = filter.status
-      ? (this.prepared("SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.status, filter.limit) as RunRow[])
-      : (this.prepared("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(filter.limit) as RunRow[]);
-    return rows.map(toRun);
+  listRuns(filter: { status?: RunStatus; tenant?: string; limit: number }): RunRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    if (filter.status) (where.push("status = @status"), (params.status = filter.status));
+    if (filter.tenant) (where.push("tenant = @tenant"), (params.tenant = filter.tenant));
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, rowid DESC LIMIT @limit`;
+    return (this.prepared(sql).all(params) as RunRow[]).map(toRun);
   }
 
   updateRun(id: string, patch: RunPatch): RunRecord | undefined {
@@ -175,12 +179,13 @@ class SqliteRunTables implements RunTables {
     return row ? toApproval(row) : undefined;
   }
 
-  listApprovals(filter: { status?: ApprovalStatus; runId?: string; runIds?: readonly string[]; limit?: number }): ApprovalRecord[] {
+  listApprovals(filter: ApprovalFilter): ApprovalRecord[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
     if (filter.status) (where.push("status = @status"), (params.status = filter.status));
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
     if (filter.runIds) (where.push("run_id IN (SELECT value FROM json_each(@runIds))"), (params.runIds = JSON.stringify(filter.runIds)));
+    if (filter.tenant) (where.push("run_id IN (SELECT id FROM runs WHERE tenant = @tenant)"), (params.tenant = filter.tenant));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
     return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }
@@ -210,6 +215,8 @@ class SqliteRunTables implements RunTables {
       ...entry,
       decision: entry.decision ?? null,
       reviewer: entry.reviewer ?? null,
+      reviewerId: entry.reviewerId ?? null,
+      reviewerVerified: entry.reviewerVerified === undefined ? null : entry.reviewerVerified ? 1 : 0,
       argsBefore: JSON.stringify(entry.argsBefore),
       argsAfter: entry.argsAfter ? JSON.stringify(entry.argsAfter) : null,
       message: entry.message ?? null,

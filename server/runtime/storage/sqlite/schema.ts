@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL,
   task TEXT NOT NULL,
   pack TEXT NOT NULL,
+  tenant TEXT NOT NULL DEFAULT 'default',
+  created_by TEXT,
   plan_approval INTEGER NOT NULL,
   metadata TEXT,
   result TEXT,
@@ -55,6 +57,8 @@ CREATE TABLE IF NOT EXISTS audit (
   decision TEXT,
   status TEXT NOT NULL,
   reviewer TEXT,
+  reviewer_id TEXT,
+  reviewer_verified INTEGER,
   via TEXT NOT NULL,
   args_before TEXT NOT NULL,
   args_after TEXT,
@@ -91,15 +95,27 @@ function migrateEvents(db: Database.Database): void {
   }).immediate();
 }
 
-/** Approvals gained a deadline and an escalation; older data directories get the columns, empty. */
-function migrateApprovals(db: Database.Database): void {
-  const missing = (): string[] => {
-    const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('approvals')").all().map((c) => c.name));
-    return columns.size === 0 ? [] : ["expires_at", "escalation"].filter((c) => !columns.has(c));
+/** Columns added since a table was first shipped; older data directories get them (runs of before tenants: the default tenant's). */
+const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  { table: "approvals", column: "expires_at", definition: "TEXT" },
+  { table: "approvals", column: "escalation", definition: "TEXT" },
+  { table: "runs", column: "tenant", definition: "TEXT NOT NULL DEFAULT 'default'" },
+  { table: "runs", column: "created_by", definition: "TEXT" },
+  { table: "audit", column: "reviewer_id", definition: "TEXT" },
+  { table: "audit", column: "reviewer_verified", definition: "INTEGER" },
+];
+
+/** Adds the columns an older data directory lacks, in one transaction. */
+function addColumns(db: Database.Database): void {
+  const missing = (): typeof ADDED_COLUMNS => {
+    const columnsOf = (table: string) => new Set(db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).map((c) => c.name));
+    const tables = new Map(["approvals", "runs", "audit"].map((t) => [t, columnsOf(t)]));
+    // A table not there yet is created whole by the schema.
+    return ADDED_COLUMNS.filter(({ table, column }) => tables.get(table)!.size > 0 && !tables.get(table)!.has(column));
   };
   if (missing().length === 0) return;
   // Another process opening the same directory may have migrated while this one waited for the lock.
-  db.transaction(() => missing().forEach((column) => db.exec(`ALTER TABLE approvals ADD COLUMN ${column} TEXT`))).immediate();
+  db.transaction(() => missing().forEach(({ table, column, definition }) => db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`))).immediate();
 }
 
 /** Opens the runtime's SQLite database under the data directory, creating its tables. */
@@ -110,8 +126,9 @@ export function openRuntimeDatabase(dataDir: string): Database.Database {
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   migrateEvents(db);
-  migrateApprovals(db);
+  addColumns(db);
   db.exec(SCHEMA);
   db.exec("CREATE INDEX IF NOT EXISTS approvals_by_deadline ON approvals (status, expires_at)");
+  db.exec("CREATE INDEX IF NOT EXISTS runs_by_tenant ON runs (tenant, created_at)");
   return db;
 }
