@@ -56,6 +56,6 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
  * specialist's own documents cover it and which of its tools fit it.
  */
 export async function planEvidence(pack: Pack, task: string): Promise<PartEvidence[]> {
-  const parts = requestParts(task);
+  const parts = requestParts(task, pack.specialists.flatMap((s) => s.tools));
   return Promise.all(parts.map(async ({ text, head }) => ({ part: text, head, specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))) })));
 }
