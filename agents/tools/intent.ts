@@ -23,8 +23,8 @@ export function requestClauses(text: string): string[] {
     .filter((c) => c.length > 0);
 }
 
-// A clause that asks: it opens with an interrogative or an auxiliary ("what", "is", "can we"), or asks after a dash ("it's on finance - who do we pay").
-const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|\s[-–:]\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
+// A clause that asks: it opens with an interrogative or an auxiliary ("what", "is", "can we"), or asks after a dash or a colon ("it's on finance - who do we pay", "after a flood: how much do we pay").
+const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|(?:\s[-–]|:)\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
 
 /** Whether a clause asks something, by how it opens ("What ...", "is that ...", "... - who do we pay"). */
 function asksQuestion(clause: string): boolean {

@@ -120,3 +120,19 @@ describe("OfflineModel.plan, by evidence", () => {
     ]);
   });
 });
+
+describe("OfflineModel.plan, with the look-ups an action needs", () => {
+  it("adds a step for the specialist who can look up what an action needs, before the action", async () => {
+    const qc = await loadPack(join(BUILTIN_PACKS_DIR, "manufacturing-qc"));
+    const qcCards = qc.specialists.map(specialistCard);
+    const plan = async (task: string) => (await model.plan({ task, specialists: qcCards, lessons: [], evidence: await planEvidence(qc, task) })).steps;
+    // A hold's reason is the inspection's defect summary, which only the inspection analyst can look up.
+    expect(await plan("Place lot LOT-24108 on hold and ask the supplier for an 8D.")).toEqual([
+      { specialist: "inspection_analyst", instruction: "Look up lot defect summary for place hold" },
+      { specialist: "quality_manager", instruction: "Place lot LOT-24108 on hold" },
+      { specialist: "supplier_quality", instruction: "Ask the supplier for an 8D" },
+    ]);
+    // When the inspection analyst has a step before the hold already, nothing is added.
+    expect((await plan("Find the cause of the defects on LOT-24108 and place the lot on hold.")).map((s) => s.specialist)).toEqual(["inspection_analyst", "quality_manager"]);
+  });
+});
