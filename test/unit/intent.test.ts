@@ -59,3 +59,10 @@ describe("effects named for what they act on", () => {
     expect(requestParts(task).map((p) => p.head)).not.toContain("place the lot on hold");
   });
 });
+
+describe("requestParts", () => {
+  it("reads a clause that asks after a colon as a question of its own", () => {
+    const task = "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay, and does a flood claim get a loss adjuster?";
+    expect(requestParts(task).map((p) => p.text)).toEqual(["Family can't live in the house after a flood: how much do we pay towards somewhere else to stay", "does a flood claim get a loss adjuster"]);
+  });
+});

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { plainFocus, type Passage } from "../../agents/knowledge/index.ts";
 import { OfflineModel, specialistCard, type ActRequest, type SpecialistCard } from "../../agents/models/index.ts";
 import { amountFromFeedback } from "../../agents/models/offline/feedback.ts";
-import { bestQuotes } from "../../agents/models/offline/quotes.ts";
+import { bestQuotes, quotesByPart } from "../../agents/models/offline/quotes.ts";
 import { describeRecord } from "../../agents/models/offline/records.ts";
 import { BUILTIN_PACKS_DIR, loadPack, type Pack } from "../../agents/packs/index.ts";
 import { planEvidence } from "../../graphs/evidence.ts";
@@ -71,6 +71,22 @@ describe("bestQuotes", () => {
     expect(quote!.text.startsWith("Damage caused by a storm: winds of at least 55 mph")).toBe(true);
     const [example] = bestQuotes([worked], plainFocus("customer claims £12,500 for a car with a declared value of £9,800"));
     expect(example!.text).toContain("Minus £500 = £9,300.00.");
+  });
+});
+
+describe("quotesByPart", () => {
+  const examples = passage("examples", "6 Worked examples", "6.1 A claim reported 46 days after the incident, by a flagged customer, sets off indicators 3 and 4.");
+  const late = passage("late", "2.3 Late reporting", "Triggered when: more than 30 days.");
+  const question = "A claim was reported 45 days after the incident. Which indicators does it set off, and when is late reporting triggered?";
+
+  it("quotes, beside the best passage for the whole, the best one for a part it does not answer", () => {
+    expect(bestQuotes([examples, late], plainFocus(question)).map((q) => q.passage.id)).toEqual(["examples"]);
+    expect(quotesByPart([examples, late], plainFocus(question), question).map((q) => q.passage.id)).toEqual(["examples", "late"]);
+  });
+
+  it("quotes as before a request of one part", () => {
+    const single = "Which indicators does a claim reported 45 days after the incident set off?";
+    expect(quotesByPart([examples, late], plainFocus(single), single)).toEqual(bestQuotes([examples, late], plainFocus(single)));
   });
 });
 

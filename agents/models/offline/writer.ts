@@ -1,7 +1,7 @@
 import type { ActRequest, StepReport, SynthesizeRequest, ToolExchange } from "../types.ts";
 import { plainFocus, WEAK_EVIDENCE, type Focus, type Passage } from "../../knowledge/index.ts";
 import { composeLetter } from "./args.ts";
-import { bestQuotes } from "./quotes.ts";
+import { bestQuotes, quotesByPart } from "./quotes.ts";
 import { answersQuestion, describeRecord, describeValue } from "./records.ts";
 
 const PAST = new Map([["send", "sent"], ["issue", "made"], ["pay", "made"]]);
@@ -85,7 +85,7 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
     ? bestQuotes(readable, focus).filter((q) => q.share >= WEAK_EVIDENCE).slice(0, 1)
     : answered && recordValue
       ? []
-      : bestQuotes(readable, focus).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
+      : quotesByPart(readable, focus, request.instruction).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
   for (const quote of quotes) lines.push(`"${quote.text}" [${quote.passage.source}]`);
   if (lines.length === 0) lines.push("Nothing relevant was found for this step.");
   const cited = [...used, ...quotes.map((q) => q.passage).filter((p, i, all) => all.indexOf(p) === i && !used.includes(p))];
