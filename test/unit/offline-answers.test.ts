@@ -127,6 +127,10 @@ describe("OfflineModel.plan, by evidence", () => {
     expect(await plan("What's the standard excess on a motor policy, and who has to approve a payout of £8,920?")).toEqual(["coverage_analyst", "payments_officer"]);
   });
 
+  it("gives a question about a named record to the specialist whose tool is named for what it asks", async () => {
+    expect(await plan("Is the policy for CLM-1016 still active?")).toEqual(["coverage_analyst"]);
+  });
+
   it("gives an order to the specialist whose tool does it", async () => {
     expect(await plan("Pay the settlement on claim CLM-1028.")).toEqual(["payments_officer"]);
     expect(await plan("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.")).toEqual([
