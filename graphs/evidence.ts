@@ -1,4 +1,4 @@
-import { assessEvidence, focusOf, mergeKnowledgeBases, type Focus, type KnowledgeBase } from "../agents/knowledge/index.ts";
+import { assessEvidence, focusOf, mergeKnowledgeBases, recordReferences, type Focus, type KnowledgeBase } from "../agents/knowledge/index.ts";
 import type { PartEvidence, SpecialistEvidence } from "../agents/models/index.ts";
 import type { Pack, Specialist } from "../agents/packs/index.ts";
 import { requestParts, requestedEffects, toolFit } from "../agents/tools/index.ts";
@@ -11,6 +11,12 @@ const EVIDENCE_PASSAGES = 3;
  * says nothing about who should do it.
  */
 const FULL_INFORMATION = 6;
+/**
+ * What documents' evidence counts for in a part that names a record ("the policy behind
+ * CLM-1020"): the record's values are the back-end's to give, so the tools that return them
+ * weigh more than general sentences that share the part's words.
+ */
+const NAMED_RECORD_KNOWLEDGE = 0.5;
 
 const packIndexes = new WeakMap<Pack, KnowledgeBase>();
 
@@ -48,7 +54,8 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
     .map((tool) => ({ name: tool.name, fit: tool.kind === "effect" ? Number(requested.has(tool.name)) : toolFit(tool, focus, [task], specialist.tools) }))
     .filter((t) => t.fit > 0);
   const information = Math.min(1, focus.terms.reduce((sum, t) => sum + t.weight, 0) / FULL_INFORMATION);
-  return { specialist: specialist.id, knowledge: assessEvidence(focus, passages).strength * information, tools, sources: passages.slice(0, 2).map((p) => p.source) };
+  const record = recordReferences(part, packKnowledge(pack).stats).length > 0 ? NAMED_RECORD_KNOWLEDGE : 1;
+  return { specialist: specialist.id, knowledge: assessEvidence(focus, passages).strength * information * record, tools, sources: passages.slice(0, 2).map((p) => p.source) };
 }
 
 /**
@@ -56,6 +63,6 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
  * specialist's own documents cover it and which of its tools fit it.
  */
 export async function planEvidence(pack: Pack, task: string): Promise<PartEvidence[]> {
-  const parts = requestParts(task);
+  const parts = requestParts(task, pack.specialists.flatMap((s) => s.tools));
   return Promise.all(parts.map(async ({ text, head }) => ({ part: text, head, specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))) })));
 }

@@ -43,11 +43,18 @@ export function callable(tool: FitTool, texts: readonly string[], siblings: read
   });
 }
 
+/** What a query tool's fit gains when the request names what the tool is named for. */
+const NAMED_BONUS = 0.5;
+
 /**
  * How well a query tool answers a request: the share of the request's weighted content words that
  * the tool's name, fields and description cover; 0 when it cannot be called for the request.
  */
 export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], siblings: readonly FitTool[]): number {
   if (tool.kind !== "query" || !callable(tool, texts, siblings)) return 0;
-  return coverage(focus.terms, toolTerms(tool)).share;
+  const share = coverage(focus.terms, toolTerms(tool)).share;
+  // What a tool is named for ("get_policy_for_claim": the policy) is what it answers best about.
+  const named = new Set(termWords(tool.name.split("_").slice(1).join(" ")).keys());
+  const naming = focus.terms.some((f) => f.covers.some((set) => set.every((t) => named.has(t))));
+  return share > 0 && naming ? share + NAMED_BONUS : share;
 }

@@ -5,6 +5,8 @@ export interface ToolIntent {
   name: string;
   description: string;
   kind: "query" | "effect";
+  /** Its arguments: the words of their names are what the tool acts on, not its verb. */
+  args?: Readonly<Record<string, unknown>>;
 }
 
 // Polite or framing words before the verb of a request: "please", "can you", "go ahead and", "then".
@@ -21,8 +23,8 @@ export function requestClauses(text: string): string[] {
     .filter((c) => c.length > 0);
 }
 
-// A clause that asks: it opens with an interrogative or an auxiliary ("what", "is", "can we"), or asks after a dash ("it's on finance - who do we pay").
-const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|\s[-–:]\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
+// A clause that asks: it opens with an interrogative or an auxiliary ("what", "is", "can we"), or asks after a dash or a colon ("it's on finance - who do we pay", "after a flood: how much do we pay").
+const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|(?:\s[-–]|:)\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
 
 /** Whether a clause asks something, by how it opens ("What ...", "is that ...", "... - who do we pay"). */
 function asksQuestion(clause: string): boolean {
@@ -40,10 +42,14 @@ const ORDERS = new Set([
   "work", "write",
 ]);
 
-/** Whether a clause orders something: it opens (after "please", "can you", ...) with a verb of a request. */
-export function ordersAction(clause: string): boolean {
+/**
+ * Whether a clause orders something: it opens (after "please", "can you", ...) with a verb of a
+ * request, or with the verb of one of the effects at hand ("place the lot on hold").
+ */
+export function ordersAction(clause: string, effects: readonly ToolIntent[] = []): boolean {
   const first = tokenize(clause.trim().replace(LEAD_IN, ""))[0];
-  return first !== undefined && ORDERS.has(first);
+  if (first === undefined) return false;
+  return ORDERS.has(first) || effects.some((e) => e.kind === "effect" && verbsOf(e).has(normalizeToken(first)));
 }
 
 /** Whether a request is a question: it has a "?" or a clause that asks. */
@@ -61,7 +67,7 @@ const BOUNDARY = /(?<=[.!?;])\s+|(?:(?<!\d),|,(?!\d{3}\b))\s*(?:(?:and then|and|
  * asks or orders ("What's the payout?", "Check the cover") and goes with it, as written; a telling
  * clause after the last of those ends it. Each part keeps its `head`: the clause that asks or orders.
  */
-export function requestParts(request: string): { text: string; head: string }[] {
+export function requestParts(request: string, tools: readonly ToolIntent[] = []): { text: string; head: string }[] {
   const clauses: { start: number; end: number; text: string }[] = [];
   let at = 0;
   for (const boundary of [...request.matchAll(BOUNDARY), { index: request.length, 0: "" }]) {
@@ -74,7 +80,7 @@ export function requestParts(request: string): { text: string; head: string }[] 
   let from: number | undefined;
   for (const clause of clauses) {
     from ??= clause.start;
-    if (asksQuestion(clause.text) || ordersAction(clause.text)) {
+    if (asksQuestion(clause.text) || ordersAction(clause.text, tools)) {
       parts.push({ start: from, end: clause.end, head: clause.text });
       from = undefined;
     }
@@ -86,10 +92,24 @@ export function requestParts(request: string): { text: string; head: string }[] 
   return parts.map((p) => ({ text: tidy(request.slice(p.start, p.end)), head: tidy(p.head) }));
 }
 
-/** The verbs that ask for a tool's action: the words of its name, and the first word of its description ("Pay a claim: ..."). */
+/** The words of identifiers such as "lot_id" or "claimId". */
+function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .split(/[_\W]+/)
+    .filter(Boolean)
+    .map((w) => normalizeToken(w.toLowerCase()));
+}
+
+/**
+ * The verbs that ask for a tool's action: the words of its name, and the first word of its
+ * description ("Pay a claim: ..."), less what it acts on (the words of its arguments' names):
+ * "release_lot" is asked for by "release", never by a clause that opens "Lot LOT-24108 shows ...".
+ */
 function verbsOf(tool: ToolIntent): Set<string> {
-  const words = [...tool.name.split(/[_\W]+/), tokenize(tool.description)[0] ?? ""];
-  return new Set(words.filter(Boolean).map((w) => normalizeToken(w.toLowerCase())));
+  const objects = new Set(Object.keys(tool.args ?? {}).flatMap(identifierWords));
+  const words = [...identifierWords(tool.name), normalizeToken((tokenize(tool.description)[0] ?? "").toLowerCase())];
+  return new Set(words.filter((w) => w !== "" && !objects.has(w)));
 }
 
 /** The first word of a clause once its lead-in is dropped, as a stem: the verb of an imperative. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestClauses, requestedEffects, type ToolIntent } from "../../agents/tools/index.ts";
+import { requestClauses, requestedEffects, requestParts, type ToolIntent } from "../../agents/tools/index.ts";
 
 const tools: ToolIntent[] = [
   { name: "calculate_payout", description: "Work out the payout for a claim.", kind: "query" },
@@ -30,5 +30,39 @@ describe("requestedEffects", () => {
 describe("requestClauses", () => {
   it("keeps amounts whole", () => {
     expect(requestClauses("Pay £50,000 on CLM-1008, then email the customer")).toEqual(["Pay £50,000 on CLM-1008", "email the customer"]);
+  });
+});
+
+describe("effects named for what they act on", () => {
+  const lot = { lot_id: {} };
+  const qc: ToolIntent[] = [
+    { name: "place_hold", description: "Place a lot on quality hold (quarantine).", kind: "effect", args: { ...lot, reason: {} } },
+    { name: "release_lot", description: "Release a held lot back to production.", kind: "effect", args: { ...lot, hold_id: {} } },
+    { name: "raise_scar", description: "Ask a supplier for an 8D: raise a supplier corrective action request.", kind: "effect", args: { supplier_id: {}, ...lot } },
+  ];
+  const task = "Lot LOT-24108 of ECU housings shows a rising AOI reject rate. Find the cause of the defects, check the process capability of the bore, place the lot on hold and ask the supplier for an 8D.";
+
+  it("are asked for by their verb, never by the word of what they act on", () => {
+    expect([...requestedEffects(task, qc)].sort()).toEqual(["place_hold", "raise_scar"]);
+    expect([...requestedEffects("Release LOT-24105 from hold", qc)]).toEqual(["release_lot"]);
+  });
+
+  it("make a clause that opens with their verb a part of its own, not context for the next", () => {
+    expect(requestParts(task, qc).map((p) => p.head)).toEqual([
+      "Find the cause of the defects",
+      "check the process capability of the bore",
+      "place the lot on hold",
+      "ask the supplier for an 8D",
+    ]);
+    // Without the pack's effects, "place" is not known as a verb of a request.
+    expect(requestParts(task).map((p) => p.head)).toContain("ask the supplier for an 8D");
+    expect(requestParts(task).map((p) => p.head)).not.toContain("place the lot on hold");
+  });
+});
+
+describe("requestParts", () => {
+  it("reads a clause that asks after a colon as a question of its own", () => {
+    const task = "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay, and does a flood claim get a loss adjuster?";
+    expect(requestParts(task).map((p) => p.text)).toEqual(["Family can't live in the house after a flood: how much do we pay towards somewhere else to stay", "does a flood claim get a loss adjuster"]);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { plainFocus, type Passage } from "../../agents/knowledge/index.ts";
 import { OfflineModel, specialistCard, type ActRequest, type SpecialistCard } from "../../agents/models/index.ts";
 import { amountFromFeedback } from "../../agents/models/offline/feedback.ts";
-import { bestQuotes } from "../../agents/models/offline/quotes.ts";
+import { bestQuotes, quotesByPart } from "../../agents/models/offline/quotes.ts";
 import { describeRecord } from "../../agents/models/offline/records.ts";
 import { BUILTIN_PACKS_DIR, loadPack, type Pack } from "../../agents/packs/index.ts";
 import { planEvidence } from "../../graphs/evidence.ts";
@@ -74,6 +74,22 @@ describe("bestQuotes", () => {
   });
 });
 
+describe("quotesByPart", () => {
+  const examples = passage("examples", "6 Worked examples", "6.1 A claim reported 46 days after the incident, by a flagged customer, sets off indicators 3 and 4.");
+  const late = passage("late", "2.3 Late reporting", "Triggered when: more than 30 days.");
+  const question = "A claim was reported 45 days after the incident. Which indicators does it set off, and when is late reporting triggered?";
+
+  it("quotes, beside the best passage for the whole, the best one for a part it does not answer", () => {
+    expect(bestQuotes([examples, late], plainFocus(question)).map((q) => q.passage.id)).toEqual(["examples"]);
+    expect(quotesByPart([examples, late], plainFocus(question), question).map((q) => q.passage.id)).toEqual(["examples", "late"]);
+  });
+
+  it("quotes as before a request of one part", () => {
+    const single = "Which indicators does a claim reported 45 days after the incident set off?";
+    expect(quotesByPart([examples, late], plainFocus(single), single)).toEqual(bestQuotes([examples, late], plainFocus(single)));
+  });
+});
+
 describe("OfflineModel.act", () => {
   const request = (overrides: Partial<ActRequest>): ActRequest => ({
     task: "",
@@ -111,6 +127,10 @@ describe("OfflineModel.plan, by evidence", () => {
     expect(await plan("What's the standard excess on a motor policy, and who has to approve a payout of £8,920?")).toEqual(["coverage_analyst", "payments_officer"]);
   });
 
+  it("gives a question about a named record to the specialist whose tool is named for what it asks", async () => {
+    expect(await plan("Is the policy for CLM-1016 still active?")).toEqual(["coverage_analyst"]);
+  });
+
   it("gives an order to the specialist whose tool does it", async () => {
     expect(await plan("Pay the settlement on claim CLM-1028.")).toEqual(["payments_officer"]);
     expect(await plan("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.")).toEqual([
@@ -118,5 +138,21 @@ describe("OfflineModel.plan, by evidence", () => {
       "payments_officer",
       "communications",
     ]);
+  });
+});
+
+describe("OfflineModel.plan, with the look-ups an action needs", () => {
+  it("adds a step for the specialist who can look up what an action needs, before the action", async () => {
+    const qc = await loadPack(join(BUILTIN_PACKS_DIR, "manufacturing-qc"));
+    const qcCards = qc.specialists.map(specialistCard);
+    const plan = async (task: string) => (await model.plan({ task, specialists: qcCards, lessons: [], evidence: await planEvidence(qc, task) })).steps;
+    // A hold's reason is the inspection's defect summary, which only the inspection analyst can look up.
+    expect(await plan("Place lot LOT-24108 on hold and ask the supplier for an 8D.")).toEqual([
+      { specialist: "inspection_analyst", instruction: "Look up lot defect summary for place hold" },
+      { specialist: "quality_manager", instruction: "Place lot LOT-24108 on hold" },
+      { specialist: "supplier_quality", instruction: "Ask the supplier for an 8D" },
+    ]);
+    // When the inspection analyst has a step before the hold already, nothing is added.
+    expect((await plan("Find the cause of the defects on LOT-24108 and place the lot on hold.")).map((s) => s.specialist)).toEqual(["inspection_analyst", "quality_manager"]);
   });
 });

@@ -2,7 +2,7 @@ import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from
 import { TEMPLATE_HINT, factKeysFor, fillArgs } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
 import { coverage, plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
-import { callable, findByPattern, toolTerms } from "../../tools/index.ts";
+import { callable, findByPattern, isQuestion, toolTerms } from "../../tools/index.ts";
 import { amountFromFeedback } from "./feedback.ts";
 
 /** Query tools that fit nearly as well as the best one are called too. */
@@ -11,9 +11,11 @@ const NEAR_BEST_FIT = 0.75;
 /**
  * The tools an instruction asks for. Effects are done only when asked: an effect is a target when
  * it shares a distinctive word with the instruction (one not shared by all the specialist's
- * effects). With no effect asked for, the specialist looks up what fits the instruction: the
- * callable query tools whose names, fields and descriptions cover it best, or all of them when
- * none does. Query tools a target needs for its arguments are called on the way (see actOffline).
+ * effects). With no effect asked for, a question is answered from what fits it: the callable
+ * query tools whose names, fields and descriptions cover it best, or all of them when none does;
+ * an order to look into something ("find the cause", "check the process capability") gets every
+ * callable look-up, as a specialist checking a lot reads all it has on it. Query tools a target
+ * needs for its arguments are called on the way (see actOffline).
  */
 export function targetTools(tools: readonly ToolCard[], instruction: string, focus: Focus, texts: readonly string[]): ToolCard[] {
   const wanted = new Set(queryTerms(instruction));
@@ -23,6 +25,7 @@ export function targetTools(tools: readonly ToolCard[], instruction: string, foc
   const targets = effects.filter((_, i) => [...vocab[i]!].some((w) => wanted.has(w) && !shared.has(w)));
   if (targets.length > 0) return targets;
   const queries = tools.filter((t) => t.kind === "query" && callable(t, texts, tools));
+  if (!isQuestion(instruction)) return queries;
   const fits = queries.map((tool) => ({ tool, fit: coverage(focus.terms, toolTerms(tool)).share }));
   const best = Math.max(0, ...fits.map((f) => f.fit));
   return best === 0 ? queries : fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);

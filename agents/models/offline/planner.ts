@@ -1,6 +1,7 @@
 import type { PartEvidence, PlannedStep, PlanRequest, SpecialistCard } from "../types.ts";
 import { contentTerms, queryTerms } from "../../knowledge/index.ts";
 import { isQuestion, requestClauses } from "../../tools/index.ts";
+import { withLookups } from "./lookups.ts";
 
 /** Below this score a clause is context for its neighbours, not work for a specialist of its own. */
 const MIN_PART_SCORE = 0.5;
@@ -88,7 +89,8 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
     return steps;
   };
 
-  const steps = request.previous ? request.previous.map((s) => ({ ...s })) : assign(request.task, request.evidence);
+  // An action that needs another specialist's facts gets a look-up step before it (a re-plan keeps the reviewed steps).
+  const steps = request.previous ? request.previous.map((s) => ({ ...s })) : withLookups(assign(request.task, request.evidence), request.specialists, request.task);
   if (request.feedback) {
     for (const extra of assign(request.feedback)) {
       if (!steps.some((s) => s.specialist === extra.specialist)) steps.push(extra);

@@ -1,4 +1,5 @@
-import { sentenceEvidence, type Focus, type Passage } from "../../knowledge/index.ts";
+import { contentTerms, sentenceEvidence, type Focus, type Passage } from "../../knowledge/index.ts";
+import { requestParts } from "../../tools/index.ts";
 
 /** What a step quotes from one passage: a span of its sentences, and how much of the question the best of them covers. */
 export interface Quote {
@@ -75,6 +76,34 @@ export function bestQuotes(passages: readonly Passage[], focus: Focus, max = MAX
     if (first && quote.share < first.share * NEAR_BEST) break;
     if (first && ![...quote.covered].some((w) => !chosen.some((q) => q.covered.has(w))) && quote.share < first.share) continue;
     chosen.push(quote);
+  }
+  return chosen;
+}
+
+/** A focus narrowed to the words of one part of a request. */
+function focusOnPart(focus: Focus, part: string): Focus {
+  const words = new Set(contentTerms(part).values());
+  return { ...focus, terms: focus.terms.filter((t) => words.has(t.word)) };
+}
+
+/**
+ * What answers each part of a request ("What does the policy say about reporting time, and is that
+ * a fraud indicator?"): the quotes for the whole, and for each part the best quote for its own
+ * words when none of those chosen answers that part as well; no passage twice. One sentence
+ * covering the most words of the whole is not the answer to each of its questions.
+ */
+export function quotesByPart(passages: readonly Passage[], focus: Focus, request: string): Quote[] {
+  const chosen = bestQuotes(passages, focus);
+  const parts = requestParts(request);
+  if (parts.length < 2) return chosen;
+  for (const part of parts) {
+    const narrowed = focusOnPart(focus, part.text);
+    if (narrowed.terms.length === 0) continue;
+    const [best] = bestQuotes(passages, narrowed, 1);
+    if (!best || chosen.some((q) => q.passage.id === best.passage.id)) continue;
+    const answeredBy = (q: Quote) => bestQuotes([q.passage], narrowed, 1)[0]?.share ?? 0;
+    if (chosen.some((q) => answeredBy(q) >= best.share)) continue;
+    chosen.push(best);
   }
   return chosen;
 }

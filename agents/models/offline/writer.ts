@@ -1,7 +1,7 @@
 import type { ActRequest, StepReport, SynthesizeRequest, ToolExchange } from "../types.ts";
 import { plainFocus, WEAK_EVIDENCE, type Focus, type Passage } from "../../knowledge/index.ts";
 import { composeLetter } from "./args.ts";
-import { bestQuotes } from "./quotes.ts";
+import { bestQuotes, quotesByPart } from "./quotes.ts";
 import { answersQuestion, describeRecord, describeValue } from "./records.ts";
 
 const PAST = new Map([["send", "sent"], ["issue", "made"], ["pay", "made"]]);
@@ -78,9 +78,14 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
   const used = request.passages.filter((p) => request.history.some((h) => h.status === "done" && usedTemplate(p, h.args, request.facts)));
   // A letter's template is cited when a letter was written from it; templates are never evidence to quote.
   const readable = request.passages.filter((p) => !TEMPLATE.test(p.text));
-  // A step that acted reports what it did; records that give a named record's value need no quote
-  // beside them; beside records that answer, a quote must answer well on its own to be worth reading.
-  const quotes = acted || (answered && recordValue) ? [] : bestQuotes(readable, focus).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
+  // A step that acted reports what it did, with the one passage it acted by (the procedure), if one
+  // covers its instruction well; records that give a named record's value need no quote beside
+  // them; beside records that answer, a quote must answer well on its own to be worth reading.
+  const quotes = acted
+    ? bestQuotes(readable, focus).filter((q) => q.share >= WEAK_EVIDENCE).slice(0, 1)
+    : answered && recordValue
+      ? []
+      : quotesByPart(readable, focus, request.instruction).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
   for (const quote of quotes) lines.push(`"${quote.text}" [${quote.passage.source}]`);
   if (lines.length === 0) lines.push("Nothing relevant was found for this step.");
   const cited = [...used, ...quotes.map((q) => q.passage).filter((p, i, all) => all.indexOf(p) === i && !used.includes(p))];
