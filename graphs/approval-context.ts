@@ -1,6 +1,6 @@
-import type { ContextField, PackTool, ToolDefinition } from "../agents/packs/index.ts";
+import type { Backend } from "../agents/backend/index.ts";
+import type { ContextField, Pack, PackTool, ToolDefinition } from "../agents/packs/index.ts";
 import { formatMoney } from "../agents/text/index.ts";
-import type { PolicyContext } from "./policy.ts";
 
 /** One fact on an approval card: "Claim status: open", "Paid so far: £0.00". */
 export interface ContextItem {
@@ -21,7 +21,7 @@ function formatted(value: unknown, format: ContextField["format"]): string {
  * back-end with the call's arguments: each query tool runs once. A lookup that finds nothing or
  * fails says so in the value, never hides the approval.
  */
-export async function approvalContext(context: PolicyContext, tool: ToolDefinition, args: Record<string, unknown>): Promise<ContextItem[]> {
+export async function approvalContext(context: { pack: Pack; backend: Backend }, tool: ToolDefinition, args: Record<string, unknown>): Promise<ContextItem[]> {
   const fields = (tool as Partial<PackTool>).spec?.context ?? [];
   const rows = new Map<string, Promise<{ row?: Record<string, unknown>; note?: string }>>();
   const rowOf = (name: string) => {

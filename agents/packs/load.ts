@@ -82,6 +82,9 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
   if (spec.risk && spec.args[spec.risk.field]?.type !== "number" && spec.args[spec.risk.field]?.type !== "integer") {
     throw invalid(file, `tools.${index}.risk.field`, `'${spec.risk.field}' is not a numeric argument of ${spec.name}`);
   }
+  for (const [, name] of spec.title?.matchAll(/\{([^{}]*)\}/g) ?? []) {
+    if (!(name! in spec.args)) throw invalid(file, `tools.${index}.title`, `{${name}} is not an argument of ${spec.name}`);
+  }
   const declared = spec.approval ?? (spec.kind === "effect" ? "always" : "never");
   const approval = typeof declared === "string" ? { when: [], otherwise: declared } : declared;
   approval.when.forEach((condition, j) => {

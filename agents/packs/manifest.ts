@@ -21,6 +21,9 @@ export const ArgSpecSchema = z.strictObject({
   hints: z.array(z.string()).default([]),
   /** A reviewer's edit that changes it (a payee, a recipient) is asked again, like an edit that raises the risk. */
   sensitive: z.boolean().optional(),
+  /** What a reviewer reads instead of the argument's name ("Amount"), and how its value reads (`money`: £3,600.00). */
+  label: z.string().min(1).max(60).optional(),
+  format: z.enum(["text", "money", "email", "date"]).optional(),
 });
 export type ArgSpec = z.infer<typeof ArgSpecSchema>;
 
@@ -150,6 +153,11 @@ export const ToolSpecSchema = z.strictObject({
   /** Whether a call needs a reviewer's approval. Defaults to `always` for effects, `never` for queries. */
   approval: ToolApprovalSchema.optional(),
   risk: RiskRuleSchema.optional(),
+  /**
+   * The approval card's title in the business's words, its arguments in braces, each as its
+   * `format` reads: "Pay {amount} to {payee} on claim {claimId}".
+   */
+  title: z.string().min(1).max(200).optional(),
   /** What a reviewer is shown beside the call's arguments when it is gated, looked up when it is proposed. */
   context: z.array(ContextFieldSchema).max(12).optional(),
   /**

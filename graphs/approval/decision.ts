@@ -46,6 +46,9 @@ export interface ApprovalRequest {
     highRisk?: string;
     /** Why the policy asks a reviewer. */
     reasons?: string[];
+    /** The card's title in the pack's words, and each argument labelled and formatted, when the pack says how. */
+    title?: string;
+    shown?: Record<string, { label: string; value: string }>;
     /** Facts the pack shows beside the arguments (the claim's status, what was paid so far). */
     context?: { label: string; value: string }[];
     /** Roles whoever approves or edits must hold (the policy's `requiresRole`). */

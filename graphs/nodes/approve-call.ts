@@ -6,6 +6,7 @@ import { approvalId, type ApprovalRequest, type Decision } from "../approval/ind
 import { runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { approvalTerms, gateFor, type Gate } from "../policy.ts";
+import { approvalTitle, shownArgs } from "../approval-text.ts";
 import type { GuildUpdate } from "../state.ts";
 
 /** What the approval node of one gated call receives (through `Send`). */
@@ -22,6 +23,8 @@ function describeArgs(args: Record<string, unknown>): string {
     .map(([k, v]) => `${k}: ${typeof v === "number" && /amount|total/i.test(k) ? formatMoney(v) : typeof v === "string" && v.length > 80 ? `${v.slice(0, 77)}...` : String(v)}`)
     .join(", ");
 }
+
+const withDefined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /** The approval request for a gated call: deterministic, so a re-run asks the same question. */
 export async function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput, tool: ToolDefinition | undefined): Promise<ApprovalRequest> {
@@ -50,6 +53,8 @@ export async function toolCallRequest(deps: GraphDeps, runId: string, input: App
       callId: input.call.id,
       ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),
       ...(gate.context ? { context: gate.context } : {}),
+      ...withDefined("title", approvalTitle(tool, input.call.args)),
+      ...withDefined("shown", shownArgs(tool, input.call.args)),
       ...(gate.requiresRoles ? { requiresRoles: gate.requiresRoles } : {}),
       ...(gate.fourEyes ? { fourEyes: true } : {}),
     },

@@ -15,7 +15,8 @@ const CHOICES = [
 /** Shows an approval readably: what, why, and the proposed arguments. */
 export function describeApproval(approval: Approval): string {
   const lines = [
-    style.bold(`Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : approval.action.name}`) + style.dim(`  (${approval.id})`),
+    style.bold(`Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : (approval.title ?? approval.action.name)}`) +
+      style.dim(`  (${approval.title ? `${approval.action.name}, ` : ""}${approval.id})`),
     approval.highRisk ? style.red(`HIGH RISK: ${approval.highRisk}`) : "",
     approval.escalation ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`) : "",
     approval.description,
@@ -28,8 +29,11 @@ export function describeApproval(approval: Approval): string {
     steps.forEach((s, i) => lines.push(`  ${i + 1}. ${style.cyan(s.specialist)}: ${s.instruction}`));
   } else {
     for (const [key, value] of Object.entries(approval.action.args)) {
-      const text = typeof value === "string" ? value : JSON.stringify(value);
-      lines.push(`  ${style.cyan(key)}: ${text.includes("\n") ? `\n${text.replace(/^/gm, "      ")}` : text}`);
+      // As the pack labels and formats it, with the name an edit asks for.
+      const shown = approval.shown?.[key];
+      const text = shown?.value ?? (typeof value === "string" ? value : JSON.stringify(value));
+      const name = shown && shown.label !== key ? `${shown.label} (${key})` : key;
+      lines.push(`  ${style.cyan(name)}: ${text.includes("\n") ? `\n${text.replace(/^/gm, "      ")}` : text}`);
     }
   }
   return lines.filter(Boolean).join("\n");

@@ -35,6 +35,8 @@ export const ApprovalSchema = z.object({
   decision: DecisionSchema.optional(),
   reasons: z.array(z.string()).optional(),
   context: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+  title: z.string().optional(),
+  shown: z.record(z.string(), z.object({ label: z.string(), value: z.string() })).optional(),
   expiresAt: z.string().optional(),
   escalation: z.object({ at: z.string(), reason: z.string(), to: z.string().optional() }).optional(),
 });

@@ -47,6 +47,10 @@ export interface Approval {
   decision?: Decision;
   /** Why the policy asks a reviewer. */
   reasons?: string[];
+  /** The card's title in the pack's words: "Pay £3,600.00 to Eleanor Whitfield on claim CLM-1001". */
+  title?: string;
+  /** Each argument labelled and formatted as the pack says ("Amount": "£3,600.00"); `action.args` keeps the values. */
+  shown?: Record<string, { label: string; value: string }>;
   /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
   context?: { label: string; value: string }[];
   /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */

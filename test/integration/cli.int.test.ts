@@ -30,9 +30,10 @@ describe("guild run", () => {
     const result = await runCli(["run", DEMO_TASK], env, "x\ne\n\n3000\n\na\n");
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("model offline (deterministic rules, no language model)");
-    expect(result.stderr).toContain("Approval needed: issue_payment");
+    expect(result.stderr).toContain("Approval needed: Pay £3,600.00 to Eleanor Whitfield on claim CLM-1001  (issue_payment, apr_");
+    expect(result.stderr).toContain("Amount (amount): £3,600.00");
     expect(result.stderr).toContain("Please answer one of");
-    expect(result.stderr).toContain("Approval needed: send_email");
+    expect(result.stderr).toContain("Approval needed: Email eleanor.whitfield@example.co.uk about claim CLM-1001  (send_email, apr_");
     expect(result.stdout).toContain("Answer");
     expect(result.stdout).toContain("Citations");
     expect(result.stdout).toContain("home-policy-wording.md § 4.2 Escape of water");

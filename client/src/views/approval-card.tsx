@@ -87,7 +87,8 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
     <article className={`approval-card${approval.highRisk ? " high-risk" : ""}${elsewhere ? " decided" : ""}`} aria-labelledby={`${id}-title`} data-approval-id={approval.id}>
       <header>
         <h3 id={`${id}-title`}>
-          {title}
+          {approval.title ?? title}
+          {approval.title ? <span className="by"> · {title}</span> : null}
           {approval.kind === "tool_call" && approval.specialist ? <span className="by"> · {nameOf(approval.specialist)}</span> : null}
         </h3>
         <p className="card-meta">
@@ -145,7 +146,7 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
           ))}
         </ol>
       ) : (
-        <FieldList fields={approval.action.args} />
+        <FieldList fields={approval.shown ? Object.fromEntries(Object.values(approval.shown).map((arg) => [arg.label, arg.value])) : approval.action.args} />
       )}
 
       {elsewhere ? (
