@@ -26,3 +26,27 @@ export function shownArgs(tool: ToolDefinition | undefined, args: Record<string,
   if (!tool || !Object.values(tool.args).some((spec) => spec.label !== undefined || spec.format !== undefined)) return undefined;
   return Object.fromEntries(Object.entries(args).map(([name, value]) => [name, { label: tool.args[name]?.label ?? name, value: formatArg(value, tool.args[name]) }]));
 }
+
+const lower = (label: string): string => label.charAt(0).toLowerCase() + label.slice(1);
+const quoted = (text: string): string => `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
+
+/**
+ * A reviewer's edit as a lesson people and models can read: the case it was about (the arguments
+ * that identify a record and did not change), then each change, in the pack's labels and formats.
+ * @example "On claim CLM-1001, editing issue_payment, a reviewer lowered the amount from £3,600.00 to £3,000.00."
+ */
+export function editLesson(tool: ToolDefinition, before: Record<string, unknown>, after: Record<string, unknown>): string {
+  const label = (name: string): string => lower(tool.args[name]?.label ?? name);
+  const shown = (name: string, value: unknown): string => formatArg(value, tool.args[name]);
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const same = (name: string): boolean => JSON.stringify(before[name]) === JSON.stringify(after[name]);
+  const cases = names.filter((name) => same(name) && tool.args[name]?.pattern !== undefined && after[name] !== undefined).map((name) => `${label(name)} ${shown(name, after[name])}`);
+  const changes = names.filter((name) => !same(name)).map((name) => {
+    const [from, to] = [before[name], after[name]];
+    if (typeof from === "number" && typeof to === "number") return `${to < from ? "lowered" : "raised"} the ${label(name)} from ${shown(name, from)} to ${shown(name, to)}`;
+    if (to === undefined) return `removed the ${label(name)} ${quoted(shown(name, from))}`;
+    return from === undefined ? `set the ${label(name)} to ${quoted(shown(name, to))}` : `changed the ${label(name)} from ${quoted(shown(name, from))} to ${quoted(shown(name, to))}`;
+  });
+  const what = changes.length > 0 ? changes.join(" and ") : "changed nothing";
+  return `${cases.length > 0 ? `On ${cases.join(", ")}, ` : ""}editing ${tool.name}, a reviewer ${what}.`.replace(/^e/, "E");
+}

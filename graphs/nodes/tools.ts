@@ -3,6 +3,7 @@ import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
+import { editLesson } from "../approval-text.ts";
 import { changedSensitiveArgs, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
@@ -78,7 +79,7 @@ export function toolsNode(deps: GraphDeps) {
           learned.push({
             specialist: work.specialist,
             tool: tool.name,
-            text: `A reviewer changed ${tool.name} arguments from ${JSON.stringify(proposed.args)} to ${JSON.stringify(decision.args)}`,
+            text: editLesson(tool, proposed.args, decision.args),
           });
           const again = gateOfEdit(gate, await gateFor(deps, work.specialist, tool, decision.args), changedSensitiveArgs(tool, proposed.args, decision.args));
           if (again) {

@@ -52,7 +52,8 @@ describe("learning from reviewers", () => {
     const { body } = await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons");
     const lesson = body.lessons.find((l) => l.tool === "issue_payment")!;
     expect(lesson).toMatchObject({ pack: "insurance-claims", specialist: "payments_officer", tool: "issue_payment" });
-    expect(lesson.text).toContain('"amount":3000');
+    // A sentence in the pack's words: the case, and what changed.
+    expect(lesson.text).toBe("On claim CLM-1001, editing issue_payment, a reviewer lowered the amount from £3,600.00 to £3,000.00.");
     expect((await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=communications")).body.lessons).toEqual([]);
     expect((await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=payments_officer&pack=insurance-claims")).body.lessons.map((l) => l.id)).toContain(lesson.id);
     const badPack = await t.api("GET", "/api/lessons?pack=nope");
@@ -98,6 +99,6 @@ describe("learning from reviewers", () => {
     expect((await t.api("POST", `/api/runs/${runId}/cancel`)).status).toBe(200);
     const lessons = (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons")).body.lessons;
     expect(lessons).toEqual([expect.objectContaining({ specialist: "payments_officer", tool: "issue_payment", runId })]);
-    expect(lessons[0]!.text).toContain('"amount":3100');
+    expect(lessons[0]!.text).toContain("lowered the amount from £3,600.00 to £3,100.00");
   });
 });
