@@ -32,6 +32,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a browser or another process shows; a loaded machine takes more than 1 s.
+    expect: { poll: { timeout: 10_000 } },
     // Integration tests spawn processes and open databases; two workers fit a 2-core machine.
     maxWorkers: 2,
     projects: [

@@ -3,7 +3,7 @@ import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { editLesson } from "../approval-text.ts";
+import { approvalTitle, editLesson } from "../approval-text.ts";
 import { changedSensitiveArgs, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
 
@@ -99,7 +99,8 @@ export function toolsNode(deps: GraphDeps) {
         continue;
       }
       const server = isMcpTool(tool) ? { server: tool.server } : {};
-      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind, ...server });
+      const title = approvalTitle(tool, parsed.data);
+      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind, ...server, ...(title ? { title } : {}) });
       try {
         const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.key ?? call.id}`, runId, callId: call.id, signal: config.signal });
         // Images are told by their size only: the event log is no place for them.

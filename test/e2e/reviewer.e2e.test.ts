@@ -80,6 +80,14 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     expect(citations).toContainEqual(expect.stringContaining("home-policy-wording.md § 4.2 Escape of water"));
     expect(citations.every((c) => c.length > 40)).toBe(true); // source and excerpt
 
+    // Outcome first: the task's first line as the title, the answer on the first screen (900 px
+    // high), and what was done in the pack's words.
+    expect(await page.locator("#run-title").innerText()).toMatch(/^Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen\./);
+    expect(await answer.evaluate((el) => el.getBoundingClientRect().top + el.ownerDocument.documentElement.scrollTop)).toBeLessThan(900);
+    const done = await page.getByRole("region", { name: "What was done" }).locator("li > strong").allInnerTexts();
+    expect(done).toEqual(["Pay £3,000.00 to Eleanor Whitfield on claim CLM-1001", "Email eleanor.whitfield@example.co.uk about claim CLM-1001"]);
+    expect(await page.locator(".effect-done").count()).toBe(2);
+
     // The payment row holds the edited amount; the event log says the same.
     expect((await paymentsFor(t.dir)).map((p) => p.amount)).toEqual([3000]);
     const { body } = await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`);
@@ -87,6 +95,8 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     expect(paid.data.result).toMatchObject({ paid_amount: 3000 });
     await expect.poll(() => timelineSeqs(page)).toEqual(body.events.map((e) => e.seq));
     // The pack's graph as a picture: Mermaid's SVG of the server's drawing, with the graph's nodes.
+    // Folded away below the outcome until asked for.
+    await page.getByText("The pack's graph").click();
     const graph = page.getByRole("img", { name: /graph/ });
     await graph.locator("svg").waitFor();
     expect(await graph.textContent()).toEqual(expect.stringContaining("approval.tool_call"));
@@ -123,7 +133,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     // Lessons: the edit taught the payments officer about issue_payment. Another reviewer has the page open too.
     const lessons = async (): Promise<Lesson[]> => (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons")).body.lessons;
     const taught = (await lessons()).find((l) => l.specialist === "payments_officer" && l.tool === "issue_payment")!;
-    expect(taught.text).toContain("3600");
+    expect(taught.text).toBe("On claim CLM-1001, editing issue_payment, a reviewer lowered the amount from £3,600.00 to £3,000.00.");
     const other = await browser.open(`${t.url}/#/lessons`);
     const stale = other.page.locator(`li[data-lesson-id="${taught.id}"]`);
     await stale.waitFor();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Citation, RunStatus } from "../../../server/contract/index.ts";
 import { modelLabel, shortId, timeLabel } from "../lib/format.ts";
 import { derivePlan } from "../lib/plan.ts";
@@ -8,6 +8,7 @@ import { useObservable } from "../store/observable.ts";
 import { AnswerView } from "./answer-view.tsx";
 import { ApprovalCard } from "./approval-card.tsx";
 import { AuditTrail } from "./audit-trail.tsx";
+import { EffectsView } from "./effects-view.tsx";
 import { GraphPicture } from "./graph-picture.tsx";
 import { PlanView } from "./plan-view.tsx";
 import { StatusBadge } from "./status-badge.tsx";
@@ -19,7 +20,28 @@ const FINAL_EVENTS: Record<string, RunStatus> = { "run.completed": "completed", 
 /** Events stored with an entry of the audit trail: each one makes the view read the trail again. */
 const AUDITED_EVENTS = new Set(["approval.resolved", "approval.escalated"]);
 
-/** One run, live: its task, what waits for a reviewer, the plan, the text being written, the answer, usage, graph, audit trail and timeline. */
+/** The run's title: its task's first line, cut at a word near 100 characters. */
+function titleOf(task: string | undefined, runId: string): string {
+  const line = task?.split("\n").find((l) => l.trim())?.trim();
+  if (!line) return `Run ${shortId(runId)}`;
+  return line.length <= 100 ? line : `${line.slice(0, 100).replace(/\s+\S*$/, "")}…`;
+}
+
+/** The pack's graph, folded away until asked for (Mermaid is loaded only then). */
+function GraphPanel({ packId }: { packId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="graph-panel" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>The pack's graph</summary>
+      {open ? <GraphPicture packId={packId} /> : null}
+    </details>
+  );
+}
+
+/**
+ * One run, live, outcome first: its title and status, the answer and what was done, what waits
+ * for a reviewer, then the plan, the text being written, usage, audit trail, timeline and graph.
+ */
 export function RunView({ runId }: { runId: string }) {
   const guild = useGuild();
   useEffect(() => guild.feeds.follow(runId), [guild, runId]);
@@ -53,10 +75,11 @@ export function RunView({ runId }: { runId: string }) {
     <section className="run-view" aria-labelledby="run-title" data-run-id={runId}>
       <header className="run-header">
         <h1 id="run-title" ref={heading} tabIndex={-1}>
-          Run {shortId(runId)} {status ? <StatusBadge status={status} /> : null}
+          {titleOf(task, runId)} {status ? <StatusBadge status={status} /> : null}
         </h1>
         {events.length === 0 && !run && !feed?.error ? <p className="hint">Loading…</p> : null}
         <p className="hint">
+          {`Run ${shortId(runId)} · `}
           {pack?.name ?? packId}
           {run ? ` · ${modelLabel(run.model)}` : ""}
           {run ? (
@@ -78,6 +101,9 @@ export function RunView({ runId }: { runId: string }) {
         {feed?.error ? <p className="field-error">This run cannot be followed: {feed.error}</p> : null}
       </header>
 
+      {result ? <AnswerView answer={result.answer} citations={result.citations} /> : null}
+      <EffectsView events={events} />
+
       {waiting.length > 0 || lost.length > 0 ? (
         <section className="waiting-here" aria-labelledby="waiting-title">
           <h2 id="waiting-title">Waiting for a reviewer</h2>
@@ -94,15 +120,12 @@ export function RunView({ runId }: { runId: string }) {
 
       {events.length === 0 ? null : (
         <>
-          <div className="run-grid">
-            <PlanView plan={plan} nameOf={nameOf} />
-            {packId ? <GraphPicture packId={packId} /> : null}
-          </div>
+          <PlanView plan={plan} nameOf={nameOf} />
           <WritingNow writing={feed?.writing} nameOf={nameOf} />
-          {result ? <AnswerView answer={result.answer} citations={result.citations} /> : null}
           <UsageView usage={run?.usage} model={run?.model} nameOf={nameOf} />
           <AuditTrail trail={audit} nameOf={nameOf} />
           <Timeline events={events} nameOf={nameOf} />
+          {packId ? <GraphPanel packId={packId} /> : null}
         </>
       )}
     </section>
