@@ -130,6 +130,29 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     }
   });
 
+  it.skipIf(TEST_ENGINE !== "postgres")("survives the server closing its idle connections (a restart, a failover): memory and runs answer again", async () => {
+    const storage = await openStorage({ dataDir: place.dataDir, databaseUrl: place.databaseUrl, log: pino({ level: "silent" }) });
+    opened.push(storage);
+    await storage.memory.put(["guild", "t"], "k", { text: "before" });
+    await storage.runs.createRun(newRun("run_a"));
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    try {
+      // Every connection of this database but the listener's, which reconnects by itself.
+      const { rows } = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name IN ('guild memory', 'guild runtime')",
+        [new URL(place.databaseUrl!).pathname.slice(1)],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // An idle pool client that errors with nobody listening would be an uncaught exception here.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await storage.memory.get(["guild", "t"], "k"))?.value).toEqual({ text: "before" });
+    expect((await storage.runs.getRun("run_a"))?.status).toBe("running");
+  });
+
   it("rolls back everything a transaction did when it fails, its events too", async () => {
     const a = await connection();
     await a.createRun(newRun("run_a"));

@@ -85,5 +85,6 @@ export async function pendingOf(t: Pick<TestServer, "api">, runId: string): Prom
     if (run.status === "awaiting_approval" && run.pendingApprovals.length > 0) return { status: run.status, approvals: run.pendingApprovals as Approval[] };
     if (["completed", "failed", "cancelled"].includes(run.status)) return { status: run.status as string, approvals: [] };
     return undefined;
-  });
+    // Runs posted at once are admitted a few at a time (GUILD_MAX_ACTIVE_RUNS): the last waits its turn.
+  }, 60_000);
 }

@@ -1,4 +1,5 @@
 import { PostgresStore } from "@langchain/langgraph-checkpoint-postgres/store";
+import type { Logger } from "pino";
 import type { Operation, OperationResults, SearchItem, SearchOperation } from "@langchain/langgraph-checkpoint";
 import { lexicalScore, queryTerms } from "../memory/lexical-score.ts";
 
@@ -15,6 +16,14 @@ const isQuery = (op: Operation): op is SearchOperation & { query: string } => "n
  * changes nothing a specialist remembers.
  */
 export class RecallingPostgresStore extends PostgresStore {
+  constructor(config: ConstructorParameters<typeof PostgresStore>[0], log: Logger) {
+    super(config);
+    // The store makes its own pg pool and listens to none of its errors: an idle connection the
+    // server closes (a restart, a failover) would be an uncaught exception that ends the process.
+    const pool = (this as unknown as { core?: { pool?: { on(event: "error", listener: (error: Error) => void): void } } }).core?.pool;
+    pool?.on("error", (error) => log.warn({ err: error, pool: "memory" }, "an idle database connection failed; it will be replaced"));
+  }
+
   override async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
     if (!operations.some(isQuery)) return super.batch(operations);
     // Queries read every item under their prefix (with the filter), then rank them here.

@@ -34,7 +34,7 @@ function postgresParts(url: string, options: StorageOptions) {
     connectionOptions: { connectionString: url, max: 2, application_name: "guild memory" },
     schema: GUILD_SCHEMA,
     ensureTables: false,
-  });
+  }, options.log);
   return {
     retry,
     pool,
