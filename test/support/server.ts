@@ -77,6 +77,9 @@ export function collectEvents(client: Client): RunEvent[] {
   return events;
 }
 
+/** Runs posted at once are admitted a few at a time (GUILD_MAX_ACTIVE_RUNS): the last waits its turn. */
+const PENDING_WAIT_MS = 60_000;
+
 /** The pending approvals of a run, over REST, once there are some or the run has ended. */
 export async function pendingOf(t: Pick<TestServer, "api">, runId: string): Promise<{ status: string; approvals: Approval[] }> {
   return until(`run ${runId} to pause or end`, async () => {
@@ -85,6 +88,5 @@ export async function pendingOf(t: Pick<TestServer, "api">, runId: string): Prom
     if (run.status === "awaiting_approval" && run.pendingApprovals.length > 0) return { status: run.status, approvals: run.pendingApprovals as Approval[] };
     if (["completed", "failed", "cancelled"].includes(run.status)) return { status: run.status as string, approvals: [] };
     return undefined;
-    // Runs posted at once are admitted a few at a time (GUILD_MAX_ACTIVE_RUNS): the last waits its turn.
-  }, 60_000);
+  }, PENDING_WAIT_MS);
 }
