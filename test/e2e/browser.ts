@@ -54,7 +54,7 @@ export interface PageRecord {
 
 export interface TestBrowser {
   /** A page in a fresh browser context (its own storage and cookies), at `url`. */
-  open(url: string, options?: { socket?: SocketControl }): Promise<{ page: Page; record: PageRecord }>;
+  open(url: string, options?: { socket?: SocketControl; viewport?: { width: number; height: number } }): Promise<{ page: Page; record: PageRecord }>;
 }
 
 /** One Chromium for the test file (a fresh temporary profile, removed on close); each page gets its own context. */
@@ -70,7 +70,7 @@ export function useBrowser(): TestBrowser {
   return {
     async open(url, options = {}) {
       if (!browser) throw new Error("no browser");
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
       context.setDefaultTimeout(15_000);
       const page = await context.newPage();
       const record: PageRecord = { dialogs: [], errors: [] };

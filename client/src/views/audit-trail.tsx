@@ -95,6 +95,8 @@ export function AuditTrail({ trail, nameOf }: { trail: AuditTrailState; nameOf: 
       {entries === undefined && !error ? <p className="hint">Loading…</p> : null}
       {entries?.length === 0 ? <p className="hint">No approval has been decided yet.</p> : null}
       {entries && entries.length > 0 ? (
+        // A narrow screen scrolls the table, not the page.
+        <div className="table-scroll">
         <table aria-labelledby="audit-title" aria-describedby="audit-hint">
           <thead>
             <tr>
@@ -132,6 +134,7 @@ export function AuditTrail({ trail, nameOf }: { trail: AuditTrailState; nameOf: 
             })}
           </tbody>
         </table>
+        </div>
       ) : null}
     </section>
   );

@@ -19,6 +19,7 @@ export function UsageView({ usage, model, nameOf }: { usage: RunUsage | undefine
       {!usage || (usage.inputTokens === 0 && usage.outputTokens === 0) ? (
         <p className="hint">{model?.provider === "offline" ? "None: the offline model uses no language model." : "No tokens reported yet."}</p>
       ) : (
+        <div className="table-scroll">
         <table>
           <thead>
             <tr>
@@ -36,6 +37,7 @@ export function UsageView({ usage, model, nameOf }: { usage: RunUsage | undefine
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );
