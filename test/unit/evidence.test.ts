@@ -99,6 +99,13 @@ describe("answerType", () => {
     expect(holdsAnswer("Tell us within 30 days.", "duration")).toBe(true);
     expect(holdsAnswer("Tell us as soon as possible.", "duration")).toBe(false);
   });
+
+  it("takes a count for a number, not money or a share", () => {
+    expect(holdsAnswer("Triggered when: 3 or more.", "number")).toBe(true);
+    expect(holdsAnswer("PAY- followed by six digits.", "number")).toBe(true);
+    expect(holdsAnswer("Claims above £10,000 for home are assigned a loss adjuster.", "number")).toBe(false);
+    expect(holdsAnswer("We pay up to 20% of the sum insured.", "number")).toBe(false);
+  });
 });
 
 describe("recordReferences", () => {
