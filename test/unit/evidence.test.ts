@@ -53,6 +53,12 @@ describe("focusOf", () => {
     expect(pay.covers).toEqual([["pay"]]);
   });
 
+  it("lets the hyphenated word of a glossary phrase stand for its entry, written apart and around other words", () => {
+    const authority = parseGlossary("## Authority limit\nAlso: approval limit, sign-off limit\nWho may authorise a payment.\n");
+    const signs = focusOf("who signs the payment off", { stats, glossary: authority }).terms.find((t) => t.word === "signs")!;
+    expect(signs.covers).toContainEqual(["authority", "limit"]);
+  });
+
   it("weighs a word no document has at half the question's typical weight", () => {
     const terms = focusOf("storm damage to my gazebo", { stats, glossary }).terms;
     const gazebo = terms.find((t) => t.word === "gazebo")!;
