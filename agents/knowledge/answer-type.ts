@@ -14,7 +14,8 @@ const HOLDS = {
   // A figure, or the rule that gives one ("the lesser of", "up to the declared value, minus your excess").
   amount: /£\s?\d|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent|pounds)|\b\d[\d,]*\s?(?:mph|mm)\b|\b(?:lesser of|up to the|minus (?:the|your) excess|market value|sum insured)\b/i,
   duration: /\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty|sixty|ninety)\s+(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?)\b|\bsame (?:working )?day\b|\bimmediately\b|\bstraight away\b|\bat once\b/i,
-  number: /\b\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty)\b/i,
+  // A count: a figure that is not money or a share ("3 or more", not "£10,000" or "20%").
+  number: /(?<![£\d.,])(?<!£\s)\b\d(?![\d,.]*\s?(?:%|per ?cent))|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty)\b/i,
   // A person's name: two capitalised words running ("Helen Marsh").
   name: /\b[A-Z][a-z]+ [A-Z][a-z'’]+\b/,
 };

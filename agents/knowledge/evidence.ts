@@ -76,7 +76,10 @@ export function focusOf(question: string, context: { stats: TermStats; glossary:
   for (const entry of context.glossary) {
     const phrases = [entry.term, ...entry.aliases];
     const entryTerms = termsOf(entry.term);
-    for (const phrase of phrases) {
+    // A hyphenated word of a phrase ("sign-off" of "sign-off limit") is used on its own too: people
+    // write it apart, and around other words ("who signs the payment off").
+    const compounds = phrases.flatMap((p) => p.match(/\b[a-z]+-[a-z]+\b/gi) ?? []).filter((c) => !phrases.includes(c));
+    for (const phrase of [...phrases, ...compounds]) {
       // A phrase is used when all its words are ("the bit I have to pay" uses "the bit i pay"). One
       // word among small ones ("most you will pay") or a negation ("not covered") is too loose to
       // stand for its entry; a verb and its particle ("knocked over") is not.

@@ -19,19 +19,32 @@ function generalistOf(pack: Pack) {
     name: "Generalist",
     description: `Does everything the pack's team does, alone. ${pack.specialists.map((s) => s.description).join(" ")}`,
     documents: unique(pack.specialists.flatMap((s) => s.documents)),
-    tools: unique(pack.specialists.flatMap((s) => s.tools.map((t) => t.name))),
+    tools: unique(pack.specialists.flatMap((s) => [...s.tools.map((t) => t.name), ...s.mcpTools])),
   };
+}
+
+/** The node_modules folder a pack's own programs (its MCP servers) resolve their packages from. */
+function nearestNodeModules(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const candidate = path.join(at, "node_modules");
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(at) === at) return undefined;
+  }
 }
 
 /**
  * Writes a copy of the pack for one variant under `root` and returns the packs folder that holds
- * it. In every copy each effect tool asks a reviewer, always: the eval approves nothing, so an
+ * it, with the pack's node_modules linked beside it for its MCP servers. In every copy each effect tool asks a reviewer, always: the eval approves nothing, so an
  * effect proposed for a question is counted and never executed.
  */
 export function writeVariant(pack: Pack, variant: Variant, root: string): string {
   const packsDir = path.join(root, variant);
   const dir = path.join(packsDir, path.basename(pack.dir));
   fs.mkdirSync(packsDir, { recursive: true });
+  // The copy lives in a temp folder: its MCP servers must still find the packages they import.
+  const modules = nearestNodeModules(pack.dir);
+  const link = path.join(root, "node_modules");
+  if (modules && !fs.existsSync(link)) fs.symlinkSync(modules, link, "dir");
   fs.cpSync(pack.dir, dir, { recursive: true, filter: (source) => path.relative(pack.dir, source) !== "eval" });
   const file = path.join(dir, MANIFEST_FILE);
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { specialists: unknown[]; tools: { kind?: string; approval?: unknown }[] };

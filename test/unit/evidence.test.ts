@@ -53,6 +53,12 @@ describe("focusOf", () => {
     expect(pay.covers).toEqual([["pay"]]);
   });
 
+  it("lets the hyphenated word of a glossary phrase stand for its entry, written apart and around other words", () => {
+    const authority = parseGlossary("## Authority limit\nAlso: approval limit, sign-off limit\nWho may authorise a payment.\n");
+    const signs = focusOf("who signs the payment off", { stats, glossary: authority }).terms.find((t) => t.word === "signs")!;
+    expect(signs.covers).toContainEqual(["authority", "limit"]);
+  });
+
   it("weighs a word no document has at half the question's typical weight", () => {
     const terms = focusOf("storm damage to my gazebo", { stats, glossary }).terms;
     const gazebo = terms.find((t) => t.word === "gazebo")!;
@@ -98,6 +104,13 @@ describe("answerType", () => {
     expect(holdsAnswer("We pay the lesser of the loss and the sum insured.", "amount")).toBe(true);
     expect(holdsAnswer("Tell us within 30 days.", "duration")).toBe(true);
     expect(holdsAnswer("Tell us as soon as possible.", "duration")).toBe(false);
+  });
+
+  it("takes a count for a number, not money or a share", () => {
+    expect(holdsAnswer("Triggered when: 3 or more.", "number")).toBe(true);
+    expect(holdsAnswer("PAY- followed by six digits.", "number")).toBe(true);
+    expect(holdsAnswer("Claims above £10,000 for home are assigned a loss adjuster.", "number")).toBe(false);
+    expect(holdsAnswer("We pay up to 20% of the sum insured.", "number")).toBe(false);
   });
 });
 
