@@ -38,6 +38,12 @@ describe.skipIf(SKIP_REASON)(`a reviewer on a phone (390 x 844)${SKIP_REASON ? `
     await page.goto(`${t.url}/#/runs/${paused}`);
     await page.getByRole("article", { name: /issue_payment/ }).waitFor();
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    // Its graph, opened, marks where the run waits: the approval of a tool call.
+    await page.getByText("The pack's graph").click();
+    const graph = page.getByRole("img", { name: /graph/ });
+    await expect.poll(() => graph.locator("g.graph-current").allTextContents()).toEqual(["approval.tool_call"]);
+    expect(await graph.getAttribute("aria-label")).toMatch(/the run is at approval\.tool_call$/);
+    await page.screenshot({ path: screenshotPath("phone-paused-graph.png"), fullPage: true });
 
     await page.goto(`${t.url}/#/runs/${done}`);
     await page.locator(".run-header .badge-completed").waitFor();

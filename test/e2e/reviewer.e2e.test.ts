@@ -100,6 +100,10 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     const graph = page.getByRole("img", { name: /graph/ });
     await graph.locator("svg").waitFor();
     expect(await graph.textContent()).toEqual(expect.stringContaining("approval.tool_call"));
+    // The path the run took, marked live on the picture: it ended, through every kind of node it used.
+    await expect.poll(() => graph.locator("g.graph-current").allTextContents()).toEqual(["__end__"]);
+    const visited = (await graph.locator("g.graph-visited").allTextContents()).map((t) => t.trim());
+    for (const node of ["__start__", "memory.recall", "supervisor.plan", "approval.plan", "specialist.retrieve", "specialist.reason", "approval.tool_call", "tools", "supervisor.answer", "memory.save"]) expect(visited, node).toContain(node);
     const plannedSteps = await page.locator(".plan .step").evaluateAll((steps) => steps.map((s) => s.className));
     expect(plannedSteps).toEqual(["step step-done", "step step-done", "step step-done"]);
 

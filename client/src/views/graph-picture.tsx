@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { GraphPath } from "../lib/graph-path.ts";
 import { api, ApiError } from "../api/rest.ts";
 
 type Picture = { state: "loading" } | { state: "drawn"; svg: string; source: string } | { state: "text"; source: string; why: string } | { state: "none"; why: string };
@@ -26,9 +27,25 @@ async function draw(packId: string): Promise<Picture> {
   }
 }
 
-/** The pack's state machine as LangGraph draws it (Mermaid), or its text when it cannot be drawn. */
-export function GraphPicture({ packId }: { packId: string }) {
+/** Marks the drawing's nodes: where the run is now, and where it has been (as LangGraph Studio does). */
+function highlight(figure: HTMLElement, path: GraphPath): void {
+  for (const node of figure.querySelectorAll<SVGGElement>("g.node")) {
+    const name = node.textContent?.trim() ?? "";
+    node.classList.toggle("graph-visited", path.visited.includes(name));
+    node.classList.toggle("graph-current", path.current === name);
+  }
+}
+
+/**
+ * The pack's state machine as LangGraph draws it (Mermaid), or its text when it cannot be drawn;
+ * with a run's `path`, the node it is at and the ones it went through are marked, live.
+ */
+export function GraphPicture({ packId, path }: { packId: string; path?: GraphPath }) {
   const [picture, setPicture] = useState<Picture>({ state: "loading" });
+  const figure = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (figure.current && path) highlight(figure.current, path);
+  });
   useEffect(() => {
     let current = true;
     if (!drawn.has(packId)) drawn.set(packId, draw(packId));
@@ -45,7 +62,13 @@ export function GraphPicture({ packId }: { packId: string }) {
       {picture.state === "none" ? <p className="hint">No picture: {picture.why}.</p> : null}
       {picture.state === "drawn" ? (
         // The SVG is Mermaid's drawing of our own server's graph text, made with securityLevel strict (sanitized by Mermaid).
-        <figure role="img" aria-label="The pack's graph: the nodes a run goes through" className="graph-svg" dangerouslySetInnerHTML={{ __html: picture.svg }} />
+        <figure
+          ref={figure}
+          role="img"
+          aria-label={`The pack's graph: the nodes a run goes through${path?.current ? `; the run is at ${path.current}` : ""}`}
+          className="graph-svg"
+          dangerouslySetInnerHTML={{ __html: picture.svg }}
+        />
       ) : null}
       {picture.state === "text" ? <p className="hint">Could not draw the graph ({picture.why}); its Mermaid text:</p> : null}
       {picture.state === "drawn" || picture.state === "text" ? (

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Citation, RunStatus } from "../../../server/contract/index.ts";
 import { modelLabel, shortId, timeLabel } from "../lib/format.ts";
+import { graphPath, type GraphPath } from "../lib/graph-path.ts";
 import { derivePlan } from "../lib/plan.ts";
 import { useAuditTrail } from "../store/audit-trail.ts";
 import { useGuild } from "../store/context.tsx";
@@ -28,12 +29,12 @@ function titleOf(task: string | undefined, runId: string): string {
 }
 
 /** The pack's graph, folded away until asked for (Mermaid is loaded only then). */
-function GraphPanel({ packId }: { packId: string }) {
+function GraphPanel({ packId, path }: { packId: string; path: GraphPath }) {
   const [open, setOpen] = useState(false);
   return (
     <details className="graph-panel" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>The pack's graph</summary>
-      {open ? <GraphPicture packId={packId} /> : null}
+      {open ? <GraphPicture packId={packId} path={path} /> : null}
     </details>
   );
 }
@@ -125,7 +126,7 @@ export function RunView({ runId }: { runId: string }) {
           <UsageView usage={run?.usage} model={run?.model} nameOf={nameOf} />
           <AuditTrail trail={audit} nameOf={nameOf} />
           <Timeline events={events} nameOf={nameOf} />
-          {packId ? <GraphPanel packId={packId} /> : null}
+          {packId ? <GraphPanel packId={packId} path={graphPath(events)} /> : null}
         </>
       )}
     </section>
