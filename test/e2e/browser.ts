@@ -70,7 +70,7 @@ export function useBrowser(): TestBrowser {
   return {
     async open(url, options = {}) {
       if (!browser) throw new Error("no browser");
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 900 } });
       context.setDefaultTimeout(15_000);
       const page = await context.newPage();
       const record: PageRecord = { dialogs: [], errors: [] };
