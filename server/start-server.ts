@@ -3,7 +3,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Authenticator, principalsOfKeys, type PrincipalEntry } from "./auth/index.ts";
-import { createApp } from "./http/index.ts";
+import { answerClientError, createApp } from "./http/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import type { Runtime } from "./runtime/index.ts";
 import { SocketGateway, type GuildSocketServer } from "./socket/index.ts";
@@ -41,6 +41,7 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
   const metrics = createMetrics(runtime);
   const app = createApp(runtime, { log: options.log, auth, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
+  server.on("clientError", answerClientError);
   const gateway = new SocketGateway(server, runtime, { auth, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
   server.listen(options.port, options.host);
   await once(server, "listening");

@@ -69,13 +69,20 @@ export const ListEventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
+/** A page of approvals: at most `limit`, after the `cursor` of the page before (its `nextCursor`). */
+const ApprovalPage = {
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor must be a nextCursor from an earlier page").optional(),
+};
+
 export const ListApprovalsQuerySchema = z.strictObject({
   status: ApprovalStatusSchema.optional(),
   runId: id("runId").optional(),
+  ...ApprovalPage,
 });
 
 export const SubscribeRunSchema = z.strictObject({ runId: id("runId"), afterSeq: z.number().int().min(0).optional() });
 export const UnsubscribeRunSchema = z.strictObject({ runId: id("runId") });
-export const SubscribeInboxSchema = z.strictObject({});
+export const SubscribeInboxSchema = z.strictObject({ limit: z.number().int().min(1).max(500).optional(), cursor: ApprovalPage.cursor });
 /** The decision itself is checked against the approval, by the same rules as REST. */
 export const DecideOverSocketSchema = z.strictObject({ approvalId: id("approvalId"), decision: z.unknown() });

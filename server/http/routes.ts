@@ -128,10 +128,10 @@ export function apiRoutes(runtime: Runtime): Route[] {
     route({
       method: "get",
       path: "/api/approvals",
-      summary: "Approvals across runs (pending by default), oldest first",
+      summary: "Approvals across the tenant's runs (pending by default), oldest first, a page at a time (100 by default; `nextCursor` when there are more)",
       query: ListApprovalsQuerySchema,
-      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema) }) }, 400: BAD_INPUT },
-      handle: async ({ query, principal }) => ({ status: 200, body: { approvals: await runtime.listApprovals(query, principal) } }),
+      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema), nextCursor: z.string().optional() }) }, 400: BAD_INPUT },
+      handle: async ({ query, principal }) => ({ status: 200, body: await runtime.pageApprovals(query, principal) }),
     }),
     route({
       method: "get",

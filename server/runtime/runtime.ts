@@ -87,6 +87,9 @@ export function defaultMaxActiveRuns(models: ModelSettings): number {
   return cpuBound ? Math.max(1, availableParallelism()) : Math.min(32, Math.max(4, availableParallelism() * 4));
 }
 
+/** How many approvals a page holds when the caller does not say. */
+const DEFAULT_PAGE = 100;
+
 /** How long an `Idempotency-Key` gives back its run; after that it may start a new one. */
 const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -285,6 +288,30 @@ export class Runtime {
   async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Approval[]> {
     const records = await this.store.listApprovals({ status: filter.status ?? "pending", tenant: who.tenant, ...(filter.runId ? { runId: filter.runId } : {}) });
     return records.map(approvalView);
+  }
+
+  /**
+   * A page of the principal's tenant's approvals (pending by default), oldest first: at most
+   * `limit` (100 by default), after `cursor`; `nextCursor` reads the next page when there is one.
+   * @example const { approvals, nextCursor } = await runtime.pageApprovals({ limit: 20 }, principal);
+   */
+  async pageApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number; cursor?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<{ approvals: Approval[]; nextCursor?: string }> {
+    const limit = filter.limit ?? DEFAULT_PAGE;
+    const after = filter.cursor === undefined ? undefined : Buffer.from(filter.cursor, "base64url").toString("utf8");
+    if (after !== undefined) {
+      const known = await this.store.getApproval(after);
+      const run = known && (await this.store.getRun(known.runId));
+      if (!run || run.tenant !== who.tenant) throw new GuildError("invalid_input", "cursor: not a nextCursor of this list", { details: { field: "cursor" } });
+    }
+    const records = await this.store.listApprovals({
+      status: filter.status ?? "pending",
+      tenant: who.tenant,
+      limit: limit + 1,
+      ...(filter.runId ? { runId: filter.runId } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+    const page = records.slice(0, limit).map(approvalView);
+    return records.length > limit ? { approvals: page, nextCursor: Buffer.from(page.at(-1)!.id).toString("base64url") } : { approvals: page };
   }
 
   async getApproval(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Approval> {

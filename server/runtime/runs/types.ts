@@ -55,6 +55,8 @@ export interface ApprovalFilter {
   runId?: string;
   runIds?: readonly string[];
   tenant?: string;
+  /** Only approvals after this one, in the list's order (a page's cursor). */
+  after?: string;
   limit?: number;
 }
 

@@ -221,6 +221,7 @@ class PostgresRunTables implements RunTables {
     if (filter.runId) where.push(`run_id = $${params.push(filter.runId)}`);
     if (filter.runIds) where.push(`run_id = ANY($${params.push([...filter.runIds])}::text[])`);
     if (filter.tenant) where.push(`run_id IN (SELECT id FROM runs WHERE tenant = $${params.push(filter.tenant)})`);
+    if (filter.after) where.push(`(created_at, ord) > (SELECT created_at, ord FROM approvals WHERE id = $${params.push(filter.after)})`);
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, ord LIMIT $${params.push(filter.limit ?? null)}`;
     return (await this.rows<ApprovalRow>(sql, params)).map(toApproval);
   }

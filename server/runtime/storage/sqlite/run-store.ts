@@ -186,6 +186,7 @@ class SqliteRunTables implements RunTables {
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
     if (filter.runIds) (where.push("run_id IN (SELECT value FROM json_each(@runIds))"), (params.runIds = JSON.stringify(filter.runIds)));
     if (filter.tenant) (where.push("run_id IN (SELECT id FROM runs WHERE tenant = @tenant)"), (params.tenant = filter.tenant));
+    if (filter.after) (where.push("(created_at, rowid) > (SELECT created_at, rowid FROM approvals WHERE id = @after)"), (params.after = filter.after));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
     return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }
