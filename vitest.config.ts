@@ -28,6 +28,7 @@ const ON_POSTGRES = [
   "test/integration/tenants-and-roles.int.test.ts",
   "test/integration/authority-four-eyes.int.test.ts",
   "test/integration/hardening.int.test.ts",
+  "test/integration/webhooks.int.test.ts",
 ];
 
 export default defineConfig({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
+import { WEBHOOK_EVENTS } from "./types.ts";
 
 export { DecisionSchema };
 
@@ -43,7 +44,17 @@ export const StartRunSchema = z.strictObject({
   pack: z.string().min(1).optional(),
   options: z.strictObject({ planApproval: z.boolean().optional() }).optional(),
   metadata: MetadataSchema.optional(),
+  /** A receiver of this run's events alone (all of them); the answer gives its id and secret. */
+  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http or https URL" }).max(2000).optional(),
 });
+
+/** A new webhook of the caller's tenant. */
+export const CreateWebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "url must be an http or https URL" }).max(2000),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "events must name at least one event"),
+  description: z.string().trim().max(500).optional(),
+});
+export const WebhookParamsSchema = z.strictObject({ id: id("webhook id") });
 
 /** `Idempotency-Key`: printable, at most 255 characters, as the IETF draft and Stripe allow. */
 export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "must be 1 to 255 printable characters without spaces");
