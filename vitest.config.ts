@@ -26,6 +26,9 @@ const ON_POSTGRES = [
   "test/integration/server-rest.int.test.ts",
   "test/integration/server-socket.int.test.ts",
   "test/integration/tenants-and-roles.int.test.ts",
+  "test/integration/authority-four-eyes.int.test.ts",
+  "test/integration/hardening.int.test.ts",
+  "test/integration/webhooks.int.test.ts",
 ];
 
 export default defineConfig({

@@ -12,6 +12,7 @@ import { parseModelProfile } from "../agents/models/profile.ts";
 import { DEFAULT_RETRY_POLICY } from "../agents/models/retry.ts";
 import type { ModelPrices } from "../agents/models/usage.ts";
 import { parseAuthFile, type PrincipalEntry } from "./auth/principals.ts";
+import type { OidcSettings } from "./auth/oidc.ts";
 
 /** Guild's configuration, parsed once at start-up. Nothing else reads the environment. */
 export interface GuildConfig {
@@ -29,6 +30,10 @@ export interface GuildConfig {
   /** The embeddings model (`openai:<model>`) that makes retrieval hybrid; BM25 alone when undefined. */
   readonly embeddings: string | undefined;
   readonly apiKeys: readonly string[];
+  /** OIDC bearer tokens (`GUILD_OIDC_ISSUER` and the rest); undefined without an issuer. */
+  readonly oidc: Readonly<OidcSettings> | undefined;
+  /** Webhooks: whether receivers on loopback and private networks are allowed (`GUILD_WEBHOOK_ALLOW_PRIVATE=1`). */
+  readonly webhooks: Readonly<{ allowPrivate: boolean }>;
   /** The principals of `GUILD_AUTH_FILE` (keys with who they are), read once at start-up; empty without it. */
   readonly principals: readonly PrincipalEntry[];
   /** Extra folders of packs, besides the built-in ones. */
@@ -74,6 +79,12 @@ const EnvSchema = z.object({
   GUILD_EMBEDDINGS: optionalText,
   GUILD_API_KEYS: optionalText,
   GUILD_AUTH_FILE: optionalText,
+  GUILD_OIDC_ISSUER: optionalText.pipe(z.url().optional()),
+  GUILD_OIDC_AUDIENCE: optionalText,
+  GUILD_OIDC_TENANT_CLAIM: z.preprocess(emptyAsUnset, z.string().trim().min(1).default("tenant")),
+  GUILD_OIDC_ROLES_CLAIM: z.preprocess(emptyAsUnset, z.string().trim().min(1).default("roles")),
+  GUILD_OIDC_JWKS_URL: optionalText.pipe(z.url().optional()),
+  GUILD_WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUnset, z.enum(["0", "1"], { error: "must be 1 (allow) or 0" }).default("0")),
   GUILD_LEASE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(200).max(600_000).default(15_000)),
   GUILD_MAX_ACTIVE_RUNS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
   GUILD_RETENTION: z.preprocess(emptyAsUnset, DurationSchema.optional()),
@@ -205,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     models: Object.freeze(models),
     embeddings,
     apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
+    oidc:
+      e.GUILD_OIDC_ISSUER === undefined
+        ? undefined
+        : Object.freeze({ issuer: e.GUILD_OIDC_ISSUER, audience: e.GUILD_OIDC_AUDIENCE, tenantClaim: e.GUILD_OIDC_TENANT_CLAIM, rolesClaim: e.GUILD_OIDC_ROLES_CLAIM, jwksUrl: e.GUILD_OIDC_JWKS_URL }),
+    webhooks: Object.freeze({ allowPrivate: e.GUILD_WEBHOOK_ALLOW_PRIVATE === "1" }),
     principals: Object.freeze(e.GUILD_AUTH_FILE === undefined ? [] : readAuthFile(path.resolve(cwd, e.GUILD_AUTH_FILE))),
     packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
     leaseMs: e.GUILD_LEASE_MS,

@@ -17,6 +17,7 @@ export function openRuntime(config: GuildConfig, logger: Logger): Promise<Runtim
     ...(config.maxActiveRuns ? { maxActiveRuns: config.maxActiveRuns } : {}),
     retention: config.retention,
     mcp: config.mcp,
+    webhooks: config.webhooks,
     ...(config.failpoint ? { failpoint: killAt(config.failpoint) } : {}),
     ...(config.embeddings ? { embedder: createEmbedder(config.embeddings, config.models) } : {}),
   });

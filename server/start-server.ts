@@ -2,8 +2,8 @@ import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { Authenticator, principalsOfKeys, type PrincipalEntry } from "./auth/index.ts";
-import { createApp } from "./http/index.ts";
+import { Authenticator, oidcVerifier, principalsOfKeys, type OidcSettings, type PrincipalEntry } from "./auth/index.ts";
+import { answerClientError, createApp } from "./http/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import type { Runtime } from "./runtime/index.ts";
 import { SocketGateway, type GuildSocketServer } from "./socket/index.ts";
@@ -15,6 +15,8 @@ export interface ServerOptions {
   apiKeys: readonly string[];
   /** `GUILD_AUTH_FILE`'s principals. */
   principals?: readonly PrincipalEntry[];
+  /** OIDC bearer tokens, verified against the issuer's keys. */
+  oidc?: OidcSettings | undefined;
   log: Logger;
   /** The built web client, served at `/`. */
   clientDir?: string;
@@ -37,10 +39,11 @@ const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
 
 /** Serves the REST API, Socket.IO and the web client on one HTTP server over a runtime. */
 export async function startServer(runtime: Runtime, options: ServerOptions): Promise<GuildServer> {
-  const auth = new Authenticator([...principalsOfKeys(options.apiKeys), ...(options.principals ?? [])]);
+  const auth = new Authenticator([...principalsOfKeys(options.apiKeys), ...(options.principals ?? [])], options.oidc ? oidcVerifier(options.oidc) : undefined);
   const metrics = createMetrics(runtime);
   const app = createApp(runtime, { log: options.log, auth, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
+  server.on("clientError", answerClientError);
   const gateway = new SocketGateway(server, runtime, { auth, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
   server.listen(options.port, options.host);
   await once(server, "listening");

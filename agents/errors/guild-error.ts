@@ -7,6 +7,8 @@ export type GuildErrorCode =
   | "four_eyes"
   | "too_large"
   | "not_found"
+  | "method_not_allowed"
+  | "headers_too_large"
   | "conflict"
   | "not_allowed"
   | "invalid_pack"
@@ -48,6 +50,8 @@ const CODES: ReadonlySet<string> = new Set<GuildErrorCode>([
   "four_eyes",
   "too_large",
   "not_found",
+  "method_not_allowed",
+  "headers_too_large",
   "conflict",
   "not_allowed",
   "invalid_pack",

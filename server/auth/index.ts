@@ -1,5 +1,6 @@
 export { Authenticator, type TokenVerifier } from "./authenticator.ts";
 export { checkLocalHost } from "./local-host.ts";
+export { oidcVerifier, principalOfClaims, type OidcSettings } from "./oidc.ts";
 export {
   BUILTIN_ROLES,
   EVERY_ROLE,

@@ -12,6 +12,9 @@ export type {
   DecisionType,
   PackSummary,
   Principal,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
   McpServerSummary,
   Run,
   RunEvent,
@@ -23,7 +26,7 @@ export type {
   TokenUsage,
 } from "./types.ts";
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
-export { DEFAULT_TENANT, FINISHED_STATUSES } from "./types.ts";
+export { DEFAULT_TENANT, FINISHED_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
 export {
   ApprovalParamsSchema,
   ApprovalStatusSchema,
@@ -39,8 +42,10 @@ export {
   RunParamsSchema,
   RunStatusSchema,
   StartRunSchema,
+  CreateWebhookSchema,
+  WebhookParamsSchema,
   SubscribeInboxSchema,
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, AuditEntrySchema, ErrorSchema, PrincipalSchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export { ApprovalSchema, AuditEntrySchema, ErrorSchema, PrincipalSchema, WebhookSchema, WebhookDeliverySchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DecisionSchema, type AllowedDecisions as EngineAllowed, type ApprovalKind as EngineKind, type Decision as EngineDecision } from "../../graphs/index.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import type { AllowedDecisions, Approval, ApprovalKind, AuditEntry, Decision, Lesson, PackSummary, Principal, Run, RunEvent } from "./types.ts";
+import { WEBHOOK_EVENTS, type AllowedDecisions, type Approval, type ApprovalKind, type AuditEntry, type Decision, type Lesson, type PackSummary, type Principal, type Run, type RunEvent, type Webhook, type WebhookDelivery } from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
@@ -9,6 +9,27 @@ import type { AllowedDecisions, Approval, ApprovalKind, AuditEntry, Decision, Le
  */
 
 export const PrincipalSchema = z.object({ id: z.string(), name: z.string(), tenant: z.string(), roles: z.array(z.string()), verified: z.boolean() });
+
+export const WebhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  description: z.string().optional(),
+  runId: z.string().optional(),
+  createdAt: z.string(),
+});
+
+export const WebhookDeliverySchema = z.object({
+  id: z.string(),
+  type: z.enum(WEBHOOK_EVENTS),
+  status: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number(),
+  lastStatus: z.number().optional(),
+  lastError: z.string().optional(),
+  createdAt: z.string(),
+  deliveredAt: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
+});
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -136,6 +157,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof
 const same = <A, B>(proof: Same<A, B>): Same<A, B> => proof;
 same<z.infer<typeof ApprovalSchema>, Approval>(true);
 same<z.infer<typeof PrincipalSchema>, Principal>(true);
+same<z.infer<typeof WebhookSchema>, Webhook>(true);
+same<z.infer<typeof WebhookDeliverySchema>, WebhookDelivery>(true);
 same<z.infer<typeof RunSchema>, Run>(true);
 same<z.infer<typeof RunEventSchema>, RunEvent>(true);
 same<z.infer<typeof PackSchema>, PackSummary>(true);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
+import { WEBHOOK_EVENTS } from "./types.ts";
 
 export { DecisionSchema };
 
@@ -43,7 +44,17 @@ export const StartRunSchema = z.strictObject({
   pack: z.string().min(1).optional(),
   options: z.strictObject({ planApproval: z.boolean().optional() }).optional(),
   metadata: MetadataSchema.optional(),
+  /** A receiver of this run's events alone (all of them); the answer gives its id and secret. */
+  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http or https URL" }).max(2000).optional(),
 });
+
+/** A new webhook of the caller's tenant. */
+export const CreateWebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "url must be an http or https URL" }).max(2000),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "events must name at least one event"),
+  description: z.string().trim().max(500).optional(),
+});
+export const WebhookParamsSchema = z.strictObject({ id: id("webhook id") });
 
 /** `Idempotency-Key`: printable, at most 255 characters, as the IETF draft and Stripe allow. */
 export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, "must be 1 to 255 printable characters without spaces");
@@ -69,13 +80,20 @@ export const ListEventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
+/** A page of approvals: at most `limit`, after the `cursor` of the page before (its `nextCursor`). */
+const ApprovalPage = {
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor must be a nextCursor from an earlier page").optional(),
+};
+
 export const ListApprovalsQuerySchema = z.strictObject({
   status: ApprovalStatusSchema.optional(),
   runId: id("runId").optional(),
+  ...ApprovalPage,
 });
 
 export const SubscribeRunSchema = z.strictObject({ runId: id("runId"), afterSeq: z.number().int().min(0).optional() });
 export const UnsubscribeRunSchema = z.strictObject({ runId: id("runId") });
-export const SubscribeInboxSchema = z.strictObject({});
+export const SubscribeInboxSchema = z.strictObject({ limit: z.number().int().min(1).max(500).optional(), cursor: ApprovalPage.cursor });
 /** The decision itself is checked against the approval, by the same rules as REST. */
 export const DecideOverSocketSchema = z.strictObject({ approvalId: id("approvalId"), decision: z.unknown() });

@@ -15,8 +15,8 @@ export interface ClientToServerEvents {
   /** Replays every event after `afterSeq` (0 by default), then follows live; acks with the last seq replayed. */
   "run:subscribe": (payload: { runId: string; afterSeq?: number }, ack?: (reply: Ack<{ lastSeq: number }>) => void) => void;
   "run:unsubscribe": (payload: { runId: string }, ack?: (reply: Ack) => void) => void;
-  /** Follows approvals of every run; acks with the approvals pending now. */
-  "inbox:subscribe": (payload: Record<string, never>, ack?: (reply: Ack<{ approvals: Approval[] }>) => void) => void;
+  /** Follows approvals of every run of the tenant; acks with the approvals pending now, a page at a time (`nextCursor` when there are more). */
+  "inbox:subscribe": (payload: { limit?: number; cursor?: string }, ack?: (reply: Ack<{ approvals: Approval[]; nextCursor?: string }>) => void) => void;
   "approval:decide": (payload: { approvalId: string; decision: Decision }, ack?: (reply: Ack<{ approval: Approval }>) => void) => void;
 }
 

@@ -63,6 +63,35 @@ export interface Approval {
   escalation?: { at: string; reason: string; to?: string };
 }
 
+/** What a webhook may be told of; each is the run event of the same name. */
+export const WEBHOOK_EVENTS = ["run.completed", "run.failed", "run.cancelled", "approval.requested", "approval.escalated", "approval.resolved"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** A receiver of a tenant's events (or of one run's, `runId`); its secret is shown once, when made. */
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description?: string;
+  runId?: string;
+  createdAt: string;
+}
+
+/** One message to a webhook: its id is the `webhook-id` of every attempt. */
+export interface WebhookDelivery {
+  id: string;
+  type: WebhookEvent;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  /** The receiver's last status, and what went wrong last. */
+  lastStatus?: number;
+  lastError?: string;
+  createdAt: string;
+  deliveredAt?: string;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt?: string;
+}
+
 /** The tenant of `GUILD_API_KEYS` keys, of the development mode, and of data from before tenants. */
 export const DEFAULT_TENANT = "default";
 
@@ -222,4 +251,6 @@ export interface StartRunInput {
   pack?: string;
   options?: { planApproval?: boolean };
   metadata?: Record<string, unknown>;
+  /** A receiver of this run's events alone. */
+  webhook?: string;
 }

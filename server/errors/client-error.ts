@@ -9,6 +9,8 @@ const STATUS: Readonly<Record<GuildErrorCode, number>> = {
   missing_role: 403,
   four_eyes: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  headers_too_large: 431,
   conflict: 409,
   too_large: 413,
   not_allowed: 422,

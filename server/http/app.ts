@@ -3,11 +3,11 @@ import path from "node:path";
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { GuildError } from "../../agents/errors/index.ts";
 import { Authenticator, checkLocalHost } from "../auth/index.ts";
 import type { GuildMetrics } from "../metrics/index.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
+import { apiFallback, pageFallback, refuseCrossSite } from "./guards.ts";
 import { mountRoutes } from "./mount.ts";
 import { openApiDocument } from "./openapi.ts";
 import { requestLog } from "./request-log.ts";
@@ -63,14 +63,13 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
     res.locals.principal = await auth.authenticate(Authenticator.bearer(req.get("authorization")));
     next();
   });
+  if (!auth.required) app.use("/api", refuseCrossSite());
   app.use("/api", express.json({ limit: BODY_LIMIT }));
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openApi);
   });
   mountRoutes(app, routes);
-  app.use("/api", () => {
-    throw new GuildError("not_found", "no such API route; see /api/openapi.json");
-  });
+  app.use("/api", apiFallback(routes));
 
   // sendFile needs an absolute path: a relative folder is taken from the working directory.
   const index = options.clientDir ? path.resolve(options.clientDir, "index.html") : undefined;
@@ -86,6 +85,7 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
     });
   }
 
+  app.use(pageFallback());
   app.use(errorHandler(log));
   return app;
 }

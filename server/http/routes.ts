@@ -4,6 +4,10 @@ import {
   ApprovalParamsSchema,
   ApprovalSchema,
   AuditEntrySchema,
+  CreateWebhookSchema,
+  WebhookDeliverySchema,
+  WebhookParamsSchema,
+  WebhookSchema,
   DecisionSchema,
   ErrorSchema,
   HealthSchema,
@@ -71,7 +75,10 @@ export function apiRoutes(runtime: Runtime): Route[] {
       body: StartRunSchema,
       headers: [{ name: "Idempotency-Key", schema: IdempotencyKeySchema, description: "the same key returns the run the first request created" }],
       responses: {
-        202: { description: "created (or, for a repeated Idempotency-Key, the run it created)", schema: z.object({ run: RunSchema }) },
+        202: {
+          description: "created (or, for a repeated Idempotency-Key, the run it created); with `webhook`, the id and secret of the run's own webhook",
+          schema: z.object({ run: RunSchema, webhook: z.object({ id: z.string(), secret: z.string() }).optional() }),
+        },
         400: BAD_INPUT,
         403: FORBIDDEN,
         422: error("the Idempotency-Key was used for a different request"),
@@ -80,7 +87,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
       handle: async ({ body, header, principal }) => {
         const key = header("idempotency-key");
         const idempotencyKey = key === undefined ? undefined : parseHeader("Idempotency-Key", IdempotencyKeySchema, key);
-        return { status: 202, body: { run: await runtime.startRun(body, { principal, ...(idempotencyKey ? { idempotencyKey } : {}) }) } };
+        return { status: 202, body: await runtime.start(body, { principal, ...(idempotencyKey ? { idempotencyKey } : {}) }) };
       },
     }),
     route({
@@ -128,10 +135,10 @@ export function apiRoutes(runtime: Runtime): Route[] {
     route({
       method: "get",
       path: "/api/approvals",
-      summary: "Approvals across runs (pending by default), oldest first",
+      summary: "Approvals across the tenant's runs (pending by default), oldest first, a page at a time (100 by default; `nextCursor` when there are more)",
       query: ListApprovalsQuerySchema,
-      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema) }) }, 400: BAD_INPUT },
-      handle: async ({ query, principal }) => ({ status: 200, body: { approvals: await runtime.listApprovals(query, principal) } }),
+      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema), nextCursor: z.string().optional() }) }, 400: BAD_INPUT },
+      handle: async ({ query, principal }) => ({ status: 200, body: await runtime.pageApprovals(query, principal) }),
     }),
     route({
       method: "get",
@@ -157,6 +164,44 @@ export function apiRoutes(runtime: Runtime): Route[] {
       params: LessonParamsSchema,
       responses: { 200: { description: "the lesson forgotten", schema: z.object({ lesson: LessonSchema }) }, 403: FORBIDDEN, 404: error("no such lesson") },
       handle: async ({ params, principal }) => ({ status: 200, body: { lesson: await runtime.deleteLesson(params.id, principal) } }),
+    }),
+    route({
+      method: "post",
+      path: "/api/webhooks",
+      summary: "Make a webhook of the caller's tenant; its signing secret is answered once, here",
+      role: { name: "admin", to: "manage webhooks" },
+      body: CreateWebhookSchema,
+      responses: { 201: { description: "made", schema: z.object({ id: z.string(), secret: z.string(), webhook: WebhookSchema }) }, 400: BAD_INPUT, 403: FORBIDDEN },
+      handle: async ({ body, principal }) => {
+        const { webhook, secret } = await runtime.webhooks.create(body, principal);
+        return { status: 201, body: { id: webhook.id, secret, webhook } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/webhooks",
+      summary: "The tenant's webhooks (never their secrets)",
+      role: { name: "admin", to: "manage webhooks" },
+      responses: { 200: { description: "webhooks", schema: z.object({ webhooks: z.array(WebhookSchema) }) }, 403: FORBIDDEN },
+      handle: async ({ principal }) => ({ status: 200, body: { webhooks: await runtime.webhooks.list(principal) } }),
+    }),
+    route({
+      method: "delete",
+      path: "/api/webhooks/:id",
+      summary: "Delete a webhook; its pending deliveries are dropped",
+      role: { name: "admin", to: "manage webhooks" },
+      params: WebhookParamsSchema,
+      responses: { 200: { description: "deleted", schema: z.object({ webhook: WebhookSchema }) }, 403: FORBIDDEN, 404: error("no such webhook") },
+      handle: async ({ params, principal }) => ({ status: 200, body: { webhook: await runtime.webhooks.delete(params.id, principal) } }),
+    }),
+    route({
+      method: "get",
+      path: "/api/webhooks/:id/deliveries",
+      summary: "A webhook's deliveries, newest first: status, attempts, the receiver's last answer",
+      role: { name: "admin", to: "manage webhooks" },
+      params: WebhookParamsSchema,
+      responses: { 200: { description: "deliveries", schema: z.object({ deliveries: z.array(WebhookDeliverySchema) }) }, 403: FORBIDDEN, 404: error("no such webhook") },
+      handle: async ({ params, principal }) => ({ status: 200, body: { deliveries: await runtime.webhooks.deliveries(params.id, principal) } }),
     }),
     route({
       method: "post",

@@ -20,11 +20,12 @@ import { RunExecutor } from "./executor.ts";
 import { EventFeed } from "./feed.ts";
 import { prune, pruneOnSchedule, type Pruned, type RetentionPolicy } from "./retention.ts";
 import { RunFollowers, type Following } from "./run-subscription.ts";
-import type { ApprovalRecord, RunRecord, RunStore } from "./runs/index.ts";
+import type { ApprovalRecord, DeliveryRecord, RunRecord, RunStore } from "./runs/index.ts";
 import { openStorage, type Storage, type StorageKind } from "./storage/index.ts";
 import type { RetryOptions } from "../../agents/faults/index.ts";
 import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
 import { parseInput } from "./validation.ts";
+import { WebhookDispatcher, Webhooks, type WebhookSettings } from "./webhooks/index.ts";
 
 export interface RuntimeOptions {
   /** Where the embedded (SQLite) databases live. */
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
   embedder?: Embedder;
   /** Where passage vectors are cached by content hash; `<dataDir>/embeddings` by default. */
   embeddingsCacheDir?: string;
+  /** How webhooks are sent (retries, deadlines, private receivers). */
+  webhooks?: WebhookSettings;
 }
 
 /** Options of a new run that are not part of the run itself. */
@@ -86,6 +89,9 @@ export function defaultMaxActiveRuns(models: ModelSettings): number {
   const cpuBound = profiles.every((profile) => profile === undefined || profile === "offline");
   return cpuBound ? Math.max(1, availableParallelism()) : Math.min(32, Math.max(4, availableParallelism() * 4));
 }
+
+/** How many approvals a page holds when the caller does not say. */
+const DEFAULT_PAGE = 100;
 
 /** How long an `Idempotency-Key` gives back its run; after that it may start a new one. */
 const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -123,6 +129,9 @@ export class Runtime {
   private readonly retention: RetentionPolicy;
   private closed = false;
   private readonly failpoint: Failpoint;
+  /** The tenants' webhooks; the dispatcher sends their outbox. */
+  readonly webhooks: Webhooks;
+  private readonly dispatcher: WebhookDispatcher;
 
   private constructor(
     private readonly storage: Storage,
@@ -144,6 +153,12 @@ export class Runtime {
     });
     this.deadlines = new ApprovalDeadlines(this.store, feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
     this.retention = options.retention ?? {};
+    this.webhooks = new Webhooks(this.store, options.webhooks?.allowPrivate === true);
+    this.dispatcher = new WebhookDispatcher(this.store, (delivery) => this.describeDelivery(delivery), log, options.webhooks);
+    // Deliveries are written with the events that call for them: this process's are sent at once.
+    bus.on("event", (event) => {
+      if (event.type.startsWith("run.") || event.type.startsWith("approval.")) this.dispatcher.kick();
+    });
     this.pruneTimer = pruneOnSchedule(this.store, storage.checkpoints, this.retention, log);
     // Other processes sharing the database tell of events they stored and runs with work.
     this.stopListening = storage.listen({
@@ -218,34 +233,52 @@ export class Runtime {
    * @example runtime.startRun({ task: "Settle claim CLM-1001" }, { idempotencyKey: "job-42" })
    */
   async startRun(input: unknown, options: StartRunOptions = {}): Promise<Run> {
+    return (await this.start(input, options)).run;
+  }
+
+  /** `startRun`, with the id and secret of the run's own webhook when the request names one (the first request only). */
+  async start(input: unknown, options: StartRunOptions = {}): Promise<{ run: Run; webhook?: { id: string; secret: string } }> {
     const who = options.principal ?? LOCAL_PRINCIPAL;
     const request = parseInput(StartRunSchema, input, "invalid run");
-    const { task, metadata } = request;
+    const { task, metadata, webhook } = request;
+    if (webhook) await this.webhooks.checkRunWebhook(webhook);
     const packId = request.pack ?? this.engines.keys().next().value!;
     const engine = this.packEngine(packId, "pack");
     const { idempotencyKey } = options;
     const planApproval = request.options?.planApproval ?? engine.pack.planApproval;
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
-    const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null })).digest("hex");
+    const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null, ...(webhook ? { webhook } : {}) })).digest("hex");
     const created = await this.store.transaction(async (tx) => {
       const earlier = idempotencyKey ? await tx.findIdempotencyKey(scopedKey(who.tenant, idempotencyKey)) : undefined;
       if (earlier && Date.now() - Date.parse(earlier.createdAt) < IDEMPOTENCY_KEY_TTL_MS) {
         if (earlier.requestHash !== requestHash) {
           throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
         }
-        return { id: earlier.runId, isNew: false };
+        return { id: earlier.runId, isNew: false, hook: undefined };
       }
       const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
       await tx.createRun({ id, status: "queued", task, pack: packId, tenant: who.tenant, createdBy: who.id, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
       if (idempotencyKey) await tx.saveIdempotencyKey(scopedKey(who.tenant, idempotencyKey), requestHash, id);
+      const hook = webhook ? await this.webhooks.createForRun(tx, webhook, id, who) : undefined;
       await tx.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
-      return { id, isNew: true };
+      return { id, isNew: true, hook };
     });
     if (created.isNew) {
       await this.feed.catchUp();
       this.executor.schedule(created.id);
     }
-    return this.getRun(created.id, who);
+    const run = await this.getRun(created.id, who);
+    return created.hook ? { run, webhook: created.hook } : { run };
+  }
+
+  /** The `data` of a webhook message: the run's view, or the approval's. */
+  private async describeDelivery(delivery: DeliveryRecord): Promise<unknown> {
+    if (delivery.approvalId) {
+      const record = await this.store.getApproval(delivery.approvalId);
+      if (record) return approvalView(record);
+    }
+    const run = await this.store.getRun(delivery.runId);
+    return run ? runView(run, await this.store.listApprovals({ runId: run.id, status: "pending" })) : { runId: delivery.runId };
   }
 
   /** A run of the principal's tenant; another tenant's is `not_found`, as if it did not exist. */
@@ -285,6 +318,30 @@ export class Runtime {
   async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Approval[]> {
     const records = await this.store.listApprovals({ status: filter.status ?? "pending", tenant: who.tenant, ...(filter.runId ? { runId: filter.runId } : {}) });
     return records.map(approvalView);
+  }
+
+  /**
+   * A page of the principal's tenant's approvals (pending by default), oldest first: at most
+   * `limit` (100 by default), after `cursor`; `nextCursor` reads the next page when there is one.
+   * @example const { approvals, nextCursor } = await runtime.pageApprovals({ limit: 20 }, principal);
+   */
+  async pageApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number; cursor?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<{ approvals: Approval[]; nextCursor?: string }> {
+    const limit = filter.limit ?? DEFAULT_PAGE;
+    const after = filter.cursor === undefined ? undefined : Buffer.from(filter.cursor, "base64url").toString("utf8");
+    if (after !== undefined) {
+      const known = await this.store.getApproval(after);
+      const run = known && (await this.store.getRun(known.runId));
+      if (!run || run.tenant !== who.tenant) throw new GuildError("invalid_input", "cursor: not a nextCursor of this list", { details: { field: "cursor" } });
+    }
+    const records = await this.store.listApprovals({
+      status: filter.status ?? "pending",
+      tenant: who.tenant,
+      limit: limit + 1,
+      ...(filter.runId ? { runId: filter.runId } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+    const page = records.slice(0, limit).map(approvalView);
+    return records.length > limit ? { approvals: page, nextCursor: Buffer.from(page.at(-1)!.id).toString("base64url") } : { approvals: page };
   }
 
   async getApproval(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Approval> {
@@ -435,6 +492,7 @@ export class Runtime {
     if (this.closed) return;
     this.closed = true;
     this.stopListening();
+    await this.dispatcher.close();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.executor.close(0);
     this.deadlines.close();

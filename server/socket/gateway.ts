@@ -12,6 +12,7 @@ import {
   type Principal,
   type ServerToClientEvents,
 } from "../contract/index.ts";
+import { GuildError } from "../../agents/errors/index.ts";
 import { toClientError } from "../errors/index.ts";
 import { parseInput, type Following, type Runtime } from "../runtime/index.ts";
 
@@ -22,6 +23,10 @@ interface SocketData {
 
 type GuildSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
 export type GuildSocketServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+
+/** How many runs one socket may follow at once, and how many subscriptions it may have under way (each replays a log). */
+const MAX_FOLLOWED_RUNS = 100;
+const MAX_SUBSCRIBING = 4;
 
 /** The room of a tenant's approval inbox: no socket hears of another tenant's approvals. */
 const inboxRoom = (tenant: string): string => `inbox:${tenant}`;
@@ -121,10 +126,20 @@ export class SocketGateway {
     const log = this.options.log.child({ socket: socket.id, principal: principal.id });
     log.debug("socket connected");
 
+    let subscribing = 0;
     socket.on("run:subscribe", (...args) =>
       this.answer(args, async (payload) => {
         const { runId, afterSeq } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
-        const following = await this.runtime.follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event), principal);
+        if (!mine.has(runId) && mine.size >= MAX_FOLLOWED_RUNS) {
+          throw new GuildError("not_allowed", `a socket follows at most ${MAX_FOLLOWED_RUNS} runs at once; unsubscribe from one first`, { details: { limit: MAX_FOLLOWED_RUNS } });
+        }
+        if (subscribing >= MAX_SUBSCRIBING) {
+          throw new GuildError("not_allowed", `at most ${MAX_SUBSCRIBING} subscriptions of one socket are replayed at once; wait for their acknowledgements`, { details: { limit: MAX_SUBSCRIBING } });
+        }
+        subscribing += 1;
+        const following = await this.runtime
+          .follow(runId, afterSeq ?? 0, (event) => socket.emit("run:event", event), principal)
+          .finally(() => (subscribing -= 1));
         // Subscribing again replaces the earlier subscription, once the new one stands.
         mine.get(runId)?.stop();
         mine.set(runId, following);
@@ -141,9 +156,9 @@ export class SocketGateway {
     );
     socket.on("inbox:subscribe", (...args) =>
       this.answer(args, async (payload) => {
-        parseInput(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
+        const page = parseInput(SubscribeInboxSchema, payload ?? {}, "invalid inbox:subscribe");
         void socket.join(inboxRoom(principal.tenant));
-        return { approvals: await this.runtime.listApprovals({ status: "pending" }, principal) };
+        return this.runtime.pageApprovals({ status: "pending", ...page }, principal);
       }),
     );
     socket.on("approval:decide", (...args) =>

@@ -121,10 +121,10 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-audit-id"))))).toEqual(audit.map((e) => e.id));
     expect(await rows.locator("time").evaluateAll((times) => times.map((time) => time.getAttribute("datetime")))).toEqual(audit.map((e) => e.at));
     const cells = (row: number): Promise<string[]> => rows.nth(row).getByRole("cell").allInnerTexts();
-    // When, action, what happened, who, via (details: below).
+    // When, action, what happened, who (unverified without keys: the name is what the reviewer typed), via (details: below).
     expect((await cells(0)).slice(1, 5)).toEqual(["Plan", "Decided: approve\nnow approved", "not named", "REST"]);
-    expect((await cells(1)).slice(1, 5)).toEqual(["issue_payment tool call", "Decided: edit\nnow approved with edits", "rita", "REST"]);
-    expect((await cells(2)).slice(1, 5)).toEqual(["send_email tool call", "Decided: approve\nnow approved", "rita", "REST"]);
+    expect((await cells(1)).slice(1, 5)).toEqual(["issue_payment tool call", "Decided: edit\nnow approved with edits", "rita (unverified)", "REST"]);
+    expect((await cells(2)).slice(1, 5)).toEqual(["send_email tool call", "Decided: approve\nnow approved", "rita (unverified)", "REST"]);
     const edited = rows.nth(1);
     expect(await edited.locator(".arg-changed dt").allTextContents()).toEqual(["amount"]);
     expect([await edited.locator(".arg-changed del").textContent(), await edited.locator(".arg-changed ins").textContent()]).toEqual(["3600", "3000"]);

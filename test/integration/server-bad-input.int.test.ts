@@ -66,7 +66,7 @@ const REST_CASES: RestCase[] = [
   { name: "a plan edit naming an unknown specialist", method: "POST", path: (f) => `/api/approvals/${f.plan.id}/decision`, body: { type: "edit", args: { steps: [{ specialist: "ceo", instruction: "pay" }] } }, status: 400, code: "invalid_input", field: "args.steps.0.specialist" },
   { name: "a decision on an approval already decided", method: "POST", path: (f) => `/api/approvals/${f.decided.id}/decision`, body: { type: "approve" }, status: 409, code: "conflict" },
   { name: "an unknown API route", method: "GET", path: () => "/api/things", status: 404, code: "not_found" },
-  { name: "a method a route does not have", method: "DELETE", path: (f) => `/api/runs/${f.runId}`, status: 404, code: "not_found" },
+  { name: "a method a route does not have", method: "DELETE", path: (f) => `/api/runs/${f.runId}`, status: 405, code: "method_not_allowed" },
 ];
 
 interface SocketCase {

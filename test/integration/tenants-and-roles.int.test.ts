@@ -98,6 +98,30 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
     expect((await call(maxSocket, "run:subscribe", { runId })).ok).toBe(true);
   });
 
+  it("keeps lessons within their tenant: listed, recalled and forgotten only there", async () => {
+    const { runId, approval } = await anasPayment(t);
+    await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "edit", args: { ...approval.action.args, amount: 3000 } }, as("k-ana"));
+    const { approvals } = await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-ana")) }, runId);
+    await t.api("POST", `/api/approvals/${approvals[0]!.id}/decision`, { type: "approve" }, as("k-ana"));
+    const lessons = await until("acme's lesson", async () => {
+      const list = (await t.api("GET", "/api/lessons", undefined, as("k-max"))).body.lessons as { id: string; text: string }[];
+      return list.length > 0 && list;
+    });
+    expect(lessons[0]!.text).toContain("3000");
+    expect((await t.api("GET", "/api/lessons", undefined, as("k-gus"))).body.lessons).toEqual([]);
+    // Gus's run recalls nothing acme was taught.
+    const gusRun = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-gus"))).body.run.id as string;
+    await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-gus")) }, gusRun);
+    const recalled = ((await t.api("GET", `/api/runs/${gusRun}/events`, undefined, as("k-gus"))).body.events as { type: string; data: { items: { kind: string }[] } }[]).find((e) => e.type === "memory.recalled")!;
+    expect(recalled.data.items.filter((i) => i.kind === "lesson")).toEqual([]);
+    const anaAgain = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-ana"))).body.run.id as string;
+    await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-ana")) }, anaAgain);
+    const anaRecalled = ((await t.api("GET", `/api/runs/${anaAgain}/events`, undefined, as("k-ana"))).body.events as { type: string; data: { items: { kind: string }[] } }[]).find((e) => e.type === "memory.recalled")!;
+    expect(anaRecalled.data.items.filter((i) => i.kind === "lesson").length).toBeGreaterThan(0);
+    // Max, acme's admin, forgets it.
+    expect((await t.api("DELETE", `/api/lessons/${lessons[0]!.id}`, undefined, as("k-max"))).status).toBe(200);
+  });
+
   it("records the authenticated reviewer in the decision and the audit, whatever the body says", async () => {
     const { runId, approval } = await anasPayment(t);
     const decided = await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "approve", reviewer: "Senior claims manager (max)" }, as("k-ana"));

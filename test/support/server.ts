@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { afterEach, beforeEach } from "vitest";
-import type { PrincipalEntry } from "../../server/auth/index.ts";
+import type { OidcSettings, PrincipalEntry } from "../../server/auth/index.ts";
 import type { Ack, Approval, ClientToServerEvents, RunEvent } from "../../server/contract/index.ts";
 import type { Runtime, RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer, type GuildServer } from "../../server/start-server.ts";
@@ -26,6 +26,8 @@ export interface TestServerOptions {
   apiKeys?: string[];
   /** An auth file's principals (see server/auth). */
   principals?: PrincipalEntry[];
+  /** OIDC bearer tokens (read when each test's server starts, so a `beforeAll` may set it). */
+  oidc?: OidcSettings;
   /** The key the `api` helper sends by default. */
   key?: string;
   runtime?: Partial<RuntimeOptions>;
@@ -40,7 +42,7 @@ export function useServer(options: TestServerOptions = {}): TestServer {
   beforeEach(async () => {
     const storage = await freshStorage();
     const runtime = await openRuntime(storage, options.runtime);
-    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], principals: options.principals ?? [], log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], principals: options.principals ?? [], oidc: options.oidc, log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
     Object.assign(context, {
       url: server.url,
       dir: storage.dataDir,

@@ -55,6 +55,18 @@ describe("GUILD_AUTH_FILE", () => {
     }
   });
 
+  it("reads the OIDC settings, with the claims' defaults, and names a bad issuer", () => {
+    expect(loadConfig({ GUILD_OIDC_ISSUER: "https://id.example.com/realms/acme", GUILD_OIDC_AUDIENCE: "guild" }, "/").oidc).toEqual({
+      issuer: "https://id.example.com/realms/acme",
+      audience: "guild",
+      tenantClaim: "tenant",
+      rolesClaim: "roles",
+      jwksUrl: undefined,
+    });
+    expect(loadConfig({}, "/").oidc).toBeUndefined();
+    expect(() => loadConfig({ GUILD_OIDC_ISSUER: "id.example.com" }, "/")).toThrow(/GUILD_OIDC_ISSUER/);
+  });
+
   it("authenticates by key, GUILD_API_KEYS ones with every role in the default tenant", async () => {
     const auth = new Authenticator([...principalsOfKeys(["legacy"]), ...parseAuthFile(AUTH_FILE)]);
     expect(await auth.authenticate("k-vic")).toMatchObject({ id: "vic", tenant: "acme" });

@@ -1,4 +1,4 @@
-import type { ModelSummary, PackSummary } from "../../../server/contract/index.ts";
+import type { ModelSummary, PackSummary, Principal } from "../../../server/contract/index.ts";
 import { api, ApiError } from "../api/rest.ts";
 import { openSocket, type GuildSocket } from "../api/socket.ts";
 import { Inbox } from "./inbox.ts";
@@ -33,8 +33,15 @@ export interface Guild {
   inbox: Inbox;
   /** A short message for screen readers and the status line (a decision sent, a run started). */
   announcement: Observable<string>;
-  /** The reviewer's name, sent with each decision for the audit trail; remembered in this browser. */
+  /** The reviewer's name, sent with each decision for the audit trail (without keys only); remembered in this browser. */
   reviewer: Observable<string>;
+  /** Who the server says this client is (`GET /api/me`); undefined until read. */
+  me: Observable<Principal | undefined>;
+}
+
+/** Whether a principal holds a role (`*` holds every role). */
+export function holds(me: Principal | undefined, role: string): boolean {
+  return me !== undefined && (me.roles.includes(role) || me.roles.includes("*"));
 }
 
 const REVIEWER_KEY = "guild.reviewer";
@@ -44,6 +51,7 @@ export function createGuild(): Guild {
   const socket = openSocket();
   const connection = new Observable<ConnectionState>("connecting");
   const server = new Observable<ServerState>({ packs: [], needsKey: false });
+  const me = new Observable<Principal | undefined>(undefined);
   const runs = new RunsList();
   const inbox = new Inbox(socket, () => runs.changed());
   const feeds = new RunFeeds(socket, () => runs.changed());
@@ -63,7 +71,12 @@ export function createGuild(): Guild {
 
   void (async () => {
     try {
-      const [health, { packs }] = await Promise.all([api<Health>("GET", "/api/health"), api<{ packs: PackSummary[] }>("GET", "/api/packs")]);
+      const [health, { packs }, who] = await Promise.all([
+        api<Health>("GET", "/api/health"),
+        api<{ packs: PackSummary[] }>("GET", "/api/packs"),
+        api<{ principal: Principal }>("GET", "/api/me"),
+      ]);
+      me.set(who.principal);
       server.update((state) => ({ ...state, health, packs }));
       await runs.refresh();
     } catch (error) {
@@ -75,5 +88,5 @@ export function createGuild(): Guild {
   const reviewer = new Observable(localStorage.getItem(REVIEWER_KEY) ?? "");
   reviewer.subscribe(() => localStorage.setItem(REVIEWER_KEY, reviewer.get()));
 
-  return { socket, connection, server, runs, feeds, inbox, announcement: new Observable(""), reviewer };
+  return { socket, connection, server, runs, feeds, inbox, announcement: new Observable(""), reviewer, me };
 }

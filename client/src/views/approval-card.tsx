@@ -7,6 +7,8 @@ import { useGuild } from "../store/context.tsx";
 import type { DecidedElsewhere } from "../store/inbox.ts";
 import { EditArgsForm, FeedbackForm, PlanEditForm, RedirectForm, RejectForm, type SendDecision } from "./decision-forms.tsx";
 import { FieldList } from "./values.tsx";
+import { AuthorityNote, missingRole } from "./authority-note.tsx";
+import { useObservable } from "../store/observable.ts";
 
 /** The buttons a card may show, in this order, each only when the approval allows it. */
 const BUTTONS: { type: DecisionType; label: string }[] = [
@@ -61,6 +63,9 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
   const names = new Map(pack?.specialists.map((s) => [s.id, s.name]));
   const nameOf = (specialist: string): string => names.get(specialist) ?? specialist;
   const title = titleOf(approval);
+  const me = useObservable(guild.me);
+  // Approving and editing let the call go ahead: only for those the policy allows (the server says so too).
+  const lacksRole = missingRole(approval, me) !== undefined;
 
   const send: SendDecision = async (decision: Decision) => {
     setBusy(true);
@@ -136,6 +141,7 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
           Decide by <time dateTime={approval.expiresAt}>{timeLabel(approval.expiresAt)}</time>; after that the pack's policy decides.
         </p>
       ) : null}
+      {elsewhere ? null : <AuthorityNote approval={approval} me={me} />}
       <h4>Proposed</h4>
       {approval.kind === "plan" ? (
         <ol className="plan-steps">
@@ -161,11 +167,11 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
           <div className="actions" role="group" aria-label={`Decide: ${title}`}>
             {BUTTONS.filter((b) => approval.allowed[b.type]).map((b) =>
               b.type === "approve" ? (
-                <button key={b.type} type="button" className="primary" disabled={busy} onClick={() => void send({ type: "approve" })}>
+                <button key={b.type} type="button" className="primary" disabled={busy || lacksRole} onClick={() => void send({ type: "approve" })}>
                   {b.label}
                 </button>
               ) : (
-                <button key={b.type} type="button" disabled={busy} aria-expanded={opened === b.type} onClick={() => open(b.type as Opened)}>
+                <button key={b.type} type="button" disabled={busy || (b.type === "edit" && lacksRole)} aria-expanded={opened === b.type} onClick={() => open(b.type as Opened)}>
                   {b.label}
                 </button>
               ),

@@ -12,7 +12,7 @@ const CHANNELS: Record<DecisionChannel, string> = { rest: "REST", socket: "socke
 
 /** Who made the change: the reviewer's name; "policy" for the pack's policy; "not named" for a decision without a name. */
 function who(entry: AuditEntry): { text: string; named: boolean } {
-  if (entry.reviewer) return { text: entry.reviewer, named: true };
+  if (entry.reviewer) return { text: entry.reviewerVerified === false ? `${entry.reviewer} (unverified)` : entry.reviewer, named: true };
   if (entry.via === "policy") return { text: "policy", named: false };
   return { text: entry.event === "decided" ? "not named" : "no reviewer", named: false };
 }

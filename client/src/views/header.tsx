@@ -18,6 +18,7 @@ export function Header() {
   const connection = useObservable(guild.connection);
   const { pending } = useObservable(guild.inbox.state);
   const reviewer = useObservable(guild.reviewer);
+  const me = useObservable(guild.me);
   const announcement = useObservable(guild.announcement);
   const { view } = useRoute();
   return (
@@ -39,10 +40,17 @@ export function Header() {
           Lessons
         </a>
       </nav>
-      <label className="reviewer">
-        Your name
-        <input value={reviewer} onChange={(e) => guild.reviewer.set(e.target.value)} placeholder="for the audit trail" maxLength={200} />
-      </label>
+      {me?.verified ? (
+        // Signed in by key or token: the audit names this principal, whatever a client sends.
+        <span className="who" data-testid="who">
+          Signed in as <strong>{me.name}</strong> ({me.tenant} · {me.roles.includes("*") ? "every role" : me.roles.join(", ")})
+        </span>
+      ) : (
+        <label className="reviewer">
+          Your name
+          <input value={reviewer} onChange={(e) => guild.reviewer.set(e.target.value)} placeholder="for the audit trail (unverified)" maxLength={200} />
+        </label>
+      )}
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>

@@ -4,6 +4,7 @@ import { useGuild } from "../store/context.tsx";
 import { useLessons, type ForgetOutcome } from "../store/lessons.ts";
 import { useObservable } from "../store/observable.ts";
 import { LessonItem } from "./lesson-item.tsx";
+import { WebhooksList } from "./webhooks-list.tsx";
 
 /** The supervisor learns too (plan edits, answer feedback); its lessons are filed under this id. */
 const SUPERVISOR = "supervisor";
@@ -102,6 +103,7 @@ export function LessonsView() {
           <LessonItem key={lesson.id} lesson={lesson} learner={nameOf(lesson)} packName={packNameOf(lesson)} onRemoved={removed} />
         ))}
       </ol>
+      <WebhooksList />
     </section>
   );
 }

@@ -35,6 +35,14 @@ const OPERATIONS = [
   "deleteEvents",
   "deleteAudit",
   "counts",
+  "createWebhook",
+  "listWebhooks",
+  "getWebhook",
+  "deleteWebhook",
+  "listDeliveries",
+  "dueDeliveries",
+  "claimDelivery",
+  "settleDelivery",
 ] as const satisfies readonly (keyof RunStoreTx)[];
 
 // The compiler refuses the list above when the port gains an operation it does not name.

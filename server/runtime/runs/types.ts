@@ -1,5 +1,6 @@
 import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
 import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
+import type { DeliveryPatch, DeliveryRecord, WebhookRecord } from "./webhook-types.ts";
 
 /** A run about to be stored: without a tenant, the default tenant's. */
 export type NewRun = Omit<RunRecord, "createdAt" | "updatedAt" | "tenant"> & { tenant?: string };
@@ -55,6 +56,8 @@ export interface ApprovalFilter {
   runId?: string;
   runIds?: readonly string[];
   tenant?: string;
+  /** Only approvals after this one, in the list's order (a page's cursor). */
+  after?: string;
   limit?: number;
 }
 
@@ -101,8 +104,26 @@ export interface RunStore {
   releaseLease(id: string, owner: string): Promise<void>;
   /** Runs that need an owner: unfinished (or decided and not yet resumed), with no live lease; oldest first. */
   orphanedRuns(): Promise<RunRecord[]>;
-  /** Appends an event with the run's next seq (one higher than the last, never a gap). */
+  /**
+   * Appends an event with the run's next seq (one higher than the last, never a gap). An event a
+   * webhook of the run's tenant (or of the run) asks for puts a delivery in the outbox, in the
+   * same transaction.
+   */
   appendEvent(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent>;
+  createWebhook(webhook: WebhookRecord): Promise<void>;
+  /** A tenant's webhooks (not deleted), oldest first. */
+  listWebhooks(tenant: string): Promise<WebhookRecord[]>;
+  getWebhook(id: string): Promise<WebhookRecord | undefined>;
+  /** Deletes a webhook and drops its pending deliveries; false when it was not there. */
+  deleteWebhook(id: string): Promise<boolean>;
+  /** A webhook's deliveries, newest first. */
+  listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+  /** Pending deliveries due at `now` (epoch ms), soonest first, with their webhook. */
+  dueDeliveries(now: number, limit: number): Promise<{ delivery: DeliveryRecord; webhook: WebhookRecord }[]>;
+  /** Takes a due delivery for an attempt until `until` (compare-and-set, so one process sends it); false when another took it. */
+  claimDelivery(id: string, now: number, until: number): Promise<boolean>;
+  /** Records an attempt's outcome. */
+  settleDelivery(id: string, patch: DeliveryPatch): Promise<void>;
   listEvents(runId: string, afterSeq: number, limit?: number): Promise<RunEvent[]>;
   lastSeq(runId: string): Promise<number>;
   /**

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { GuildError } from "../../../../agents/errors/index.ts";
+import { WEBHOOK_MIGRATION_SQL } from "./webhooks.ts";
 
 /** The schema of Guild's own tables; LangGraph's checkpoints and store live there too. */
 export const GUILD_SCHEMA = "guild";
@@ -105,6 +106,7 @@ CREATE INDEX runs_by_tenant ON runs (tenant, created_at DESC, ord DESC);
 ALTER TABLE audit ADD COLUMN reviewer_id text;
 ALTER TABLE audit ADD COLUMN reviewer_verified boolean;`,
   },
+  { version: 3, name: "webhooks and the outbox of their deliveries", sql: WEBHOOK_MIGRATION_SQL },
 ];
 
 /** Every process takes this advisory lock to migrate, so that processes starting together migrate once. */

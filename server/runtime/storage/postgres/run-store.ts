@@ -1,8 +1,10 @@
 import type pg from "pg";
 import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
-import { portOver, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import { approvalIdOf, portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import { isTransientPostgresError, withRetry, type RetryOptions } from "../../../../agents/faults/index.ts";
 import type { Queryable } from "./pool.ts";
+import { enqueueSql, PostgresWebhooks } from "./webhooks.ts";
+import { OUTBOX_EVENTS } from "../../runs/webhook-rows.ts";
 import { toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "../../runs/rows.ts";
 
 /** The channels other processes listen on (see listener.ts); a notification's payload starts with the id of the process that sent it. */
@@ -32,10 +34,46 @@ const MAX_ID = "9223372036854775807";
  */
 class PostgresRunTables implements RunTables {
   /** `origin` names this process in its notifications, so that its own listener can leave them out. */
+  private readonly webhooks: PostgresWebhooks;
+
   constructor(
     private readonly db: Queryable,
     private readonly origin: string,
-  ) {}
+  ) {
+    this.webhooks = new PostgresWebhooks(db);
+  }
+
+  createWebhook(webhook: WebhookRecord): Promise<void> {
+    return this.webhooks.createWebhook(webhook);
+  }
+
+  listWebhooks(tenant: string): Promise<WebhookRecord[]> {
+    return this.webhooks.listWebhooks(tenant);
+  }
+
+  getWebhook(id: string): Promise<WebhookRecord | undefined> {
+    return this.webhooks.getWebhook(id);
+  }
+
+  deleteWebhook(id: string): Promise<boolean> {
+    return this.webhooks.deleteWebhook(id);
+  }
+
+  listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    return this.webhooks.listDeliveries(webhookId, limit);
+  }
+
+  dueDeliveries(now: number, limit: number): Promise<{ delivery: DeliveryRecord; webhook: WebhookRecord }[]> {
+    return this.webhooks.dueDeliveries(now, limit);
+  }
+
+  claimDelivery(id: string, now: number, until: number): Promise<boolean> {
+    return this.webhooks.claimDelivery(id, now, until);
+  }
+
+  settleDelivery(id: string, patch: DeliveryPatch): Promise<void> {
+    return this.webhooks.settleDelivery(id, patch);
+  }
 
   private async rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
@@ -111,11 +149,14 @@ class PostgresRunTables implements RunTables {
   async appendEvent(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent> {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
+    // An event a webhook asks for puts its deliveries in the outbox in the same statement.
+    const outbox = OUTBOX_EVENTS.has(type);
     const [row] = await this.rows<{ seq: number }>(
       `WITH bumped AS (UPDATE runs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq),
             stored AS (INSERT INTO events (run_id, seq, type, at, data) SELECT $1, last_seq, $3, $2, $4 FROM bumped RETURNING seq)
+            ${outbox ? `, ${enqueueSql(6, 7)}` : ""}
        SELECT stored.seq, pg_notify('${CHANNELS.events}', $5) FROM stored`,
-      [runId, at, type, text, this.origin],
+      [runId, at, type, text, this.origin, ...(outbox ? [approvalIdOf(type, data) ?? null, Date.now()] : [])],
     );
     if (!row) throw new Error(`no run '${runId}' to append ${type} to`);
     return { seq: row.seq, runId, type, at, data: JSON.parse(text) };
@@ -221,6 +262,7 @@ class PostgresRunTables implements RunTables {
     if (filter.runId) where.push(`run_id = $${params.push(filter.runId)}`);
     if (filter.runIds) where.push(`run_id = ANY($${params.push([...filter.runIds])}::text[])`);
     if (filter.tenant) where.push(`run_id IN (SELECT id FROM runs WHERE tenant = $${params.push(filter.tenant)})`);
+    if (filter.after) where.push(`(created_at, ord) > (SELECT created_at, ord FROM approvals WHERE id = $${params.push(filter.after)})`);
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, ord LIMIT $${params.push(filter.limit ?? null)}`;
     return (await this.rows<ApprovalRow>(sql, params)).map(toApproval);
   }

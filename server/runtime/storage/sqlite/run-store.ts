@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
-import { portOver, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import { portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import type { SqliteConnection } from "./connection.ts";
+import { SqliteWebhooks } from "./webhooks.ts";
 import { storedEventData, toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
 
 
@@ -11,7 +12,10 @@ class SqliteRunTables implements RunTables {
   /** Statements whose SQL depends on the filter or patch, prepared once per shape. */
   private readonly shaped = new Map<string, Database.Statement>();
 
+  private readonly webhooks: SqliteWebhooks;
+
   constructor(private readonly db: Database.Database) {
+    this.webhooks = new SqliteWebhooks(db);
     this.statements = {
       insertRun: db.prepare(
         `INSERT INTO runs (id, status, task, pack, tenant, created_by, plan_approval, metadata, model, created_at, updated_at)
@@ -121,7 +125,40 @@ class SqliteRunTables implements RunTables {
     const seq = this.statements.nextSeq.get(runId)!;
     this.statements.insertEvent.run(runId, seq, type, at, storedEventData(text));
     this.statements.touchRun.run(at, runId);
+    this.webhooks.enqueue(runId, type, data, at);
     return { seq, runId, type, at, data: JSON.parse(text) };
+  }
+
+  createWebhook(webhook: WebhookRecord): void {
+    this.webhooks.createWebhook(webhook);
+  }
+
+  listWebhooks(tenant: string): WebhookRecord[] {
+    return this.webhooks.listWebhooks(tenant);
+  }
+
+  getWebhook(id: string): WebhookRecord | undefined {
+    return this.webhooks.getWebhook(id);
+  }
+
+  deleteWebhook(id: string): boolean {
+    return this.webhooks.deleteWebhook(id);
+  }
+
+  listDeliveries(webhookId: string, limit: number): DeliveryRecord[] {
+    return this.webhooks.listDeliveries(webhookId, limit);
+  }
+
+  dueDeliveries(now: number, limit: number): { delivery: DeliveryRecord; webhook: WebhookRecord }[] {
+    return this.webhooks.dueDeliveries(now, limit);
+  }
+
+  claimDelivery(id: string, now: number, until: number): boolean {
+    return this.webhooks.claimDelivery(id, now, until);
+  }
+
+  settleDelivery(id: string, patch: DeliveryPatch): void {
+    this.webhooks.settleDelivery(id, patch);
   }
 
   listEvents(runId: string, afterSeq: number, limit = -1): RunEvent[] {
@@ -186,6 +223,7 @@ class SqliteRunTables implements RunTables {
     if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
     if (filter.runIds) (where.push("run_id IN (SELECT value FROM json_each(@runIds))"), (params.runIds = JSON.stringify(filter.runIds)));
     if (filter.tenant) (where.push("run_id IN (SELECT id FROM runs WHERE tenant = @tenant)"), (params.tenant = filter.tenant));
+    if (filter.after) (where.push("(created_at, rowid) > (SELECT created_at, rowid FROM approvals WHERE id = @after)"), (params.after = filter.after));
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
     return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }

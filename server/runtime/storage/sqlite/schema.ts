@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { WEBHOOK_SCHEMA } from "./webhooks.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -128,6 +129,7 @@ export function openRuntimeDatabase(dataDir: string): Database.Database {
   migrateEvents(db);
   addColumns(db);
   db.exec(SCHEMA);
+  db.exec(WEBHOOK_SCHEMA);
   db.exec("CREATE INDEX IF NOT EXISTS approvals_by_deadline ON approvals (status, expires_at)");
   db.exec("CREATE INDEX IF NOT EXISTS runs_by_tenant ON runs (tenant, created_at)");
   return db;
