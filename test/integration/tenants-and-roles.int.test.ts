@@ -107,7 +107,7 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
       const list = (await t.api("GET", "/api/lessons", undefined, as("k-max"))).body.lessons as { id: string; text: string }[];
       return list.length > 0 && list;
     });
-    expect(lessons[0]!.text).toContain("3000");
+    expect(lessons[0]!.text).toContain("£3,000.00");
     expect((await t.api("GET", "/api/lessons", undefined, as("k-gus"))).body.lessons).toEqual([]);
     // Gus's run recalls nothing acme was taught.
     const gusRun = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-gus"))).body.run.id as string;
