@@ -3,7 +3,7 @@ import path from "node:path";
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { Authenticator, checkLocalHost } from "../auth/index.ts";
+import { Authenticator, checkLocalHost, requireRole } from "../auth/index.ts";
 import type { GuildMetrics } from "../metrics/index.ts";
 import type { Runtime } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
@@ -53,7 +53,8 @@ export function createApp(runtime: Runtime, options: AppOptions): express.Expres
   const { metrics } = options;
   if (metrics) {
     app.get("/metrics", async (req, res) => {
-      await auth.authenticate(Authenticator.bearer(req.get("authorization")));
+      // Counts across every tenant: an admin's to read.
+      requireRole(await auth.authenticate(Authenticator.bearer(req.get("authorization"))), "admin", "read metrics");
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }

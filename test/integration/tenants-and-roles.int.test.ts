@@ -69,6 +69,9 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
     expect([decide.status, decide.body.error.code, decide.body.error.details.role]).toEqual([403, "missing_role", "reviewer"]);
     expect((await t.api("POST", `/api/runs/${runId}/cancel`, undefined, vic)).status).toBe(403);
     expect((await t.api("DELETE", "/api/lessons/anything", undefined, as("k-ana"))).body.error.code).toBe("missing_role");
+    // Metrics count every tenant's runs: an admin's to read.
+    expect((await t.api("GET", "/metrics", undefined, vic)).status).toBe(403);
+    expect((await t.api("GET", "/metrics", undefined, as("k-max"))).status).toBe(200);
     // Vic reads all the same.
     expect((await t.api("GET", `/api/runs/${runId}`, undefined, vic)).status).toBe(200);
 
