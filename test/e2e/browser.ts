@@ -71,7 +71,8 @@ export function useBrowser(): TestBrowser {
     async open(url, options = {}) {
       if (!browser) throw new Error("no browser");
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 900 } });
-      context.setDefaultTimeout(15_000);
+      // A run of several steps (the QC demo starts an MCP server) can take a while on a busy 2-core machine.
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       const record: PageRecord = { dialogs: [], errors: [] };
       page.on("dialog", (dialog) => {

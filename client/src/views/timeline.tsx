@@ -103,11 +103,26 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
       };
     }
     case "tool.called":
-      return { title: `${nameOf(d.specialist)} called ${d.tool}`, body: <FieldList fields={(d.args as Data) ?? {}} /> };
+      return {
+        title: `${nameOf(d.specialist)} called ${d.title ?? d.tool}`,
+        body: (
+          <Details summary="Arguments">
+            <FieldList fields={(d.args as Data) ?? {}} />
+          </Details>
+        ),
+      };
     case "tool.result":
       return d.error
         ? { title: `${d.tool} failed`, body: <p>{String(d.error)}</p>, tone: "bad" }
-        : { title: `${d.tool} returned${d.replayed ? " (already done: the stored result)" : ""}`, body: <ValueView value={d.result} />, tone: "good" };
+        : {
+            title: `${d.tool} returned${d.replayed ? " (already done: the stored result)" : ""}`,
+            body: (
+              <Details summary="Result">
+                <ValueView value={d.result} />
+              </Details>
+            ),
+            tone: "good",
+          };
     case "approval.requested": {
       const a = d.approval as Data;
       return { title: `Approval asked: ${a.kind === "plan" ? "the plan" : String(a.action?.name)}`, body: <p>{String(a.description)}</p>, tone: "ask" };
@@ -149,12 +164,48 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
   }
 }
 
-/** Every event of the run, in seq order, each once. */
+/** A part of the run the timeline groups its events under: the start, each step of the plan, the answer. */
+interface Part {
+  key: string;
+  title: string;
+  events: RunEvent[];
+}
+
+/** The run's events in parts: what came before the first step, each step as it started, and the answer. */
+function partsOf(events: readonly RunEvent[], nameOf: NameOf): Part[] {
+  const parts: Part[] = [{ key: "start", title: "Start and plan", events: [] }];
+  let steps = 0;
+  for (const event of events) {
+    const d = event.data as Data;
+    if (event.type === "node.started" && d.node === "specialist") {
+      steps += 1;
+      parts.push({ key: `step-${event.seq}`, title: `Step ${steps} · ${nameOf(d.specialist)}${d.instruction ? `: ${String(d.instruction).split("\n", 1)[0]!.slice(0, 90)}` : ""}`, events: [] });
+    } else if (event.type === "node.started" && d.node === "supervisor.answer") {
+      parts.push({ key: `answer-${event.seq}`, title: "The answer", events: [] });
+    }
+    parts.at(-1)!.events.push(event);
+  }
+  return parts.filter((part) => part.events.length > 0);
+}
+
+/** Every event of the run, in seq order, each once, grouped by the step it belongs to; long details folded. */
 export function Timeline({ events, nameOf }: { events: readonly RunEvent[]; nameOf: NameOf }) {
   return (
     <section className="panel timeline" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
-      <ol>
+      {partsOf(events, nameOf).map((part) => (
+        <div key={part.key} className="timeline-part">
+          <h3>{part.title}</h3>
+          <TimelineEvents events={part.events} nameOf={nameOf} />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function TimelineEvents({ events, nameOf }: { events: readonly RunEvent[]; nameOf: NameOf }) {
+  return (
+    <ol>
         {events.map((event) => {
           const entry = describe(event, nameOf);
           return (
@@ -171,7 +222,6 @@ export function Timeline({ events, nameOf }: { events: readonly RunEvent[]; name
             </li>
           );
         })}
-      </ol>
-    </section>
+    </ol>
   );
 }
