@@ -161,6 +161,9 @@ async function serverCpuSeconds(url: string): Promise<number> {
  * tells of it. Records, per run, when it was posted, when its first approval was asked, when it
  * ended, and each decision's latency to the run's next event.
  */
+/** Enough sockets for 200 runs in flight under the gateway's 100 followed runs per socket. */
+const SOCKETS = 4;
+
 class Driver {
   readonly posted = new Map<string, number>();
   readonly firstApproval = new Map<string, number>();
@@ -168,15 +171,23 @@ class Driver {
   readonly decisionLatencies: number[] = [];
   private readonly decidedAt = new Map<string, number>();
 
+  /** Runs posted so far: run i follows on socket i mod the pool's size. */
+  private posts = 0;
+
   private constructor(
     private readonly url: string,
-    private readonly socket: Client,
+    private readonly sockets: { socket: Client; subscribing: Promise<unknown> }[],
   ) {
-    socket.on("run:event", (event: RunEvent) => this.onEvent(event));
+    for (const { socket } of sockets) socket.on("run:event", (event: RunEvent) => this.onEvent(event));
   }
 
-  static async open(url: string): Promise<Driver> {
-    return new Driver(url, await connectSocket(url));
+  /**
+   * A socket follows at most 100 runs and replays a few subscriptions at once (the gateway's
+   * limits), as a reviewer's page would: the driver spreads its runs over a pool of sockets and
+   * subscribes one at a time on each.
+   */
+  static async open(url: string, sockets = SOCKETS): Promise<Driver> {
+    return new Driver(url, await Promise.all(Array.from({ length: sockets }, async () => ({ socket: await connectSocket(url), subscribing: Promise.resolve() as Promise<unknown> }))));
   }
 
   /** Posts a run and resolves when it has ended. */
@@ -185,13 +196,17 @@ class Driver {
     const { run } = (await post(`${this.url}/api/runs`, { task: DEMO_TASK })) as { run: Run };
     this.posted.set(run.id, at);
     const done = new Promise<void>((resolve) => this.ended.set(run.id, resolve));
-    await this.socket.emitWithAck("run:subscribe", { runId: run.id });
+    const pooled = this.sockets[this.posts++ % this.sockets.length]!;
+    const subscribed = pooled.subscribing.then(() => pooled.socket.emitWithAck("run:subscribe", { runId: run.id }));
+    pooled.subscribing = subscribed.catch(() => undefined);
+    const ack = (await subscribed) as { ok: boolean; error?: { message: string } };
+    if (!ack.ok) throw new Error(`run:subscribe refused: ${ack.error?.message}`);
     await done;
-    await this.socket.emitWithAck("run:unsubscribe", { runId: run.id });
+    await pooled.socket.emitWithAck("run:unsubscribe", { runId: run.id });
   }
 
   close(): void {
-    this.socket.disconnect();
+    for (const { socket } of this.sockets) socket.disconnect();
   }
 
   private onEvent(event: RunEvent): void {
