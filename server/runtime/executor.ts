@@ -57,6 +57,8 @@ type GraphEventOf<K extends GraphEvent["kind"]> = Extract<GraphEvent, { kind: K 
 export class RunExecutor {
   private readonly instanceId = `${process.pid}-${randomBytes(4).toString("hex")}`;
   private readonly chains = new Map<string, Promise<void>>();
+  /** The last run to take its place in the admission queue (see execute). */
+  private entering: Promise<unknown> = Promise.resolve();
   private readonly active = new Map<string, AbortController>();
   private readonly leaseMs: number;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
@@ -150,14 +152,26 @@ export class RunExecutor {
    */
   private async execute(runId: string, persist: boolean): Promise<void> {
     if (this.closed) return;
-    const run = await this.store.getRun(runId);
-    if (!run || isFinished(run.status)) return;
-    const waiting = run.status === "queued";
-    let release: (() => void) | undefined;
-    try {
-      release = await this.admission.enter(runId, waiting ? "start" : "resume", (ahead) => {
+    // Runs enter admission in the order they were scheduled (first in, first out): each reads its
+    // status after the one before has taken its place in the queue, however the reads interleave.
+    const entered = this.entering.then(async () => {
+      const run = await this.store.getRun(runId);
+      if (!run || isFinished(run.status)) return undefined;
+      const waiting = run.status === "queued";
+      // Wrapped, not returned bare (a returned promise would be awaited): the place in the queue
+      // is taken now, the turn comes later.
+      const turn = this.admission.enter(runId, waiting ? "start" : "resume", (ahead) => {
         if (waiting) void this.tellQueued(runId, ahead);
       });
+      turn.catch(() => undefined); // a rejection (closing) is handled where the turn is awaited
+      return { turn };
+    });
+    this.entering = entered.catch(() => undefined);
+    const place = await entered;
+    if (!place) return;
+    let release: (() => void) | undefined;
+    try {
+      release = await place.turn;
     } catch {
       return; // closing: the run stays where it is, for the next start or another process
     }
