@@ -43,6 +43,11 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
   const metrics = createMetrics(runtime);
   const app = createApp(runtime, { log: options.log, auth, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
+  // Idle keep-alive connections are kept longer than clients and proxies keep theirs (commonly
+  // 60 s), so the server never closes one just as a client sends on it (the client would get
+  // ECONNRESET, more often while a long step holds the event loop). Shutdown closes them at once.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on("clientError", answerClientError);
   const gateway = new SocketGateway(server, runtime, { auth, log: options.log, maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES });
   server.listen(options.port, options.host);
