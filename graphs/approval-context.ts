@@ -1,19 +1,11 @@
 import type { Backend } from "../agents/backend/index.ts";
-import type { ContextField, Pack, PackTool, ToolDefinition } from "../agents/packs/index.ts";
-import { formatMoney } from "../agents/text/index.ts";
+import type { Pack, PackTool, ToolDefinition } from "../agents/packs/index.ts";
+import { formatValue } from "./approval-text.ts";
 
 /** One fact on an approval card: "Claim status: open", "Paid so far: £0.00". */
 export interface ContextItem {
   label: string;
   value: string;
-}
-
-function formatted(value: unknown, format: ContextField["format"]): string {
-  if (value === null || value === undefined) return "none";
-  if (format === "yes_no") return value === true || value === 1 || value === "1" || value === "true" ? "yes" : "no";
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
-  if (format === "money" && Number.isFinite(n)) return formatMoney(n);
-  return String(value);
 }
 
 /**
@@ -40,7 +32,7 @@ export async function approvalContext(context: { pack: Pack; backend: Backend },
   const items: ContextItem[] = [];
   for (const field of fields) {
     const { row, note } = await rowOf(field.lookup.tool);
-    items.push({ label: field.label, value: row ? formatted(row[field.lookup.field], field.format) : note! });
+    items.push({ label: field.label, value: row ? (row[field.lookup.field] == null ? "none" : formatValue(row[field.lookup.field], field.format)) : note! });
   }
   return items;
 }

@@ -7,12 +7,21 @@ export interface ShownArg {
   value: string;
 }
 
-/** A value as the argument's `format` says it reads; text as it is. */
-export function formatArg(value: unknown, spec: ArgSpec | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (spec?.format === "money" && typeof value === "number") return formatMoney(value);
+/**
+ * A value as a reviewer reads it in a pack's `format`: `money` as £3,600.00 (from a number, or
+ * the numeric text Postgres gives), `yes_no` from true/false or 1/0, anything else as text.
+ */
+export function formatValue(value: unknown, format: string | undefined): string {
+  if (format === "yes_no") return value === true || value === 1 || value === "1" || value === "true" ? "yes" : "no";
   if (typeof value === "boolean") return value ? "yes" : "no";
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  if (format === "money" && Number.isFinite(n)) return formatMoney(n);
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A value as the argument's `format` says it reads; nothing for a missing one. */
+export function formatArg(value: unknown, spec: ArgSpec | undefined): string {
+  return value === null || value === undefined ? "" : formatValue(value, spec?.format);
 }
 
 /** The tool's `title` with each `{arg}` as it reads, or undefined when the pack gives none. */

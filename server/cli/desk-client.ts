@@ -37,6 +37,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How often a run's status and events are polled while it is followed. */
 export const POLL_MS = 300;
 
+/** Reads the run again until it settles (see isSettled) or `deadline` passes. */
+async function pollUntilSettled(run: Run, getRun: (id: string) => Promise<Run>, deadline: number): Promise<Run> {
+  while (!isSettled(run) && Date.now() < deadline) {
+    await sleep(POLL_MS);
+    run = await getRun(run.id);
+  }
+  return run;
+}
+
 /** The local data directory (SQLite, or GUILD_DATABASE_URL): a runtime in this process, which also executes the runs it resumes. */
 export async function localDesk(config: GuildConfig, log: Logger): Promise<DeskClient> {
   const { openRuntime } = await import("../open-runtime.ts");
@@ -53,12 +62,7 @@ export async function localDesk(config: GuildConfig, log: Logger): Promise<DeskC
     async settle(runId, timeoutMs) {
       // This process executes what it resumed; a run another process owns is polled.
       const deadline = Date.now() + timeoutMs;
-      let run = await runtime.waitForRun(runId);
-      while (!isSettled(run) && Date.now() < deadline) {
-        await sleep(POLL_MS);
-        run = await runtime.getRun(runId);
-      }
-      return run;
+      return pollUntilSettled(await runtime.waitForRun(runId), (id) => runtime.getRun(id), deadline);
     },
     close: () => runtime.close(),
   };
@@ -104,12 +108,7 @@ export function remoteDesk(url: string, key: string | undefined): DeskClient {
     listPacks: async () => (await call<{ packs: PackSummary[] }>("GET", "/api/packs")).packs,
     async settle(runId, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      let run = await getRun(runId);
-      while (!isSettled(run) && Date.now() < deadline) {
-        await sleep(POLL_MS);
-        run = await getRun(runId);
-      }
-      return run;
+      return pollUntilSettled(await getRun(runId), getRun, deadline);
     },
     close: async () => {},
   };
