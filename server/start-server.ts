@@ -60,17 +60,31 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
     if (server.listening) server.close();
   };
   let closing: Promise<void> | undefined;
+  // Shutdown closes each connection as its response ends, rather than keeping it idle for the
+  // keep-alive time: responses begun before shutdown are marked when it starts, later ones here.
+  const inFlight = new Set<http.ServerResponse>();
+  const closeAfter = (response: http.ServerResponse): void => {
+    if (!response.headersSent) response.setHeader("connection", "close");
+    response.once("finish", () => setImmediate(() => server.closeIdleConnections()));
+  };
+  server.prependListener("request", (_request, response: http.ServerResponse) => {
+    if (closing) return closeAfter(response);
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
+  });
   const close = async (): Promise<void> => {
     stopAccepting();
     metrics.close();
-    await gateway.close();
+    inFlight.forEach(closeAfter);
+    // Socket.IO's close resolves only once the HTTP server has closed, so it runs beside the drain.
+    const gatewayClosed = gateway.close();
     server.closeIdleConnections();
     const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 2_000).unref())]);
     if (!drained) {
       options.log.warn("requests still in flight at shutdown; closing their connections");
       server.closeAllConnections();
-      await closed;
     }
+    await Promise.all([closed, gatewayClosed]);
   };
   return { url: `http://${host}:${port}`, io: gateway.io, stopAccepting, close: () => (closing ??= close()) };
 }

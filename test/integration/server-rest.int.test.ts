@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { validate } from "@readme/openapi-parser";
 import { pino } from "pino";
@@ -127,5 +128,28 @@ describe("the REST API", () => {
       await server.close();
       folder.remove();
     }
+  });
+
+  it("shuts down within its drain time while a client keeps its connection alive and a request finishes after shutdown began", async () => {
+    const server = await startServer(t.runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }), drainMs: 30_000 });
+    const { port } = new URL(server.url);
+    const client = net.connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => client.once("connect", resolve));
+    let answer = "";
+    client.on("data", (chunk) => (answer += chunk.toString()));
+    // A request whose body is still arriving when shutdown begins.
+    const body = JSON.stringify({ task: DEMO_TASK });
+    client.write(`POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const closed = server.close();
+    const ended = new Promise((resolve) => client.once("close", resolve));
+    client.write(body.slice(10));
+    await closed;
+    await ended;
+    // The request was answered, its connection closed at once rather than kept idle for the keep-alive time.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 202/);
+    expect(answer.toLowerCase()).toContain("connection: close");
   });
 });
