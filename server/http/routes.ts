@@ -35,7 +35,7 @@ const BAD_INPUT = error("bad input; `details.field` names the field");
 const NOT_FOUND = error("no such run or approval (or another tenant's)");
 const FORBIDDEN = error("`missing_role`: the caller lacks the role `details.role`");
 
-/** Every REST route of the contract (API.md), over a runtime. */
+/** Every REST route of the contract (docs/api.md), over a runtime. */
 export function apiRoutes(runtime: Runtime): Route[] {
   return [
     route({
@@ -216,6 +216,7 @@ export function apiRoutes(runtime: Runtime): Route[] {
         403: error("`missing_role`: the caller lacks `reviewer` or the role the policy requires; `four_eyes`: the caller edited the call or started the run"),
         404: NOT_FOUND,
         409: error("the approval is no longer pending"),
+        422: error("`not_allowed`: an edit of an MCP tool whose server cannot be reached to check the arguments"),
       },
       handle: async ({ params, body, principal }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body, { via: "rest", principal }) } }),
     }),
