@@ -1,13 +1,15 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { GraphEventData, GraphEventType } from "./vocabulary.ts";
+
+/** A durable event a node reports, typed by its event type. */
+export type GraphRunEvent = { [T in GraphEventType]: { kind: "event"; type: T; data: GraphEventData[T] } }[GraphEventType];
 
 /** Progress a node reports while it works; the runtime numbers and stores the durable ones. */
-export type GraphEvent =
-  | { kind: "event"; type: string; data: Record<string, unknown> }
-  | { kind: "token"; node: string; specialist?: string; delta: string };
+export type GraphEvent = GraphRunEvent | { kind: "token"; node: string; specialist?: string; delta: string };
 
 /** Reports a durable event (the runtime appends it to the run's event log). */
-export function emit(config: LangGraphRunnableConfig, type: string, data: Record<string, unknown>): void {
-  config.writer?.({ kind: "event", type, data } satisfies GraphEvent);
+export function emit<T extends GraphEventType>(config: LangGraphRunnableConfig, type: T, data: GraphEventData[T]): void {
+  config.writer?.({ kind: "event", type, data } as GraphRunEvent);
 }
 
 /** Reports a token delta: live only, never stored. */

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../vocabulary.ts";
+
+export type { AllowedDecisions, ApprovalKind, Decision, DecisionType };
 
 const reviewer = z.string().trim().min(1).max(200).optional();
 
@@ -15,19 +18,11 @@ export const DecisionSchema = z.discriminatedUnion("type", [
     reviewer,
   }),
 ]);
-export type Decision = z.infer<typeof DecisionSchema>;
-export type DecisionType = Decision["type"];
 
-export type ApprovalKind = "plan" | "tool_call" | "answer";
-
-/** Which decision types an approval accepts. */
-export interface AllowedDecisions {
-  approve: boolean;
-  edit: boolean;
-  reject: boolean;
-  respond: boolean;
-  redirect: boolean;
-}
+// The schema accepts exactly the vocabulary's decisions.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesDecision: Exactly<z.infer<typeof DecisionSchema>, Decision> = true;
+void schemaMatchesDecision;
 
 /**
  * What a node passes to `interrupt()`: the Agent Inbox shape (`action_request`, `config`,

@@ -16,14 +16,14 @@ export function recallNode(deps: GraphDeps) {
     const lessonItems = lessons.map((i) => ({
       namespace: i.namespace,
       key: i.key,
-      kind: "lesson",
+      kind: "lesson" as const,
       text: String(i.value.text),
       specialist: String(i.value.specialist),
       ...(i.value.tool ? { tool: String(i.value.tool) } : {}),
     }));
     const items = [
       ...lessonItems,
-      ...runs.map((i) => ({ namespace: i.namespace, key: i.key, kind: "run", text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}` })),
+      ...runs.map((i) => ({ namespace: i.namespace, key: i.key, kind: "run" as const, text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}` })),
     ];
     emit(config, "memory.recalled", { items, count: items.length });
     // The supervisor plans with everything recalled; each specialist's prompt gets the lessons taught to it.

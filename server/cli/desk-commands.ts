@@ -56,12 +56,12 @@ export function effectsOf(events: readonly RunEvent[]): { tool: string; args: un
   const called = new Map<string, { tool: string; args: unknown }>();
   const effects: { tool: string; args: unknown; done: boolean; result?: unknown; error?: string }[] = [];
   for (const event of events) {
-    const d = event.data as Record<string, unknown>;
-    if (event.type === "tool.called" && d.kind === "effect") called.set(String(d.callId), { tool: String(d.tool), args: d.args });
+    if (event.type === "tool.called" && event.data.kind === "effect") called.set(event.data.callId, { tool: event.data.tool, args: event.data.args });
     if (event.type !== "tool.result") continue;
-    const call = called.get(String(d.callId));
+    const d = event.data;
+    const call = called.get(d.callId);
     if (!call) continue;
-    effects.push(d.error !== undefined ? { ...call, done: false, error: String(d.error) } : { ...call, done: true, result: d.result });
+    effects.push(d.error !== undefined ? { ...call, done: false, error: d.error } : { ...call, done: true, result: d.result });
   }
   return effects;
 }

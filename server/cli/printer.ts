@@ -2,7 +2,6 @@ import ora, { type Ora } from "ora";
 import type { RunEvent, TokenDelta } from "../contract/index.ts";
 import { style } from "./style.ts";
 
-type Data = Record<string, any>;
 
 function brief(value: unknown, max = 160): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
@@ -59,31 +58,37 @@ export class ProgressPrinter {
   }
 
   show(event: RunEvent): void {
-    const d = event.data as Data;
     switch (event.type) {
-      case "run.queued":
-        this.work(`Queued: ${d.ahead === 0 ? "next to start" : `${d.ahead} run${d.ahead === 1 ? "" : "s"} ahead`}`);
+      case "run.queued": {
+        const { ahead } = event.data;
+        this.work(`Queued: ${ahead === 0 ? "next to start" : `${ahead} run${ahead === 1 ? "" : "s"} ahead`}`);
         break;
+      }
       case "run.started":
         this.work("Starting");
         break;
-      case "memory.recalled":
-        if (d.count > 0) this.line(style.dim(`  recalled ${d.count} memor${d.count === 1 ? "y" : "ies"}: ${brief(d.items.map((i: Data) => i.text).join(" | "))}`));
+      case "memory.recalled": {
+        const { count, items } = event.data;
+        if (count > 0) this.line(style.dim(`  recalled ${count} memor${count === 1 ? "y" : "ies"}: ${brief(items.map((i) => i.text).join(" | "))}`));
         break;
-      case "node.started":
+      }
+      case "node.started": {
+        const d = event.data;
         if (d.node === "supervisor.plan") this.work("Supervisor is planning");
         else if (d.node === "specialist") {
           this.line(`${style.bold(this.name(d.specialist))}: ${d.instruction}`);
           this.work(`${this.name(d.specialist)} is working`);
-        } else if (d.node === "supervisor.answer") this.work("Supervisor is writing the answer");
+        } else this.work("Supervisor is writing the answer");
         break;
+      }
       case "plan.proposed":
-        this.line(style.bold(d.reason === "redirect" ? "Plan (after redirect):" : "Plan:"));
-        (d.steps as Data[]).forEach((s, i) => this.line(`  ${i + 1}. ${this.name(s.specialist)}: ${s.instruction}${s.status && s.status !== "pending" ? style.dim(` (${s.status})`) : ""}`));
+        this.line(style.bold(event.data.reason === "redirect" ? "Plan (after redirect):" : "Plan:"));
+        event.data.steps.forEach((s, i) => this.line(`  ${i + 1}. ${this.name(s.specialist)}: ${s.instruction}${s.status !== "pending" ? style.dim(` (${s.status})`) : ""}`));
         break;
       case "retrieval.done": {
-        const sources = (d.passages as Data[]).map((p) => p.source);
-        const [first, last] = [String(d.attempts[0]?.query ?? ""), String(d.attempts.at(-1)?.query ?? "")];
+        const d = event.data;
+        const sources = d.passages.map((p) => p.source);
+        const [first, last] = [d.attempts[0]?.query ?? "", d.attempts.at(-1)?.query ?? ""];
         const added = last.startsWith(first) ? last.slice(first.length).trim() : last;
         const again = d.reformulated ? style.yellow(` (weak results, searched again adding "${brief(added, 80)}")`) : "";
         // A search of the whole pack after the specialist's own documents answered weakly.
@@ -92,24 +97,32 @@ export class ProgressPrinter {
         break;
       }
       case "tool.called":
-        this.work(`${this.name(d.specialist)}: ${d.tool}`);
+        this.work(`${this.name(event.data.specialist)}: ${event.data.tool}`);
         break;
-      case "tool.result":
+      case "tool.result": {
+        const d = event.data;
         this.line(d.error ? style.red(`  ✗ ${d.tool}: ${d.error}`) : `  ${style.green("✓")} ${d.tool} → ${brief(d.result)}${d.replayed ? style.dim(" (already done)") : ""}`);
         break;
+      }
       case "message":
         this.writing = { key: "", text: "" };
-        if (d.specialist) this.line(style.dim(`  ${this.name(d.specialist)}: ${brief(String(d.text).replace(/\s+/g, " "), 200)}`));
+        if (event.data.specialist) this.line(style.dim(`  ${this.name(event.data.specialist)}: ${brief(event.data.text.replace(/\s+/g, " "), 200)}`));
         break;
-      case "approval.resolved":
+      case "approval.resolved": {
+        const d = event.data;
         this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}${d.reason === "deadline" ? " (nobody decided in time: rejected by policy)" : ""}`));
         break;
-      case "approval.escalated":
+      }
+      case "approval.escalated": {
+        const d = event.data;
         this.line(style.yellow(`  approval ${d.approvalId} escalated${d.to ? ` to ${d.to}` : ""}: ${d.reason}`));
         break;
-      case "memory.saved":
-        this.line(style.dim(`  saved ${d.items.length} memor${d.items.length === 1 ? "y" : "ies"} (${d.lessons} lesson${d.lessons === 1 ? "" : "s"})`));
+      }
+      case "memory.saved": {
+        const { items, lessons } = event.data;
+        this.line(style.dim(`  saved ${items.length} memor${items.length === 1 ? "y" : "ies"} (${lessons} lesson${lessons === 1 ? "" : "s"})`));
         break;
+      }
       case "run.completed":
       case "run.failed":
       case "run.cancelled":

@@ -18,6 +18,12 @@ export type {
   McpServerSummary,
   Run,
   RunEvent,
+  RunEventData,
+  RunEventBody,
+  RunEventType,
+  PlanStepData,
+  RecalledItem,
+  ReportingNode,
   RunStatus,
   RunUsage,
   SpecialistSummary,
@@ -26,7 +32,8 @@ export type {
   TokenUsage,
 } from "./types.ts";
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
-export { DEFAULT_TENANT, FINISHED_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
+export { DEFAULT_TENANT, FINISHED_STATUSES, RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
+export { eventsOfType, isEventOf } from "./events.ts";
 export {
   ApprovalParamsSchema,
   ApprovalStatusSchema,

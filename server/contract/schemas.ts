@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
-import { WEBHOOK_EVENTS } from "./types.ts";
+import { APPROVAL_STATUSES } from "../../graphs/vocabulary.ts";
+import { RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
 
 export { DecisionSchema };
 
 /** Every schema of what clients send, REST and Socket.IO alike; routes, the gateway and the OpenAPI document use these. */
 
-const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const;
-const APPROVAL_STATUSES = ["pending", "approved", "edited", "rejected", "responded", "redirected", "expired"] as const;
 
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);

@@ -1,35 +1,14 @@
-// Plain types, importing nothing: the web client compiles against this file alone. The checks in
-// responses.ts make the compiler refuse any drift from the engine's own types and schemas.
+// Plain types, importing only the engine's vocabulary (itself plain): the web client compiles
+// against these two files alone. The checks in responses.ts make the compiler refuse any drift
+// from the engine's own types and schemas.
+import type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, GraphEventData, TokenUsage } from "../../graphs/vocabulary.ts";
 
-export type ApprovalKind = "plan" | "tool_call" | "answer";
+export type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, TokenUsage };
+export type { PlanStepData, RecalledItem, ReportingNode } from "../../graphs/vocabulary.ts";
 
-/** Which decision types an approval accepts. */
-export interface AllowedDecisions {
-  approve: boolean;
-  edit: boolean;
-  reject: boolean;
-  respond: boolean;
-  redirect: boolean;
-}
-
-/** A reviewer's answer to an approval; `reviewer` names them in the audit trail. */
-export type Decision =
-  | { type: "approve"; reviewer?: string | undefined }
-  | { type: "edit"; args: Record<string, unknown>; reviewer?: string | undefined }
-  | { type: "reject"; message?: string | undefined; reviewer?: string | undefined }
-  | { type: "respond"; message: string; reviewer?: string | undefined }
-  | { type: "redirect"; specialist: string; message?: string | undefined; reviewer?: string | undefined };
-export type DecisionType = Decision["type"];
-
-export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+export const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
-
-export type ApprovalStatus = "pending" | "approved" | "edited" | "rejected" | "responded" | "redirected" | "expired";
-
-export interface Citation {
-  source: string;
-  excerpt: string;
-}
 
 /** A reviewer's checkpoint: what a specialist or the supervisor wants to do, and who decided what. */
 export interface Approval {
@@ -174,27 +153,46 @@ export interface Run {
   metadata?: Record<string, unknown>;
 }
 
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** In the currency of the configured prices, when the model's profile has prices. */
-  cost?: number;
-}
-
 /** Tokens a run used: in all, by its supervisor (plans, the answer) and by each specialist. */
 export interface RunUsage extends TokenUsage {
   supervisor?: TokenUsage;
   bySpecialist?: Record<string, TokenUsage>;
 }
 
-/** A durable, numbered event of a run; `seq` starts at 1 and rises by 1 per run. */
-export interface RunEvent {
-  seq: number;
-  runId: string;
-  type: string;
-  at: string;
-  data: Record<string, unknown>;
+/** The data of each run event, by event type: the graph's, and those of the runtime around it. */
+export interface RunEventData extends GraphEventData {
+  "run.created": { task: string; pack: string; planApproval: boolean; model: ModelSummary };
+  /** The run waits for a place: `ahead` runs before it, `maxActiveRuns` at once. */
+  "run.queued": { ahead: number; maxActiveRuns: number };
+  "run.started": Record<string, never>;
+  "approval.requested": { approval: Approval };
+  /** Decided by a reviewer (`decision`, who), or expired: by the policy's deadline (`reason`) or because the run ended. */
+  "approval.resolved": {
+    approvalId: string;
+    kind: ApprovalKind;
+    status: ApprovalStatus;
+    decision?: Decision;
+    reason?: "deadline";
+    reviewer?: string;
+    reviewerId?: string;
+    reviewerVerified?: boolean;
+  };
+  "approval.escalated": { approvalId: string; kind: ApprovalKind; reason: string; to?: string; expiresAt?: string };
+  "run.completed": { answer: string; citations: Citation[] };
+  "run.failed": { code: string; message: string; details?: unknown };
+  "run.cancelled": Record<string, never>;
 }
+export type RunEventType = keyof RunEventData;
+
+/**
+ * A durable, numbered event of a run; `seq` starts at 1 and rises by 1 per run. `RunEvent` is the
+ * union of every type, so `switch (event.type)` narrows `data`; `RunEvent<"tool.result">` is one.
+ */
+export type RunEvent<T extends RunEventType = RunEventType> = Extract<AnyRunEvent, { type: T }>;
+type AnyRunEvent = { [K in RunEventType]: { seq: number; runId: string; type: K; at: string; data: RunEventData[K] } }[RunEventType];
+
+/** An event's type and data, before the store numbers it. */
+export type RunEventBody<T extends RunEventType = RunEventType> = { [K in T]: { type: K; data: RunEventData[K] } }[T];
 
 /** A live-only token delta of a model that is writing. */
 export interface TokenDelta {

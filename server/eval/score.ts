@@ -1,4 +1,4 @@
-import type { Run, RunEvent, RunStatus } from "../contract/index.ts";
+import { eventsOfType, type Run, type RunEvent, type RunStatus } from "../contract/index.ts";
 import { declines } from "./decline.ts";
 import { factFound } from "./facts.ts";
 import type { EvalItem, EvalKind } from "./set.ts";
@@ -40,7 +40,7 @@ const documentOf = (source: string): string => source.split(" § ")[0]!.trim();
  * second of every search, and so on, so that each step's search counts, not only the first one.
  */
 export function rankedDocuments(events: readonly RunEvent[]): string[] {
-  const searches = events.filter((e) => e.type === "retrieval.done").map((e) => ((e.data.passages ?? []) as { source: string }[]).map((p) => documentOf(p.source)));
+  const searches = eventsOfType(events, "retrieval.done").map((e) => e.data.passages.map((p) => documentOf(p.source)));
   const ranked: string[] = [];
   const longest = Math.max(0, ...searches.map((s) => s.length));
   for (let rank = 0; rank < longest; rank += 1) {
@@ -63,7 +63,7 @@ function proposedEffects(events: readonly RunEvent[], effectTools: ReadonlySet<s
   const effects: ItemResult["effects"] = [];
   for (const event of events) {
     if (event.type !== "approval.requested") continue;
-    const approval = event.data.approval as { kind: string; action: { name: string; args: Record<string, unknown> } };
+    const { approval } = event.data;
     if (approval.kind === "tool_call" && effectTools.has(approval.action.name)) effects.push({ tool: approval.action.name, args: approval.action.args });
   }
   return effects;
@@ -75,7 +75,7 @@ export function scoreItem(item: EvalItem, run: Run, events: readonly RunEvent[],
   const declined = declines(answer);
   const facts = item.gold_facts.map((fact) => ({ fact, found: factFound(answer, fact) }));
   const right = run.status === "completed" && (item.kind === "unanswerable" ? declined : facts.every((f) => f.found));
-  const plan = events.filter((e) => e.type === "plan.proposed").at(-1)?.data.steps as { specialist: string }[] | undefined;
+  const plan = eventsOfType(events, "plan.proposed").at(-1)?.data.steps;
   const ranked = rankedDocuments(events);
   const gold = item.gold_docs;
   const cited = [...new Set((run.result?.citations ?? []).map((c) => documentOf(c.source)))];
@@ -95,9 +95,7 @@ export function scoreItem(item: EvalItem, run: Run, events: readonly RunEvent[],
     ...(gold.length > 0
       ? { retrieval: { documents: ranked.slice(0, 10), recallAt1: recallAt(ranked, gold, 1), recallAt5: recallAt(ranked, gold, 5), reciprocalRank: firstGold < 0 ? 0 : 1 / (firstGold + 1) } }
       : {}),
-    searches: events
-      .filter((e) => e.type === "retrieval.done")
-      .map((e) => ({ specialist: String(e.data.specialist), scope: e.data.scope === "pack" ? ("pack" as const) : ("own" as const), strength: (e.data.evidence as { strength?: number } | undefined)?.strength ?? null })),
+    searches: eventsOfType(events, "retrieval.done").map((e) => ({ specialist: e.data.specialist, scope: e.data.scope ?? "own", strength: e.data.evidence.strength })),
     cited,
     ...(gold.length > 0 && cited.length > 0 ? { citationPrecision: cited.filter((d) => gold.includes(d)).length / cited.length } : {}),
     effects,

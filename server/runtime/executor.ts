@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { GuildError, isGuildError } from "../../agents/errors/index.ts";
 import { isSqliteBusy, isTransientPostgresError } from "../../agents/faults/index.ts";
 import { isApprovalRequest, saveLessons, type ApprovalRequest, type GraphEvent, type Lesson } from "../../graphs/index.ts";
-import { FINISHED_STATUSES, type Run, type RunStatus } from "../contract/index.ts";
+import { FINISHED_STATUSES, type Run, type RunEventData, type RunStatus } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
 import { engineOf, type PackEngine } from "./engine.ts";
@@ -370,7 +370,7 @@ export class RunExecutor {
    * Ends a run once: the final status, the expiry of its pending approvals and the final event
    * land in one transaction. False when the run had already finished.
    */
-  async finish(runId: string, patch: RunPatch, type: string, data: Record<string, unknown>): Promise<boolean> {
+  async finish<T extends "run.completed" | "run.failed" | "run.cancelled">(runId: string, patch: RunPatch, type: T, data: RunEventData[T]): Promise<boolean> {
     const finished = await this.store.transaction(async (tx) => {
       if (!(await tx.updateRun(runId, patch))) return false;
       const at = new Date().toISOString();

@@ -92,7 +92,7 @@ export class EventFeed {
   /** Tells the inbox of an approval event; what goes wrong here is the inbox's, not the run's that stored it. */
   private async tellInbox(event: RunEvent): Promise<void> {
     try {
-      const approval = await this.approvalOf(event.type, event.data);
+      const approval = await this.approvalOf(event);
       if (approval) this.bus.emit("approval", { ...approval, tenant: await this.tenantOf(event.runId) });
     } catch (error) {
       this.log.error({ err: error, type: event.type }, "could not tell the inbox of an approval event");
@@ -110,10 +110,10 @@ export class EventFeed {
   }
 
   /** The inbox's view of an approval event: the approval as it was asked, or as it was decided. */
-  private async approvalOf(type: string, data: Record<string, unknown>): Promise<{ type: "requested" | "resolved" | "escalated"; approval: Approval } | undefined> {
-    if (type === "approval.requested") return { type: "requested", approval: data.approval as Approval };
-    if (type !== "approval.resolved" && type !== "approval.escalated") return undefined;
-    const record = await this.store.getApproval(String(data.approvalId));
-    return record ? { type: type === "approval.resolved" ? "resolved" : "escalated", approval: approvalView(record) } : undefined;
+  private async approvalOf(event: RunEvent): Promise<{ type: "requested" | "resolved" | "escalated"; approval: Approval } | undefined> {
+    if (event.type === "approval.requested") return { type: "requested", approval: event.data.approval };
+    if (event.type !== "approval.resolved" && event.type !== "approval.escalated") return undefined;
+    const record = await this.store.getApproval(event.data.approvalId);
+    return record ? { type: event.type === "approval.resolved" ? "resolved" : "escalated", approval: approvalView(record) } : undefined;
   }
 }

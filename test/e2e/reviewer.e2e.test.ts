@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLIENT_DIST_DIR } from "../../client/build.ts";
-import type { AuditEntry, Lesson, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type AuditEntry, type Lesson, type RunEvent } from "../../server/contract/index.ts";
 import { DEMO_TASK, paymentsFor } from "../support/runtime.ts";
 import { useServer } from "../support/server.ts";
 import { runIdOf, screenshotPath, SKIP_REASON, timelineSeqs, unlabelledControls, useBrowser } from "./browser.ts";
@@ -91,7 +91,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     // The payment row holds the edited amount; the event log says the same.
     expect((await paymentsFor(t.dir)).map((p) => p.amount)).toEqual([3000]);
     const { body } = await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`);
-    const paid = body.events.find((e) => e.type === "tool.result" && e.data.tool === "issue_payment")!;
+    const paid = eventsOfType(body.events, "tool.result").find((e) => e.data.tool === "issue_payment")!;
     expect(paid.data.result).toMatchObject({ paid_amount: 3000 });
     await expect.poll(() => timelineSeqs(page)).toEqual(body.events.map((e) => e.seq));
     // The pack's graph as a picture: Mermaid's SVG of the server's drawing, with the graph's nodes.

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import type { Approval, Decision, Run, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Decision, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { serve } from "../support/cli.ts";
 import { DEMO_TASK, request, until } from "../support/clients.ts";
 import { readLedger, resolutionsOf, unapprovedEffects } from "../support/ledger.ts";
@@ -116,7 +116,7 @@ async function expectExactlyOnce(place: TestStorage, url: string, runId: string,
   for (const approval of decided) expect(resolved.get(approval.id), `approval.resolved of ${approval.action}`).toBe(1);
   expect([...resolved.keys()].sort()).toEqual(decided.map((a) => a.id).sort());
   // One result per effect that ran, whichever process told it.
-  const results = events.filter((e) => e.type === "tool.result" && ["issue_payment", "send_email"].includes(String(e.data.tool)));
+  const results = eventsOfType(events, "tool.result").filter((e) => ["issue_payment", "send_email"].includes(String(e.data.tool)));
   expect(results.map((e) => e.data.tool).sort()).toEqual(ledger.effects.map((e) => e.tool).sort());
   expect(results.every((e) => e.data.error === undefined)).toBe(true);
   expect(run.result!.answer.length).toBeGreaterThan(0);
@@ -182,7 +182,7 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
     const officer = model.requests.flatMap((r, i) => (roleOf(r) === "payments_officer" ? [i] : []));
     expect(officer).toHaveLength(4);
     expect(model.abandoned).toEqual([officer[0]]);
-    expect(events.filter((e) => e.type === "run.started")).toHaveLength(1);
+    expect(eventsOfType(events, "run.started")).toHaveLength(1);
   });
 
   it.concurrent("(b) killed while paused: the next process takes the decision and pays once", async ({ onTestFinished }) => {
@@ -210,7 +210,7 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
     await expectExactlyOnce(dir, second.url, runId, undefined);
     const run = await runOf(second.url, runId);
     expect(run.result!.answer).toMatch(/payment was not made/i);
-    expect((await eventsOf(second.url, runId)).some((e) => e.type === "tool.called" && e.data.tool === "issue_payment")).toBe(false);
+    expect(eventsOfType((await eventsOf(second.url, runId)), "tool.called").some((e) => e.data.tool === "issue_payment")).toBe(false);
   });
 });
 
@@ -243,7 +243,7 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
     const second = await kit.start(dir);
     await approveEmailAndFinish(second.url, runId);
     const events = await expectExactlyOnce(dir, second.url, runId, { amount: 3000, payee: "Eleanor Whitfield" });
-    const paid = events.filter((e) => e.type === "tool.result" && e.data.tool === "issue_payment");
+    const paid = eventsOfType(events, "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(paid.map((e) => e.data.replayed)).toEqual([true]);
   });
 

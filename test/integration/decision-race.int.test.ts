@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Ack, Approval, Decision, Run, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Ack, type Approval, type Decision, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { serve } from "../support/cli.ts";
 import { connectSocket, DEMO_TASK, request, until, type ApiAnswer, type Client } from "../support/clients.ts";
 import { readLedger, resolutionsOf, unapprovedEffects } from "../support/ledger.ts";
@@ -121,7 +121,7 @@ describe("one approval, many deciders", () => {
 
     const events = ((await request(a.url, "GET", `/api/runs/${runId}/events`)).body as { events: RunEvent[] }).events;
     expect(resolutionsOf(events).get(payment.id)).toBe(1);
-    expect(events.find((e) => e.type === "approval.resolved" && e.data.approvalId === payment.id)!.data.decision).toEqual(decided.decision);
+    expect(eventsOfType(events, "approval.resolved").find((e) => e.data.approvalId === payment.id)!.data.decision).toEqual(decided.decision);
     const expected = winning.type === "approve" ? [3600] : winning.type === "edit" ? [winning.args.amount] : [];
     expect((await paymentsFor(data)).map((p) => p.amount)).toEqual(expected);
     const ledger = await readLedger(data);

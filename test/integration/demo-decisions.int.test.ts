@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Approval, Decision, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Decision, type RunEvent, type RunEventType } from "../../server/contract/index.ts";
 import { answerUntilDone, DEMO_TASK, effectsOf, paymentsFor, useRuntime } from "../support/runtime.ts";
 
 const t = useRuntime();
 
 const approve = (): Decision => ({ type: "approve" });
 const byTool = (tool: string, decision: Decision) => (a: Approval): Decision => (a.action.name === tool ? decision : approve());
-const eventsOf = (type: string, events: RunEvent[]) => events.filter((e) => e.type === type);
+const eventsOf = <T extends RunEventType>(type: T, events: RunEvent[]) => eventsOfType(events, type);
 
 describe("the demo task with the offline model", () => {
   it("plans coverage, payments and communications, asks for the payment and the email, and pays once", async () => {
@@ -36,7 +36,7 @@ describe("the demo task with the offline model", () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const plan = eventsOf("plan.proposed", events)[0]!.data.steps as { specialist: string }[];
     expect(plan.map((s) => s.specialist)).toEqual(["coverage_analyst", "payments_officer", "communications"]);
-    for (const type of ["run.created", "run.started", "memory.recalled", "retrieval.done", "tool.called", "tool.result", "approval.requested", "approval.resolved", "message", "memory.saved", "run.completed"]) {
+    for (const type of ["run.created", "run.started", "memory.recalled", "retrieval.done", "tool.called", "tool.result", "approval.requested", "approval.resolved", "message", "memory.saved", "run.completed"] as const) {
       expect(eventsOf(type, events).length, type).toBeGreaterThan(0);
     }
     expect(events.at(-1)!.type).toBe("run.completed");
@@ -97,13 +97,13 @@ describe("the demo task with the offline model", () => {
     expect((await t.runtime.getApproval(payments[0]!.id)).status).toBe("responded");
     expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3200]);
 
-    const saved = (await t.runtime.listEvents(run.id)).find((e) => e.type === "memory.saved")!;
+    const saved = eventsOfType((await t.runtime.listEvents(run.id)), "memory.saved")[0]!;
     expect(saved.data.lessons).toBeGreaterThanOrEqual(1);
 
     // The next run on a similar task recalls what the reviewer taught.
     const next = await t.runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
     await t.runtime.waitForRun(next.id);
-    const recalled = (await t.runtime.listEvents(next.id)).find((e) => e.type === "memory.recalled")!;
+    const recalled = eventsOfType((await t.runtime.listEvents(next.id)), "memory.recalled")[0]!;
     const texts = (recalled.data.items as { text: string }[]).map((i) => i.text).join("\n");
     expect(texts).toContain("3,200");
   });
@@ -118,14 +118,14 @@ describe("the demo task with the offline model", () => {
     expect(run.status).toBe("completed");
     expect((await effectsOf(t.runtime)).payments).toBe(0);
     const events = await t.runtime.listEvents(run.id);
-    const redirected = events.find((e) => e.type === "plan.proposed" && e.data.reason === "redirect")!;
+    const redirected = eventsOfType(events, "plan.proposed").find((e) => e.data.reason === "redirect")!;
     expect((redirected.data.steps as { specialist: string }[]).map((s) => s.specialist)).toEqual([
       "coverage_analyst",
       "payments_officer",
       "claims_investigator",
       "communications",
     ]);
-    const tools = events.filter((e) => e.type === "tool.called").map((e) => e.data.tool);
+    const tools = eventsOfType(events, "tool.called").map((e) => e.data.tool);
     expect(tools).toContain("check_fraud_indicators");
     expect(tools).not.toContain("issue_payment");
   });

@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
-import type { Approval, AuditEntry, Run, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type AuditEntry, type Run, type RunEvent } from "../../server/contract/index.ts";
 import type { RuntimeOptions } from "../../server/runtime/index.ts";
 import { startServer } from "../../server/start-server.ts";
 import { connectSocket, request, until, type ApiAnswer } from "../support/clients.ts";
@@ -61,7 +61,7 @@ describe("approval policies as data", () => {
     expect(approvals.map((a) => a.action.name)).toEqual(["send_email"]);
     expect(await paymentsFor(t.storage)).toEqual([expect.objectContaining({ amount: 3600 })]);
     const events = await eventsOf(t, runId);
-    expect(events.filter((e) => e.type === "approval.requested").map((e) => (e.data.approval as Approval).action.name)).toEqual(["send_email"]);
+    expect(eventsOfType(events, "approval.requested").map((e) => (e.data.approval as Approval).action.name)).toEqual(["send_email"]);
   });
 
   it("looks a customer up in the back-end: a flagged customer's payment is asked, high risk, with the reason", async () => {
@@ -94,7 +94,7 @@ describe("approval policies as data", () => {
       expect(approval.specialist).toBe("claims_investigator");
       expect(approval.reasons).toEqual(["every call by Claims investigator needs a reviewer"]);
     }
-    expect((await eventsOf(t, runId)).filter((e) => e.type === "tool.called" && e.data.specialist === "claims_investigator")).toEqual([]);
+    expect(eventsOfType((await eventsOf(t, runId)), "tool.called").filter((e) => e.data.specialist === "claims_investigator")).toEqual([]);
   });
 
   it("asks again when a reviewer's edit raises the risk: a payment edited past the authority limit is not paid on that edit alone", async () => {
@@ -147,7 +147,7 @@ describe("approval policies as data", () => {
       ({ status, approvals } = await pendingOf(t, runId));
     }
     expect(status).toBe("completed");
-    const started = (await eventsOf(t, runId)).filter((e) => e.type === "node.started" && e.data.specialist).map((e) => e.data.specialist);
+    const started = eventsOfType((await eventsOf(t, runId)), "node.started").filter((e) => e.data.specialist).map((e) => e.data.specialist);
     expect(started).toEqual(["claims_investigator", "communications", "coverage_analyst"]);
     expect(await paymentsFor(t.storage)).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe("approval policies as data", () => {
     }
     expect(plan.allowed.respond).toBe(false);
     expect(plan.escalation).toMatchObject({ reason: "3 rounds of feedback did not settle the plan" });
-    expect((await eventsOf(t, runId)).filter((e) => e.type === "approval.escalated").map((e) => e.data.approvalId)).toEqual([plan.id]);
+    expect(eventsOfType((await eventsOf(t, runId)), "approval.escalated").map((e) => e.data.approvalId)).toEqual([plan.id]);
   });
 
   it("escalates a tool call after three rounds of feedback: no more feedback, an approval.escalated event", async () => {
@@ -179,7 +179,7 @@ describe("approval policies as data", () => {
     }
     expect(payment.allowed.respond).toBe(false);
     expect(payment.escalation).toMatchObject({ reason: "3 rounds of feedback did not settle this call", to: "Senior claims manager" });
-    const escalated = (await eventsOf(t, runId)).filter((e) => e.type === "approval.escalated");
+    const escalated = eventsOfType((await eventsOf(t, runId)), "approval.escalated");
     expect(escalated.map((e) => e.data)).toEqual([expect.objectContaining({ approvalId: payment.id, to: "Senior claims manager" })]);
     expect((await decide(t, payment, { type: "respond", message: "once more" })).status).toBe(400);
   });
@@ -272,7 +272,7 @@ describe("approval deadlines", () => {
     await until("the run to end", async () => ((await pendingOf(t, runId)).status === "completed" ? "done" : undefined));
     const { body } = await t.api<{ approval: Approval }>("GET", `/api/approvals/${plan.id}`);
     expect(body.approval).toMatchObject({ status: "expired", decision: { type: "reject" } });
-    expect((await eventsOf(t, runId)).filter((e) => e.type === "node.started" && e.data.specialist)).toEqual([]);
+    expect(eventsOfType((await eventsOf(t, runId)), "node.started").filter((e) => e.data.specialist)).toEqual([]);
     expect(await paymentsFor(t.storage)).toEqual([]);
   });
 

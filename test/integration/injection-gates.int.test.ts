@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { Approval, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type RunEvent, type RunEventType } from "../../server/contract/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { INJECTED_EMAIL_ORDER, INJECTED_PACK, INJECTED_PAYMENT_ORDER, injectedClaimsPack } from "../support/injected-pack.ts";
 import { readLedger } from "../support/ledger.ts";
@@ -83,7 +83,7 @@ async function effectsIn(place: StoragePlace) {
 }
 const NONE = { payments: [], emails: [], effects: [] };
 
-const eventsOf = async (runtime: Runtime, runId: string, type: string): Promise<RunEvent[]> => (await runtime.listEvents(runId)).filter((e) => e.type === type);
+const eventsOf = async <T extends RunEventType>(runtime: Runtime, runId: string, type: T): Promise<RunEvent<T>[]> => eventsOfType(await runtime.listEvents(runId), type);
 
 describe("injected instructions against the approval gates, with a model that obeys them", () => {
   const t = useScriptedRuntime();

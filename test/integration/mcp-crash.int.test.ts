@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { describe, expect, it, onTestFinished } from "vitest";
-import type { Run, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { serve } from "../support/cli.ts";
 import { request, tempDataDir, until } from "../support/clients.ts";
 import { mcpLabPack, stdioTestServer } from "../support/mcp.ts";
@@ -61,9 +61,9 @@ describe("an MCP effect when guild serve crashes around it", () => {
       const ledger = lab.ledger();
       expect(ledger).toHaveLength(1);
       const events = ((await request(second.url, "GET", `/api/runs/${run.id}/events`)).body as { events: RunEvent[] }).events;
-      const calls = events.filter((e) => e.type === "tool.called" && e.data.tool === "inv/reserve_stock");
+      const calls = eventsOfType(events, "tool.called").filter((e) => e.data.tool === "inv/reserve_stock");
       expect(ledger[0]!.key).toBe(`${run.id}:${String(calls[0]!.data.callId)}`);
-      const results = events.filter((e) => e.type === "tool.result" && e.data.tool === "inv/reserve_stock").map((e) => e.data.result as { replayed?: boolean });
+      const results = eventsOfType(events, "tool.result").filter((e) => e.data.tool === "inv/reserve_stock").map((e) => e.data.result as { replayed?: boolean });
       // After effect.after the second process's call is the server's replay of the first.
       expect(results.at(-1)!.replayed === true).toBe(failpoint === "effect.after");
     });

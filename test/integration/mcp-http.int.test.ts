@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type RunEvent } from "../../server/contract/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { tempDataDir } from "../support/clients.ts";
 import { mcpLabPack, startHttpTestServer } from "../support/mcp.ts";
@@ -25,7 +25,7 @@ async function runToEnd(runtime: Runtime, task = "Check the stock of part P-104.
   const stop = runtime.onEvent((e) => events.push(e));
   const run = await runtime.waitForRun((await runtime.startRun({ task, pack: "mcp-lab" })).id);
   stop();
-  return { run, results: events.filter((e) => e.runId === run.id && e.type === "tool.result").map((e) => e.data) };
+  return { run, results: eventsOfType(events, "tool.result").filter((e) => e.runId === run.id).map((e) => e.data) };
 }
 
 describe("MCP servers over Streamable HTTP", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActRequest, ProposedCall } from "../../agents/models/index.ts";
-import type { Approval, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type RunEvent } from "../../server/contract/index.ts";
 import type { Runtime } from "../../server/runtime/index.ts";
 import { tempDataDir } from "../support/clients.ts";
 import { mcpLabPack, stdioTestServer, type McpLabPack } from "../support/mcp.ts";
@@ -39,7 +39,7 @@ async function runLab(runtime: Runtime, decide: (approval: Approval) => Paramete
   return { ...outcome, events: events.filter((e) => e.runId === started.id) };
 }
 
-const resultsOf = (events: RunEvent[]) => events.filter((e) => e.type === "tool.result").map((e) => e.data);
+const resultsOf = (events: RunEvent[]) => eventsOfType(events, "tool.result").map((e) => e.data);
 
 describe("policy on MCP tools", () => {
   it("without a policy, runs a read-only tool freely and asks a reviewer before a tool not marked read-only", async () => {
@@ -56,7 +56,7 @@ describe("policy on MCP tools", () => {
     expect(offered[0]!.returns).toEqual(["part_id", "name", "stock", "bin"]);
 
     // The effect ran once, with the run id and call id as its idempotency key in _meta.
-    const callId = events.find((e) => e.type === "tool.called" && e.data.tool === "inv/reserve_stock")!.data.callId;
+    const callId = eventsOfType(events, "tool.called").find((e) => e.data.tool === "inv/reserve_stock")!.data.callId;
     expect(lab.ledger()).toEqual([{ key: `${run.id}:${callId}`, reservation_id: "RES-1", part_id: "P-104", quantity: 5 }]);
     expect(resultsOf(events).map((r) => r.tool)).toEqual(["inv/lookup_part", "inv/reserve_stock"]);
   });
@@ -111,7 +111,7 @@ describe("policy on MCP tools", () => {
     const { run, asked, events } = await runLab(runtime, () => ({ type: "reject" }));
     expect(run.status).toBe("completed");
     expect(asked.map((a) => a.action.name)).toEqual(["inv/reserve_stock"]);
-    expect(events.some((e) => e.type === "tool.called" && e.data.tool === "inv/crash_now")).toBe(false);
+    expect(eventsOfType(events, "tool.called").some((e) => e.data.tool === "inv/crash_now")).toBe(false);
     expect(run.result!.answer).toContain("inv/crash_now failed");
     expect(lab.ledger()).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import type { Approval, Decision, RunEvent, TokenDelta } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Decision, type RunEvent, type TokenDelta } from "../../server/contract/index.ts";
 import { demoScript, FINAL_ANSWER, roleOf, type DemoRole } from "../support/openai-demo.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
 import { packVariant } from "../support/pack-variant.ts";
@@ -71,7 +71,7 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
       tokens.filter((t) => t.runId === run.id && t.node === node && t.specialist === specialist).map((t) => t.delta);
     expect(deltas("supervisor.answer").length).toBeGreaterThan(1);
     expect(deltas("supervisor.answer").join("")).toBe(FINAL_ANSWER);
-    const coverage = events.find((e) => e.type === "message" && e.data.specialist === "coverage_analyst")!;
+    const coverage = eventsOfType(events, "message").find((e) => e.data.specialist === "coverage_analyst")!;
     expect(deltas("specialist.reason", "coverage_analyst").length).toBeGreaterThan(1);
     expect(deltas("specialist.reason", "coverage_analyst").join("")).toBe(coverage.data.text);
 
@@ -92,12 +92,12 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
       bySpecialist: specialists,
     });
     // The events that report model work carry its usage: the plan, each step's message, the answer.
-    expect(events.find((e) => e.type === "plan.proposed")!.data.usage).toEqual({
+    expect(eventsOfType(events, "plan.proposed")[0]!.data.usage).toEqual({
       inputTokens: server.usage[0]!.prompt_tokens,
       outputTokens: server.usage[0]!.completion_tokens,
     });
-    for (const id of Object.keys(specialists)) expect(events.find((e) => e.type === "message" && e.data.specialist === id)!.data.usage).toEqual(specialists[id]);
-    expect(events.find((e) => e.type === "message" && e.data.node === "supervisor.answer")!.data.usage).toEqual({
+    for (const id of Object.keys(specialists)) expect(eventsOfType(events, "message").find((e) => e.data.specialist === id)!.data.usage).toEqual(specialists[id]);
+    expect(eventsOfType(events, "message").find((e) => e.data.node === "supervisor.answer")!.data.usage).toEqual({
       inputTokens: server.usage.at(-1)!.prompt_tokens,
       outputTokens: server.usage.at(-1)!.completion_tokens,
     });

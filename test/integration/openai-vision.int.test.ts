@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
-import type { RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type RunEvent } from "../../server/contract/index.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
 import { offeredTools, structuredOutputName, textOf, type ChatCompletionRequest, type ScriptedReply } from "../support/openai-server.ts";
 
@@ -50,11 +50,11 @@ describe("a multimodal model looks at a part's image through the pack's MCP imag
     expect(imageParts(withImage[0]!)).toEqual([{ type: "image_url", image_url: { url: `data:image/png;base64,${IMAGE}` } }]);
     expect(textOf(withImage[0]!, "user")).toContain("Images from tool results, in order: vision/inspect_image");
 
-    const result = events.find((e) => e.type === "tool.result" && e.data.tool === "vision/inspect_image")!;
+    const result = eventsOfType(events, "tool.result").find((e) => e.data.tool === "vision/inspect_image")!;
     expect(result.data).toMatchObject({ server: "vision", result: { image_ref: "IMG-24108-0102", aoi_defect_code: "DC-POR", zone: "sealing face" }, images: [{ mimeType: "image/png", bytes: Buffer.from(IMAGE, "base64").length }] });
     // The event log names the image; it does not carry it.
     expect(JSON.stringify(events)).not.toContain(IMAGE.slice(0, 200));
-    expect(events.find((e) => e.type === "message" && e.data.specialist === "inspection_analyst")!.data.text).toBe("The image shows several round dark pores: porosity [1].");
+    expect(eventsOfType(events, "message").find((e) => e.data.specialist === "inspection_analyst")!.data.text).toBe("The image shows several round dark pores: porosity [1].");
   });
 
   it("neither offers the tool nor starts the image archive for a model that does not accept images", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Approval, Decision } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Decision } from "../../server/contract/index.ts";
 import { demoScript, roleOf } from "../support/openai-demo.ts";
 import { useScriptedRuntime } from "../support/openai-runtime.ts";
 import { offeredTools, structuredOutputName, textOf, type ChatCompletionRequest, type ScriptedReply } from "../support/openai-server.ts";
@@ -36,7 +36,7 @@ describe("a redirected step", () => {
     expect(textOf(replan, "user")).toContain('"specialist":"communications"');
 
     const events = await runtime.listEvents(run.id);
-    const plans = events.filter((e) => e.type === "plan.proposed");
+    const plans = eventsOfType(events, "plan.proposed");
     const last = plans.at(-1)!.data as { reason: string; steps: { specialist: string; instruction: string; status: string }[] };
     expect(last.reason).toBe("redirect");
     expect(last.steps.map((s) => [s.specialist, s.status])).toEqual([
@@ -45,7 +45,7 @@ describe("a redirected step", () => {
       ["claims_investigator", "pending"],
       ["coverage_analyst", "pending"],
     ]);
-    const started = events.filter((e) => e.type === "node.started" && e.data.node === "specialist").map((e) => [e.data.specialist, e.data.instruction]);
+    const started = eventsOfType(events, "node.started").filter((e) => e.data.node === "specialist").map((e) => [e.data.specialist, e.data.instruction]);
     expect(started).toEqual([
       ["coverage_analyst", expect.any(String)],
       ["payments_officer", expect.any(String)],
@@ -53,6 +53,6 @@ describe("a redirected step", () => {
       ["coverage_analyst", RECHECK],
     ]);
     // The email was re-planned away: never proposed.
-    expect(events.some((e) => e.type === "approval.requested" && (e.data.approval as Approval).action.name === "send_email")).toBe(false);
+    expect(eventsOfType(events, "approval.requested").some((e) => (e.data.approval as Approval).action.name === "send_email")).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import type { Approval, Run, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { readLedger, unapprovedEffects } from "../support/ledger.ts";
 import { holdSqliteWriteLock, type HeldLock } from "../support/locks.ts";
 import { answerUntilDone, DEMO_TASK, type StoragePlace, useRuntime } from "../support/runtime.ts";
@@ -130,7 +130,7 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     const { run } = await answerUntilDone(t.runtime, runId, () => ({ type: "approve" }));
     expect(run.status).toBe("completed");
     expect((await paymentsOn("CLM-1001")).map((p) => p.amount)).toEqual([3600]);
-    const results = (await t.runtime.listEvents(runId)).filter((e) => e.type === "tool.result" && e.data.tool === "issue_payment");
+    const results = eventsOfType((await t.runtime.listEvents(runId)), "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(results.map((e) => e.data.error)).toEqual([undefined]);
     expect(run.result!.answer).toMatch(/PAY-\d{6}/);
   });
@@ -158,7 +158,7 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     expect((await paymentsOn("CLM-1001")).map((p) => p.amount)).toEqual([3600]);
     const ledger = await readLedger(t.storage);
     // One effect, under the key of the call the reviewer first approved.
-    const firstAttempt = (await t.runtime.listEvents(first.runId)).find((e) => e.type === "tool.called" && e.data.tool === "issue_payment")!;
+    const firstAttempt = eventsOfType((await t.runtime.listEvents(first.runId)), "tool.called").find((e) => e.data.tool === "issue_payment")!;
     expect(ledger.effects.filter((e) => e.tool === "issue_payment").map((e) => e.key)).toEqual([`${first.runId}:${String(firstAttempt.data.callId)}`]);
     expect(unapprovedEffects(ledger)).toEqual([]);
 
@@ -174,7 +174,7 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     expect(await paymentsOn("CLM-1016")).toEqual([]);
     expect(skipped.result!.answer).toMatch(/payment was not made/i);
     expect(skipped.result!.answer).not.toMatch(/PAY-\d{6}/);
-    const failed = (await t.runtime.listEvents(second.runId)).filter((e) => e.type === "tool.result" && e.data.tool === "issue_payment");
+    const failed = eventsOfType((await t.runtime.listEvents(second.runId)), "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(failed.map((e) => e.data.unavailable)).toEqual([true]);
   });
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Run, RunEvent } from "../../server/contract/index.ts";
+import type { Run, RunEvent, RunEventType } from "../../server/contract/index.ts";
 import { declines, factFound, jsonReport, rankedDocuments, readEvalSet, scoreItem, summarize, textReport, type EvalItem } from "../../server/eval/index.ts";
 
 describe("factFound", () => {
@@ -75,8 +75,9 @@ describe("readEvalSet", () => {
   });
 });
 
-const event = (seq: number, type: string, data: Record<string, unknown>): RunEvent => ({ seq, runId: "run_1", type, at: "", data }) as RunEvent;
-const passages = (...sources: string[]) => ({ passages: sources.map((source) => ({ source })) });
+/** An event with the fields the scoring reads; the rest of its data left out. */
+const event = (seq: number, type: RunEventType, data: object): RunEvent => ({ seq, runId: "run_1", type, at: "", data }) as RunEvent;
+const passages = (...sources: string[]) => ({ specialist: "s", passages: sources.map((source) => ({ source })), evidence: { strength: 0.5, weak: false, missing: [] } });
 
 describe("scoreItem", () => {
   const item: EvalItem = { id: "m1", question: "Excess and who approves?", kind: "multi", gold_docs: ["a.md", "b.md"], gold_facts: ["500", "senior claims manager"] };

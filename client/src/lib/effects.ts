@@ -20,18 +20,21 @@ export function deriveEffects(events: readonly RunEvent[]): EffectOutcome[] {
   const outcomes = new Map<string, EffectOutcome>();
   const asked = new Map<string, Approval>();
   for (const event of events) {
-    const d = event.data as Record<string, any>;
-    if (event.type === "approval.requested" && d.approval?.kind === "tool_call") asked.set(d.approval.id, d.approval as Approval);
-    else if (event.type === "approval.resolved" && (d.status === "rejected" || d.status === "expired")) {
-      const approval = asked.get(String(d.approvalId));
+    if (event.type === "approval.requested" && event.data.approval.kind === "tool_call") asked.set(event.data.approval.id, event.data.approval);
+    else if (event.type === "approval.resolved" && (event.data.status === "rejected" || event.data.status === "expired")) {
+      const d = event.data;
+      const approval = asked.get(d.approvalId);
       if (!approval) continue;
-      const why = d.status === "expired" ? "nobody decided in time" : `rejected${d.reviewer ? ` by ${d.reviewer}` : ""}${d.decision?.message ? `: ${d.decision.message}` : ""}`;
+      const message = d.decision?.type === "reject" ? d.decision.message : undefined;
+      const why = d.status === "expired" ? "nobody decided in time" : `rejected${d.reviewer ? ` by ${d.reviewer}` : ""}${message ? `: ${message}` : ""}`;
       outcomes.set(approval.id, { key: approval.id, tool: approval.action.name, title: approval.title, args: approval.action.args, state: "not done", detail: why });
-    } else if (event.type === "tool.called" && d.kind === "effect") {
+    } else if (event.type === "tool.called" && event.data.kind === "effect") {
+      const d = event.data;
       // The title as done: an edited call's, not the one first proposed.
-      outcomes.set(String(d.callId), { key: String(d.callId), tool: String(d.tool), title: d.title as string | undefined, args: (d.args ?? {}) as Record<string, unknown>, state: "running" });
-    } else if (event.type === "tool.result" && outcomes.has(String(d.callId))) {
-      const called = outcomes.get(String(d.callId))!;
+      outcomes.set(d.callId, { key: d.callId, tool: d.tool, title: d.title, args: d.args, state: "running" });
+    } else if (event.type === "tool.result" && outcomes.has(event.data.callId)) {
+      const d = event.data;
+      const called = outcomes.get(d.callId)!;
       outcomes.set(called.key, d.error !== undefined ? { ...called, state: "failed", detail: d.error } : { ...called, state: "done", detail: d.result });
     }
   }

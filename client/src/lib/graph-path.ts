@@ -1,4 +1,4 @@
-import type { RunEvent } from "../../../server/contract/index.ts";
+import type { ApprovalKind, RunEvent } from "../../../server/contract/index.ts";
 
 /** Where a run is in its pack's graph: the node it is at (or paused in) and every node it went through. */
 export interface GraphPath {
@@ -6,25 +6,24 @@ export interface GraphPath {
   visited: string[];
 }
 
-const APPROVAL_NODE: Record<string, string> = { plan: "approval.plan", tool_call: "approval.tool_call", answer: "approval.answer" };
+const APPROVAL_NODE: Record<ApprovalKind, string> = { plan: "approval.plan", tool_call: "approval.tool_call", answer: "approval.answer" };
 
 /** The graph node (as `addNode` names it) an event tells the run is in, if any. */
 function nodeOf(event: RunEvent): string | undefined {
-  const d = event.data as Record<string, any>;
   switch (event.type) {
     case "memory.recalled":
       return "memory.recall";
     case "node.started":
-      return d.node === "specialist" ? "specialist.start" : typeof d.node === "string" ? d.node : undefined;
+      return event.data.node === "specialist" ? "specialist.start" : event.data.node;
     case "retrieval.done":
       return "specialist.retrieve";
     case "message":
-      return d.specialist ? "specialist.reason" : undefined;
+      return event.data.node === "specialist" ? "specialist.reason" : undefined;
     case "tool.called":
     case "tool.result":
       return "tools";
     case "approval.requested":
-      return APPROVAL_NODE[d.approval?.kind as string];
+      return APPROVAL_NODE[event.data.approval.kind];
     case "memory.saved":
       return "memory.save";
     case "run.completed":

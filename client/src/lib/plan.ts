@@ -52,39 +52,46 @@ export function derivePlan(events: readonly RunEvent[]): PlanView {
   };
 
   for (const event of events) {
-    const d = event.data as Record<string, any>;
     switch (event.type) {
-      case "node.started":
+      case "node.started": {
+        const d = event.data;
         if (d.node === "supervisor.plan") plan = { ...plan, supervisor: "planning" };
         else if (d.node === "supervisor.answer") plan = { ...plan, supervisor: "answering" };
-        else if (d.node === "specialist") {
+        else {
           // A step of an edited plan is known by its place: the first pending step of that specialist.
           const known = plan.steps.some((s) => s.id === d.stepId);
           setStep(
             (s) => (known ? s.id === d.stepId : s.state === "pending" && s.specialist === d.specialist),
-            (s) => ({ ...s, id: String(d.stepId), state: "active" }),
+            (s) => ({ ...s, ...(d.stepId ? { id: d.stepId } : {}), state: "active" }),
           );
         }
         break;
-      case "node.completed":
+      }
+      case "node.completed": {
+        const d = event.data;
         if (d.node === "specialist") setStep((s) => s.id === d.stepId, (s) => ({ ...s, state: d.redirectedTo ? "redirected" : "done" }));
         break;
+      }
       case "plan.proposed": {
+        const d = event.data;
         const { approval: _, ...rest } = plan;
-        plan = { ...rest, steps: stepsFrom(d.steps), revision: Number(d.revision ?? plan.revision), supervisor: "idle", ...(d.reason === "redirect" && plan.approval ? { approval: plan.approval } : {}) };
+        plan = { ...rest, steps: stepsFrom(d.steps), revision: d.revision, supervisor: "idle", ...(d.reason === "redirect" && plan.approval ? { approval: plan.approval } : {}) };
         break;
       }
       case "approval.requested":
-        if (d.approval?.kind === "plan") plan = { ...plan, approval: "pending", supervisor: "awaiting_plan_approval" };
+        if (event.data.approval.kind === "plan") plan = { ...plan, approval: "pending", supervisor: "awaiting_plan_approval" };
         break;
-      case "approval.resolved":
+      case "approval.resolved": {
+        const d = event.data;
         if (d.kind !== "plan") break;
-        plan = { ...plan, approval: d.status as ApprovalStatus, supervisor: "idle" };
-        if (d.status === "edited" && d.decision?.type === "edit") plan = { ...plan, steps: stepsFrom(d.decision.args?.steps) };
+        plan = { ...plan, approval: d.status, supervisor: "idle" };
+        // An edited plan's steps are the reviewer's arguments: checked by the server, read with care here.
+        if (d.status === "edited" && d.decision?.type === "edit") plan = { ...plan, steps: stepsFrom(d.decision.args.steps) };
         if (d.status === "rejected" || d.status === "expired") plan = { ...plan, steps: plan.steps.map((s) => (s.state === "pending" ? { ...s, state: "skipped" } : s)) };
         break;
+      }
       case "message":
-        if (d.node === "supervisor.answer") plan = { ...plan, supervisor: "answered" };
+        if (event.data.node === "supervisor.answer") plan = { ...plan, supervisor: "answered" };
         break;
       case "run.failed":
       case "run.cancelled":

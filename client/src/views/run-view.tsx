@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { Citation, RunStatus } from "../../../server/contract/index.ts";
+import type { RunStatus } from "../../../server/contract/index.ts";
 import { modelLabel, shortId, timeLabel } from "../lib/format.ts";
 import { graphPath, type GraphPath } from "../lib/graph-path.ts";
 import { derivePlan } from "../lib/plan.ts";
@@ -57,7 +57,7 @@ export function RunView({ runId }: { runId: string }) {
   const plan = useMemo(() => derivePlan(events), [events]);
   const audited = useMemo(() => events.filter((e) => AUDITED_EVENTS.has(e.type)).length, [events]);
   const audit = useAuditTrail(runId, audited);
-  const created = events.find((e) => e.type === "run.created")?.data as { task?: string; pack?: string } | undefined;
+  const created = events.find((e) => e.type === "run.created")?.data;
   const packId = run?.pack ?? created?.pack;
   const pack = packs.find((p) => p.id === packId);
   const names = new Map(pack?.specialists.map((s) => [s.id, s.name]));
@@ -66,8 +66,8 @@ export function RunView({ runId }: { runId: string }) {
   // The event log is ahead of the run read over REST: a final event settles the status at once.
   const finalEvent = events.findLast((e) => e.type in FINAL_EVENTS);
   const status = finalEvent ? FINAL_EVENTS[finalEvent.type]! : run?.status;
-  const completed = finalEvent?.type === "run.completed" ? (finalEvent.data as { answer?: string; citations?: Citation[] }) : undefined;
-  const result = run?.result ?? (completed?.answer !== undefined ? { answer: completed.answer, citations: completed.citations ?? [] } : undefined);
+  const completed = finalEvent?.type === "run.completed" ? finalEvent.data : undefined;
+  const result = run?.result ?? completed;
   const waiting = pending.filter((a) => a.runId === runId);
   const lost = Object.values(decidedElsewhere).filter((e) => e.approval.runId === runId);
   const task = run?.task ?? created?.task;

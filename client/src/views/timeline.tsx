@@ -1,10 +1,9 @@
 import type { ReactNode } from "react";
-import type { ApprovalStatus, RunEvent } from "../../../server/contract/index.ts";
+import type { ReportingNode, RunEvent, RunEventData } from "../../../server/contract/index.ts";
 import { approvalStatusLabel, timeLabel } from "../lib/format.ts";
 import { FieldList, ValueView } from "./values.tsx";
 
-type Data = Record<string, any>;
-type NameOf = (specialist: unknown) => string;
+type NameOf = (specialist: string | undefined) => string;
 
 interface Entry {
   title: ReactNode;
@@ -14,18 +13,18 @@ interface Entry {
 
 const NODE_NAMES: Record<string, string> = { "supervisor.plan": "Supervisor (planning)", "supervisor.answer": "Supervisor (answer)" };
 
-function nodeName(d: Data, nameOf: NameOf): string {
-  return d.node === "specialist" ? nameOf(d.specialist) : (NODE_NAMES[d.node] ?? String(d.node));
+function nodeName(d: { node: ReportingNode; specialist?: string }, nameOf: NameOf): string {
+  return d.node === "specialist" ? nameOf(d.specialist) : (NODE_NAMES[d.node] ?? d.node);
 }
 
-function Passages({ passages }: { passages: Data[] }) {
+function Passages({ passages }: { passages: RunEventData["retrieval.done"]["passages"] }) {
   return (
     <ol className="passages">
       {passages.map((p, i) => (
         <li key={p.id ?? i}>
-          <cite>{String(p.source)}</cite>
+          <cite>{p.source}</cite>
           {typeof p.score === "number" ? <span className="hint"> · score {p.score}</span> : null}
-          <blockquote>{String(p.excerpt)}</blockquote>
+          <blockquote>{p.excerpt}</blockquote>
         </li>
       ))}
     </ol>
@@ -41,79 +40,90 @@ function Details({ summary, children }: { summary: string; children: ReactNode }
   );
 }
 
-function decisionText(d: Data): string {
-  const decision = d.decision as Data | undefined;
-  const parts = [approvalStatusLabel(d.status as ApprovalStatus)];
+function decisionText(d: RunEventData["approval.resolved"]): string {
+  const parts = [approvalStatusLabel(d.status)];
   if (d.reviewer) parts.push(`by ${d.reviewer}`);
-  if (decision?.type === "redirect") parts.push(`to ${decision.specialist}`);
+  if (d.decision?.type === "redirect") parts.push(`to ${d.decision.specialist}`);
   return parts.join(" ");
 }
 
-/** What one event says, for a person. Unknown types still show, with their data. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What one event says, for a person. Types newer than this client still show, with their data. */
 function describe(event: RunEvent, nameOf: NameOf): Entry {
-  const d = event.data as Data;
   switch (event.type) {
     case "run.created":
-      return { title: "Run created", body: <pre className="text">{String(d.task ?? "")}</pre> };
-    case "run.queued":
-      return { title: `Queued: ${d.ahead === 0 ? "next to start" : `${d.ahead} run${d.ahead === 1 ? "" : "s"} ahead`} (at most ${d.maxActiveRuns} run at once)`.replace("run at once", d.maxActiveRuns === 1 ? "run at once" : "runs at once") };
+      return { title: "Run created", body: <pre className="text">{event.data.task}</pre> };
+    case "run.queued": {
+      const { ahead, maxActiveRuns } = event.data;
+      return { title: `Queued: ${ahead === 0 ? "next to start" : `${plural(ahead, "run")} ahead`} (at most ${plural(maxActiveRuns, "run")} at once)` };
+    }
     case "run.started":
       return { title: "Run started" };
-    case "memory.recalled":
+    case "memory.recalled": {
+      const { count, items } = event.data;
       return {
-        title: `Memory recalled: ${d.count ?? 0} item${d.count === 1 ? "" : "s"}`,
-        body: d.count > 0 ? (
+        title: `Memory recalled: ${plural(count, "item")}`,
+        body: count > 0 ? (
           <ul>
-            {(d.items as Data[]).map((item, i) => (
-              <li key={i}>{String(item.text)}</li>
+            {items.map((item, i) => (
+              <li key={i}>{item.text}</li>
             ))}
           </ul>
         ) : undefined,
       };
+    }
     case "memory.saved":
-      return { title: `Memory saved: ${(d.items as unknown[] | undefined)?.length ?? 0} item(s), ${d.lessons ?? 0} lesson(s)` };
+      return { title: `Memory saved: ${event.data.items.length} item(s), ${event.data.lessons} lesson(s)` };
     case "node.started":
-      return { title: `${nodeName(d, nameOf)} started`, body: d.instruction ? <p>{String(d.instruction)}</p> : undefined };
-    case "node.completed":
+      return { title: `${nodeName(event.data, nameOf)} started`, body: event.data.instruction ? <p>{event.data.instruction}</p> : undefined };
+    case "node.completed": {
+      const d = event.data;
       return { title: d.redirectedTo ? `${nodeName(d, nameOf)} handed the step to ${nameOf(d.redirectedTo)}` : `${nodeName(d, nameOf)} finished`, tone: "good" };
-    case "plan.proposed":
+    }
+    case "plan.proposed": {
+      const d = event.data;
       return {
         title: d.reason === "redirect" ? "Plan changed (redirect)" : `Plan proposed (revision ${d.revision})`,
         body: (
           <ol>
-            {(d.steps as Data[]).map((s, i) => (
+            {d.steps.map((s, i) => (
               <li key={i}>
-                <strong>{nameOf(s.specialist)}</strong>: {String(s.instruction)}
-                {s.status && s.status !== "pending" ? <span className="hint"> ({String(s.status)})</span> : null}
+                <strong>{nameOf(s.specialist)}</strong>: {s.instruction}
+                {s.status !== "pending" ? <span className="hint"> ({s.status})</span> : null}
               </li>
             ))}
           </ol>
         ),
       };
+    }
     case "retrieval.done": {
-      const passages = (d.passages as Data[] | undefined) ?? [];
+      const d = event.data;
       return {
-        title: `${nameOf(d.specialist)} searched the documents: ${passages.length} passage${passages.length === 1 ? "" : "s"}${d.reformulated ? " (weak results, searched again)" : ""}`,
+        title: `${nameOf(d.specialist)} searched the documents: ${plural(d.passages.length, "passage")}${d.reformulated ? " (weak results, searched again)" : ""}`,
         body: (
-          <Details summary={`Query: ${String(d.query)}`}>
-            {d.reformulated ? <p>Searched again as: {String((d.attempts as Data[]).at(-1)?.query ?? "")}</p> : null}
-            <Passages passages={passages} />
+          <Details summary={`Query: ${d.query}`}>
+            {d.reformulated ? <p>Searched again as: {d.attempts.at(-1)?.query ?? ""}</p> : null}
+            <Passages passages={d.passages} />
           </Details>
         ),
       };
     }
-    case "tool.called":
+    case "tool.called": {
+      const d = event.data;
       return {
         title: `${nameOf(d.specialist)} called ${d.title ?? d.tool}`,
         body: (
           <Details summary="Arguments">
-            <FieldList fields={(d.args as Data) ?? {}} />
+            <FieldList fields={d.args} />
           </Details>
         ),
       };
-    case "tool.result":
+    }
+    case "tool.result": {
+      const d = event.data;
       return d.error
-        ? { title: `${d.tool} failed`, body: <p>{String(d.error)}</p>, tone: "bad" }
+        ? { title: `${d.tool} failed`, body: <p>{d.error}</p>, tone: "bad" }
         : {
             title: `${d.tool} returned${d.replayed ? " (already done: the stored result)" : ""}`,
             body: (
@@ -123,12 +133,14 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
             ),
             tone: "good",
           };
+    }
     case "approval.requested": {
-      const a = d.approval as Data;
-      return { title: `Approval asked: ${a.kind === "plan" ? "the plan" : String(a.action?.name)}`, body: <p>{String(a.description)}</p>, tone: "ask" };
+      const a = event.data.approval;
+      return { title: `Approval asked: ${a.kind === "plan" ? "the plan" : a.action.name}`, body: <p>{a.description}</p>, tone: "ask" };
     }
     case "approval.resolved": {
-      const decision = d.decision as Data | undefined;
+      const d = event.data;
+      const decision = d.decision;
       return {
         title: `Approval ${d.kind === "plan" ? "of the plan" : ""} ${decisionText(d)}`.replace(/\s+/g, " "),
         body:
@@ -136,31 +148,35 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
             <Details summary="Edited to">
               <ValueView value={decision.args} />
             </Details>
-          ) : decision?.message ? (
-            <p>“{String(decision.message)}”</p>
+          ) : decision && "message" in decision && decision.message ? (
+            <p>“{decision.message}”</p>
           ) : undefined,
         tone: d.status === "rejected" || d.status === "expired" ? "bad" : "good",
       };
     }
     case "approval.escalated":
-      return { title: `Approval escalated${d.to ? ` to ${d.to}` : ""}: ${String(d.reason ?? "")}`, tone: "ask" };
-    case "message":
+      return { title: `Approval escalated${event.data.to ? ` to ${event.data.to}` : ""}: ${event.data.reason}`, tone: "ask" };
+    case "message": {
+      const d = event.data;
       return {
         title: `${d.node === "supervisor.answer" ? "Supervisor" : nameOf(d.specialist)} wrote`,
         body: (
-          <Details summary={String(d.text ?? "").split("\n", 1)[0]!.slice(0, 120)}>
-            <pre className="text">{String(d.text ?? "")}</pre>
+          <Details summary={d.text.split("\n", 1)[0]!.slice(0, 120)}>
+            <pre className="text">{d.text}</pre>
           </Details>
         ),
       };
+    }
     case "run.completed":
       return { title: "Run completed", tone: "good" };
     case "run.failed":
-      return { title: `Run failed: ${d.message ?? d.code}`, tone: "bad" };
+      return { title: `Run failed: ${event.data.message || event.data.code}`, tone: "bad" };
     case "run.cancelled":
       return { title: "Run cancelled", tone: "bad" };
-    default:
-      return { title: event.type, body: <ValueView value={d} /> };
+    default: {
+      const unknown = event as { type: string; data: unknown };
+      return { title: unknown.type, body: <ValueView value={unknown.data} /> };
+    }
   }
 }
 
@@ -176,11 +192,11 @@ function partsOf(events: readonly RunEvent[], nameOf: NameOf): Part[] {
   const parts: Part[] = [{ key: "start", title: "Start and plan", events: [] }];
   let steps = 0;
   for (const event of events) {
-    const d = event.data as Data;
-    if (event.type === "node.started" && d.node === "specialist") {
+    if (event.type === "node.started" && event.data.node === "specialist") {
+      const { specialist, instruction } = event.data;
       steps += 1;
-      parts.push({ key: `step-${event.seq}`, title: `Step ${steps} · ${nameOf(d.specialist)}${d.instruction ? `: ${String(d.instruction).split("\n", 1)[0]!.slice(0, 90)}` : ""}`, events: [] });
-    } else if (event.type === "node.started" && d.node === "supervisor.answer") {
+      parts.push({ key: `step-${event.seq}`, title: `Step ${steps} · ${nameOf(specialist)}${instruction ? `: ${instruction.split("\n", 1)[0]!.slice(0, 90)}` : ""}`, events: [] });
+    } else if (event.type === "node.started" && event.data.node === "supervisor.answer") {
       parts.push({ key: `answer-${event.seq}`, title: "The answer", events: [] });
     }
     parts.at(-1)!.events.push(event);

@@ -1,5 +1,5 @@
 import type { ApprovalRequest, Decision } from "../../../graphs/index.ts";
-import type { ApprovalStatus, AuditEntry, RunEvent, RunStatus, RunUsage } from "../../contract/index.ts";
+import type { ApprovalStatus, AuditEntry, RunEvent, RunEventData, RunEventType, RunStatus, RunUsage } from "../../contract/index.ts";
 import type { DeliveryPatch, DeliveryRecord, WebhookRecord } from "./webhook-types.ts";
 
 /** A run about to be stored: without a tenant, the default tenant's. */
@@ -109,7 +109,7 @@ export interface RunStore {
    * webhook of the run's tenant (or of the run) asks for puts a delivery in the outbox, in the
    * same transaction.
    */
-  appendEvent(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent>;
+  appendEvent<T extends RunEventType>(runId: string, type: T, data: RunEventData[T]): Promise<RunEvent<T>>;
   createWebhook(webhook: WebhookRecord): Promise<void>;
   /** A tenant's webhooks (not deleted), oldest first. */
   listWebhooks(tenant: string): Promise<WebhookRecord[]>;

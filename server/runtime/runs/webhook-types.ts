@@ -1,4 +1,4 @@
-import type { WebhookEvent } from "../../contract/index.ts";
+import type { RunEventBody, WebhookEvent } from "../../contract/index.ts";
 
 /** A webhook as stored: a tenant's receiver of some events, or one run's receiver of all of them. */
 export interface WebhookRecord {
@@ -47,8 +47,14 @@ export interface DeliveryPatch {
 }
 
 /** The approval an approval event is about: in `data.approval` when asked, `data.approvalId` otherwise. */
-export function approvalIdOf(type: string, data: Record<string, unknown>): string | undefined {
-  if (!type.startsWith("approval.")) return undefined;
-  const id = type === "approval.requested" ? (data.approval as { id?: unknown } | undefined)?.id : data.approvalId;
-  return typeof id === "string" ? id : undefined;
+export function approvalIdOf(event: RunEventBody): string | undefined {
+  switch (event.type) {
+    case "approval.requested":
+      return event.data.approval.id;
+    case "approval.resolved":
+    case "approval.escalated":
+      return event.data.approvalId;
+    default:
+      return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
+import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunEventBody, type RunEventData, type RunEventType, type RunStatus } from "../../../contract/index.ts";
 import { approvalIdOf, portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import { isTransientPostgresError, withRetry, type RetryOptions } from "../../../../agents/faults/index.ts";
 import type { Queryable } from "./pool.ts";
@@ -146,7 +146,7 @@ class PostgresRunTables implements RunTables {
    * transaction appending to the same run, so seqs are gapless and commit in seq order. Listeners
    * are told at commit (NOTIFY is transactional; one per transaction, however many events).
    */
-  async appendEvent(runId: string, type: string, data: Record<string, unknown>): Promise<RunEvent> {
+  async appendEvent<T extends RunEventType>(runId: string, type: T, data: RunEventData[T]): Promise<RunEvent> {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
     // An event a webhook asks for puts its deliveries in the outbox in the same statement.
@@ -156,10 +156,10 @@ class PostgresRunTables implements RunTables {
             stored AS (INSERT INTO events (run_id, seq, type, at, data) SELECT $1, last_seq, $3, $2, $4 FROM bumped RETURNING seq)
             ${outbox ? `, ${enqueueSql(6, 7)}` : ""}
        SELECT stored.seq, pg_notify('${CHANNELS.events}', $5) FROM stored`,
-      [runId, at, type, text, this.origin, ...(outbox ? [approvalIdOf(type, data) ?? null, Date.now()] : [])],
+      [runId, at, type, text, this.origin, ...(outbox ? [approvalIdOf({ type, data } as RunEventBody) ?? null, Date.now()] : [])],
     );
     if (!row) throw new Error(`no run '${runId}' to append ${type} to`);
-    return { seq: row.seq, runId, type, at, data: JSON.parse(text) };
+    return { seq: row.seq, runId, type, at, data: JSON.parse(text) } as RunEvent<T>;
   }
 
   async listEvents(runId: string, afterSeq: number, limit?: number): Promise<RunEvent[]> {

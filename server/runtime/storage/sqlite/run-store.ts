@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunStatus } from "../../../contract/index.ts";
+import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunEventBody, type RunEventData, type RunEventType, type RunStatus } from "../../../contract/index.ts";
 import { portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
 import type { SqliteConnection } from "./connection.ts";
 import { SqliteWebhooks } from "./webhooks.ts";
@@ -119,14 +119,14 @@ class SqliteRunTables implements RunTables {
   }
 
   /** The next seq is read and written in the caller's write transaction: SQLite's single writer keeps it gapless. */
-  appendEvent(runId: string, type: string, data: Record<string, unknown>): RunEvent {
+  appendEvent<T extends RunEventType>(runId: string, type: T, data: RunEventData[T]): RunEvent<T> {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
     const seq = this.statements.nextSeq.get(runId)!;
     this.statements.insertEvent.run(runId, seq, type, at, storedEventData(text));
     this.statements.touchRun.run(at, runId);
-    this.webhooks.enqueue(runId, type, data, at);
-    return { seq, runId, type, at, data: JSON.parse(text) };
+    this.webhooks.enqueue(runId, { type, data } as RunEventBody, at);
+    return { seq, runId, type, at, data: JSON.parse(text) } as RunEvent<T>;
   }
 
   createWebhook(webhook: WebhookRecord): void {

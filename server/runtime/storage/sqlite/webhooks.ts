@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { RunEventBody } from "../../../contract/index.ts";
 import { approvalIdOf, type DeliveryPatch, type DeliveryRecord, type WebhookRecord } from "../../runs/index.ts";
 import { DUE_COLUMNS, OUTBOX_EVENTS, toDelivery, toDue, toWebhook, type DeliveryRow, type DueRow, type WebhookRow } from "../../runs/webhook-rows.ts";
 
@@ -65,9 +66,9 @@ export class SqliteWebhooks {
   }
 
   /** Puts the deliveries an event calls for in the outbox (in the caller's transaction). */
-  enqueue(runId: string, type: string, data: Record<string, unknown>, at: string): void {
-    if (!OUTBOX_EVENTS.has(type)) return;
-    this.statements.enqueue.run({ runId, type, approvalId: approvalIdOf(type, data) ?? null, now: Date.now(), at });
+  enqueue(runId: string, event: RunEventBody, at: string): void {
+    if (!OUTBOX_EVENTS.has(event.type)) return;
+    this.statements.enqueue.run({ runId, type: event.type, approvalId: approvalIdOf(event) ?? null, now: Date.now(), at });
   }
 
   createWebhook(w: WebhookRecord): void {
