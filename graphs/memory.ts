@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { BaseStore } from "@langchain/langgraph-checkpoint";
-import type { Lesson } from "./state.ts";
+import type { TaughtLesson } from "./state.ts";
 
 /**
  * Long-term memory namespaces: lessons reviewers taught, and summaries of finished runs, each
@@ -18,7 +18,7 @@ export const DEFAULT_TENANT = "default";
  * Saves what reviewers taught a run, keyed by run and text, so that saving again (a re-run node,
  * a run that ends early and is saved by the runtime) overwrites instead of repeating.
  */
-export async function saveLessons(store: BaseStore, packId: string, runId: string, lessons: readonly Lesson[], tenant?: string): Promise<{ namespace: string[]; key: string }[]> {
+export async function saveLessons(store: BaseStore, packId: string, runId: string, lessons: readonly TaughtLesson[], tenant?: string): Promise<{ namespace: string[]; key: string }[]> {
   const saved: { namespace: string[]; key: string }[] = [];
   for (const lesson of lessons) {
     const key = createHash("sha256").update(`${runId}\u0000${lesson.text}`).digest("hex").slice(0, 20);

@@ -4,7 +4,7 @@ import type { Passage } from "../agents/knowledge/index.ts";
 import type { ProposedCall, StepEvidence, StepReport, ToolExchange, Usage } from "../agents/models/index.ts";
 import type { Decision } from "./approval/index.ts";
 import type { Gate } from "./policy.ts";
-import { addRunUsage, emptyRunUsage, type RunUsage, type UsageEntry } from "./usage.ts";
+import { addRunUsage, emptyRunUsage, type UsageTally, type UsageEntry } from "./usage.ts";
 
 export type StepStatus = "pending" | "active" | "done" | "redirected";
 
@@ -43,7 +43,7 @@ export interface StepWork {
 }
 
 /** Something a reviewer taught this run, saved to long-term memory at the end. */
-export interface Lesson {
+export interface TaughtLesson {
   specialist: string;
   tool?: string;
   text: string;
@@ -75,7 +75,7 @@ export const GuildState = Annotation.Root({
   decisions: Annotation<Record<string, Decision>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
   facts: Annotation<Record<string, unknown>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
   reports: Annotation<StepReport[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
-  learned: Annotation<Lesson[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
+  learned: Annotation<TaughtLesson[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   result: replace<RunAnswer | undefined>(() => undefined),
   /** How often the final answer was sent back (respond) or a step added to it (redirect). */
   answerRevision: replace<number>(() => 0),
@@ -83,7 +83,7 @@ export const GuildState = Annotation.Root({
   answerFeedback: replace<string[]>(() => []),
   /** Where the answer's approval sends the run: release it, write it again, or run an added step. */
   answerNext: replace<"release" | "rewrite" | "step" | undefined>(() => undefined),
-  usage: Annotation<RunUsage, UsageEntry>({ reducer: addRunUsage, default: emptyRunUsage }),
+  usage: Annotation<UsageTally, UsageEntry>({ reducer: addRunUsage, default: emptyRunUsage }),
 });
 
 export type GuildStateType = typeof GuildState.State;

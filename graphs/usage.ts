@@ -1,7 +1,7 @@
 import { addUsage, type ModelRole, type Usage } from "../agents/models/index.ts";
 
 /** Tokens a run used: in all, by its supervisor (plans, answers) and by each specialist. */
-export interface RunUsage extends Usage {
+export interface UsageTally extends Usage {
   supervisor: Usage;
   bySpecialist: Record<string, Usage>;
 }
@@ -11,10 +11,10 @@ export type UsageEntry = ModelRole & { usage: Usage };
 
 const ZERO: Usage = { inputTokens: 0, outputTokens: 0 };
 
-export const emptyRunUsage = (): RunUsage => ({ ...ZERO, supervisor: ZERO, bySpecialist: {} });
+export const emptyRunUsage = (): UsageTally => ({ ...ZERO, supervisor: ZERO, bySpecialist: {} });
 
 /** The state reducer of `usage`: adds an entry to the total and to its role's share. */
-export function addRunUsage(total: RunUsage, entry: UsageEntry): RunUsage {
+export function addRunUsage(total: UsageTally, entry: UsageEntry): UsageTally {
   // A checkpoint written before usage was kept per role has only the totals.
   const supervisor = total.supervisor ?? ZERO;
   const bySpecialist = total.bySpecialist ?? {};

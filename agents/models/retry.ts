@@ -46,7 +46,7 @@ export function nextDelay(failure: AttemptFailure, retry: number, policy: RetryP
   return Math.max(backoffDelay(retry, policy, random), failure.retryAfterMs ?? 0);
 }
 
-export interface RetryOptions {
+export interface ModelCallRetry {
   policy: RetryPolicy;
   /** Cancels the call: aborts the attempt in flight, or the wait before the next one. */
   signal?: AbortSignal | undefined;
@@ -89,7 +89,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure;
 export type Attempt<T> = (signal: AbortSignal, alive: () => void) => Promise<T>;
 
 /** One attempt under its own inactivity timeout, aborted with the call. */
-async function attemptOnce<T>(attempt: Attempt<T>, options: RetryOptions): Promise<Outcome<T>> {
+async function attemptOnce<T>(attempt: Attempt<T>, options: ModelCallRetry): Promise<Outcome<T>> {
   const { policy, signal } = options;
   const controller = new AbortController();
   const expire = () => controller.abort(new AttemptTimeout(`the server sent nothing for ${policy.timeoutMs} ms`));
@@ -121,7 +121,7 @@ async function attemptOnce<T>(attempt: Attempt<T>, options: RetryOptions): Promi
  * throws the cancellation at once.
  * @example await withRetries((signal, alive) => streamReply(model, messages, { signal, onChunk: alive }), { policy, classify, what: "gpt-4o failed to plan" });
  */
-export async function withRetries<T>(attempt: Attempt<T>, options: RetryOptions): Promise<T> {
+export async function withRetries<T>(attempt: Attempt<T>, options: ModelCallRetry): Promise<T> {
   for (let retry = 0; ; retry += 1) {
     if (options.signal?.aborted) throw cancelled(options.signal);
     const outcome = await attemptOnce(attempt, options);

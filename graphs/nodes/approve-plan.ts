@@ -3,7 +3,7 @@ import { approvalId, type ApprovalRequest, type Decision } from "../approval/ind
 import { runIdOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
 import { approvalTerms } from "../policy.ts";
-import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
+import type { GuildStateType, GuildUpdate, TaughtLesson, PlanStep } from "../state.ts";
 
 /** The steps a plan approval carries: what a reviewer reads and edits. */
 export function planArgs(plan: readonly PlanStep[]): { steps: { specialist: string; instruction: string }[] } {
@@ -35,7 +35,7 @@ export function approvePlanNode(deps: GraphDeps) {
         return {};
       case "edit": {
         const steps = (decision.args as { steps: { specialist: string; instruction: string }[] }).steps;
-        const lesson: Lesson = { specialist: "supervisor", text: `A reviewer changed the plan for "${state.task}" to: ${steps.map((s) => s.specialist).join(", ")}` };
+        const lesson: TaughtLesson = { specialist: "supervisor", text: `A reviewer changed the plan for "${state.task}" to: ${steps.map((s) => s.specialist).join(", ")}` };
         return {
           plan: steps.map((s, i) => ({ id: `r${state.planRevision}e${i + 1}`, specialist: s.specialist, instruction: s.instruction, status: "pending" })),
           learned: [lesson],

@@ -5,7 +5,7 @@ import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { approvalTitle, editLesson } from "../approval-text.ts";
 import { changedSensitiveArgs, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
-import type { GuildStateType, GuildUpdate, Lesson, PlanStep } from "../state.ts";
+import type { GuildStateType, GuildUpdate, TaughtLesson, PlanStep } from "../state.ts";
 
 /** The back-end stayed out of reach through its own retries (a `tool_error` marked transient). */
 const unavailable = (error: unknown): boolean => ((error as { details?: { transient?: unknown } }).details?.transient ?? false) === true;
@@ -33,7 +33,7 @@ export function toolsNode(deps: GraphDeps) {
     const work = state.step!;
     const runId = runIdOf(config);
     const history: ToolExchange[] = [...work.history];
-    const learned: Lesson[] = [];
+    const learned: TaughtLesson[] = [];
     let facts: Record<string, unknown> = {};
     let responses = work.responses;
     let redirect: { specialist: string; instruction: string } | undefined;

@@ -3,7 +3,7 @@ import { Command } from "@langchain/langgraph";
 import type { Logger } from "pino";
 import { GuildError, isGuildError } from "../../agents/errors/index.ts";
 import { isSqliteBusy, isTransientPostgresError } from "../../agents/faults/index.ts";
-import { isApprovalRequest, saveLessons, type ApprovalRequest, type GraphEvent, type Lesson } from "../../graphs/index.ts";
+import { isApprovalRequest, saveLessons, type ApprovalRequest, type GraphEvent, type TaughtLesson } from "../../graphs/index.ts";
 import { FINISHED_STATUSES, type Run, type RunEventData, type RunStatus } from "../contract/index.ts";
 import type { RuntimeBus } from "./bus.ts";
 import type { EventFeed } from "./feed.ts";
@@ -412,7 +412,7 @@ export class RunExecutor {
     const engine = engineOf(this.engines, run.pack);
     try {
       const { values } = await engine.graph.getState({ configurable: { thread_id: runId } });
-      const learned = (values.learned ?? []) as Lesson[];
+      const learned = (values.learned ?? []) as TaughtLesson[];
       if (learned.length > 0) await saveLessons(engine.memory, run.pack, runId, learned, run.tenant);
       return usageIn(values);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addUsage, priced } from "../../agents/models/index.ts";
-import { addRunUsage, emptyRunUsage, type RunUsage } from "../../graphs/usage.ts";
+import { addRunUsage, emptyRunUsage, type UsageTally } from "../../graphs/usage.ts";
 
 describe("usage", () => {
   it("prices tokens per million, and keeps a cost in sums only where there is one", () => {
@@ -26,7 +26,7 @@ describe("usage", () => {
   });
 
   it("goes on from the totals of a checkpoint written before usage was kept per role", () => {
-    const old = { inputTokens: 7, outputTokens: 3 } as RunUsage;
+    const old = { inputTokens: 7, outputTokens: 3 } as UsageTally;
     expect(addRunUsage(old, { role: "specialist", id: "communications", usage: { inputTokens: 1, outputTokens: 1 } })).toEqual({
       inputTokens: 8,
       outputTokens: 4,

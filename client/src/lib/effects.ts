@@ -1,7 +1,7 @@
 import type { Approval, RunEvent } from "../../../server/contract/index.ts";
 
 /** One effect of a run as its reviewers care about it: done (with what it returned), failed, or refused. */
-export interface EffectOutcome {
+export interface RunEffect {
   /** The call's id, or the approval's for an effect refused before it ran. */
   key: string;
   tool: string;
@@ -16,8 +16,8 @@ export interface EffectOutcome {
  * What a run did and did not do, from its events: each effect call with its result or error, and
  * each effect a reviewer rejected (or nobody decided) before it ran. In the order they happened.
  */
-export function deriveEffects(events: readonly RunEvent[]): EffectOutcome[] {
-  const outcomes = new Map<string, EffectOutcome>();
+export function deriveEffects(events: readonly RunEvent[]): RunEffect[] {
+  const outcomes = new Map<string, RunEffect>();
   const asked = new Map<string, Approval>();
   for (const event of events) {
     if (event.type === "approval.requested" && event.data.approval.kind === "tool_call") asked.set(event.data.approval.id, event.data.approval);

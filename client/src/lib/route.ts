@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from "react";
 
 /** Where the reviewer is: the inbox (the start page), the lessons, or one run. Kept in the URL's hash, so a reload comes back to it. */
-export type Route = { view: "inbox" } | { view: "lessons" } | { view: "run"; runId: string };
+export type Screen = { view: "inbox" } | { view: "lessons" } | { view: "run"; runId: string };
 
-function parseRoute(hash: string): Route {
+function parseScreen(hash: string): Screen {
   const run = /^#\/runs\/([^/?#]+)/.exec(hash);
   if (run) return { view: "run", runId: decodeURIComponent(run[1]!) };
   if (/^#\/lessons\/?$/.test(hash)) return { view: "lessons" };
@@ -20,6 +20,6 @@ const subscribe = (listener: () => void): (() => void) => {
 };
 
 /** The current route; the component renders again when it changes. */
-export function useRoute(): Route {
-  return parseRoute(useSyncExternalStore(subscribe, () => window.location.hash));
+export function useRoute(): Screen {
+  return parseScreen(useSyncExternalStore(subscribe, () => window.location.hash));
 }
