@@ -62,7 +62,10 @@ async function runBare(graph: ReturnType<typeof bareGraph>, threadId: string): P
 function countReads(saver: SqliteSaver): { reads: () => number } {
   let reads = 0;
   const original = saver.getTuple.bind(saver);
-  saver.getTuple = (config) => ((reads += 1), original(config));
+  saver.getTuple = (config) => {
+    reads += 1;
+    return original(config);
+  };
   return { reads: () => reads };
 }
 

@@ -143,7 +143,7 @@ const configurations = [
 ] as const;
 
 console.log(`Demo task (offline model, 2 approvals each) over REST, ${RUNS} runs, ${IN_FLIGHT} in flight; ${os.cpus().length} cores, Node ${process.version}`);
-console.log(`${"".padEnd(32)}${"runs/s".padStart(10)}${"wall".padStart(14)}${"decision->resolved p50/p99".padStart(30)}${"decision->resumed p50/p99".padStart(30)}`);
+console.log(`${"".padEnd(32)}${"runs/s".padStart(10)}${"vs baseline".padStart(13)}${"wall".padStart(14)}${"decision->resolved p50/p99".padStart(30)}${"decision->resumed p50/p99".padStart(30)}`);
 let baseline = 0;
 for (const configuration of configurations) {
   const { urls, close } = await cluster(configuration.engine, configuration.processes);
@@ -153,7 +153,7 @@ for (const configuration of configurations) {
     baseline ||= perSecond;
     const trip = (values: number[] | undefined) => (values ? `${ms(stats(values).p50)} / ${ms(stats(values).p99)}` : "-");
     console.log(
-      `${configuration.label.padEnd(32)}${perSecond.toFixed(2).padStart(10)}${ms(wallMs).padStart(14)}${trip(trips?.resolved).padStart(30)}${trip(trips?.resumed).padStart(30)}`,
+      `${configuration.label.padEnd(32)}${perSecond.toFixed(2).padStart(10)}${`${(perSecond / baseline).toFixed(2)}x`.padStart(13)}${ms(wallMs).padStart(14)}${trip(trips?.resolved).padStart(30)}${trip(trips?.resumed).padStart(30)}`,
     );
   } finally {
     await close();

@@ -68,7 +68,7 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
     response.once("finish", () => setImmediate(() => server.closeIdleConnections()));
   };
   server.prependListener("request", (_request, response: http.ServerResponse) => {
-    if (closing) return closeAfter(response);
+    if (closing !== undefined) return closeAfter(response);
     inFlight.add(response);
     response.once("close", () => inFlight.delete(response));
   });

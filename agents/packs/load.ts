@@ -116,7 +116,7 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
 function checkLookups(tool: PackTool, tools: ReadonlyMap<string, PackTool>, file: string, index: number): void {
   const check = (ref: { tool: string; field: string }, field: string): void => {
     const lookup = tools.get(ref.tool);
-    if (!lookup || lookup.kind !== "query") throw invalid(file, `${field}.tool`, `'${ref.tool}' is not a query tool of the pack`);
+    if (lookup?.kind !== "query") throw invalid(file, `${field}.tool`, `'${ref.tool}' is not a query tool of the pack`);
     const missing = Object.entries(lookup.args).find(([name, arg]) => !arg.optional && !(name in tool.args));
     if (missing) throw invalid(file, `${field}.tool`, `${lookup.name} needs '${missing[0]}', which ${tool.name} does not have`);
     if (lookup.returns.length > 0 && !lookup.returns.includes(ref.field)) throw invalid(file, `${field}.field`, `${lookup.name} returns no '${ref.field}'`);
@@ -173,7 +173,7 @@ function checkMcpTools(manifest: PackManifest, tools: ReadonlyMap<string, PackTo
     if (typeof spec.approval !== "object") continue;
     spec.approval.when.forEach((condition, j) => {
       const lookup = condition.lookup && tools.get(condition.lookup.tool);
-      if (condition.lookup && (!lookup || lookup.kind !== "query")) {
+      if (condition.lookup && (lookup?.kind !== "query")) {
         throw invalid(file, `mcpTools.${name}.approval.when.${j}.lookup.tool`, `'${condition.lookup.tool}' is not a query tool of the pack`);
       }
     });
@@ -210,7 +210,7 @@ export async function loadPack(dir: string): Promise<Pack> {
       if (!tool) throw invalid(file, `specialists.${i}.tools.${j}`, `unknown tool '${name}'`);
       own.push(tool);
     });
-    let documents;
+    let documents: Awaited<ReturnType<typeof readDocuments>>;
     try {
       documents = await readDocuments(knowledgeDir, spec.documents);
     } catch (error) {

@@ -35,7 +35,7 @@ function progressBar(stream: NodeJS.WriteStream) {
       const filled = Math.round((done / total) * width);
       stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${variant} ${id}`.padEnd(70));
     },
-    done: () => stream.write("\r".padEnd(71) + "\r"),
+    done: () => stream.write(`${"\r".padEnd(71)}\r`),
   };
 }
 

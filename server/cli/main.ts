@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     io.stdout.write(`${USAGE}\n`);
     return command ? 0 : EXIT.usage;
   }
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {

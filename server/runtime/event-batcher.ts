@@ -18,7 +18,7 @@ export class EventBatcher<E> {
 
   /** Resolves once every pushed event is stored; throws what a write threw. */
   async drain(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writing !== undefined) await this.writing;
     if (this.failure !== undefined) throw this.failure;
   }
 

@@ -184,11 +184,12 @@ export class SocketGateway {
     const [first, second] = args;
     const [payload, ack] = typeof first === "function" ? [undefined, first] : [first, second];
     const reply = typeof ack === "function" ? (ack as (reply: Ack<T>) => void) : () => {};
+    const answered = async (): Promise<Ack<T>> => {
+      const result: T = await call(payload);
+      return { ok: true, ...result };
+    };
     Promise.resolve()
-      .then(() => call(payload))
-      .then(
-        (result) => reply({ ok: true, ...result }),
-        (error: unknown) => reply({ ok: false, error: toClientError(error, this.options.log).body }),
-      );
+      .then(answered)
+      .then(reply, (error: unknown) => reply({ ok: false, error: toClientError(error, this.options.log).body }));
   }
 }

@@ -38,7 +38,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     const payment = page.getByRole("article", { name: /issue_payment/ });
     await payment.waitFor();
     // In the business's words: the pack's title, labels and money format (the edit form keeps the number).
-    expect(await payment.locator("h3").innerText()).toMatch(/^Pay £3,600\.00 to Eleanor Whitfield on claim CLM-1001 · issue_payment · Payments officer$/);
+    expect(await payment.locator("h3").textContent()).toMatch(/^Pay £3,600\.00 to Eleanor Whitfield on claim CLM-1001 · issue_payment · Payments officer$/);
     expect((await payment.locator(".fields > div").allInnerTexts()).map((f) => f.replace(/\s+/g, " "))).toEqual(["Claim CLM-1001", "Amount £3,600.00", "Payee Eleanor Whitfield"]);
     // The claim as the back-end has it, beside the arguments.
     const facts = await payment.getByLabel("Context").locator("div").allInnerTexts();
@@ -82,7 +82,7 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
 
     // Outcome first: the task's first line as the title, the answer on the first screen (900 px
     // high), and what was done in the pack's words.
-    expect(await page.locator("#run-title").innerText()).toMatch(/^Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen\./);
+    expect(await page.locator("#run-title").textContent()).toMatch(/^Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen\./);
     expect(await answer.evaluate((el) => el.getBoundingClientRect().top + el.ownerDocument.documentElement.scrollTop)).toBeLessThan(900);
     const done = await page.getByRole("region", { name: "What was done" }).locator("li > strong").allInnerTexts();
     expect(done).toEqual(["Pay £3,000.00 to Eleanor Whitfield on claim CLM-1001", "Email eleanor.whitfield@example.co.uk about claim CLM-1001"]);

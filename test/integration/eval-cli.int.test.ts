@@ -20,7 +20,10 @@ afterEach(() => {
 async function inProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const sink = (append: (text: string) => void) => ({ write: (text: string) => (append(text), true), isTTY: false }) as unknown as NodeJS.WriteStream;
+  const sink = (append: (text: string) => void) => ({ write: (text: string) => {
+    append(text);
+    return true;
+  }, isTTY: false }) as unknown as NodeJS.WriteStream;
   const code = await main(args, { stdin: process.stdin, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
   return { code, stdout, stderr };
 }

@@ -99,7 +99,7 @@ describe("final-answer approval (pack policy answerApproval)", () => {
     expect((await decide(approval, { type: "approve" })).status).toBe(200);
     expect((await pendingOf(t, runId)).status).toBe("completed");
     const audit = (await t.api<{ audit: AuditEntry[] }>("GET", `/api/runs/${runId}/audit`)).body.audit;
-    expect(audit.filter((e) => e.action === "answer").map((e) => e.event + ":" + (e.decision ?? ""))).toEqual([
+    expect(audit.filter((e) => e.action === "answer").map((e) => `${e.event}:${e.decision ?? ""}`)).toEqual([
       "decided:respond",
       "decided:respond",
       "decided:respond",

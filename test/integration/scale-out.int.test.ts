@@ -19,7 +19,7 @@ type Served = Awaited<ReturnType<typeof serve>>;
 
 let place: TestStorage;
 let processes: Served[] = [];
-let sockets: Client[] = [];
+const sockets: Client[] = [];
 beforeEach(async () => {
   place = await freshStorage("guild-scale-");
 });

@@ -23,7 +23,7 @@ describe("checkPlan", () => {
   it("reads a plan of known specialists, also fenced in Markdown", () => {
     const plan = { steps: [{ specialist: "payments_officer", instruction: "Pay it." }] };
     expect(checkPlan(text(JSON.stringify(plan)), ids)).toEqual({ ok: true, value: plan.steps });
-    expect(checkPlan(text("```json\n" + JSON.stringify(plan) + "\n```"), ids)).toEqual({ ok: true, value: plan.steps });
+    expect(checkPlan(text(`\`\`\`json\n${JSON.stringify(plan)}\n\`\`\``), ids)).toEqual({ ok: true, value: plan.steps });
   });
 
   it("says why a plan is not valid, in words a model can act on", () => {

@@ -19,6 +19,7 @@ const SETTLE_MS = 100;
  */
 export function useAuditTrail(runId: string, version: number): AuditTrailState {
   const [state, setState] = useState<AuditTrailState>({});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the signal to read again.
   useEffect(() => {
     // A read that a newer one overtakes is dropped: the newer one has all it had.
     let current = true;

@@ -37,6 +37,7 @@ export function useLessons(filter: LessonFilter): LessonsState & { reload: () =>
   const [state, setState] = useState<LessonsState>({ lessons: [], loaded: false });
   const [version, setVersion] = useState(0);
   const { pack, specialist } = filter;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the signal to read again.
   useEffect(() => {
     // The answer to an older filter, arriving late, is dropped.
     let current = true;

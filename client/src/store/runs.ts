@@ -34,7 +34,7 @@ export class RunsList {
 
   /** Reads the list now; a call during a read makes one more read after it. */
   async refresh(): Promise<void> {
-    if (this.reading) {
+    if (this.reading !== undefined) {
       this.again = true;
       return this.reading;
     }

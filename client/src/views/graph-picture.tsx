@@ -61,12 +61,12 @@ export function GraphPicture({ packId, path }: { packId: string; path?: GraphPat
       {picture.state === "loading" ? <p className="hint">Drawing…</p> : null}
       {picture.state === "none" ? <p className="hint">No picture: {picture.why}.</p> : null}
       {picture.state === "drawn" ? (
-        // The SVG is Mermaid's drawing of our own server's graph text, made with securityLevel strict (sanitized by Mermaid).
         <figure
           ref={figure}
           role="img"
           aria-label={`The pack's graph: the nodes a run goes through${path?.current ? `; the run is at ${path.current}` : ""}`}
           className="graph-svg"
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: Mermaid's drawing of our own server's graph text, with securityLevel strict (sanitized by Mermaid).
           dangerouslySetInnerHTML={{ __html: picture.svg }}
         />
       ) : null}

@@ -40,6 +40,7 @@ export function LessonsView() {
   const focusAt = useRef<number | undefined>(undefined);
 
   useEffect(() => heading.current?.focus(), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves once the list has changed.
   useEffect(() => {
     if (focusAt.current === undefined) return;
     const buttons = list.current?.querySelectorAll<HTMLButtonElement>("button.forget") ?? [];

@@ -50,6 +50,7 @@ export function RunView({ runId }: { runId: string }) {
   const { pending, decidedElsewhere } = useObservable(guild.inbox.state);
   const { packs } = useObservable(guild.server);
   const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves to the heading of each run opened.
   useEffect(() => heading.current?.focus(), [runId]);
 
   const events = feed?.events ?? [];

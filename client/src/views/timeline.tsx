@@ -226,7 +226,8 @@ function TimelineEvents({ events, nameOf }: { events: readonly RunEvent[]; nameO
           const entry = describe(event, nameOf);
           return (
             <li key={event.seq} data-seq={event.seq} data-type={event.type} className={entry.tone ? `tone-${entry.tone}` : undefined}>
-              <span className="seq" aria-label={`event ${event.seq}`}>
+              <span className="seq">
+                <span className="visually-hidden">event </span>
                 {event.seq}
               </span>
               <div>

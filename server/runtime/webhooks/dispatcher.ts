@@ -53,7 +53,7 @@ export class WebhookDispatcher {
   /** Reads the outbox now (deliveries were just written), once at a time. */
   kick(): void {
     if (this.closed) return;
-    if (this.running) {
+    if (this.running !== undefined) {
       this.again = true;
       return;
     }

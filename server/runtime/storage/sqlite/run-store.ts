@@ -88,8 +88,14 @@ class SqliteRunTables implements RunTables {
   listRuns(filter: { status?: RunStatus; tenant?: string; limit: number }): RunRecord[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
-    if (filter.status) (where.push("status = @status"), (params.status = filter.status));
-    if (filter.tenant) (where.push("tenant = @tenant"), (params.tenant = filter.tenant));
+    if (filter.status) {
+      where.push("status = @status");
+      params.status = filter.status;
+    }
+    if (filter.tenant) {
+      where.push("tenant = @tenant");
+      params.tenant = filter.tenant;
+    }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, rowid DESC LIMIT @limit`;
     return (this.prepared(sql).all(params) as RunRow[]).map(toRun);
   }
@@ -97,9 +103,15 @@ class SqliteRunTables implements RunTables {
   updateRun(id: string, patch: RunPatch): RunRecord | undefined {
     const sets: string[] = ["updated_at = @updated_at"];
     const params: Record<string, unknown> = { id, updated_at: new Date().toISOString() };
-    if (patch.status) (sets.push("status = @status"), (params.status = patch.status));
+    if (patch.status) {
+      sets.push("status = @status");
+      params.status = patch.status;
+    }
     for (const key of ["result", "error", "usage"] as const) {
-      if (patch[key] !== undefined) (sets.push(`${key} = @${key}`), (params[key] = JSON.stringify(patch[key])));
+      if (patch[key] !== undefined) {
+      sets.push(`${key} = @${key}`);
+      params[key] = JSON.stringify(patch[key]);
+    }
     }
     const sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND status NOT IN ('completed', 'failed', 'cancelled')`;
     return this.prepared(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
@@ -219,11 +231,26 @@ class SqliteRunTables implements RunTables {
   listApprovals(filter: ApprovalFilter): ApprovalRecord[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
-    if (filter.status) (where.push("status = @status"), (params.status = filter.status));
-    if (filter.runId) (where.push("run_id = @runId"), (params.runId = filter.runId));
-    if (filter.runIds) (where.push("run_id IN (SELECT value FROM json_each(@runIds))"), (params.runIds = JSON.stringify(filter.runIds)));
-    if (filter.tenant) (where.push("run_id IN (SELECT id FROM runs WHERE tenant = @tenant)"), (params.tenant = filter.tenant));
-    if (filter.after) (where.push("(created_at, rowid) > (SELECT created_at, rowid FROM approvals WHERE id = @after)"), (params.after = filter.after));
+    if (filter.status) {
+      where.push("status = @status");
+      params.status = filter.status;
+    }
+    if (filter.runId) {
+      where.push("run_id = @runId");
+      params.runId = filter.runId;
+    }
+    if (filter.runIds) {
+      where.push("run_id IN (SELECT value FROM json_each(@runIds))");
+      params.runIds = JSON.stringify(filter.runIds);
+    }
+    if (filter.tenant) {
+      where.push("run_id IN (SELECT id FROM runs WHERE tenant = @tenant)");
+      params.tenant = filter.tenant;
+    }
+    if (filter.after) {
+      where.push("(created_at, rowid) > (SELECT created_at, rowid FROM approvals WHERE id = @after)");
+      params.after = filter.after;
+    }
     const sql = `SELECT * FROM approvals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, rowid LIMIT @limit`;
     return (this.prepared(sql).all(params) as ApprovalRow[]).map(toApproval);
   }
