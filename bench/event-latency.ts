@@ -14,7 +14,10 @@ const RUNS = arg("runs", 50);
 const CLIENTS = arg("clients", 10);
 const now = () => performance.timeOrigin + performance.now();
 
-type FromClients = { kind: "ready" } | { kind: "subscribed"; runId: string; at: number } | { kind: "received"; key: string; at: number; type: string };
+type FromClients =
+  | { kind: "ready" }
+  | { kind: "subscribed"; runId: string; at: number }
+  | { kind: "received"; key: string; at: number; type: string };
 
 async function measure(runs: number): Promise<{ latencies: number[]; wall: number }> {
   const storedAt = new Map<string, number>();
@@ -60,8 +63,12 @@ const rows: [string, Awaited<ReturnType<typeof measure>>][] = [
   ["1 run alone (baseline)", await measure(1)],
   [`${RUNS} runs at once`, await measure(RUNS)],
 ];
-console.log(`Stored -> received by a subscribed socket client; demo task, offline model, ${CLIENTS} clients in a worker thread, Node ${process.version}`);
-console.log(`${"".padEnd(26)}${"events".padStart(8)}${"p50".padStart(12)}${"p99".padStart(12)}${"max".padStart(12)}${"all done in".padStart(14)}`);
+console.log(
+  `Stored -> received by a subscribed socket client; demo task, offline model, ${CLIENTS} clients in a worker thread, Node ${process.version}`,
+);
+console.log(
+  `${"".padEnd(26)}${"events".padStart(8)}${"p50".padStart(12)}${"p99".padStart(12)}${"max".padStart(12)}${"all done in".padStart(14)}`,
+);
 for (const [label, { latencies, wall }] of rows) {
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(

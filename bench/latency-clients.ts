@@ -15,7 +15,8 @@ let next = 0;
 for (const client of clients) {
   client.on("run:event", (event: RunEvent) => {
     parentPort!.postMessage({ kind: "received", key: `${event.runId}:${event.seq}`, at: now(), type: event.type });
-    if (event.type === "approval.requested") void post(`${url}/api/approvals/${(event.data.approval as Approval).id}/decision`, { type: "approve" });
+    if (event.type === "approval.requested")
+      void post(`${url}/api/approvals/${(event.data.approval as Approval).id}/decision`, { type: "approve" });
   });
 }
 
@@ -26,6 +27,8 @@ parentPort!.on("message", (message: { kind: "subscribe"; runId: string } | { kin
     return;
   }
   // Subscribed from the start: events stored before the subscription arrive as replay, not counted.
-  clients[next++ % clients.length]!.emit("run:subscribe", { runId: message.runId }, () => parentPort!.postMessage({ kind: "subscribed", runId: message.runId, at: now() }));
+  clients[next++ % clients.length]!.emit("run:subscribe", { runId: message.runId }, () =>
+    parentPort!.postMessage({ kind: "subscribed", runId: message.runId, at: now() }),
+  );
 });
 parentPort!.postMessage({ kind: "ready" });

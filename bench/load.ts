@@ -81,8 +81,12 @@ function bytesOfRun(dataDir: string, runId: string): number {
       one("SELECT SUM(LENGTH(value)) FROM writes WHERE thread_id = $run") +
       one("SELECT SUM(LENGTH(data) + LENGTH(type) + 40) FROM events WHERE run_id = $run") +
       one("SELECT SUM(LENGTH(request) + COALESCE(LENGTH(decision), 0) + 80) FROM approvals WHERE run_id = $run") +
-      one("SELECT SUM(LENGTH(args_before) + COALESCE(LENGTH(args_after), 0) + COALESCE(LENGTH(message), 0) + 80) FROM audit WHERE run_id = $run") +
-      one("SELECT SUM(LENGTH(task) + COALESCE(LENGTH(result), 0) + COALESCE(LENGTH(usage), 0) + LENGTH(model) + 100) FROM runs WHERE id = $run")
+      one(
+        "SELECT SUM(LENGTH(args_before) + COALESCE(LENGTH(args_after), 0) + COALESCE(LENGTH(message), 0) + 80) FROM audit WHERE run_id = $run",
+      ) +
+      one(
+        "SELECT SUM(LENGTH(task) + COALESCE(LENGTH(result), 0) + COALESCE(LENGTH(usage), 0) + LENGTH(model) + 100) FROM runs WHERE id = $run",
+      )
     );
   } finally {
     db.close();
@@ -98,7 +102,12 @@ async function inProcessFigures() {
     reads += 1;
     return original.call(this, config);
   };
-  const runtime = await Runtime.open({ dataDir: data.dir, models: { defaultModel: "offline" }, sweepMs: 0, logger: pino({ level: "silent" }) });
+  const runtime = await Runtime.open({
+    dataDir: data.dir,
+    models: { defaultModel: "offline" },
+    sweepMs: 0,
+    logger: pino({ level: "silent" }),
+  });
   const started = await runtime.startRun({ task: DEMO_TASK });
   let run = await runtime.waitForRun(started.id);
   const pausedBytes = bytesOfRun(data.dir, run.id);
@@ -121,7 +130,9 @@ async function inProcessFigures() {
   const graph = bareGraph(33, saver);
   await runBare(graph, "bare-0");
   const bareReads = counted.reads();
-  const bareBytes = payloadBytes(db, "SELECT SUM(LENGTH(checkpoint) + LENGTH(metadata)) FROM checkpoints") + payloadBytes(db, "SELECT SUM(LENGTH(value)) FROM writes");
+  const bareBytes =
+    payloadBytes(db, "SELECT SUM(LENGTH(checkpoint) + LENGTH(metadata)) FROM checkpoints") +
+    payloadBytes(db, "SELECT SUM(LENGTH(value)) FROM writes");
   // CPU of the bare graph, per run, in this process.
   for (let i = 0; i < 3; i += 1) await runBare(graph, `warm-${i}`);
   const cpu = process.cpuUsage();
@@ -129,7 +140,16 @@ async function inProcessFigures() {
   const used = process.cpuUsage(cpu);
   db.close();
   bare.remove();
-  return { guildReads, bareReads, pausedBytes, finishedBytes, bareBytes, bareCpuMs: (used.user + used.system) / 1000 / CPU_RUNS, events: steps, status: run.status };
+  return {
+    guildReads,
+    bareReads,
+    pausedBytes,
+    finishedBytes,
+    bareBytes,
+    bareCpuMs: (used.user + used.system) / 1000 / CPU_RUNS,
+    events: steps,
+    status: run.status,
+  };
 }
 
 // ---- a guild serve child process under load ----------------------------------------------------
@@ -190,7 +210,15 @@ class Driver {
    * subscribes one at a time on each.
    */
   static async open(url: string, sockets = SOCKETS): Promise<Driver> {
-    return new Driver(url, await Promise.all(Array.from({ length: sockets }, async () => ({ socket: await connectSocket(url), subscribing: Promise.resolve() as Promise<unknown> }))));
+    return new Driver(
+      url,
+      await Promise.all(
+        Array.from({ length: sockets }, async () => ({
+          socket: await connectSocket(url),
+          subscribing: Promise.resolve() as Promise<unknown>,
+        })),
+      ),
+    );
   }
 
   /** Posts a run and resolves when it has ended. */
@@ -296,7 +324,7 @@ async function serverCpuPerRun() {
     for (let i = 0; i < 3; i += 1) await driver.run();
     const before = await serverCpuSeconds(node.url);
     for (let i = 0; i < CPU_RUNS; i += 1) await driver.run();
-    return ((await serverCpuSeconds(node.url)) - before) * 1000 / CPU_RUNS;
+    return (((await serverCpuSeconds(node.url)) - before) * 1000) / CPU_RUNS;
   } finally {
     driver.close();
     await node.close();
@@ -305,10 +333,13 @@ async function serverCpuPerRun() {
 
 // ---- report ------------------------------------------------------------------------------------
 
-const line = (label: string, value: string, baseline: string, note = "") => console.log(`${label.padEnd(46)}${value.padStart(16)}${baseline.padStart(16)}  ${note}`);
+const line = (label: string, value: string, baseline: string, note = "") =>
+  console.log(`${label.padEnd(46)}${value.padStart(16)}${baseline.padStart(16)}  ${note}`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
-console.log(`Guild under load: the demo task (offline model, SQLite, 2 approvals each); ${os.cpus().length} cores, Node ${process.version}`);
+console.log(
+  `Guild under load: the demo task (offline model, SQLite, 2 approvals each); ${os.cpus().length} cores, Node ${process.version}`,
+);
 console.log(`${"".padEnd(46)}${"Guild".padStart(16)}${"baseline".padStart(16)}  goal`);
 const lean = await inProcessFigures();
 const cpu = await serverCpuPerRun();
@@ -319,9 +350,20 @@ line("bytes stored, finished", kb(lean.finishedBytes), kb(lean.bareBytes), "goal
 const alone = await inFlight(1);
 const loaded = await inFlight(IN_FLIGHT);
 line(`GET /api/health p99, ${IN_FLIGHT} runs in flight`, ms(p(loaded.health, 99)), ms(p(alone.health, 99)), "goal: 50 ms; baseline: 1 run");
-line(`decision to next event p99, ${IN_FLIGHT} in flight`, ms(p(loaded.decisions, 99)), ms(p(alone.decisions, 99)), "goal: 250 ms; baseline: 1 run");
+line(
+  `decision to next event p99, ${IN_FLIGHT} in flight`,
+  ms(p(loaded.decisions, 99)),
+  ms(p(alone.decisions, 99)),
+  "goal: 250 ms; baseline: 1 run",
+);
 const firsts = await burst(BURST);
-line(`first approval of a burst of ${BURST}: p95 / p50`, ms(p(firsts, 95)), ms(p(firsts, 50)), `${(p(firsts, 95) / p(firsts, 50)).toFixed(2)}x (goal: under 2x)`);
+line(
+  `first approval of a burst of ${BURST}: p95 / p50`,
+  ms(p(firsts, 95)),
+  ms(p(firsts, 50)),
+  `${(p(firsts, 95) / p(firsts, 50)).toFixed(2)}x (goal: under 2x)`,
+);
 const rates: string[] = [];
-for (const concurrency of [1, 10, 50]) rates.push(`${concurrency}: ${(await throughput(concurrency, Math.max(20, concurrency * 2))).toFixed(2)}`);
+for (const concurrency of [1, 10, 50])
+  rates.push(`${concurrency}: ${(await throughput(concurrency, Math.max(20, concurrency * 2))).toFixed(2)}`);
 line("runs/s at 1, 10, 50 in flight", rates.join("  "), "");

@@ -115,8 +115,10 @@ async function roundTrips(urls: string[]): Promise<{ resolved: number[]; resumed
           }
           void post(`${b}/api/approvals/${approval.id}/decision`, { type: "approve" }).catch(reject);
         }
-        if (event.type === "approval.resolved" && event.data.approvalId === decided && resolved.length === i) resolved.push(performance.now() - sentAt);
-        if (event.type === "tool.called" && event.data.tool === "issue_payment" && resumed.length === i) resumed.push(performance.now() - sentAt);
+        if (event.type === "approval.resolved" && event.data.approvalId === decided && resolved.length === i)
+          resolved.push(performance.now() - sentAt);
+        if (event.type === "tool.called" && event.data.tool === "issue_payment" && resumed.length === i)
+          resumed.push(performance.now() - sentAt);
         if (event.type === "run.completed") resolve();
         if (event.type === "run.failed") reject(new Error(JSON.stringify(event.data)));
       });
@@ -142,8 +144,12 @@ const configurations = [
   { label: "Postgres, 3 processes", engine: "postgres", processes: 3 },
 ] as const;
 
-console.log(`Demo task (offline model, 2 approvals each) over REST, ${RUNS} runs, ${IN_FLIGHT} in flight; ${os.cpus().length} cores, Node ${process.version}`);
-console.log(`${"".padEnd(32)}${"runs/s".padStart(10)}${"vs baseline".padStart(13)}${"wall".padStart(14)}${"decision->resolved p50/p99".padStart(30)}${"decision->resumed p50/p99".padStart(30)}`);
+console.log(
+  `Demo task (offline model, 2 approvals each) over REST, ${RUNS} runs, ${IN_FLIGHT} in flight; ${os.cpus().length} cores, Node ${process.version}`,
+);
+console.log(
+  `${"".padEnd(32)}${"runs/s".padStart(10)}${"vs baseline".padStart(13)}${"wall".padStart(14)}${"decision->resolved p50/p99".padStart(30)}${"decision->resumed p50/p99".padStart(30)}`,
+);
 let baseline = 0;
 for (const configuration of configurations) {
   const { urls, close } = await cluster(configuration.engine, configuration.processes);
@@ -159,4 +165,6 @@ for (const configuration of configurations) {
     await close();
   }
 }
-console.log(`Round trips: decided on the 2nd process, followed on the 3rd (on 1 process: the same one); ${ROUND_TRIPS} runs one at a time.`);
+console.log(
+  `Round trips: decided on the 2nd process, followed on the 3rd (on 1 process: the same one); ${ROUND_TRIPS} runs one at a time.`,
+);

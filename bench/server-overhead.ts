@@ -81,7 +81,10 @@ const graph = summary(await inProcess(runs));
 const served = summary(await throughServer(runs));
 console.log(`Demo task (offline model, 2 approvals each), ${runs} runs each after ${WARM_UP} warm-up runs, Node ${process.version}`);
 console.log(`${"".padEnd(34)}${"mean".padStart(12)}${"p50".padStart(12)}${"p99".padStart(12)}`);
-for (const [label, s] of [["graph in-process (baseline)", graph], ["whole server (REST + Socket.IO)", served]] as const) {
+for (const [label, s] of [
+  ["graph in-process (baseline)", graph],
+  ["whole server (REST + Socket.IO)", served],
+] as const) {
   console.log(`${label.padEnd(34)}${ms(s.mean).padStart(12)}${ms(s.p50).padStart(12)}${ms(s.p99).padStart(12)}`);
 }
 console.log(`ratio server / baseline (mean): ${(served.mean / graph.mean).toFixed(2)}x; overhead per run: ${ms(served.mean - graph.mean)}`);

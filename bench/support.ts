@@ -11,7 +11,9 @@ export const tempDir = (label: string) => tempDataDir(`guild-bench-${label}-`);
  * A runtime and a real server on a free port, over a fresh data directory. `beforeServe` sees the
  * runtime first: its event listeners run before the server's, at the moment an event is stored.
  */
-export async function benchServer(beforeServe: (runtime: Runtime) => void = () => {}): Promise<{ runtime: Runtime; server: GuildServer; close: () => Promise<void> }> {
+export async function benchServer(
+  beforeServe: (runtime: Runtime) => void = () => {},
+): Promise<{ runtime: Runtime; server: GuildServer; close: () => Promise<void> }> {
   const data = tempDir("server");
   const runtime = await Runtime.open({ dataDir: data.dir, models: { defaultModel: "offline" }, sweepMs: 0 });
   beforeServe(runtime);

@@ -13,14 +13,22 @@ export interface ContextItem {
  * back-end with the call's arguments: each query tool runs once. A lookup that finds nothing or
  * fails says so in the value, never hides the approval.
  */
-export async function approvalContext(context: { pack: Pack; backend: Backend }, tool: ToolDefinition, args: Record<string, unknown>): Promise<ContextItem[]> {
+export async function approvalContext(
+  context: { pack: Pack; backend: Backend },
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+): Promise<ContextItem[]> {
   const fields = (tool as Partial<PackTool>).spec?.context ?? [];
   const rows = new Map<string, Promise<{ row?: Record<string, unknown>; note?: string }>>();
   const rowOf = (name: string) => {
     let row = rows.get(name);
     if (!row) {
       const lookup = context.pack.tools.get(name)!;
-      const lookupArgs = Object.fromEntries(Object.keys(lookup.args).filter((arg) => arg in args).map((arg) => [arg, args[arg]]));
+      const lookupArgs = Object.fromEntries(
+        Object.keys(lookup.args)
+          .filter((arg) => arg in args)
+          .map((arg) => [arg, args[arg]]),
+      );
       row = context.backend.query(lookup.sql, lookupArgs, "row").then(
         (found) => (found ? { row: found as Record<string, unknown> } : { note: "not found" }),
         (error: Error) => ({ note: `could not be read (${error.message})` }),
@@ -32,7 +40,10 @@ export async function approvalContext(context: { pack: Pack; backend: Backend },
   const items: ContextItem[] = [];
   for (const field of fields) {
     const { row, note } = await rowOf(field.lookup.tool);
-    items.push({ label: field.label, value: row ? (row[field.lookup.field] == null ? "none" : formatValue(row[field.lookup.field], field.format)) : note! });
+    items.push({
+      label: field.label,
+      value: row ? (row[field.lookup.field] == null ? "none" : formatValue(row[field.lookup.field], field.format)) : note!,
+    });
   }
   return items;
 }

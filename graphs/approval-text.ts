@@ -33,7 +33,12 @@ export function approvalTitle(tool: ToolDefinition | undefined, args: Record<str
 /** Each argument the pack labels or formats, as a reviewer reads it; undefined when it gives none. */
 export function shownArgs(tool: ToolDefinition | undefined, args: Record<string, unknown>): Record<string, ShownArg> | undefined {
   if (!tool || !Object.values(tool.args).some((spec) => spec.label !== undefined || spec.format !== undefined)) return undefined;
-  return Object.fromEntries(Object.entries(args).map(([name, value]) => [name, { label: tool.args[name]?.label ?? name, value: formatArg(value, tool.args[name]) }]));
+  return Object.fromEntries(
+    Object.entries(args).map(([name, value]) => [
+      name,
+      { label: tool.args[name]?.label ?? name, value: formatArg(value, tool.args[name]) },
+    ]),
+  );
 }
 
 const lower = (label: string): string => label.charAt(0).toLowerCase() + label.slice(1);
@@ -49,13 +54,20 @@ export function editLesson(tool: ToolDefinition, before: Record<string, unknown>
   const shown = (name: string, value: unknown): string => formatArg(value, tool.args[name]);
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const same = (name: string): boolean => JSON.stringify(before[name]) === JSON.stringify(after[name]);
-  const cases = names.filter((name) => same(name) && tool.args[name]?.pattern !== undefined && after[name] !== undefined).map((name) => `${label(name)} ${shown(name, after[name])}`);
-  const changes = names.filter((name) => !same(name)).map((name) => {
-    const [from, to] = [before[name], after[name]];
-    if (typeof from === "number" && typeof to === "number") return `${to < from ? "lowered" : "raised"} the ${label(name)} from ${shown(name, from)} to ${shown(name, to)}`;
-    if (to === undefined) return `removed the ${label(name)} ${quoted(shown(name, from))}`;
-    return from === undefined ? `set the ${label(name)} to ${quoted(shown(name, to))}` : `changed the ${label(name)} from ${quoted(shown(name, from))} to ${quoted(shown(name, to))}`;
-  });
+  const cases = names
+    .filter((name) => same(name) && tool.args[name]?.pattern !== undefined && after[name] !== undefined)
+    .map((name) => `${label(name)} ${shown(name, after[name])}`);
+  const changes = names
+    .filter((name) => !same(name))
+    .map((name) => {
+      const [from, to] = [before[name], after[name]];
+      if (typeof from === "number" && typeof to === "number")
+        return `${to < from ? "lowered" : "raised"} the ${label(name)} from ${shown(name, from)} to ${shown(name, to)}`;
+      if (to === undefined) return `removed the ${label(name)} ${quoted(shown(name, from))}`;
+      return from === undefined
+        ? `set the ${label(name)} to ${quoted(shown(name, to))}`
+        : `changed the ${label(name)} from ${quoted(shown(name, from))} to ${quoted(shown(name, to))}`;
+    });
   const what = changes.length > 0 ? changes.join(" and ") : "changed nothing";
   return `${cases.length > 0 ? `On ${cases.join(", ")}, ` : ""}editing ${tool.name}, a reviewer ${what}.`.replace(/^e/, "E");
 }

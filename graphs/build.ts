@@ -47,11 +47,19 @@ export function buildGuildGraph(deps: GraphDeps, options: CompileOptions) {
     .addNode("memory.save", saveNode(deps))
     .addEdge(START, "memory.recall")
     .addEdge("memory.recall", "supervisor.plan")
-    .addConditionalEdges("supervisor.plan", (s) => (s.planApproval ? "approval.plan" : "specialist.start"), ["approval.plan", "specialist.start"])
+    .addConditionalEdges("supervisor.plan", (s) => (s.planApproval ? "approval.plan" : "specialist.start"), [
+      "approval.plan",
+      "specialist.start",
+    ])
     .addConditionalEdges("approval.plan", afterPlanApproval, ["supervisor.plan", "specialist.start", "supervisor.answer"])
     .addEdge("specialist.start", "specialist.retrieve")
     .addEdge("specialist.retrieve", "specialist.reason")
-    .addConditionalEdges("specialist.reason", routeAfterReason(deps), ["supervisor.next", "tools", "approval.tool_call", "specialist.retrieve"])
+    .addConditionalEdges("specialist.reason", routeAfterReason(deps), [
+      "supervisor.next",
+      "tools",
+      "approval.tool_call",
+      "specialist.retrieve",
+    ])
     .addEdge("approval.tool_call", "tools")
     .addConditionalEdges("tools", routeAfterTools, ["specialist.reason", "supervisor.next", "approval.tool_call"])
     .addConditionalEdges("supervisor.next", routeAfterNext, ["specialist.start", "supervisor.answer"])

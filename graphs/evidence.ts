@@ -1,4 +1,11 @@
-import { assessEvidence, focusOf, mergeKnowledgeBases, recordReferences, type Focus, type KnowledgeBase } from "../agents/knowledge/index.ts";
+import {
+  assessEvidence,
+  focusOf,
+  mergeKnowledgeBases,
+  recordReferences,
+  type Focus,
+  type KnowledgeBase,
+} from "../agents/knowledge/index.ts";
 import type { PartEvidence, SpecialistEvidence } from "../agents/models/index.ts";
 import type { Pack, Specialist } from "../agents/packs/index.ts";
 import { requestParts, requestedEffects, toolFit } from "../agents/tools/index.ts";
@@ -30,7 +37,8 @@ export function packKnowledge(pack: Pack): KnowledgeBase {
   if (!index) {
     const own = pack.specialists.map((s) => s.knowledge);
     // A pack of one specialist (or one whose first specialist holds everything) needs no second index.
-    index = own.find((k) => k.documents.length === new Set(own.flatMap((o) => o.documents.map((d) => d.name))).size) ?? mergeKnowledgeBases(own);
+    index =
+      own.find((k) => k.documents.length === new Set(own.flatMap((o) => o.documents.map((d) => d.name))).size) ?? mergeKnowledgeBases(own);
     packIndexes.set(pack, index);
   }
   return index;
@@ -51,11 +59,19 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
   const passages = await specialist.knowledge.search(part, { limit: EVIDENCE_PASSAGES });
   const requested = requestedEffects(part, specialist.tools);
   const tools = specialist.tools
-    .map((tool) => ({ name: tool.name, fit: tool.kind === "effect" ? Number(requested.has(tool.name)) : toolFit(tool, focus, [task], specialist.tools) }))
+    .map((tool) => ({
+      name: tool.name,
+      fit: tool.kind === "effect" ? Number(requested.has(tool.name)) : toolFit(tool, focus, [task], specialist.tools),
+    }))
     .filter((t) => t.fit > 0);
   const information = Math.min(1, focus.terms.reduce((sum, t) => sum + t.weight, 0) / FULL_INFORMATION);
   const record = recordReferences(part, packKnowledge(pack).stats).length > 0 ? NAMED_RECORD_KNOWLEDGE : 1;
-  return { specialist: specialist.id, knowledge: assessEvidence(focus, passages).strength * information * record, tools, sources: passages.slice(0, 2).map((p) => p.source) };
+  return {
+    specialist: specialist.id,
+    knowledge: assessEvidence(focus, passages).strength * information * record,
+    tools,
+    sources: passages.slice(0, 2).map((p) => p.source),
+  };
 }
 
 /**
@@ -63,6 +79,15 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
  * specialist's own documents cover it and which of its tools fit it.
  */
 export async function planEvidence(pack: Pack, task: string): Promise<PartEvidence[]> {
-  const parts = requestParts(task, pack.specialists.flatMap((s) => s.tools));
-  return Promise.all(parts.map(async ({ text, head }) => ({ part: text, head, specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))) })));
+  const parts = requestParts(
+    task,
+    pack.specialists.flatMap((s) => s.tools),
+  );
+  return Promise.all(
+    parts.map(async ({ text, head }) => ({
+      part: text,
+      head,
+      specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))),
+    })),
+  );
 }

@@ -51,10 +51,18 @@ function compare(actual: unknown, op: Condition["op"], expected: Condition["valu
  * Whether a condition holds for a call. A lookup that fails or finds nothing holds, so that a
  * back-end problem asks a reviewer rather than lets a call through.
  */
-async function holds(context: PolicyContext, condition: Condition, args: Record<string, unknown>): Promise<{ held: boolean; note?: string }> {
+async function holds(
+  context: PolicyContext,
+  condition: Condition,
+  args: Record<string, unknown>,
+): Promise<{ held: boolean; note?: string }> {
   if (condition.arg !== undefined) return { held: compare(args[condition.arg], condition.op, condition.value) };
   const lookup = context.pack.tools.get(condition.lookup!.tool)!;
-  const lookupArgs = Object.fromEntries(Object.keys(lookup.args).filter((name) => name in args).map((name) => [name, args[name]]));
+  const lookupArgs = Object.fromEntries(
+    Object.keys(lookup.args)
+      .filter((name) => name in args)
+      .map((name) => [name, args[name]]),
+  );
   try {
     const row = (await context.backend.query(lookup.sql, lookupArgs, "row")) as Record<string, unknown> | null;
     if (!row) return { held: true, note: `${lookup.name} found nothing to check` };
@@ -69,7 +77,12 @@ async function holds(context: PolicyContext, condition: Condition, args: Record<
  * specialist's policy, the tool's (`always`, `never`, or conditions on the arguments and the
  * back-end), and the tool's risk rule for the high-risk mark.
  */
-export async function gateFor(context: PolicyContext, specialistId: string, tool: ToolDefinition, args: Record<string, unknown>): Promise<Gate> {
+export async function gateFor(
+  context: PolicyContext,
+  specialistId: string,
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+): Promise<Gate> {
   const reasons: string[] = [];
   const roles = new Set<string>();
   let fourEyes = tool.fourEyes === true;
@@ -89,7 +102,10 @@ export async function gateFor(context: PolicyContext, specialistId: string, tool
   }
   const rule = tool.risk;
   const value = rule ? Number(args[rule.field]) : Number.NaN;
-  const overLimit = rule && Number.isFinite(value) && value > rule.above ? `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}` : undefined;
+  const overLimit =
+    rule && Number.isFinite(value) && value > rule.above
+      ? `${rule.field} ${formatMoney(value)} is above ${formatMoney(rule.above)}: ${rule.reason}`
+      : undefined;
   highRisk ??= overLimit;
   if (overLimit && rule?.requiresRole) roles.add(rule.requiresRole);
   const facts = await approvalContext(context, tool, args);
@@ -105,7 +121,12 @@ export async function gateFor(context: PolicyContext, specialistId: string, tool
 }
 
 /** The verdict on a pending call of a step: the one taken when it was proposed (older checkpoints: now). */
-export async function gateOfPending(context: PolicyContext, work: { specialist: string; gates?: Record<string, Gate> }, call: { id: string; args: Record<string, unknown> }, tool: ToolDefinition): Promise<Gate> {
+export async function gateOfPending(
+  context: PolicyContext,
+  work: { specialist: string; gates?: Record<string, Gate> },
+  call: { id: string; args: Record<string, unknown> },
+  tool: ToolDefinition,
+): Promise<Gate> {
   return work.gates?.[call.id] ?? gateFor(context, work.specialist, tool, call.args);
 }
 
@@ -129,10 +150,15 @@ export function gateOfEdit(proposed: Gate, edited: Gate, changedSensitive: reado
   const newlyOverLimit = edited.overLimit !== undefined && proposed.overLimit === undefined;
   const raised = newReasons.length > 0 || newlyHighRisk || newlyOverLimit;
   if (!raised && changedSensitive.length === 0) return undefined;
-  const highRisk = newlyOverLimit && edited.highRisk !== edited.overLimit ? `${edited.highRisk!.replace(/\.$/, "")}; ${edited.overLimit}` : edited.highRisk;
+  const highRisk =
+    newlyOverLimit && edited.highRisk !== edited.overLimit
+      ? `${edited.highRisk!.replace(/\.$/, "")}; ${edited.overLimit}`
+      : edited.highRisk;
   const why = [
     ...(raised ? ["a reviewer's edit raised the risk, so the edited call needs its own approval"] : []),
-    ...(changedSensitive.length > 0 ? [`a reviewer changed ${changedSensitive.join(" and ")}, which the pack marks sensitive, so the edited call needs its own approval`] : []),
+    ...(changedSensitive.length > 0
+      ? [`a reviewer changed ${changedSensitive.join(" and ")}, which the pack marks sensitive, so the edited call needs its own approval`]
+      : []),
   ];
   return {
     ...edited,
@@ -149,7 +175,9 @@ export function gateOfEdit(proposed: Gate, edited: Gate, changedSensitive: reado
 export function gateOfRetry(failure: string): Gate {
   return {
     requiresApproval: true,
-    reasons: ["the back-end was unavailable, so it is not known to be done: approve to try again (under the same idempotency key, so it still happens at most once), reject to skip it"],
+    reasons: [
+      "the back-end was unavailable, so it is not known to be done: approve to try again (under the same idempotency key, so it still happens at most once), reject to skip it",
+    ],
     retry: failure,
   };
 }
@@ -161,15 +189,31 @@ export const MAX_RESPONSES_PER_STEP = 3;
  * The pack's terms for an approval of a kind: its deadline, if any, and, once `feedbackRounds`
  * reached the limit, no more feedback and an escalation at once (`what` names the subject).
  */
-export function approvalTerms(pack: Pack, kind: ApprovalKind, feedbackRounds: number, what: string): { allowRespond: boolean; terms: { expiry?: ApprovalExpiry; escalation?: { reason: string; to?: string } } } {
+export function approvalTerms(
+  pack: Pack,
+  kind: ApprovalKind,
+  feedbackRounds: number,
+  what: string,
+): { allowRespond: boolean; terms: { expiry?: ApprovalExpiry; escalation?: { reason: string; to?: string } } } {
   const policy = pack.policy.expiry[kind];
-  const expiry: ApprovalExpiry | undefined = policy && { afterMs: policy.after, fallback: policy.fallback, ...(policy.escalateTo ? { escalateTo: policy.escalateTo } : {}) };
+  const expiry: ApprovalExpiry | undefined = policy && {
+    afterMs: policy.after,
+    fallback: policy.fallback,
+    ...(policy.escalateTo ? { escalateTo: policy.escalateTo } : {}),
+  };
   const usedUp = feedbackRounds >= MAX_RESPONSES_PER_STEP;
   return {
     allowRespond: !usedUp,
     terms: {
       ...(expiry ? { expiry } : {}),
-      ...(usedUp ? { escalation: { reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle ${what}`, ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}) } } : {}),
+      ...(usedUp
+        ? {
+            escalation: {
+              reason: `${MAX_RESPONSES_PER_STEP} rounds of feedback did not settle ${what}`,
+              ...(expiry?.escalateTo ? { to: expiry.escalateTo } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

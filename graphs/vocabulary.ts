@@ -88,7 +88,15 @@ export interface GraphEventData {
     fallback?: { reason: string; kept: boolean };
     usage?: TokenUsage;
   };
-  "tool.called": { specialist: string; callId: string; tool: string; args: Record<string, unknown>; kind: "query" | "effect"; server?: string; title?: string };
+  "tool.called": {
+    specialist: string;
+    callId: string;
+    tool: string;
+    args: Record<string, unknown>;
+    kind: "query" | "effect";
+    server?: string;
+    title?: string;
+  };
   /** `result` when the call succeeded (`replayed` when an earlier attempt had done it), `error` when not. */
   "tool.result": {
     specialist: string;
@@ -105,6 +113,13 @@ export interface GraphEventData {
   "memory.recalled": { items: RecalledItem[]; count: number };
   "memory.saved": { items: { namespace: string[]; key: string }[]; lessons: number };
   /** A finished model message: a specialist's report of its step, or the supervisor's answer. */
-  message: { node: "specialist" | "supervisor.answer"; specialist?: string; stepId?: string; text: string; citations: Citation[]; usage?: TokenUsage };
+  message: {
+    node: "specialist" | "supervisor.answer";
+    specialist?: string;
+    stepId?: string;
+    text: string;
+    citations: Citation[];
+    usage?: TokenUsage;
+  };
 }
 export type GraphEventType = keyof GraphEventData;

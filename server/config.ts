@@ -95,7 +95,14 @@ const EnvSchema = z.object({
 
 /** Per-specialist profiles: `GUILD_MODEL_SPECIALIST_PAYMENTS_OFFICER` names the model of specialist `payments_officer`. */
 const SPECIALIST_MODEL = /^GUILD_MODEL_SPECIALIST_([A-Z0-9_]+)$/;
-const MODEL_VARIABLES = new Set(["GUILD_MODEL", "GUILD_MODEL_SUPERVISOR", "GUILD_MODEL_TIMEOUT_MS", "GUILD_MODEL_MAX_RETRIES", "GUILD_MODEL_PRICES", "GUILD_MODEL_VISION"]);
+const MODEL_VARIABLES = new Set([
+  "GUILD_MODEL",
+  "GUILD_MODEL_SUPERVISOR",
+  "GUILD_MODEL_TIMEOUT_MS",
+  "GUILD_MODEL_MAX_RETRIES",
+  "GUILD_MODEL_PRICES",
+  "GUILD_MODEL_VISION",
+]);
 
 function invalid(variable: string, message: string): GuildError {
   return new GuildError("invalid_config", `${variable}: ${message}`, { details: { variable } });
@@ -127,13 +134,22 @@ function specialistProfiles(env: Record<string, string | undefined>): Record<str
 /** `GUILD_MODEL_PRICES`: `profile=input/output` per million tokens, comma-separated, e.g. `openai:gpt-4o-mini=0.15/0.6`. */
 function modelPrices(text: string | undefined): Record<string, ModelPrices> {
   const prices: Record<string, ModelPrices> = {};
-  for (const entry of (text ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (text ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf("=");
-    const [input, output, extra] = entry.slice(at + 1).split("/").map((p) => p.trim());
+    const [input, output, extra] = entry
+      .slice(at + 1)
+      .split("/")
+      .map((p) => p.trim());
     const price = (p: string | undefined): number => (p && /^[0-9.eE+-]+$/.test(p) ? Number(p) : NaN);
     const [inputPerMTok, outputPerMTok] = [price(input), price(output)];
     if (at <= 0 || extra !== undefined || !(inputPerMTok >= 0) || !(outputPerMTok >= 0)) {
-      throw invalid("GUILD_MODEL_PRICES", `'${entry}' is not <profile>=<input>/<output>, prices per million tokens (e.g. openai:gpt-4o-mini=0.15/0.6)`);
+      throw invalid(
+        "GUILD_MODEL_PRICES",
+        `'${entry}' is not <profile>=<input>/<output>, prices per million tokens (e.g. openai:gpt-4o-mini=0.15/0.6)`,
+      );
     }
     prices[profileIn("GUILD_MODEL_PRICES", entry.slice(0, at).trim())] = { inputPerMTok, outputPerMTok };
   }
@@ -142,14 +158,26 @@ function modelPrices(text: string | undefined): Record<string, ModelPrices> {
 
 /** `GUILD_MODEL_VISION`: the profiles whose models accept images, comma-separated (`openai:gpt-4o-mini,openai:qwen2.5vl:7b`). */
 function visionProfiles(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((p) => p.trim()).filter(Boolean).map((p) => profileIn("GUILD_MODEL_VISION", p));
+  return (text ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => profileIn("GUILD_MODEL_VISION", p));
 }
 
 /** `GUILD_EMBEDDINGS`: an OpenAI-compatible embeddings model, which needs a server or a key. */
 function embeddingsProfile(value: string, apiKey: string | undefined, baseUrl: string | undefined): string {
   const profile = profileIn("GUILD_EMBEDDINGS", value);
-  if (!profile.startsWith("openai:")) throw invalid("GUILD_EMBEDDINGS", `'${profile}' is not an embeddings model: use openai:<model> (e.g. openai:nomic-embed-text on Ollama)`);
-  if (!apiKey && !baseUrl) throw invalid("GUILD_EMBEDDINGS", `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+  if (!profile.startsWith("openai:"))
+    throw invalid(
+      "GUILD_EMBEDDINGS",
+      `'${profile}' is not an embeddings model: use openai:<model> (e.g. openai:nomic-embed-text on Ollama)`,
+    );
+  if (!apiKey && !baseUrl)
+    throw invalid(
+      "GUILD_EMBEDDINGS",
+      `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`,
+    );
   return profile;
 }
 
@@ -189,13 +217,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const specialists = specialistProfiles(vars);
   // An openai model with neither a key nor a server would send a placeholder key to api.openai.com.
   if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
-    const chosen: [string, string | undefined][] = [["GUILD_MODEL", model], ["GUILD_MODEL_SUPERVISOR", supervisor]];
+    const chosen: [string, string | undefined][] = [
+      ["GUILD_MODEL", model],
+      ["GUILD_MODEL_SUPERVISOR", supervisor],
+    ];
     for (const [id, profile] of Object.entries(specialists)) chosen.push([`GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`, profile]);
     for (const [variable, profile] of chosen) {
-      if (profile?.startsWith("openai:")) throw invalid(variable, `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
+      if (profile?.startsWith("openai:"))
+        throw invalid(variable, `${profile} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`);
     }
   }
-  const embeddings = e.GUILD_EMBEDDINGS === undefined ? undefined : embeddingsProfile(e.GUILD_EMBEDDINGS, e.OPENAI_API_KEY, e.OPENAI_BASE_URL);
+  const embeddings =
+    e.GUILD_EMBEDDINGS === undefined ? undefined : embeddingsProfile(e.GUILD_EMBEDDINGS, e.OPENAI_API_KEY, e.OPENAI_BASE_URL);
   const models: ModelSettings = {
     defaultModel: model,
     openaiApiKey: e.OPENAI_API_KEY,
@@ -215,14 +248,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     openaiBaseUrl: e.OPENAI_BASE_URL,
     models: Object.freeze(models),
     embeddings,
-    apiKeys: Object.freeze((e.GUILD_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)),
+    apiKeys: Object.freeze(
+      (e.GUILD_API_KEYS ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
     oidc:
       e.GUILD_OIDC_ISSUER === undefined
         ? undefined
-        : Object.freeze({ issuer: e.GUILD_OIDC_ISSUER, audience: e.GUILD_OIDC_AUDIENCE, tenantClaim: e.GUILD_OIDC_TENANT_CLAIM, rolesClaim: e.GUILD_OIDC_ROLES_CLAIM, jwksUrl: e.GUILD_OIDC_JWKS_URL }),
+        : Object.freeze({
+            issuer: e.GUILD_OIDC_ISSUER,
+            audience: e.GUILD_OIDC_AUDIENCE,
+            tenantClaim: e.GUILD_OIDC_TENANT_CLAIM,
+            rolesClaim: e.GUILD_OIDC_ROLES_CLAIM,
+            jwksUrl: e.GUILD_OIDC_JWKS_URL,
+          }),
     webhooks: Object.freeze({ allowPrivate: e.GUILD_WEBHOOK_ALLOW_PRIVATE === "1" }),
     principals: Object.freeze(e.GUILD_AUTH_FILE === undefined ? [] : readAuthFile(path.resolve(cwd, e.GUILD_AUTH_FILE))),
-    packDirs: Object.freeze((e.GUILD_PACKS_DIRS ?? "").split(path.delimiter).filter(Boolean).map((d) => path.resolve(cwd, d))),
+    packDirs: Object.freeze(
+      (e.GUILD_PACKS_DIRS ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.resolve(cwd, d)),
+    ),
     leaseMs: e.GUILD_LEASE_MS,
     maxActiveRuns: e.GUILD_MAX_ACTIVE_RUNS,
     retention: Object.freeze({ historyMs: e.GUILD_RETENTION, auditMs: e.GUILD_RETENTION_AUDIT }),

@@ -39,7 +39,10 @@ const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
 
 /** Serves the REST API, Socket.IO and the web client on one HTTP server over a runtime. */
 export async function startServer(runtime: Runtime, options: ServerOptions): Promise<GuildServer> {
-  const auth = new Authenticator([...principalsOfKeys(options.apiKeys), ...(options.principals ?? [])], options.oidc ? oidcVerifier(options.oidc) : undefined);
+  const auth = new Authenticator(
+    [...principalsOfKeys(options.apiKeys), ...(options.principals ?? [])],
+    options.oidc ? oidcVerifier(options.oidc) : undefined,
+  );
   const metrics = createMetrics(runtime);
   const app = createApp(runtime, { log: options.log, auth, metrics, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server = http.createServer(app);
@@ -79,7 +82,10 @@ export async function startServer(runtime: Runtime, options: ServerOptions): Pro
     // Socket.IO's close resolves only once the HTTP server has closed, so it runs beside the drain.
     const gatewayClosed = gateway.close();
     server.closeIdleConnections();
-    const drained = await Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 2_000).unref())]);
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), options.drainMs ?? 2_000).unref()),
+    ]);
     if (!drained) {
       options.log.warn("requests still in flight at shutdown; closing their connections");
       server.closeAllConnections();

@@ -34,6 +34,7 @@ export function packSchema(packId: string): string {
   const schema = `pack_${packId.replace(/-/g, "_")}`;
   if (!/^[a-z][a-z0-9_]*$/.test(schema)) throw new GuildError("invalid_pack", `pack id '${packId}' does not make a schema name`);
   // Postgres cuts longer names to 63 bytes, so two long ids could share one schema.
-  if (schema.length > 63) throw new GuildError("invalid_pack", `pack id '${packId}' is too long for a Postgres schema name (${schema}, 63 characters at most)`);
+  if (schema.length > 63)
+    throw new GuildError("invalid_pack", `pack id '${packId}' is too long for a Postgres schema name (${schema}, 63 characters at most)`);
   return schema;
 }

@@ -117,7 +117,12 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   };
 
   const statements = new Map<string, PositionalSql>();
-  const run = async (client: pg.Pool | pg.PoolClient, sql: string, args: Record<string, unknown>, shape: "row" | "rows"): Promise<unknown> => {
+  const run = async (
+    client: pg.Pool | pg.PoolClient,
+    sql: string,
+    args: Record<string, unknown>,
+    shape: "row" | "rows",
+  ): Promise<unknown> => {
     let positional = statements.get(sql);
     if (!positional) statements.set(sql, (positional = toPositional(sql)));
     const values = positional.names.map((name) => {
@@ -138,7 +143,9 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
         await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [SEED_LOCK_CLASS, schema]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query(`SET LOCAL search_path TO ${schema}`);
-        const { rows } = await client.query<{ seeded: number }>("SELECT to_regclass($1) IS NOT NULL AS seeded", [`${schema}.guild_effects`]);
+        const { rows } = await client.query<{ seeded: number }>("SELECT to_regclass($1) IS NOT NULL AS seeded", [
+          `${schema}.guild_effects`,
+        ]);
         if (rows[0]?.seeded) return;
         // No arguments: the simple protocol, which runs a file of many statements.
         for (const text of seed) await client.query(text);
@@ -148,7 +155,9 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   } catch (error) {
     await pool.end();
     if (isGuildError(error) && (error.details as { transient?: boolean } | undefined)?.transient === false) {
-      throw new GuildError("invalid_pack", `the seed of schema ${schema} failed: ${(error.cause as Error).message}`, { cause: error.cause });
+      throw new GuildError("invalid_pack", `the seed of schema ${schema} failed: ${(error.cause as Error).message}`, {
+        cause: error.cause,
+      });
     }
     throw error;
   }
@@ -167,7 +176,10 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
         inTransaction(pool, async (client): Promise<EffectOutcome> => {
           const reserved = await client.query(RESERVE_KEY, [idempotencyKey, tool, argsJson, new Date().toISOString()]);
           if (reserved.rowCount === 0) {
-            const { rows } = await client.query<{ args: string; result: string }>("SELECT args, result FROM guild_effects WHERE idempotency_key = $1", [idempotencyKey]);
+            const { rows } = await client.query<{ args: string; result: string }>(
+              "SELECT args, result FROM guild_effects WHERE idempotency_key = $1",
+              [idempotencyKey],
+            );
             const previous = rows[0]!;
             // The same key with other arguments is a different action: never answer it with this receipt.
             if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);

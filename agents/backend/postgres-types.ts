@@ -1,7 +1,19 @@
 import pg from "pg";
 
 /** Postgres type OIDs whose values this back-end reads its own way. */
-const OID = { bool: 16, int8: 20, json: 114, date: 1082, time: 1083, timestamp: 1114, timestamptz: 1184, interval: 1186, timetz: 1266, numeric: 1700, jsonb: 3802 } as const;
+const OID = {
+  bool: 16,
+  int8: 20,
+  json: 114,
+  date: 1082,
+  time: 1083,
+  timestamp: 1114,
+  timestamptz: 1184,
+  interval: 1186,
+  timetz: 1266,
+  numeric: 1700,
+  jsonb: 3802,
+} as const;
 
 const asText = (value: string): string => value;
 

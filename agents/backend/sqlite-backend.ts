@@ -74,13 +74,20 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
   const retry: RetryOptions = options.retry ?? {};
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = await retryTransient(() => openFile(file), isSqliteBusy, `opening ${file}`, retry).catch((error: unknown) => {
-    throw isGuildError(error) ? error : new GuildError("tool_error", `cannot open the back-end ${file}: ${(error as Error).message}`, { cause: error, details: { transient: false } });
+    throw isGuildError(error)
+      ? error
+      : new GuildError("tool_error", `cannot open the back-end ${file}: ${(error as Error).message}`, {
+          cause: error,
+          details: { transient: false },
+        });
   });
   try {
     await retryTransient(() => seedOnce(db, seed), isSqliteBusy, `seeding ${file}`, retry);
   } catch (error) {
     db.close();
-    throw isGuildError(error) ? error : new GuildError("invalid_pack", `the seed of ${file} failed: ${(error as Error).message}`, { cause: error });
+    throw isGuildError(error)
+      ? error
+      : new GuildError("invalid_pack", `the seed of ${file} failed: ${(error as Error).message}`, { cause: error });
   }
 
   const prepared = statementCache(db);
@@ -107,14 +114,22 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
       // BEGIN IMMEDIATE takes the write lock first, so the key's look-up, the effect and the key's
       // record see no other writer between them; a busy file retries the whole transaction.
       const once = db.transaction((): EffectOutcome => {
-        const previous = prepared("SELECT args, result FROM guild_effects WHERE idempotency_key = ?").get(idempotencyKey) as { args: string; result: string } | undefined;
+        const previous = prepared("SELECT args, result FROM guild_effects WHERE idempotency_key = ?").get(idempotencyKey) as
+          | { args: string; result: string }
+          | undefined;
         if (previous !== undefined) {
           // The same key with other arguments is a different action: never answer it with this receipt.
           if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
           return { result: JSON.parse(previous.result), replayed: true };
         }
         const result = runStatement(prepared(text), args, shape);
-        prepared("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(idempotencyKey, tool, argsJson, JSON.stringify(result), new Date().toISOString());
+        prepared("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(
+          idempotencyKey,
+          tool,
+          argsJson,
+          JSON.stringify(result),
+          new Date().toISOString(),
+        );
         return { result, replayed: false };
       });
       const outcome = await guarded(tool, () => once.immediate());

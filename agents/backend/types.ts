@@ -24,7 +24,13 @@ export interface Backend {
   readonly dialect: SqlDialect;
   query(sql: DialectSql, args: Record<string, unknown>, shape: "row" | "rows"): Promise<unknown>;
   /** Runs the effect unless `idempotencyKey` already ran; the key is stored in the same transaction as the effect. */
-  effect(sql: DialectSql, args: Record<string, unknown>, shape: "row" | "rows", idempotencyKey: string, tool: string): Promise<EffectOutcome>;
+  effect(
+    sql: DialectSql,
+    args: Record<string, unknown>,
+    shape: "row" | "rows",
+    idempotencyKey: string,
+    tool: string,
+  ): Promise<EffectOutcome>;
   /** Counts rows of a table matching simple equality filters; for checks and tests of effects. */
   count(table: string, where?: Record<string, string | number>): Promise<number>;
   close(): Promise<void>;

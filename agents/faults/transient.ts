@@ -18,14 +18,22 @@ export interface RetryOptions {
 }
 
 /** Long enough to outlast an operator's maintenance lock or a failover, short enough to report a database that is gone. */
-export const DEFAULT_RETRY: Readonly<Required<Pick<RetryOptions, "budgetMs" | "baseMs" | "maxMs">>> = Object.freeze({ budgetMs: 60_000, baseMs: 5, maxMs: 500 });
+export const DEFAULT_RETRY: Readonly<Required<Pick<RetryOptions, "budgetMs" | "baseMs" | "maxMs">>> = Object.freeze({
+  budgetMs: 60_000,
+  baseMs: 5,
+  maxMs: 500,
+});
 
 /**
  * Runs `attempt` until it succeeds, waiting after each failure `isTransient` accepts (on a timer,
  * never blocking the event loop); other failures, and the last transient one once the budget is
  * spent, are thrown as they are.
  */
-export async function withRetry<T>(attempt: () => T | Promise<T>, isTransient: (error: unknown) => boolean, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  attempt: () => T | Promise<T>,
+  isTransient: (error: unknown) => boolean,
+  options: RetryOptions = {},
+): Promise<T> {
   const { budgetMs, baseMs, maxMs } = { ...DEFAULT_RETRY, ...definedOnly(options) };
   const random = options.random ?? Math.random;
   const started = Date.now();
@@ -44,7 +52,8 @@ export async function withRetry<T>(attempt: () => T | Promise<T>, isTransient: (
   }
 }
 
-const definedOnly = (options: RetryOptions) => Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RetryOptions;
+const definedOnly = (options: RetryOptions) =>
+  Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RetryOptions;
 
 /** SQLite answers these while another connection (another process) holds a lock it needs. */
 export function isSqliteBusy(error: unknown): boolean {

@@ -42,11 +42,7 @@ interface Run {
  * Searches, and when the result is weak asks for a reformulated query and searches again,
  * up to maxAttempts. Stops early when the reformulation adds no new terms.
  */
-export async function retrieveAdaptively(
-  retriever: Retriever,
-  query: string,
-  options: AdaptiveRetrievalOptions,
-): Promise<RetrievalResult> {
+export async function retrieveAdaptively(retriever: Retriever, query: string, options: AdaptiveRetrievalOptions): Promise<RetrievalResult> {
   const limit = options.limit ?? DEFAULT_LIMIT;
   const minCoverage = options.minCoverage ?? 0.5;
   const minPassages = options.minPassages ?? 2;
@@ -76,12 +72,7 @@ export async function retrieveAdaptively(
   };
 }
 
-function assess(
-  query: string,
-  passages: readonly Passage[],
-  minCoverage: number,
-  minPassages: number,
-): RetrievalAttempt {
+function assess(query: string, passages: readonly Passage[], minCoverage: number, minPassages: number): RetrievalAttempt {
   const terms = queryTerms(query);
   const matched = new Set(queryTerms(passages[0]?.matchedTerms.join(" ") ?? ""));
   const coverage = terms.length === 0 ? 0 : terms.filter((t) => matched.has(t)).length / terms.length;

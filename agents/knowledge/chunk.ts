@@ -30,9 +30,7 @@ const splitter = new RecursiveCharacterTextSplitter({
 
 /** Splits a document at its headings, then splits long sections into overlapping pieces. */
 export async function splitDocument(doc: KnowledgeDocument): Promise<Chunk[]> {
-  const sections: Section[] = doc.name.toLowerCase().endsWith(".md")
-    ? markdownSections(doc.text)
-    : [{ heading: "", body: doc.text }];
+  const sections: Section[] = doc.name.toLowerCase().endsWith(".md") ? markdownSections(doc.text) : [{ heading: "", body: doc.text }];
   const chunks: Chunk[] = [];
   for (const { heading, body } of sections) {
     const lines = body.split(/\r?\n/);

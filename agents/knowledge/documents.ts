@@ -16,10 +16,7 @@ const SUPPORTED = new Set([".md", ".txt"]);
  * A name ending in "*" matches every .md/.txt file starting with the rest, sorted by name.
  * @example readDocuments("packs/claims/knowledge", ["home-*", "claims-handling-notes.txt"])
  */
-export async function readDocuments(
-  dir: string,
-  names: readonly string[],
-): Promise<KnowledgeDocument[]> {
+export async function readDocuments(dir: string, names: readonly string[]): Promise<KnowledgeDocument[]> {
   const files: string[] = [];
   for (const name of names) {
     for (const file of await resolveName(dir, name)) if (!files.includes(file)) files.push(file);

@@ -61,7 +61,10 @@ export class EmbeddingCache {
     if (!this.dirty) return;
     this.read();
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const body: CacheFile = { embedder: this.embedder, vectors: Object.fromEntries([...this.vectors].map(([hash, vector]) => [hash, encode(vector)])) };
+    const body: CacheFile = {
+      embedder: this.embedder,
+      vectors: Object.fromEntries([...this.vectors].map(([hash, vector]) => [hash, encode(vector)])),
+    };
     const temporary = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(body));
     fs.renameSync(temporary, this.file);

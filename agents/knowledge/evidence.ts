@@ -27,7 +27,10 @@ export function recordReferences(text: string, stats: TermStats): string[] {
   const identifiers = text.match(IDENTIFIER) ?? [];
   const names = [...text.replace(IDENTIFIER, " ").matchAll(/(?<=\S\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
     .map((m) => m[1]!)
-    .filter((name) => termWords(name).size > 0 && [...termWords(name).keys()].every((t) => stats.frequency(t) === 0 && stats.correct(t) === undefined));
+    .filter(
+      (name) =>
+        termWords(name).size > 0 && [...termWords(name).keys()].every((t) => stats.frequency(t) === 0 && stats.correct(t) === undefined),
+    );
   return [...new Set([...identifiers, ...names])];
 }
 
@@ -61,7 +64,11 @@ export interface Focus {
 
 /** A question's focus without term statistics: each content word weighs 1 and stands for itself. */
 export function plainFocus(question: string): Focus {
-  return { terms: [...contentTerms(question)].map(([term, word]) => ({ word, weight: 1, covers: [[term]] })), answer: answerType(question), wants: answerTypes(question) };
+  return {
+    terms: [...contentTerms(question)].map(([term, word]) => ({ word, weight: 1, covers: [[term]] })),
+    answer: answerType(question),
+    wants: answerTypes(question),
+  };
 }
 
 /**
@@ -118,7 +125,11 @@ export function focusOf(question: string, context: { stats: TermStats; glossary:
  * weight, 0 to 1. Terms only in `context` (a sentence's heading and title) cover at half weight:
  * a sentence that says it beats one that sits under a heading that does.
  */
-export function coverage(focus: readonly FocusTerm[], terms: ReadonlySet<string>, context: ReadonlySet<string> = new Set()): { share: number; missing: string[] } {
+export function coverage(
+  focus: readonly FocusTerm[],
+  terms: ReadonlySet<string>,
+  context: ReadonlySet<string> = new Set(),
+): { share: number; missing: string[] } {
   const total = focus.reduce((sum, f) => sum + f.weight, 0);
   if (total === 0) return { share: 0, missing: [] };
   let covered = 0;
@@ -169,7 +180,8 @@ export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "
 export function assessEvidence(focus: Focus, passages: readonly Passage[], threshold = WEAK_EVIDENCE): Evidence {
   let best: { share: number; missing: string[]; id?: string } = { share: 0, missing: focus.terms.map((f) => f.word) };
   for (const passage of passages) {
-    for (const measured of sentenceEvidence(focus, passage)) if (measured.share > best.share) best = { share: measured.share, missing: measured.missing, id: passage.id };
+    for (const measured of sentenceEvidence(focus, passage))
+      if (measured.share > best.share) best = { share: measured.share, missing: measured.missing, id: passage.id };
   }
   return { strength: best.share, weak: best.share < threshold, missing: best.missing, ...(best.id ? { best: best.id } : {}) };
 }

@@ -12,11 +12,7 @@ export type WeightedTerms = ReadonlySet<string> | ReadonlyMap<string, number>;
  * The sentence of a chunk that matches the query terms best (the most telling ones weigh most),
  * widened by neighbouring sentences that also match while they fit, and cut on word boundaries.
  */
-export function makeExcerpt(
-  text: string,
-  terms: WeightedTerms,
-  maxLength = EXCERPT_LENGTH,
-): string {
+export function makeExcerpt(text: string, terms: WeightedTerms, maxLength = EXCERPT_LENGTH): string {
   const sentences = splitSentences(text);
   const scores = sentences.map((s) => matchWeight(s, terms));
   let best = 0;
@@ -52,7 +48,14 @@ export function splitSentences(text: string): string[] {
     .split(/\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)]|\([a-z\d]{1,3}\))\s)|\n(?=\s*\|)/)
     // A table's header row names its columns; it says nothing on its own.
     .filter((b, i, all) => !(b.trim().startsWith("|") && tableRow(all[i + 1] ?? "") === ""))
-    .map((b) => tableRow(b) ?? b.replace(/^\s*(?:[-*+>]|\d+[.)])\s+/, "").replace(/\s+/g, " ").trim())
+    .map(
+      (b) =>
+        tableRow(b) ??
+        b
+          .replace(/^\s*(?:[-*+>]|\d+[.)])\s+/, "")
+          .replace(/\s+/g, " ")
+          .trim(),
+    )
     .filter((b) => b !== "");
   return blocks.flatMap((b) => joinLabels(b.split(/(?<=[.!?])\s+(?=["'“(]?[\p{Lu}\p{N}])/u)));
 }
@@ -75,7 +78,11 @@ function joinLabels(sentences: string[]): string[] {
 function tableRow(block: string): string | undefined {
   const line = block.trim();
   if (!line.startsWith("|")) return undefined;
-  const cells = line.replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+  const cells = line
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split("|")
+    .map((c) => c.trim());
   if (cells.every((c) => /^:?-{3,}:?$/.test(c) || c === "")) return "";
   return cells.length === 2 ? `${cells[0]}: ${cells[1]}` : cells.join("; ");
 }

@@ -7,8 +7,24 @@ const KEY_ALIASES = 3;
 const MAX_TASK_WORDS = 8;
 // Words of a request that say what to do, not what it is about.
 const TASK_FILLER = new Set([
-  "please", "check", "review", "assess", "decide", "determine", "tell", "help", "need", "want",
-  "whether", "confirm", "look", "find", "let", "know", "handle", "process",
+  "please",
+  "check",
+  "review",
+  "assess",
+  "decide",
+  "determine",
+  "tell",
+  "help",
+  "need",
+  "want",
+  "whether",
+  "confirm",
+  "look",
+  "find",
+  "let",
+  "know",
+  "handle",
+  "process",
 ]);
 
 /**
@@ -17,10 +33,7 @@ const TASK_FILLER = new Set([
  * content words. Only words whose terms the query lacks are added, so nothing is counted twice.
  * @example expandQuery("flooded kitchen", { glossary }) // "flooded kitchen Escape of water burst pipe leaking"
  */
-export function expandQuery(
-  query: string,
-  context: { task?: string; glossary: readonly GlossaryEntry[] },
-): string {
+export function expandQuery(query: string, context: { task?: string; glossary: readonly GlossaryEntry[] }): string {
   const task = context.task ?? "";
   const texts = [phraseKey(query), phraseKey(task)];
   const known = new Set(queryTerms(query));
@@ -62,7 +75,5 @@ function salientWords(task: string): string[] {
     .split(/\s+/)
     .filter((word) => !/\d/.test(word))
     .join(" ");
-  return [...termWords(prose).values()]
-    .filter((word) => word.length >= 3 && !TASK_FILLER.has(word))
-    .slice(0, MAX_TASK_WORDS);
+  return [...termWords(prose).values()].filter((word) => word.length >= 3 && !TASK_FILLER.has(word)).slice(0, MAX_TASK_WORDS);
 }

@@ -11,7 +11,11 @@ export const RRF_K = 60;
  * one's best. Ties keep the earlier list's order, and a passage keeps the form its first list gave it.
  * @example fuseByRank([bm25Passages, vectorPassages], 4)
  */
-export function fuseByRank(lists: readonly (readonly Passage[])[], limit: number, options: { k?: number; weights?: readonly number[] } = {}): Passage[] {
+export function fuseByRank(
+  lists: readonly (readonly Passage[])[],
+  limit: number,
+  options: { k?: number; weights?: readonly number[] } = {},
+): Passage[] {
   const k = options.k ?? RRF_K;
   const fused = new Map<string, { passage: Passage; score: number; order: number }>();
   let order = 0;

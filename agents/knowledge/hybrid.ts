@@ -22,7 +22,12 @@ export interface EmbeddingReport {
  * has it; the cache is saved after.
  * @example await embedKnowledge(pack.specialists.map((s) => s.knowledge), embedder, path.join(dataDir, "embeddings"))
  */
-export async function embedKnowledge(bases: readonly KnowledgeBase[], embedder: Embedder, cacheDir: string | undefined, options: { signal?: AbortSignal } = {}): Promise<EmbeddingReport> {
+export async function embedKnowledge(
+  bases: readonly KnowledgeBase[],
+  embedder: Embedder,
+  cacheDir: string | undefined,
+  options: { signal?: AbortSignal } = {},
+): Promise<EmbeddingReport> {
   const memo = made.get(embedder.id) ?? new Map<string, Float32Array>();
   made.set(embedder.id, memo);
   const cache = cacheDir ? new EmbeddingCache(cacheDir, embedder.id) : undefined;
@@ -45,8 +50,12 @@ export async function embedKnowledge(bases: readonly KnowledgeBase[], embedder: 
   const pending = [...missing];
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
-    const vectors = await embedder.embed(batch.map(([, text]) => text), options);
-    if (vectors.length !== batch.length) throw new GuildError("model_error", `${embedder.id} returned ${vectors.length} vectors for ${batch.length} passages`);
+    const vectors = await embedder.embed(
+      batch.map(([, text]) => text),
+      options,
+    );
+    if (vectors.length !== batch.length)
+      throw new GuildError("model_error", `${embedder.id} returned ${vectors.length} vectors for ${batch.length} passages`);
     batch.forEach(([hash], j) => {
       const vector = normalized(vectors[j]!);
       memo.set(hash, vector);

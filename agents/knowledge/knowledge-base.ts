@@ -97,7 +97,15 @@ function indexChunks(chunks: readonly Chunk[], documents: KnowledgeBase["documen
         const chunk = byId.get(id);
         if (!chunk) return [];
         const terms = chunkTerms(chunk);
-        return [toPassage(chunk, similarity, [...words.keys()].filter((t) => terms.has(t)), words, stats)];
+        return [
+          toPassage(
+            chunk,
+            similarity,
+            [...words.keys()].filter((t) => terms.has(t)),
+            words,
+            stats,
+          ),
+        ];
       });
   };
 

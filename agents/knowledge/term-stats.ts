@@ -26,7 +26,9 @@ export function chunkTerms(chunk: Pick<Chunk, "text" | "section" | "title"> & { 
 /** Damerau-Levenshtein distance (with adjacent transpositions), giving up past `max`. */
 function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i += 1) {
     let best = Infinity;
     for (let j = 1; j <= b.length; j += 1) {

@@ -7,11 +7,35 @@ const KEEP_DOUBLE = new Set(["l", "s", "z"]);
 // Irregular forms the suffix rules cannot reach, and "payment", the act of paying. "Paid" stays
 // apart: "what would we pay?" asks about a payout, "the total already paid" about past payments.
 const IRREGULAR = new Map([
-  ["payment", "pay"], ["payments", "pay"], ["sent", "send"], ["made", "make"], ["stolen", "steal"],
-  ["stole", "steal"], ["broken", "break"], ["broke", "break"], ["lost", "lose"], ["written", "write"], ["wrote", "write"],
-  ["taken", "take"], ["took", "take"], ["given", "give"], ["gave", "give"], ["bought", "buy"], ["brought", "bring"],
-  ["caught", "catch"], ["fell", "fall"], ["fallen", "fall"], ["blew", "blow"], ["blown", "blow"], ["burnt", "burn"],
-  ["froze", "freeze"], ["frozen", "freeze"], ["hit", "hit"], ["kept", "keep"], ["held", "hold"], ["told", "tell"],
+  ["payment", "pay"],
+  ["payments", "pay"],
+  ["sent", "send"],
+  ["made", "make"],
+  ["stolen", "steal"],
+  ["stole", "steal"],
+  ["broken", "break"],
+  ["broke", "break"],
+  ["lost", "lose"],
+  ["written", "write"],
+  ["wrote", "write"],
+  ["taken", "take"],
+  ["took", "take"],
+  ["given", "give"],
+  ["gave", "give"],
+  ["bought", "buy"],
+  ["brought", "bring"],
+  ["caught", "catch"],
+  ["fell", "fall"],
+  ["fallen", "fall"],
+  ["blew", "blow"],
+  ["blown", "blow"],
+  ["burnt", "burn"],
+  ["froze", "freeze"],
+  ["frozen", "freeze"],
+  ["hit", "hit"],
+  ["kept", "keep"],
+  ["held", "hold"],
+  ["told", "tell"],
 ]);
 
 /** Splits text into lowercase tokens; dotted words ("e.g") split, dotted numbers ("4.2") stay. */
@@ -89,7 +113,5 @@ function isStem(rest: string): boolean {
 // "stopped" -> "stop", "running" -> "run"; but "called" stays "call".
 function undouble(w: string): string {
   const last = w.at(-1) ?? "";
-  return w.length > 3 && last === w.at(-2) && !/[aeiou]/.test(last) && !KEEP_DOUBLE.has(last)
-    ? w.slice(0, -1)
-    : w;
+  return w.length > 3 && last === w.at(-2) && !/[aeiou]/.test(last) && !KEEP_DOUBLE.has(last) ? w.slice(0, -1) : w;
 }

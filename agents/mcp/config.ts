@@ -56,7 +56,9 @@ export function expandVariables(text: string, env: Readonly<Record<string, strin
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, name: string) => {
     const value = env[name];
     if (value === undefined) {
-      throw new GuildError("invalid_config", `MCP server '${server}' needs the variable ${name}, which is not set`, { details: { variable: name, server } });
+      throw new GuildError("invalid_config", `MCP server '${server}' needs the variable ${name}, which is not set`, {
+        details: { variable: name, server },
+      });
     }
     return value;
   });
@@ -64,6 +66,8 @@ export function expandVariables(text: string, env: Readonly<Record<string, strin
 
 /** The variables a server's configuration names, for checks and for the status it reports. */
 export function variablesOf(config: McpServerConfig): string[] {
-  const texts = isStdio(config) ? [config.command, ...config.args, ...Object.values(config.env)] : [config.url, ...Object.values(config.headers)];
+  const texts = isStdio(config)
+    ? [config.command, ...config.args, ...Object.values(config.env)]
+    : [config.url, ...Object.values(config.headers)];
   return [...new Set(texts.flatMap((t) => [...t.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!)))];
 }

@@ -114,7 +114,11 @@ export class McpConnection {
    * idempotency key). A server that crashes, hangs or answers with a protocol error is a
    * `tool_error`; a tool that reports an error (`isError`) is returned as the server sent it.
    */
-  async call(tool: string, args: Record<string, unknown>, options: { meta?: Record<string, unknown>; signal?: AbortSignal } = {}): Promise<CallToolResult> {
+  async call(
+    tool: string,
+    args: Record<string, unknown>,
+    options: { meta?: Record<string, unknown>; signal?: AbortSignal } = {},
+  ): Promise<CallToolResult> {
     const client = await this.ensure();
     try {
       const result = await client.callTool({ name: tool, arguments: args, ...(options.meta ? { _meta: options.meta } : {}) }, undefined, {
@@ -138,7 +142,8 @@ export class McpConnection {
   }
 
   private ensure(): Promise<Client> {
-    if (this.state === "closed") return Promise.reject(new GuildError("tool_error", `MCP server '${this.name}' is closed: Guild is shutting down`));
+    if (this.state === "closed")
+      return Promise.reject(new GuildError("tool_error", `MCP server '${this.name}' is closed: Guild is shutting down`));
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= this.start().finally(() => (this.connecting = undefined));
     return this.connecting;
@@ -160,14 +165,19 @@ export class McpConnection {
       await client.connect(await this.transport(), { timeout: Math.max(this.timeoutMs, MIN_START_MS) });
     } catch (error) {
       const status = error instanceof StreamableHTTPError && error.code ? ` (HTTP ${error.code})` : "";
-      const why = isGuildError(error) ? error.message : `${messageOf(error)}${status}${this.stderrTail.trim() ? ` (${this.stderrTail.trim().split("\n").at(-1)})` : ""}`;
+      const why = isGuildError(error)
+        ? error.message
+        : `${messageOf(error)}${status}${this.stderrTail.trim() ? ` (${this.stderrTail.trim().split("\n").at(-1)})` : ""}`;
       if (generation === this.generation) {
         this.state = "failed";
         this.lastError = why;
       }
       await client.close().catch(() => {});
       this.options.log?.warn({ mcpServer: this.name, err: error }, "MCP server could not be started");
-      throw new GuildError("tool_error", `MCP server '${this.name}' could not be started: ${why}`, { cause: error, details: { server: this.name } });
+      throw new GuildError("tool_error", `MCP server '${this.name}' could not be started: ${why}`, {
+        cause: error,
+        details: { server: this.name },
+      });
     }
     if (generation !== this.generation) {
       // Closed while starting.
@@ -189,11 +199,19 @@ export class McpConnection {
     const env = this.options.env;
     if (isStdio(config)) {
       // `node` is the Node that runs Guild, whatever PATH says; a relative command is the pack's own.
-      const command = config.command === "node" ? process.execPath : config.command.includes("/") ? path.resolve(this.options.cwd, config.command) : config.command;
+      const command =
+        config.command === "node"
+          ? process.execPath
+          : config.command.includes("/")
+            ? path.resolve(this.options.cwd, config.command)
+            : config.command;
       const transport = new StdioClientTransport({
         command: expandVariables(command, env, name),
         args: config.args.map((a) => expandVariables(a, env, name)),
-        env: { ...getDefaultEnvironment(), ...Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, expandVariables(v, env, name)])) },
+        env: {
+          ...getDefaultEnvironment(),
+          ...Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, expandVariables(v, env, name)])),
+        },
         cwd: this.options.cwd,
         stderr: "pipe",
       });
@@ -232,21 +250,33 @@ export class McpConnection {
     // A request's error comes from a client, so the SDK is loaded by now.
     const { ErrorCode, McpError } = sdk!;
     if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-      return new GuildError("tool_error", `MCP server '${this.name}' did not answer within ${this.timeoutMs} ms while ${doing}`, { cause: error, details: { server: this.name, cause: "timeout" } });
+      return new GuildError("tool_error", `MCP server '${this.name}' did not answer within ${this.timeoutMs} ms while ${doing}`, {
+        cause: error,
+        details: { server: this.name, cause: "timeout" },
+      });
     }
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
       this.lost(this.generation, this.stderrTail.trim().split("\n").at(-1) || "the connection closed");
       const why = this.lastError ? `: ${this.lastError}` : "";
-      return new GuildError("tool_error", `MCP server '${this.name}' crashed while ${doing}${why}`, { cause: error, details: { server: this.name, cause: "crashed" } });
+      return new GuildError("tool_error", `MCP server '${this.name}' crashed while ${doing}${why}`, {
+        cause: error,
+        details: { server: this.name, cause: "crashed" },
+      });
     }
     if (error instanceof McpError) {
-      return new GuildError("tool_error", `MCP server '${this.name}' refused ${doing}: ${error.message}`, { cause: error, details: { server: this.name, cause: "protocol" } });
+      return new GuildError("tool_error", `MCP server '${this.name}' refused ${doing}: ${error.message}`, {
+        cause: error,
+        details: { server: this.name, cause: "protocol" },
+      });
     }
     // Not an answer from the server (a network error, an HTTP status, a lost session): make the
     // connection again next time rather than keep a broken one.
     const client = this.client;
     this.lost(this.generation, messageOf(error));
     void client?.close().catch(() => {});
-    return new GuildError("tool_error", `MCP server '${this.name}' failed while ${doing}: ${messageOf(error)}`, { cause: error, details: { server: this.name, cause: "unreachable" } });
+    return new GuildError("tool_error", `MCP server '${this.name}' failed while ${doing}: ${messageOf(error)}`, {
+      cause: error,
+      details: { server: this.name, cause: "unreachable" },
+    });
   }
 }

@@ -24,8 +24,12 @@ function typeOf(property: JsonSchema): { type: string | undefined; nullable: boo
  * A `pattern` is kept only when anchored (`^...$`): Guild matches arguments in full, JSON Schema
  * anywhere, and the server checks its own patterns in any case.
  */
-export function argsFromInputSchema(schema: JsonSchema, hints: Readonly<Record<string, readonly string[]>> = {}): { args: Record<string, ArgSpec> } | { error: string } {
-  if (schema.type !== undefined && schema.type !== "object") return { error: `its input schema is of type ${String(schema.type)}, not an object` };
+export function argsFromInputSchema(
+  schema: JsonSchema,
+  hints: Readonly<Record<string, readonly string[]>> = {},
+): { args: Record<string, ArgSpec> } | { error: string } {
+  if (schema.type !== undefined && schema.type !== "object")
+    return { error: `its input schema is of type ${String(schema.type)}, not an object` };
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
   const args: Record<string, ArgSpec> = {};
@@ -36,16 +40,21 @@ export function argsFromInputSchema(schema: JsonSchema, hints: Readonly<Record<s
     }
     const { type, nullable } = typeOf(property);
     if (!type || !SCALARS.has(type)) {
-      if (required.has(name)) return { error: `its argument '${name}' is ${type ? `of type ${type}` : "of no single type"}; Guild's tools take strings, numbers and booleans` };
+      if (required.has(name))
+        return {
+          error: `its argument '${name}' is ${type ? `of type ${type}` : "of no single type"}; Guild's tools take strings, numbers and booleans`,
+        };
       continue;
     }
     const spec: ArgSpec = {
       type: type as ArgSpec["type"],
-      description: typeof property.description === "string" && property.description.trim() ? property.description : `The ${name.replace(/_/g, " ")}.`,
+      description:
+        typeof property.description === "string" && property.description.trim() ? property.description : `The ${name.replace(/_/g, " ")}.`,
       optional: !required.has(name) || nullable,
       hints: [...(hints[name] ?? [])],
     };
-    if (type === "string" && Array.isArray(property.enum) && property.enum.length > 0 && property.enum.every((v) => typeof v === "string")) spec.enum = property.enum as string[];
+    if (type === "string" && Array.isArray(property.enum) && property.enum.length > 0 && property.enum.every((v) => typeof v === "string"))
+      spec.enum = property.enum as string[];
     if (type === "string" && typeof property.pattern === "string" && /^\^.*\$$/.test(property.pattern)) spec.pattern = property.pattern;
     if (type === "string" && typeof property.maxLength === "number") spec.maxLength = property.maxLength;
     if ((type === "number" || type === "integer") && typeof property.minimum === "number") spec.minimum = property.minimum;

@@ -34,7 +34,8 @@ export function compileMcpTool(server: string, info: McpToolInfo, policy: McpToo
   const unknown = approval.when.find((c) => c.arg !== undefined && !(c.arg in args));
   if (unknown) return { error: `${name}: its policy's condition names '${unknown.arg}', which is not an argument of the tool` };
   const riskArg = policy?.risk && args[policy.risk.field];
-  if (policy?.risk && riskArg?.type !== "number" && riskArg?.type !== "integer") return { error: `${name}: its risk rule names '${policy.risk.field}', which is not a numeric argument` };
+  if (policy?.risk && riskArg?.type !== "number" && riskArg?.type !== "integer")
+    return { error: `${name}: its risk rule names '${policy.risk.field}', which is not a numeric argument` };
   return {
     name,
     server,

@@ -52,7 +52,10 @@ export class Toolbox {
    * have, leaves that tool out, and `unavailable` says why. Tools that answer with images are
    * offered only when the specialist's model accepts `images`.
    */
-  async forSpecialist(specialist: Specialist, options: { images: boolean; signal?: AbortSignal | undefined }): Promise<{ tools: AnyTool[]; unavailable: { tool: string; reason: string }[] }> {
+  async forSpecialist(
+    specialist: Specialist,
+    options: { images: boolean; signal?: AbortSignal | undefined },
+  ): Promise<{ tools: AnyTool[]; unavailable: { tool: string; reason: string }[] }> {
     const tools: AnyTool[] = [...specialist.tools];
     const unavailable: { tool: string; reason: string }[] = [];
     for (const name of specialist.mcpTools) {
@@ -89,7 +92,11 @@ export class Toolbox {
    */
   async run(tool: ToolDefinition, args: Record<string, unknown>, context: CallContext): Promise<ToolOutcome> {
     if (isMcpTool(tool)) {
-      const meta = { [MCP_META.idempotencyKey]: context.idempotencyKey, [MCP_META.runId]: context.runId, [MCP_META.callId]: context.callId };
+      const meta = {
+        [MCP_META.idempotencyKey]: context.idempotencyKey,
+        [MCP_META.runId]: context.runId,
+        [MCP_META.callId]: context.callId,
+      };
       if (tool.kind === "effect") this.failpoint("effect.before");
       const answer = await this.servers.server(tool.server).call(tool.remoteName, args, { meta, signal: context.signal });
       if (tool.kind === "effect") this.failpoint("effect.after");
@@ -125,10 +132,12 @@ export class Toolbox {
     }
     let entry = this.compiled.get(server);
     if (entry?.listing !== listing) {
-      entry = { listing, tools: new Map(listing.map((info) => [info.name, compileMcpTool(server, info, this.pack.mcpTools[`${server}/${info.name}`])])) };
+      entry = {
+        listing,
+        tools: new Map(listing.map((info) => [info.name, compileMcpTool(server, info, this.pack.mcpTools[`${server}/${info.name}`])])),
+      };
       this.compiled.set(server, entry);
     }
     return entry.tools.get(tool) ?? { error: `MCP server '${server}' has no tool '${tool}'` };
   }
 }
-

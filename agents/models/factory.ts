@@ -34,7 +34,12 @@ export type ModelRole = { role: "supervisor" } | { role: "specialist"; id: strin
  * configured default.
  */
 export function profileFor(profile: string | undefined, settings: ModelSettings, role?: ModelRole): string {
-  const override = role?.role === "supervisor" ? settings.overrides?.supervisor : role?.role === "specialist" ? settings.overrides?.specialists?.[role.id] : undefined;
+  const override =
+    role?.role === "supervisor"
+      ? settings.overrides?.supervisor
+      : role?.role === "specialist"
+        ? settings.overrides?.specialists?.[role.id]
+        : undefined;
   return override ?? profile ?? settings.defaultModel;
 }
 
@@ -65,6 +70,7 @@ export function createModel(profile: string | undefined, settings: ModelSettings
  */
 export function createEmbedder(profile: string, settings: ModelSettings): Embedder {
   const { provider, name } = parseModelProfile(profile);
-  if (provider !== "openai") throw new GuildError("invalid_config", `embeddings need an OpenAI-compatible model, 'openai:<model>', not '${profile}'`);
+  if (provider !== "openai")
+    throw new GuildError("invalid_config", `embeddings need an OpenAI-compatible model, 'openai:<model>', not '${profile}'`);
   return new OpenAIEmbedder({ model: name, apiKey: settings.openaiApiKey, baseUrl: settings.openaiBaseUrl, retry: settings.retry });
 }

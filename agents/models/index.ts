@@ -2,7 +2,15 @@ export { OfflineModel } from "./offline/index.ts";
 export { specialistCard, toolCard } from "./cards.ts";
 export { createEmbedder, createModel, profileFor, type ModelSettings, type ModelRole } from "./factory.ts";
 export { parseModelProfile, isModelProfile, type ModelProfile } from "./profile.ts";
-export { DEFAULT_RETRY_POLICY, withRetries, backoffDelay, nextDelay, type RetryPolicy, type Attempt, type AttemptFailure } from "./retry.ts";
+export {
+  DEFAULT_RETRY_POLICY,
+  withRetries,
+  backoffDelay,
+  nextDelay,
+  type RetryPolicy,
+  type Attempt,
+  type AttemptFailure,
+} from "./retry.ts";
 export { addUsage, sumUsage, priced, type ModelPrices } from "./usage.ts";
 export { tokenRelay } from "./token-relay.ts";
 export type {

@@ -16,7 +16,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxRetries: 3, timeoutMs: 60_000, baseDelayMs: 500, maxDelayMs: 30_000 });
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+  maxRetries: 3,
+  timeoutMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+});
 
 /** What went wrong with one attempt, as a provider sees it. */
 export interface AttemptFailure {
@@ -39,7 +44,12 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 }
 
 /** How long to wait before retry number `retry` (from 0), or undefined to give up. */
-export function nextDelay(failure: AttemptFailure, retry: number, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
+export function nextDelay(
+  failure: AttemptFailure,
+  retry: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number | undefined {
   if (!failure.retryable || retry >= policy.maxRetries) return undefined;
   // Retrying before the server said it would serve us again only spends a retry.
   if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxDelayMs) return undefined;
@@ -61,7 +71,9 @@ export interface ModelCallRetry {
 class AttemptTimeout extends Error {}
 
 function cancelled(signal: AbortSignal): GuildError {
-  return isGuildError(signal.reason) ? (signal.reason as GuildError) : new GuildError("cancelled", "the model call was cancelled", { cause: signal.reason });
+  return isGuildError(signal.reason)
+    ? (signal.reason as GuildError)
+    : new GuildError("cancelled", "the model call was cancelled", { cause: signal.reason });
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -106,7 +118,8 @@ async function attemptOnce<T>(attempt: Attempt<T>, options: ModelCallRetry): Pro
     if (signal?.aborted) throw cancelled(signal);
     if (isGuildError(error)) throw error;
     const reason: unknown = controller.signal.reason;
-    if (reason instanceof AttemptTimeout) return { ok: false, failure: { cause: "timeout", retryable: true, detail: `${reason.message} (timeout)` }, error };
+    if (reason instanceof AttemptTimeout)
+      return { ok: false, failure: { cause: "timeout", retryable: true, detail: `${reason.message} (timeout)` }, error };
     return { ok: false, failure: options.classify(error), error };
   } finally {
     clearTimeout(timer);

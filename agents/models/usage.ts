@@ -9,7 +9,11 @@ export interface ModelPrices {
 /** The sum of two usages; a cost stays only if either side has one. */
 export function addUsage(a: Usage, b: Usage): Usage {
   const cost = a.cost === undefined && b.cost === undefined ? undefined : (a.cost ?? 0) + (b.cost ?? 0);
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, ...(cost === undefined ? {} : { cost }) };
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cost === undefined ? {} : { cost }),
+  };
 }
 
 /** The sum of usages that may be missing (a server that reports none); undefined when both are. */

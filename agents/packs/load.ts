@@ -61,7 +61,11 @@ function usesArgument(sql: string, name: string, dialect: SqlDialect): boolean {
 function checkArguments(spec: ToolSpec, sql: string, dialect: SqlDialect, file: string, index: number): void {
   for (const name of Object.keys(spec.args)) {
     if (!usesArgument(sql, name, dialect)) {
-      throw invalid(file, sqlField(spec, index, dialect), `argument '${name}' is not used as :${name} in the SQL${dialect === "postgres" ? " for postgres" : ""}`);
+      throw invalid(
+        file,
+        sqlField(spec, index, dialect),
+        `argument '${name}' is not used as :${name} in the SQL${dialect === "postgres" ? " for postgres" : ""}`,
+      );
     }
   }
 }
@@ -70,7 +74,8 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
   // One string is the SQL of every engine; whether Postgres can run it is checkPackDialect's to say.
   const sql: DialectSql = typeof spec.sql === "string" ? { sqlite: spec.sql, postgres: spec.sql } : spec.sql;
   if (typeof spec.sql === "string") checkArguments(spec, spec.sql, "sqlite", file, index);
-  else for (const dialect of SQL_DIALECTS) if (spec.sql[dialect] !== undefined) checkArguments(spec, spec.sql[dialect], dialect, file, index);
+  else
+    for (const dialect of SQL_DIALECTS) if (spec.sql[dialect] !== undefined) checkArguments(spec, spec.sql[dialect], dialect, file, index);
   for (const [name, arg] of Object.entries(spec.args)) {
     if (arg.pattern === undefined) continue;
     try {
@@ -119,7 +124,8 @@ function checkLookups(tool: PackTool, tools: ReadonlyMap<string, PackTool>, file
     if (lookup?.kind !== "query") throw invalid(file, `${field}.tool`, `'${ref.tool}' is not a query tool of the pack`);
     const missing = Object.entries(lookup.args).find(([name, arg]) => !arg.optional && !(name in tool.args));
     if (missing) throw invalid(file, `${field}.tool`, `${lookup.name} needs '${missing[0]}', which ${tool.name} does not have`);
-    if (lookup.returns.length > 0 && !lookup.returns.includes(ref.field)) throw invalid(file, `${field}.field`, `${lookup.name} returns no '${ref.field}'`);
+    if (lookup.returns.length > 0 && !lookup.returns.includes(ref.field))
+      throw invalid(file, `${field}.field`, `${lookup.name} returns no '${ref.field}'`);
   };
   tool.approval.when.forEach((condition, j) => condition.lookup && check(condition.lookup, `tools.${index}.approval.when.${j}.lookup`));
   tool.spec.context?.forEach((item, j) => check(item.lookup, `tools.${index}.context.${j}.lookup`));
@@ -173,8 +179,12 @@ function checkMcpTools(manifest: PackManifest, tools: ReadonlyMap<string, PackTo
     if (typeof spec.approval !== "object") continue;
     spec.approval.when.forEach((condition, j) => {
       const lookup = condition.lookup && tools.get(condition.lookup.tool);
-      if (condition.lookup && (lookup?.kind !== "query")) {
-        throw invalid(file, `mcpTools.${name}.approval.when.${j}.lookup.tool`, `'${condition.lookup.tool}' is not a query tool of the pack`);
+      if (condition.lookup && lookup?.kind !== "query") {
+        throw invalid(
+          file,
+          `mcpTools.${name}.approval.when.${j}.lookup.tool`,
+          `'${condition.lookup.tool}' is not a query tool of the pack`,
+        );
       }
     });
   }
@@ -204,7 +214,8 @@ export async function loadPack(dir: string): Promise<Pack> {
     const mcpTools: string[] = [];
     spec.tools.forEach((name, j) => {
       const mcp = splitMcpToolName(name);
-      if (mcp && !(mcp.server in manifest.mcpServers)) throw invalid(file, `specialists.${i}.tools.${j}`, `no MCP server '${mcp.server}' in mcpServers`);
+      if (mcp && !(mcp.server in manifest.mcpServers))
+        throw invalid(file, `specialists.${i}.tools.${j}`, `no MCP server '${mcp.server}' in mcpServers`);
       if (mcp) return void mcpTools.push(name);
       const tool = tools.get(name);
       if (!tool) throw invalid(file, `specialists.${i}.tools.${j}`, `unknown tool '${name}'`);
@@ -258,7 +269,10 @@ export async function loadPacks(dirs: readonly string[]): Promise<Pack[]> {
   const packs: Pack[] = [];
   for (const root of dirs) {
     if (!fs.existsSync(root)) throw new GuildError("invalid_pack", `packs directory ${root} does not exist`);
-    const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = fs
+      .readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const dir = path.join(root, entry.name);
       if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) continue;

@@ -42,8 +42,6 @@ export const RiskRuleSchema = z.strictObject({
 });
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
-
-
 /**
  * One condition of an approval policy, on an argument of the call or on a field the back-end
  * answers (`lookup` runs a query tool of the pack with the call's arguments of the same names).
@@ -219,7 +217,9 @@ export const PackManifestSchema = z.strictObject({
   specialists: z.array(SpecialistSpecSchema).min(1),
   tools: z.array(ToolSpecSchema).default([]),
   /** MCP servers whose tools the specialists use: stdio (`command`, `args`, `env`) or Streamable HTTP (`url`, `headers`). */
-  mcpServers: z.record(z.string().regex(MCP_SERVER_NAME, "an MCP server name is lower-case letters, digits, - and _"), McpServerSchema).default({}),
+  mcpServers: z
+    .record(z.string().regex(MCP_SERVER_NAME, "an MCP server name is lower-case letters, digits, - and _"), McpServerSchema)
+    .default({}),
   /** Policy of MCP tools by `<server>/<tool>`, as a SQL tool's `approval` and `risk`. */
   mcpTools: z.record(z.string().regex(MCP_TOOL_NAME, "an MCP tool is named <server>/<tool>"), McpToolSpecSchema).default({}),
   policy: PackPolicySchema.default({ answerApproval: false, expiry: {} }),

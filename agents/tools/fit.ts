@@ -34,12 +34,24 @@ export function toolTerms(tool: FitTool): Set<string> {
  * the texts, or returned by another tool of the same specialist that can be called (a claim's
  * lookup gives the customer id a history needs).
  */
-export function callable(tool: FitTool, texts: readonly string[], siblings: readonly FitTool[], seen: ReadonlySet<string> = new Set()): boolean {
+export function callable(
+  tool: FitTool,
+  texts: readonly string[],
+  siblings: readonly FitTool[],
+  seen: ReadonlySet<string> = new Set(),
+): boolean {
   return Object.entries(tool.args).every(([name, spec]) => {
     if (spec.optional) return true;
     if (spec.pattern && findByPattern(spec.pattern, texts)) return true;
     const keys = [...spec.hints, name];
-    return siblings.some((s) => s.kind === "query" && !seen.has(s.name) && s.name !== tool.name && s.returns.some((r) => keys.includes(r)) && callable(s, texts, siblings, new Set([...seen, tool.name])));
+    return siblings.some(
+      (s) =>
+        s.kind === "query" &&
+        !seen.has(s.name) &&
+        s.name !== tool.name &&
+        s.returns.some((r) => keys.includes(r)) &&
+        callable(s, texts, siblings, new Set([...seen, tool.name])),
+    );
   });
 }
 

@@ -10,7 +10,8 @@ export interface ToolIntent {
 }
 
 // Polite or framing words before the verb of a request: "please", "can you", "go ahead and", "then".
-const LEAD_IN = /^(?:(?:please|kindly|now|then|and|also|so|ok|okay|finally|next)\b[\s,]*|(?:can|could|would|will) you\b\s*(?:please\b\s*)?|(?:i|we) (?:need|want|would like|'d like) you to\s+|i(?:'d| would) like you to\s+|go ahead and\s+|let'?s\s+)+/i;
+const LEAD_IN =
+  /^(?:(?:please|kindly|now|then|and|also|so|ok|okay|finally|next)\b[\s,]*|(?:can|could|would|will) you\b\s*(?:please\b\s*)?|(?:i|we) (?:need|want|would like|'d like) you to\s+|i(?:'d| would) like you to\s+|go ahead and\s+|let'?s\s+)+/i;
 
 /**
  * Splits a request into clauses: sentences, then parts joined by ";", "then", "and" or a comma
@@ -24,7 +25,8 @@ export function requestClauses(text: string): string[] {
 }
 
 // A clause that asks: it opens with an interrogative or an auxiliary ("what", "is", "can we"), or asks after a dash or a colon ("it's on finance - who do we pay", "after a flood: how much do we pay").
-const ASKS = /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|(?:\s[-–]|:)\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
+const ASKS =
+  /^(?:what|what's|whats|how|who|who's|whom|whose|when|where|which|why|is|isn't|are|aren't|was|were|do|does|doesn't|did|has|have|had|am|should|would|will|can|could|may|might|must|shall)\b|(?:\s[-–]|:)\s*(?:what|how|who|when|where|which|why|is|are|do|does|can|should)\b/i;
 
 /** Whether a clause asks something, by how it opens ("What ...", "is that ...", "... - who do we pay"). */
 function asksQuestion(clause: string): boolean {
@@ -33,13 +35,84 @@ function asksQuestion(clause: string): boolean {
 
 // Verbs a request opens with ("check the cover", "work out the payout", "email the customer").
 const ORDERS = new Set([
-  "add", "advise", "apply", "approve", "arrange", "ask", "assess", "book", "calculate", "call", "cancel", "check", "close",
-  "compare", "compute", "confirm", "contact", "create", "decide", "decline", "deduct", "describe", "draft", "email", "escalate",
-  "estimate", "explain", "file", "find", "flag", "follow", "forward", "get", "give", "handle", "inform", "investigate",
-  "issue", "let", "list", "log", "look", "make", "notify", "open", "pay", "phone", "prepare", "process", "pull", "read",
-  "record", "refer", "refund", "reject", "remind", "reply", "report", "request", "review", "ring", "run", "screen", "search",
-  "send", "set", "settle", "show", "summarise", "summarize", "tell", "text", "transfer", "update", "validate", "verify",
-  "work", "write",
+  "add",
+  "advise",
+  "apply",
+  "approve",
+  "arrange",
+  "ask",
+  "assess",
+  "book",
+  "calculate",
+  "call",
+  "cancel",
+  "check",
+  "close",
+  "compare",
+  "compute",
+  "confirm",
+  "contact",
+  "create",
+  "decide",
+  "decline",
+  "deduct",
+  "describe",
+  "draft",
+  "email",
+  "escalate",
+  "estimate",
+  "explain",
+  "file",
+  "find",
+  "flag",
+  "follow",
+  "forward",
+  "get",
+  "give",
+  "handle",
+  "inform",
+  "investigate",
+  "issue",
+  "let",
+  "list",
+  "log",
+  "look",
+  "make",
+  "notify",
+  "open",
+  "pay",
+  "phone",
+  "prepare",
+  "process",
+  "pull",
+  "read",
+  "record",
+  "refer",
+  "refund",
+  "reject",
+  "remind",
+  "reply",
+  "report",
+  "request",
+  "review",
+  "ring",
+  "run",
+  "screen",
+  "search",
+  "send",
+  "set",
+  "settle",
+  "show",
+  "summarise",
+  "summarize",
+  "tell",
+  "text",
+  "transfer",
+  "update",
+  "validate",
+  "verify",
+  "work",
+  "write",
 ]);
 
 /**

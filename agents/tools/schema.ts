@@ -5,19 +5,26 @@ import type { ArgSpec } from "../packs/manifest.ts";
 const exampleIn = (description: string): string | undefined => /\be\.g\.,?\s+([^\s,;)]+?)\.?(?:[\s,;)]|$)/.exec(description)?.[1];
 
 /** What a value of the argument must be, said plainly: the messages reviewers read in the client and the CLI. */
-const mustBe = (type: ArgSpec["type"]): string => (type === "integer" ? "a whole number" : type === "number" ? "a number" : type === "boolean" ? "yes or no (true or false)" : "text");
+const mustBe = (type: ArgSpec["type"]): string =>
+  type === "integer" ? "a whole number" : type === "number" ? "a number" : type === "boolean" ? "yes or no (true or false)" : "text";
 
 function argSchema(spec: ArgSpec): z.ZodType {
   const wrongType = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${mustBe(spec.type)}`) };
   let schema: z.ZodType;
   switch (spec.type) {
     case "string": {
-      let s = spec.enum ? z.enum(spec.enum as [string, ...string[]], { error: `must be one of ${spec.enum.join(", ")}` }) : z.string(wrongType).min(1, "must not be empty");
+      let s = spec.enum
+        ? z.enum(spec.enum as [string, ...string[]], { error: `must be one of ${spec.enum.join(", ")}` })
+        : z.string(wrongType).min(1, "must not be empty");
       if (!spec.enum && spec.pattern) {
         const example = exampleIn(spec.description);
-        s = (s as z.ZodString).regex(new RegExp(`^(?:${spec.pattern})$`), example ? `must look like ${example}` : `must match ${spec.pattern}`);
+        s = (s as z.ZodString).regex(
+          new RegExp(`^(?:${spec.pattern})$`),
+          example ? `must look like ${example}` : `must match ${spec.pattern}`,
+        );
       }
-      if (!spec.enum && spec.maxLength !== undefined) s = (s as z.ZodString).max(spec.maxLength, `must be at most ${spec.maxLength} characters`);
+      if (!spec.enum && spec.maxLength !== undefined)
+        s = (s as z.ZodString).max(spec.maxLength, `must be at most ${spec.maxLength} characters`);
       schema = s;
       break;
     }
@@ -41,5 +48,7 @@ function argSchema(spec: ArgSpec): z.ZodType {
 export function toolArgsSchema(args: Readonly<Record<string, ArgSpec>>): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, arg] of Object.entries(args)) shape[name] = argSchema(arg);
-  return z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? `has no argument ${issue.keys.join(", ")}` : undefined) });
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `has no argument ${issue.keys.join(", ")}` : undefined),
+  });
 }

@@ -31,7 +31,13 @@ export function App() {
             <RunList selected={route.view === "run" ? route.runId : undefined} />
           </aside>
           <main id="main" tabIndex={-1}>
-            {route.view === "run" ? <RunView key={route.runId} runId={route.runId} /> : route.view === "lessons" ? <LessonsView /> : <InboxView />}
+            {route.view === "run" ? (
+              <RunView key={route.runId} runId={route.runId} />
+            ) : route.view === "lessons" ? (
+              <LessonsView />
+            ) : (
+              <InboxView />
+            )}
           </main>
         </div>
       )}

@@ -35,13 +35,16 @@ function invalidArgs(tool: string, error: z.ZodError): GuildError {
 export function validateDecision(pack: Pack, request: ApprovalRequest, decision: Decision, called?: ToolDefinition): Decision {
   const allowed = allowedDecisions(request);
   if (!allowed[decision.type]) {
-    const offered = Object.entries(allowed).filter(([, ok]) => ok).map(([type]) => type);
+    const offered = Object.entries(allowed)
+      .filter(([, ok]) => ok)
+      .map(([type]) => type);
     throw invalid(`this ${request.guild.kind} approval does not allow '${decision.type}'; it allows ${offered.join(", ")}`, "type");
   }
   const specialists = new Set(pack.specialists.map((s) => s.id));
   if (decision.type === "redirect") {
     if (!specialists.has(decision.specialist)) throw invalid(`no specialist '${decision.specialist}' in pack ${pack.id}`, "specialist");
-    if (decision.specialist === request.guild.specialist) throw invalid("redirect to a different specialist than the one proposing", "specialist");
+    if (decision.specialist === request.guild.specialist)
+      throw invalid("redirect to a different specialist than the one proposing", "specialist");
   }
   if (decision.type !== "edit") return decision;
 
@@ -52,7 +55,8 @@ export function validateDecision(pack: Pack, request: ApprovalRequest, decision:
       throw invalid(`edited plan: ${issue.path.join(".") || "steps"}: ${issue.message}`, ["args", ...issue.path].join("."));
     }
     const unknown = parsed.data.steps.findIndex((s) => !specialists.has(s.specialist));
-    if (unknown >= 0) throw invalid(`edited plan: no specialist '${parsed.data.steps[unknown]!.specialist}'`, `args.steps.${unknown}.specialist`);
+    if (unknown >= 0)
+      throw invalid(`edited plan: no specialist '${parsed.data.steps[unknown]!.specialist}'`, `args.steps.${unknown}.specialist`);
     return { ...decision, args: parsed.data };
   }
   if (request.guild.kind === "answer") {

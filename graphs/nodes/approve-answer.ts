@@ -46,7 +46,10 @@ export function approveAnswerNode(deps: GraphDeps) {
       case "reject":
         return {
           answerNext: "release",
-          result: { answer: `The drafted answer was rejected by a reviewer${decision.message ? `: "${decision.message}"` : ""}. It was not released.`, citations: [] },
+          result: {
+            answer: `The drafted answer was rejected by a reviewer${decision.message ? `: "${decision.message}"` : ""}. It was not released.`,
+            citations: [],
+          },
         };
       case "respond":
         return {
@@ -57,7 +60,12 @@ export function approveAnswerNode(deps: GraphDeps) {
         };
       case "redirect": {
         const specialist = specialistOf(deps, decision.specialist);
-        const step = { id: `answer${revision}`, specialist: specialist.id, instruction: decision.message?.trim() || `Check the answer to: ${state.task}`, status: "pending" as const };
+        const step = {
+          id: `answer${revision}`,
+          specialist: specialist.id,
+          instruction: decision.message?.trim() || `Check the answer to: ${state.task}`,
+          status: "pending" as const,
+        };
         const plan = [...state.plan, step];
         emit(config, "plan.proposed", { revision: state.planRevision, reason: "redirect", steps: plan });
         return { answerNext: "step", answerRevision: revision, plan, cursor: state.plan.length, step: undefined };

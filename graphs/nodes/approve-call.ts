@@ -20,17 +20,27 @@ export interface ApproveCallInput {
 
 function describeArgs(args: Record<string, unknown>): string {
   return Object.entries(args)
-    .map(([k, v]) => `${k}: ${typeof v === "number" && /amount|total/i.test(k) ? formatMoney(v) : typeof v === "string" && v.length > 80 ? `${v.slice(0, 77)}...` : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${typeof v === "number" && /amount|total/i.test(k) ? formatMoney(v) : typeof v === "string" && v.length > 80 ? `${v.slice(0, 77)}...` : String(v)}`,
+    )
     .join(", ");
 }
 
-const withDefined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
+const withDefined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
 
 /** The approval request for a gated call: deterministic, so a re-run asks the same question. */
-export async function toolCallRequest(deps: GraphDeps, runId: string, input: ApproveCallInput, tool: ToolDefinition | undefined): Promise<ApprovalRequest> {
+export async function toolCallRequest(
+  deps: GraphDeps,
+  runId: string,
+  input: ApproveCallInput,
+  tool: ToolDefinition | undefined,
+): Promise<ApprovalRequest> {
   const specialist = specialistOf(deps, input.specialist);
   // Without the tool (an MCP server gone since the call was routed here) a reviewer still decides.
-  const gate = input.gate ?? (tool ? await gateFor(deps, input.specialist, tool, input.call.args) : { requiresApproval: true, reasons: [] });
+  const gate =
+    input.gate ?? (tool ? await gateFor(deps, input.specialist, tool, input.call.args) : { requiresApproval: true, reasons: [] });
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
   const why = `${gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : ""}${gate.requiresRoles ? ` Only ${gate.requiresRoles.join(" and ")} may approve it.` : ""}`;
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");

@@ -35,14 +35,25 @@ export function approvePlanNode(deps: GraphDeps) {
         return {};
       case "edit": {
         const steps = (decision.args as { steps: { specialist: string; instruction: string }[] }).steps;
-        const lesson: TaughtLesson = { specialist: "supervisor", text: `A reviewer changed the plan for "${state.task}" to: ${steps.map((s) => s.specialist).join(", ")}` };
+        const lesson: TaughtLesson = {
+          specialist: "supervisor",
+          text: `A reviewer changed the plan for "${state.task}" to: ${steps.map((s) => s.specialist).join(", ")}`,
+        };
         return {
-          plan: steps.map((s, i) => ({ id: `r${state.planRevision}e${i + 1}`, specialist: s.specialist, instruction: s.instruction, status: "pending" })),
+          plan: steps.map((s, i) => ({
+            id: `r${state.planRevision}e${i + 1}`,
+            specialist: s.specialist,
+            instruction: s.instruction,
+            status: "pending",
+          })),
           learned: [lesson],
         };
       }
       case "respond":
-        return { planFeedback: decision.message, learned: [{ specialist: "supervisor", text: `Reviewer feedback on a plan: ${decision.message}` }] };
+        return {
+          planFeedback: decision.message,
+          learned: [{ specialist: "supervisor", text: `Reviewer feedback on a plan: ${decision.message}` }],
+        };
       case "reject":
         return { planRejected: decision.message ?? "" };
       case "redirect":

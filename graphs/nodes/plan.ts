@@ -20,7 +20,9 @@ export function planNode(deps: GraphDeps) {
         specialists: deps.pack.specialists.map(specialistCard),
         evidence,
         lessons: state.lessons,
-        ...(revising ? { feedback: state.planFeedback, previous: state.plan.map(({ specialist, instruction }) => ({ specialist, instruction })) } : {}),
+        ...(revising
+          ? { feedback: state.planFeedback, previous: state.plan.map(({ specialist, instruction }) => ({ specialist, instruction })) }
+          : {}),
       },
       { signal: config.signal },
     );
@@ -29,7 +31,12 @@ export function planNode(deps: GraphDeps) {
     if (unknown) throw new GuildError("model_error", `the plan names an unknown specialist '${unknown.specialist}'`);
     if (steps.length === 0) throw new GuildError("model_error", "the supervisor proposed an empty plan");
     const revision = state.planRevision + 1;
-    const plan: PlanStep[] = steps.map((s, i) => ({ id: `r${revision}s${i + 1}`, specialist: s.specialist, instruction: s.instruction, status: "pending" }));
+    const plan: PlanStep[] = steps.map((s, i) => ({
+      id: `r${revision}s${i + 1}`,
+      specialist: s.specialist,
+      instruction: s.instruction,
+      status: "pending",
+    }));
     emit(config, "plan.proposed", { revision, steps: plan, ...(usage ? { usage } : {}) });
     emit(config, "node.completed", { node: "supervisor.plan" });
     return { plan, planRevision: revision, planFeedback: undefined, cursor: 0, ...usageUpdate({ role: "supervisor" }, usage) };

@@ -1,5 +1,13 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { specialistCard, sumUsage, toolCard, type ProposedCall, type SpecialistCard, type ToolExchange, type Usage } from "../../agents/models/index.ts";
+import {
+  specialistCard,
+  sumUsage,
+  toolCard,
+  type ProposedCall,
+  type SpecialistCard,
+  type ToolExchange,
+  type Usage,
+} from "../../agents/models/index.ts";
 import type { ToolDefinition } from "../../agents/packs/index.ts";
 import { requestedEffects } from "../../agents/tools/index.ts";
 import { emit, emitToken } from "../events.ts";
@@ -45,9 +53,18 @@ export function reasonNode(deps: GraphDeps) {
     const model = deps.modelFor(specialist.id);
     // MCP tools come from their servers, started when first needed; one that cannot be reached is
     // reported once in the step (as a failed call), never a failed run.
-    const { tools, unavailable } = await deps.tools.forSpecialist(specialist, { images: model.acceptsImages === true, signal: config.signal });
+    const { tools, unavailable } = await deps.tools.forSpecialist(specialist, {
+      images: model.acceptsImages === true,
+      signal: config.signal,
+    });
     if (work.turn === 0 && unavailable.length > 0) {
-      const missing: ToolExchange[] = unavailable.map((u) => ({ id: `${work.stepId}.unavailable.${u.tool}`, name: u.tool, args: {}, status: "failed", message: u.reason }));
+      const missing: ToolExchange[] = unavailable.map((u) => ({
+        id: `${work.stepId}.unavailable.${u.tool}`,
+        name: u.tool,
+        args: {},
+        status: "failed",
+        message: u.reason,
+      }));
       for (const m of missing) emit(config, "tool.result", { specialist: specialist.id, callId: m.id, tool: m.name, error: m.message });
       const known = new Set(work.history.map((h) => h.id));
       work = { ...work, history: [...work.history, ...missing.filter((m) => !known.has(m.id))] };
@@ -56,12 +73,28 @@ export function reasonNode(deps: GraphDeps) {
     // The step's message reports what the whole step used: every turn and reformulation.
     const finish = (summary: string, citedIds: readonly string[], usage: Usage | undefined = work.usage): GuildUpdate => {
       const citations = work.passages.filter((p) => citedIds.includes(p.id)).map((p) => ({ source: p.source, excerpt: p.excerpt }));
-      emit(config, "message", { node: "specialist", specialist: specialist.id, stepId: work.stepId, text: summary, citations, ...(usage ? { usage } : {}) });
+      emit(config, "message", {
+        node: "specialist",
+        specialist: specialist.id,
+        stepId: work.stepId,
+        text: summary,
+        citations,
+        ...(usage ? { usage } : {}),
+      });
       emit(config, "node.completed", { node: "specialist", specialist: specialist.id, stepId: work.stepId });
       return {
         step: { ...work, turn, pending: [], ...(usage ? { usage } : {}) },
         plan: state.plan.map((s) => (s.id === work.stepId && s.status === "active" ? { ...s, status: "done" } : s)),
-        reports: [{ specialist: specialist.id, specialistName: specialist.name, instruction: work.instruction, summary, actions: work.history, citations }],
+        reports: [
+          {
+            specialist: specialist.id,
+            specialistName: specialist.name,
+            instruction: work.instruction,
+            summary,
+            actions: work.history,
+            citations,
+          },
+        ],
       };
     };
     if (turn > MAX_TURNS_PER_STEP) return finish(`Stopped after ${MAX_TURNS_PER_STEP} turns without finishing the step.`, []);
@@ -87,7 +120,8 @@ export function reasonNode(deps: GraphDeps) {
     const step = { ...work, turn, ...(stepUsage ? { usage: stepUsage } : {}) };
     if (result.kind === "done") return { ...finish(result.summary, result.citedPassageIds, stepUsage), ...spent };
     if (result.kind === "search") {
-      if (work.searches.length >= MAX_SEARCHES_PER_STEP) return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
+      if (work.searches.length >= MAX_SEARCHES_PER_STEP)
+        return { ...finish(`Stopped: asked to search more than ${MAX_SEARCHES_PER_STEP} times.`, [], stepUsage), ...spent };
       return { step: { ...step, search: result.query }, ...spent };
     }
     // A model that proposes an effect the task did not ask for (a scripted or disobedient one) gets it refused, unasked.
@@ -97,7 +131,8 @@ export function reasonNode(deps: GraphDeps) {
       .filter((call) => !offered.has(call.name) && tools.some((t) => t.name === call.name && t.kind === "effect"))
       .map((call) => ({ ...call, status: "failed", message: `not proposed: the task does not ask for ${call.name}` }));
     const pending = proposed.filter((call) => !refused.some((r) => r.id === call.id));
-    if (pending.length === 0) return { ...finish(refused.map((r) => `The ${r.name} call was refused: ${r.message}.`).join("\n"), [], stepUsage), ...spent };
+    if (pending.length === 0)
+      return { ...finish(refused.map((r) => `The ${r.name} call was refused: ${r.message}.`).join("\n"), [], stepUsage), ...spent };
     const gates: Record<string, Gate> = {};
     for (const call of pending) {
       const tool = tools.find((t) => t.name === call.name);
@@ -131,6 +166,8 @@ export function routeAfterReason(deps: GraphDeps) {
       if (gate?.requiresApproval) gated.push({ call, gate });
     }
     if (gated.length === 0) return "tools";
-    return gated.map(({ call, gate }) => new Send("approval.tool_call", { call, gate, specialist: work.specialist, responses: work.responses }));
+    return gated.map(
+      ({ call, gate }) => new Send("approval.tool_call", { call, gate, specialist: work.specialist, responses: work.responses }),
+    );
   };
 }

@@ -23,7 +23,12 @@ export function recallNode(deps: GraphDeps) {
     }));
     const items = [
       ...lessonItems,
-      ...runs.map((i) => ({ namespace: i.namespace, key: i.key, kind: "run" as const, text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}` })),
+      ...runs.map((i) => ({
+        namespace: i.namespace,
+        key: i.key,
+        kind: "run" as const,
+        text: `An earlier run did "${String(i.value.task)}": ${String(i.value.outcome)}`,
+      })),
     ];
     emit(config, "memory.recalled", { items, count: items.length });
     // The supervisor plans with everything recalled; each specialist's prompt gets the lessons taught to it.

@@ -13,11 +13,15 @@ export function saveNode(deps: GraphDeps) {
     const tenant = tenantOf(config);
     const done = state.reports.flatMap((r) => r.actions.filter((a) => a.status === "done").map((a) => a.name));
     const notDone = state.reports.flatMap((r) => r.actions.filter((a) => a.status === "rejected").map((a) => a.name));
-    const outcome = state.planRejected !== undefined
-      ? "the plan was rejected"
-      : `specialists ${[...new Set(state.plan.map((s) => s.specialist))].join(", ")}; done: ${done.join(", ") || "nothing"}${notDone.length ? `; rejected: ${notDone.join(", ")}` : ""}`;
+    const outcome =
+      state.planRejected !== undefined
+        ? "the plan was rejected"
+        : `specialists ${[...new Set(state.plan.map((s) => s.specialist))].join(", ")}; done: ${done.join(", ") || "nothing"}${notDone.length ? `; rejected: ${notDone.join(", ")}` : ""}`;
     await store.put(runsNamespace(deps.pack.id, tenant), runId, { task: state.task, outcome, at: new Date().toISOString() });
-    const saved = [{ namespace: runsNamespace(deps.pack.id, tenant), key: runId }, ...(await saveLessons(store, deps.pack.id, runId, state.learned, tenant))];
+    const saved = [
+      { namespace: runsNamespace(deps.pack.id, tenant), key: runId },
+      ...(await saveLessons(store, deps.pack.id, runId, state.learned, tenant)),
+    ];
     emit(config, "memory.saved", { items: saved, lessons: state.learned.length });
     // The run is over: its last checkpoint keeps the answer, the plan and the usage, not the
     // passages, results and decisions of every step (the event log has them, for the view and replay).

@@ -1,5 +1,12 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { assessEvidence, recordReferences, retrieveAdaptively, type Evidence, type Retriever, type RetrievalResult } from "../../agents/knowledge/index.ts";
+import {
+  assessEvidence,
+  recordReferences,
+  retrieveAdaptively,
+  type Evidence,
+  type Retriever,
+  type RetrievalResult,
+} from "../../agents/knowledge/index.ts";
 import { sumUsage, type GuildModel, type StepEvidence, type Usage } from "../../agents/models/index.ts";
 import { emit } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
@@ -17,14 +24,31 @@ export function startStepNode() {
     emit(config, "node.started", { node: "specialist", specialist: step.specialist, stepId: step.id, instruction: step.instruction });
     return {
       plan: state.plan.map((s, i) => (i === state.cursor ? { ...s, status: "active" } : s)),
-      step: { stepId: step.id, specialist: step.specialist, instruction: step.instruction, passages: [], history: [], pending: [], searches: [], turn: 0, responses: 0 },
+      step: {
+        stepId: step.id,
+        specialist: step.specialist,
+        instruction: step.instruction,
+        passages: [],
+        history: [],
+        pending: [],
+        searches: [],
+        turn: 0,
+        responses: 0,
+      },
     };
   };
 }
 
 const rounded = (n: number): number => Number(n.toFixed(3));
 
-function retrievalEvent(specialist: string, query: string, result: RetrievalResult, evidence: Evidence, usage: Usage | undefined, extra: Record<string, unknown> = {}) {
+function retrievalEvent(
+  specialist: string,
+  query: string,
+  result: RetrievalResult,
+  evidence: Evidence,
+  usage: Usage | undefined,
+  extra: Record<string, unknown> = {},
+) {
   return {
     specialist,
     query,
@@ -54,7 +78,10 @@ export function retrieveNode(deps: GraphDeps) {
       const result = await retrieveAdaptively(retriever, query, {
         limit: PASSAGES_PER_STEP,
         reformulate: async (query) => {
-          const reformulated = await model.reformulate({ query, task: state.task, glossary: deps.pack.glossary }, { signal: config.signal });
+          const reformulated = await model.reformulate(
+            { query, task: state.task, glossary: deps.pack.glossary },
+            { signal: config.signal },
+          );
           spent = sumUsage(spent, reformulated.usage);
           return reformulated.query;
         },
@@ -77,7 +104,11 @@ export function retrieveNode(deps: GraphDeps) {
       const wideMeasured = assessEvidence(focus, wide.result.passages);
       const kept = wideMeasured.strength > measured.strength;
       const reason = `${specialist.name}'s own documents answer weakly (${rounded(measured.strength)}): searched every document of the pack`;
-      emit(config, "retrieval.done", retrievalEvent(specialist.id, query, wide.result, wideMeasured, wide.spent, { scope: "pack", fallback: { reason, kept } }));
+      emit(
+        config,
+        "retrieval.done",
+        retrievalEvent(specialist.id, query, wide.result, wideMeasured, wide.spent, { scope: "pack", fallback: { reason, kept } }),
+      );
       if (kept) {
         result = wide.result;
         measured = wideMeasured;
@@ -88,13 +119,28 @@ export function retrieveNode(deps: GraphDeps) {
 
     const evidence: StepEvidence | undefined =
       work.search === undefined
-        ? { focus, strength: measured.strength, weak: measured.weak, missing: measured.missing, searched, fallback, references: recordReferences(query, packKnowledge(deps.pack).stats) }
+        ? {
+            focus,
+            strength: measured.strength,
+            weak: measured.weak,
+            missing: measured.missing,
+            searched,
+            fallback,
+            references: recordReferences(query, packKnowledge(deps.pack).stats),
+          }
         : work.evidence;
     const passages = [...result.passages, ...work.passages.filter((p) => !result.passages.some((q) => q.id === p.id))];
     const searches = work.search === undefined ? work.searches : [...work.searches, work.search];
     const stepUsage = sumUsage(work.usage, usage);
     return {
-      step: { ...work, passages, ...(evidence ? { evidence } : {}), search: undefined, searches, ...(stepUsage ? { usage: stepUsage } : {}) },
+      step: {
+        ...work,
+        passages,
+        ...(evidence ? { evidence } : {}),
+        search: undefined,
+        searches,
+        ...(stepUsage ? { usage: stepUsage } : {}),
+      },
       ...usageUpdate({ role: "specialist", id: specialist.id }, usage),
     };
   };

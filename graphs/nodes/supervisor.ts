@@ -36,7 +36,12 @@ export function nextStepNode(deps: GraphDeps) {
     const plan: PlanStep[] = [
       ...state.plan.slice(0, state.cursor + 1),
       handedOver,
-      ...after.map((s, i) => ({ id: `r${revision}s${i + 1}`, specialist: s.specialist, instruction: s.instruction, status: "pending" as const })),
+      ...after.map((s, i) => ({
+        id: `r${revision}s${i + 1}`,
+        specialist: s.specialist,
+        instruction: s.instruction,
+        status: "pending" as const,
+      })),
     ];
     emit(config, "plan.proposed", { revision, reason: "redirect", steps: plan, ...(usage ? { usage } : {}) });
     emit(config, "node.completed", { node: "supervisor.plan", reason: "redirect" });

@@ -50,7 +50,13 @@ export function toolsNode(deps: GraphDeps) {
       const owns = specialist.tools.some((t) => t.name === proposed.name) || specialist.mcpTools.includes(proposed.name);
       const tool = owns ? await deps.tools.find(proposed.name, config.signal) : undefined;
       if (!tool) {
-        history.push({ ...proposed, status: "failed", message: owns ? `${proposed.name} is not available: its MCP server cannot be reached` : `${work.specialist} has no tool '${proposed.name}'` });
+        history.push({
+          ...proposed,
+          status: "failed",
+          message: owns
+            ? `${proposed.name} is not available: its MCP server cannot be reached`
+            : `${work.specialist} has no tool '${proposed.name}'`,
+        });
         continue;
       }
       let call = proposed;
@@ -70,7 +76,11 @@ export function toolsNode(deps: GraphDeps) {
         }
         if (decision.type === "redirect") {
           // The first redirect of a batch hands the step over; approved siblings still run.
-          history.push({ ...proposed, status: "rejected", message: `redirected to ${decision.specialist}${decision.message ? `: ${decision.message}` : ""}` });
+          history.push({
+            ...proposed,
+            status: "rejected",
+            message: `redirected to ${decision.specialist}${decision.message ? `: ${decision.message}` : ""}`,
+          });
           redirect ??= { specialist: decision.specialist, instruction: decision.message?.trim() || work.instruction };
           continue;
         }
@@ -81,13 +91,24 @@ export function toolsNode(deps: GraphDeps) {
             tool: tool.name,
             text: editLesson(tool, proposed.args, decision.args),
           });
-          const again = gateOfEdit(gate, await gateFor(deps, work.specialist, tool, decision.args), changedSensitiveArgs(tool, proposed.args, decision.args));
+          const again = gateOfEdit(
+            gate,
+            await gateFor(deps, work.specialist, tool, decision.args),
+            changedSensitiveArgs(tool, proposed.args, decision.args),
+          );
           if (again) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
             gates[edited.id] = again;
-            reasked.push({ index: history.length, ifRedirected: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected" });
-            history.push({ ...proposed, status: "responded", message: "edited by a reviewer; the edit raised the risk or changed a sensitive argument, so it is asked again as edited" });
+            reasked.push({
+              index: history.length,
+              ifRedirected: "edited by a reviewer past what the first approval covered, but not asked again: the step was redirected",
+            });
+            history.push({
+              ...proposed,
+              status: "responded",
+              message: "edited by a reviewer; the edit raised the risk or changed a sensitive argument, so it is asked again as edited",
+            });
             continue;
           }
         }
@@ -100,17 +121,54 @@ export function toolsNode(deps: GraphDeps) {
       }
       const server = isMcpTool(tool) ? { server: tool.server } : {};
       const title = approvalTitle(tool, parsed.data);
-      emit(config, "tool.called", { specialist: work.specialist, callId: call.id, tool: tool.name, args: parsed.data, kind: tool.kind, ...server, ...(title ? { title } : {}) });
+      emit(config, "tool.called", {
+        specialist: work.specialist,
+        callId: call.id,
+        tool: tool.name,
+        args: parsed.data,
+        kind: tool.kind,
+        ...server,
+        ...(title ? { title } : {}),
+      });
       try {
-        const outcome = await deps.tools.run(tool, parsed.data, { idempotencyKey: `${runId}:${call.key ?? call.id}`, runId, callId: call.id, signal: config.signal });
+        const outcome = await deps.tools.run(tool, parsed.data, {
+          idempotencyKey: `${runId}:${call.key ?? call.id}`,
+          runId,
+          callId: call.id,
+          signal: config.signal,
+        });
         // Images are told by their size only: the event log is no place for them.
-        const images = outcome.images.length > 0 ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Buffer.byteLength(i.data, "base64") })) } : {};
-        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, result: outcome.result, replayed: outcome.replayed, ...server, ...images });
-        history.push({ ...call, args: parsed.data, status: "done", result: outcome.result, ...(keepImages && outcome.images.length > 0 ? { images: outcome.images } : {}) });
+        const images =
+          outcome.images.length > 0
+            ? { images: outcome.images.map((i) => ({ mimeType: i.mimeType, bytes: Buffer.byteLength(i.data, "base64") })) }
+            : {};
+        emit(config, "tool.result", {
+          specialist: work.specialist,
+          callId: call.id,
+          tool: tool.name,
+          result: outcome.result,
+          replayed: outcome.replayed,
+          ...server,
+          ...images,
+        });
+        history.push({
+          ...call,
+          args: parsed.data,
+          status: "done",
+          result: outcome.result,
+          ...(keepImages && outcome.images.length > 0 ? { images: outcome.images } : {}),
+        });
         facts = { ...facts, ...factsFrom({ ...call, args: parsed.data }, outcome.result) };
       } catch (error) {
         const message = (error as Error).message;
-        emit(config, "tool.result", { specialist: work.specialist, callId: call.id, tool: tool.name, error: message, ...(unavailable(error) ? { unavailable: true } : {}), ...server });
+        emit(config, "tool.result", {
+          specialist: work.specialist,
+          callId: call.id,
+          tool: tool.name,
+          error: message,
+          ...(unavailable(error) ? { unavailable: true } : {}),
+          ...server,
+        });
         if (tool.kind === "effect" && unavailable(error)) {
           // Not known to be done, and never reported as done: a reviewer decides whether to try again.
           const retry = { ...call, args: parsed.data, id: retryId(call.id), key: call.key ?? call.id };
@@ -133,12 +191,36 @@ export function toolsNode(deps: GraphDeps) {
     const target = redirect;
     learned.push({ specialist: work.specialist, text: `A reviewer redirected "${work.instruction}" to ${target.specialist}` });
     const plan: PlanStep[] = state.plan.map((s) => (s.id === work.stepId ? { ...s, status: "redirected" } : s));
-    plan.splice(state.cursor + 1, 0, { id: `${work.stepId}x`, specialist: target.specialist, instruction: target.instruction, status: "pending" });
+    plan.splice(state.cursor + 1, 0, {
+      id: `${work.stepId}x`,
+      specialist: target.specialist,
+      instruction: target.instruction,
+      status: "pending",
+    });
     emit(config, "plan.proposed", { revision: state.planRevision, reason: "redirect", steps: plan });
-    emit(config, "node.completed", { node: "specialist", specialist: work.specialist, stepId: work.stepId, redirectedTo: target.specialist });
+    emit(config, "node.completed", {
+      node: "specialist",
+      specialist: work.specialist,
+      stepId: work.stepId,
+      redirectedTo: target.specialist,
+    });
     // Only the reviewer's words: the step taken away is not to come back through the re-plan.
     const replan = `Redirected by a reviewer to ${target.specialist}: ${target.instruction}`;
-    return { ...update, plan, replan, reports: [{ specialist: work.specialist, specialistName: specialistOf(deps, work.specialist).name, instruction: work.instruction, summary: `Redirected to ${target.specialist} by a reviewer.`, actions: history, citations: [] }] };
+    return {
+      ...update,
+      plan,
+      replan,
+      reports: [
+        {
+          specialist: work.specialist,
+          specialistName: specialistOf(deps, work.specialist).name,
+          instruction: work.instruction,
+          summary: `Redirected to ${target.specialist} by a reviewer.`,
+          actions: history,
+          citations: [],
+        },
+      ],
+    };
   };
 }
 
@@ -151,7 +233,10 @@ export function routeAfterTools(state: GuildStateType): "specialist.reason" | "s
   if (current?.status === "redirected") return "supervisor.next";
   const work = state.step!;
   if (work.pending.length > 0) {
-    return work.pending.map((call) => new Send("approval.tool_call", { call, gate: work.gates![call.id], specialist: work.specialist, responses: work.responses }));
+    return work.pending.map(
+      (call) =>
+        new Send("approval.tool_call", { call, gate: work.gates![call.id], specialist: work.specialist, responses: work.responses }),
+    );
   }
   return "specialist.reason";
 }

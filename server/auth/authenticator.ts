@@ -20,7 +20,10 @@ export class Authenticator {
     entries: readonly PrincipalEntry[],
     private readonly verifier?: TokenVerifier,
   ) {
-    this.entries = entries.map((e) => ({ digest: digest(e.key), principal: Object.freeze({ ...e.principal, roles: Object.freeze([...e.principal.roles]) }) as Principal }));
+    this.entries = entries.map((e) => ({
+      digest: digest(e.key),
+      principal: Object.freeze({ ...e.principal, roles: Object.freeze([...e.principal.roles]) }) as Principal,
+    }));
   }
 
   /** Whether callers must present a token. */
@@ -34,7 +37,8 @@ export class Authenticator {
    */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!this.required) return LOCAL_PRINCIPAL;
-    if (!token) throw new GuildError("unauthorized", "an API key is required: send the header 'Authorization: Bearer <key>' (Socket.IO: auth.token)");
+    if (!token)
+      throw new GuildError("unauthorized", "an API key is required: send the header 'Authorization: Bearer <key>' (Socket.IO: auth.token)");
     const presented = digest(token);
     let found: Principal | undefined;
     for (const entry of this.entries) if (timingSafeEqual(entry.digest, presented)) found ??= entry.principal;

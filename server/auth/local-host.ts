@@ -15,5 +15,8 @@ function hostName(header: string): string {
  */
 export function checkLocalHost(header: string | undefined): void {
   if (header && LOCAL_NAMES.has(hostName(header))) return;
-  throw new GuildError("forbidden", `Host '${header ?? ""}' is not a loopback name; without GUILD_API_KEYS the server answers only localhost, 127.0.0.1 and [::1]`);
+  throw new GuildError(
+    "forbidden",
+    `Host '${header ?? ""}' is not a loopback name; without GUILD_API_KEYS the server answers only localhost, 127.0.0.1 and [::1]`,
+  );
 }

@@ -20,7 +20,9 @@ const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test
 
 /** A claim at a dotted path (`realm_access.roles`). */
 function claim(payload: JWTPayload, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), payload);
+  return path
+    .split(".")
+    .reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), payload);
 }
 
 function unauthorized(message: string): GuildError {
@@ -33,8 +35,11 @@ export function principalOfClaims(payload: JWTPayload, settings: OidcSettings): 
   const roles = claim(payload, settings.rolesClaim);
   const list = Array.isArray(roles) ? roles : typeof roles === "string" ? roles.split(/\s+/) : [];
   if (!payload.sub) throw unauthorized("it has no subject (sub)");
-  if (typeof tenant !== "string" || !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(tenant)) throw unauthorized(`its claim '${settings.tenantClaim}' does not name a tenant`);
-  const name = [payload.name, payload.preferred_username, payload.email].find((v): v is string => typeof v === "string" && v.length > 0) ?? payload.sub;
+  if (typeof tenant !== "string" || !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(tenant))
+    throw unauthorized(`its claim '${settings.tenantClaim}' does not name a tenant`);
+  const name =
+    [payload.name, payload.preferred_username, payload.email].find((v): v is string => typeof v === "string" && v.length > 0) ??
+    payload.sub;
   return { id: payload.sub, name, tenant, roles: list.filter((r): r is string => typeof r === "string" && r.length > 0), verified: true };
 }
 
@@ -61,7 +66,10 @@ export function oidcVerifier(settings: OidcSettings): TokenVerifier {
     });
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keys, { issuer: settings.issuer, ...(settings.audience ? { audience: settings.audience } : {}) }));
+      ({ payload } = await jwtVerify(token, await keys, {
+        issuer: settings.issuer,
+        ...(settings.audience ? { audience: settings.audience } : {}),
+      }));
     } catch (error) {
       if (error instanceof errors.JOSEError) throw unauthorized(error.message);
       throw new GuildError("unauthorized", "the bearer token cannot be checked now: the issuer's keys cannot be read", { cause: error });

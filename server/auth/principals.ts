@@ -9,7 +9,6 @@ export type BuiltinRole = (typeof BUILTIN_ROLES)[number];
 /** Held by `GUILD_API_KEYS` keys and the loopback development mode: every role, the packs' too. */
 export const EVERY_ROLE = "*";
 
-
 export const TenantSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be 1 to 63 lower-case letters, digits, '_' or '-'");
 export const RoleSchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lower-case name like 'reviewer' or 'claims_manager'");
 
@@ -60,17 +59,29 @@ export function parseAuthFile(text: string): PrincipalEntry[] {
     if (ids.has(entry.id)) throw invalid(`principals[${index}].id`, `'${entry.id}' is listed twice`);
     keys.add(entry.key);
     ids.add(entry.id);
-    return { key: entry.key, principal: { id: entry.id, name: entry.name ?? entry.id, tenant: entry.tenant, roles: [...new Set(entry.roles)], verified: true } };
+    return {
+      key: entry.key,
+      principal: { id: entry.id, name: entry.name ?? entry.id, tenant: entry.tenant, roles: [...new Set(entry.roles)], verified: true },
+    };
   });
 }
 
 /** The principals of `GUILD_API_KEYS`: each key one principal with every role, in the default tenant. */
 export function principalsOfKeys(keys: readonly string[]): PrincipalEntry[] {
-  return keys.map((key, index) => ({ key, principal: { id: `key-${index + 1}`, name: `API key ${index + 1}`, tenant: DEFAULT_TENANT, roles: [EVERY_ROLE], verified: true } }));
+  return keys.map((key, index) => ({
+    key,
+    principal: { id: `key-${index + 1}`, name: `API key ${index + 1}`, tenant: DEFAULT_TENANT, roles: [EVERY_ROLE], verified: true },
+  }));
 }
 
 /** Whoever reaches the server on loopback when no keys are configured (development mode). */
-export const LOCAL_PRINCIPAL: Principal = Object.freeze({ id: "local", name: "local", tenant: DEFAULT_TENANT, roles: [EVERY_ROLE], verified: false }) as Principal;
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({
+  id: "local",
+  name: "local",
+  tenant: DEFAULT_TENANT,
+  roles: [EVERY_ROLE],
+  verified: false,
+}) as Principal;
 
 /** Whether a principal holds a role (`*` holds all of them). */
 export function hasRole(principal: Principal, role: string): boolean {
@@ -83,7 +94,11 @@ export function hasRole(principal: Principal, role: string): boolean {
  */
 export function requireRole(principal: Principal, role: string, what: string): void {
   if (hasRole(principal, role)) return;
-  throw new GuildError("missing_role", `${principal.id} may not ${what}: it needs the role '${role}' (it has ${principal.roles.join(", ")})`, {
-    details: { role, principal: principal.id },
-  });
+  throw new GuildError(
+    "missing_role",
+    `${principal.id} may not ${what}: it needs the role '${role}' (it has ${principal.roles.join(", ")})`,
+    {
+      details: { role, principal: principal.id },
+    },
+  );
 }

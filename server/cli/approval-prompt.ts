@@ -15,10 +15,13 @@ const CHOICES = [
 /** Shows an approval readably: what, why, and the proposed arguments. */
 export function describeApproval(approval: Approval): string {
   const lines = [
-    style.bold(`Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : (approval.title ?? approval.action.name)}`) +
-      style.dim(`  (${approval.title ? `${approval.action.name}, ` : ""}${approval.id})`),
+    style.bold(
+      `Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : (approval.title ?? approval.action.name)}`,
+    ) + style.dim(`  (${approval.title ? `${approval.action.name}, ` : ""}${approval.id})`),
     approval.highRisk ? style.red(`HIGH RISK: ${approval.highRisk}`) : "",
-    approval.escalation ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`) : "",
+    approval.escalation
+      ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`)
+      : "",
     approval.description,
     approval.context?.length ? approval.context.map((c) => `${style.dim(`${c.label}:`)} ${c.value}`).join(style.dim(" · ")) : "",
   ];
@@ -48,7 +51,11 @@ function coerceLike(previous: unknown, text: string): unknown {
   return text;
 }
 
-async function editArgs(approval: Approval, reader: LineReader, pack: PackSummary | undefined): Promise<Record<string, unknown> | undefined> {
+async function editArgs(
+  approval: Approval,
+  reader: LineReader,
+  pack: PackSummary | undefined,
+): Promise<Record<string, unknown> | undefined> {
   if (approval.kind === "plan") {
     const steps = (approval.action.args as { steps: { specialist: string; instruction: string }[] }).steps;
     const known = pack?.specialists.map((s) => s.id).join(", ") ?? "";
@@ -57,7 +64,10 @@ async function editArgs(approval: Approval, reader: LineReader, pack: PackSummar
     );
     if (line === undefined) return undefined;
     if (line.trim() === "") return { steps };
-    const order = line.split(",").map((s) => s.trim()).filter(Boolean);
+    const order = line
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const remaining = [...steps];
     return {
       steps: order.map((specialist) => {
@@ -86,7 +96,12 @@ async function editArgs(approval: Approval, reader: LineReader, pack: PackSummar
  * Asks a reviewer at the terminal for a decision on an approval; only the decision types the
  * approval allows are offered. Resolves undefined when the input ends.
  */
-export async function askDecision(approval: Approval, reader: LineReader, say: Say, pack: PackSummary | undefined): Promise<Decision | undefined> {
+export async function askDecision(
+  approval: Approval,
+  reader: LineReader,
+  say: Say,
+  pack: PackSummary | undefined,
+): Promise<Decision | undefined> {
   const offered = CHOICES.filter((c) => approval.allowed[c.type]);
   for (;;) {
     const line = await reader.ask(`${offered.map((c) => c.label).join("  ")} > `);

@@ -76,7 +76,10 @@ export function remoteDesk(url: string, key: string | undefined): DeskClient {
     try {
       response = await fetch(`${base}${path}`, {
         method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
@@ -101,10 +104,12 @@ export function remoteDesk(url: string, key: string | undefined): DeskClient {
     where: base,
     listRuns: async (filter) => (await call<{ runs: Run[] }>("GET", `/api/runs${query(filter)}`)).runs,
     getRun,
-    listEvents: async (runId, afterSeq) => (await call<{ events: RunEvent[] }>("GET", `/api/runs/${encodeURIComponent(runId)}/events${query({ after: afterSeq })}`)).events,
+    listEvents: async (runId, afterSeq) =>
+      (await call<{ events: RunEvent[] }>("GET", `/api/runs/${encodeURIComponent(runId)}/events${query({ after: afterSeq })}`)).events,
     listApprovals: async (filter) => (await call<{ approvals: Approval[] }>("GET", `/api/approvals${query(filter)}`)).approvals,
     getApproval: async (id) => (await call<{ approval: Approval }>("GET", `/api/approvals/${encodeURIComponent(id)}`)).approval,
-    decide: async (approvalId, decision) => (await call<{ approval: Approval }>("POST", `/api/approvals/${encodeURIComponent(approvalId)}/decision`, decision)).approval,
+    decide: async (approvalId, decision) =>
+      (await call<{ approval: Approval }>("POST", `/api/approvals/${encodeURIComponent(approvalId)}/decision`, decision)).approval,
     listPacks: async () => (await call<{ packs: PackSummary[] }>("GET", "/api/packs")).packs,
     async settle(runId, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

@@ -27,11 +27,14 @@ type Common = { server?: string; key?: string; json: boolean };
 function deskFor(values: Common, config: GuildConfig, log: Logger): Promise<DeskClient> {
   if (values.key !== undefined && values.server === undefined) throw new GuildError("invalid_input", "--key needs --server URL");
   // The key can come from the environment so that it stays out of the shell's history.
-  return values.server !== undefined ? Promise.resolve(remoteDesk(values.server, values.key ?? process.env.GUILD_API_KEY)) : localDesk(config, log);
+  return values.server !== undefined
+    ? Promise.resolve(remoteDesk(values.server, values.key ?? process.env.GUILD_API_KEY))
+    : localDesk(config, log);
 }
 
 /** `--server URL --key K` again, for the commands the output suggests (never the key itself). */
-const serverArgs = (values: Common): string => (values.server ? ` --server ${values.server}${values.key ? " --key $GUILD_API_KEY" : ""}` : "");
+const serverArgs = (values: Common): string =>
+  values.server ? ` --server ${values.server}${values.key ? " --key $GUILD_API_KEY" : ""}` : "";
 
 const firstLine = (text: string, max: number): string => {
   const line = text.split("\n")[0]!.trim();
@@ -47,7 +50,14 @@ const brief = (value: unknown, max = 160): string => {
 };
 
 function statusText(run: Run): string {
-  const colour = run.status === "completed" ? style.green : run.status === "failed" || run.status === "cancelled" ? style.red : run.status === "awaiting_approval" ? style.yellow : (t: string) => t;
+  const colour =
+    run.status === "completed"
+      ? style.green
+      : run.status === "failed" || run.status === "cancelled"
+        ? style.red
+        : run.status === "awaiting_approval"
+          ? style.yellow
+          : (t: string) => t;
   return colour(run.status);
 }
 
@@ -56,7 +66,8 @@ export function effectsOf(events: readonly RunEvent[]): { tool: string; args: un
   const called = new Map<string, { tool: string; args: unknown }>();
   const effects: { tool: string; args: unknown; done: boolean; result?: unknown; error?: string }[] = [];
   for (const event of events) {
-    if (event.type === "tool.called" && event.data.kind === "effect") called.set(event.data.callId, { tool: event.data.tool, args: event.data.args });
+    if (event.type === "tool.called" && event.data.kind === "effect")
+      called.set(event.data.callId, { tool: event.data.tool, args: event.data.args });
     if (event.type !== "tool.result") continue;
     const d = event.data;
     const call = called.get(d.callId);
@@ -81,7 +92,8 @@ async function runsCommand(rest: string[], desk: DeskClient, values: Common, io:
   const status = own.status === undefined ? undefined : RunStatusSchema.safeParse(own.status);
   if (status && !status.success) throw new GuildError("invalid_input", `--status must be one of ${RunStatusSchema.options.join(", ")}`);
   const limit = own.limit === undefined ? undefined : Number(own.limit);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw new GuildError("invalid_input", "--limit must be a whole number from 1 to 500");
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 500))
+    throw new GuildError("invalid_input", "--limit must be a whole number from 1 to 500");
   const runs = await desk.listRuns({ ...(status ? { status: status.data } : {}), ...(limit ? { limit } : {}) });
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ runs })}\n`);
@@ -90,7 +102,9 @@ async function runsCommand(rest: string[], desk: DeskClient, values: Common, io:
   if (runs.length === 0) io.stdout.write(`No runs${status ? ` with status ${status.data}` : ""} in ${desk.where}.\n`);
   for (const run of runs) {
     const waiting = run.pendingApprovals.length > 0 ? style.yellow(` (${run.pendingApprovals.length} pending)`) : "";
-    io.stdout.write(`${run.id}  ${pad(statusText(run), 17)}${waiting}  ${style.dim(run.updatedAt.slice(0, 19).replace("T", " "))}  ${firstLine(run.task, 70)}\n`);
+    io.stdout.write(
+      `${run.id}  ${pad(statusText(run), 17)}${waiting}  ${style.dim(run.updatedAt.slice(0, 19).replace("T", " "))}  ${firstLine(run.task, 70)}\n`,
+    );
   }
   return EXIT.completed;
 }
@@ -114,7 +128,11 @@ async function showCommand(rest: string[], desk: DeskClient, values: Common, io:
   if (effects.length > 0) {
     out.write(`\n${style.bold("Effects")}\n`);
     for (const e of effects) {
-      out.write(e.done ? `  ${style.green("✓")} ${e.tool} ${brief(e.args)} → ${brief(e.result)}\n` : `  ${style.red("✗")} ${e.tool} ${brief(e.args)}: not done: ${e.error}\n`);
+      out.write(
+        e.done
+          ? `  ${style.green("✓")} ${e.tool} ${brief(e.args)} → ${brief(e.result)}\n`
+          : `  ${style.red("✗")} ${e.tool} ${brief(e.args)}: not done: ${e.error}\n`,
+      );
     }
   }
   if (run.pendingApprovals.length > 0) out.write(`\n${decideHint(run, serverArgs(values))}\n`);
@@ -125,15 +143,19 @@ async function showCommand(rest: string[], desk: DeskClient, values: Common, io:
 async function approvalsCommand(rest: string[], desk: DeskClient, values: Common, io: CommandIO): Promise<number> {
   const { values: own } = parseArgs({ args: rest, options: { ...COMMON, run: { type: "string" }, status: { type: "string" } } });
   const status = own.status === undefined ? undefined : ApprovalStatusSchema.safeParse(own.status);
-  if (status && !status.success) throw new GuildError("invalid_input", `--status must be one of ${ApprovalStatusSchema.options.join(", ")}`);
+  if (status && !status.success)
+    throw new GuildError("invalid_input", `--status must be one of ${ApprovalStatusSchema.options.join(", ")}`);
   const approvals = await desk.listApprovals({ ...(own.run ? { runId: own.run } : {}), ...(status ? { status: status.data } : {}) });
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ approvals })}\n`);
     return EXIT.completed;
   }
-  if (approvals.length === 0) io.stdout.write(`No ${status?.data ?? "pending"} approvals${own.run ? ` for run ${own.run}` : ""} in ${desk.where}.\n`);
+  if (approvals.length === 0)
+    io.stdout.write(`No ${status?.data ?? "pending"} approvals${own.run ? ` for run ${own.run}` : ""} in ${desk.where}.\n`);
   for (const approval of approvals) {
-    io.stdout.write(`${describeApproval(approval)}\n${style.dim(`  run ${approval.runId} · ${approval.status} · allowed: ${DECISION_TYPES.filter((t) => approval.allowed[t]).join(", ")}`)}\n`);
+    io.stdout.write(
+      `${describeApproval(approval)}\n${style.dim(`  run ${approval.runId} · ${approval.status} · allowed: ${DECISION_TYPES.filter((t) => approval.allowed[t]).join(", ")}`)}\n`,
+    );
     if (approval.status === "pending") io.stdout.write(`  npx guild decide ${approval.id} approve${serverArgs(values)}\n`);
     io.stdout.write("\n");
   }
@@ -147,12 +169,17 @@ function parseJsonArgs(text: string): Record<string, unknown> {
   } catch (error) {
     throw new GuildError("invalid_input", `--args is not JSON: ${(error as Error).message}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new GuildError("invalid_input", "--args must be a JSON object, e.g. '{\"amount\": 3000}'");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new GuildError("invalid_input", "--args must be a JSON object, e.g. '{\"amount\": 3000}'");
   return parsed as Record<string, unknown>;
 }
 
 /** The decision the command line describes; an edit's `--args` are merged over the proposed arguments. */
-function decisionFrom(type: (typeof DECISION_TYPES)[number], approval: Approval, own: { args?: string; message?: string; specialist?: string }): Record<string, unknown> {
+function decisionFrom(
+  type: (typeof DECISION_TYPES)[number],
+  approval: Approval,
+  own: { args?: string; message?: string; specialist?: string },
+): Record<string, unknown> {
   const message = own.message?.trim() ? { message: own.message.trim() } : {};
   switch (type) {
     case "approve":
@@ -163,10 +190,15 @@ function decisionFrom(type: (typeof DECISION_TYPES)[number], approval: Approval,
       if (!message.message) throw new GuildError("invalid_input", "respond needs --message 'what the specialist should change'");
       return { type, ...message };
     case "redirect":
-      if (!own.specialist) throw new GuildError("invalid_input", "redirect needs --specialist ID (guild approvals shows the approval's specialist; GET /api/packs lists the others)");
+      if (!own.specialist)
+        throw new GuildError(
+          "invalid_input",
+          "redirect needs --specialist ID (guild approvals shows the approval's specialist; GET /api/packs lists the others)",
+        );
       return { type, specialist: own.specialist, ...message };
     case "edit":
-      if (own.args === undefined) throw new GuildError("invalid_input", `edit needs --args JSON, e.g. --args '${JSON.stringify(approval.action.args).slice(0, 80)}'`);
+      if (own.args === undefined)
+        throw new GuildError("invalid_input", `edit needs --args JSON, e.g. --args '${JSON.stringify(approval.action.args).slice(0, 80)}'`);
       return { type, args: { ...approval.action.args, ...parseJsonArgs(own.args) } };
   }
 }
@@ -183,7 +215,8 @@ async function decideCommand(rest: string[], desk: DeskClient, values: Common, i
   });
   const [approvalId, type] = positionals;
   if (!approvalId || !type) throw new GuildError("invalid_input", "guild decide <approvalId> approve|reject|edit|respond|redirect");
-  if (!(DECISION_TYPES as readonly string[]).includes(type)) throw new GuildError("invalid_input", `the decision must be one of ${DECISION_TYPES.join(", ")}, not '${type}'`);
+  if (!(DECISION_TYPES as readonly string[]).includes(type))
+    throw new GuildError("invalid_input", `the decision must be one of ${DECISION_TYPES.join(", ")}, not '${type}'`);
   const approval = await desk.getApproval(approvalId);
   const decided = await desk.decide(approvalId, decisionFrom(type as (typeof DECISION_TYPES)[number], approval, own));
   const run = await desk.settle(decided.runId, SETTLE_MS);
@@ -207,7 +240,8 @@ async function followCommand(rest: string[], desk: DeskClient, values: Common, i
   let run = await desk.getRun(runId);
   const packs = values.json ? [] : await desk.listPacks();
   const printer = new ProgressPrinter(packs.find((p) => p.id === run.pack)?.specialists ?? [], io.stderr);
-  if (!values.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id} · ${desk.where}\n`);
+  if (!values.json)
+    io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id} · ${desk.where}\n`);
   let seq = 0;
   const drain = async () => {
     for (;;) {
@@ -238,7 +272,13 @@ async function followCommand(rest: string[], desk: DeskClient, values: Common, i
   return run.status === "failed" || run.status === "cancelled" ? EXIT.failed : EXIT.completed;
 }
 
-const COMMANDS = { runs: runsCommand, show: showCommand, approvals: approvalsCommand, decide: decideCommand, follow: followCommand } as const;
+const COMMANDS = {
+  runs: runsCommand,
+  show: showCommand,
+  approvals: approvalsCommand,
+  decide: decideCommand,
+  follow: followCommand,
+} as const;
 
 export type DeskCommand = keyof typeof COMMANDS;
 
@@ -246,7 +286,11 @@ export type DeskCommand = keyof typeof COMMANDS;
 export async function deskCommand(name: DeskCommand, rest: string[], config: GuildConfig, log: Logger, io: CommandIO): Promise<number> {
   // Strict parsing happens per command; here only where to connect and how to print.
   const { values } = parseArgs({ args: rest, options: COMMON, strict: false, allowPositionals: true });
-  const common: Common = { json: values.json === true, ...(typeof values.server === "string" ? { server: values.server } : {}), ...(typeof values.key === "string" ? { key: values.key } : {}) };
+  const common: Common = {
+    json: values.json === true,
+    ...(typeof values.server === "string" ? { server: values.server } : {}),
+    ...(typeof values.key === "string" ? { key: values.key } : {}),
+  };
   const desk = await deskFor(common, config, log);
   try {
     return await COMMANDS[name](rest, desk, common, io);

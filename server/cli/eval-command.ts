@@ -9,7 +9,6 @@ import type { GuildConfig } from "../config.ts";
 import { jsonReport, markdownReport, readEvalSet, runEval, shortfalls, textReport, type Thresholds } from "../eval/index.ts";
 import { EXIT, type CommandIO } from "./io.ts";
 
-
 /** A share (or margin) given on the command line, refused with the flag's name when it is not one. */
 function share(flag: string, text: string | undefined, min = 0): number | undefined {
   if (text === undefined) return undefined;
@@ -22,7 +21,8 @@ function share(flag: string, text: string | undefined, min = 0): number | undefi
 
 function count(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new GuildError("invalid_input", `--${flag}: '${text}' is not a whole number`, { details: { field: flag } });
+  if (!/^\d+$/.test(text.trim()))
+    throw new GuildError("invalid_input", `--${flag}: '${text}' is not a whole number`, { details: { field: flag } });
   return Number(text);
 }
 
@@ -59,7 +59,9 @@ export async function evalCommand(args: readonly string[], config: GuildConfig, 
     },
   });
   if (values.baseline !== undefined && values.baseline !== "generalist") {
-    throw new GuildError("invalid_input", `--baseline: '${values.baseline}' is not a baseline; the one there is: generalist`, { details: { field: "baseline" } });
+    throw new GuildError("invalid_input", `--baseline: '${values.baseline}' is not a baseline; the one there is: generalist`, {
+      details: { field: "baseline" },
+    });
   }
   if (values.model !== undefined) {
     try {
@@ -68,7 +70,11 @@ export async function evalCommand(args: readonly string[], config: GuildConfig, 
       throw new GuildError("invalid_input", `--model: ${(error as Error).message}`, { details: { field: "model" } });
     }
     if (values.model.startsWith("openai:") && !config.openaiApiKey && !config.openaiBaseUrl) {
-      throw new GuildError("invalid_input", `--model: ${values.model} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`, { details: { field: "model" } });
+      throw new GuildError(
+        "invalid_input",
+        `--model: ${values.model} needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another OpenAI-compatible server)`,
+        { details: { field: "model" } },
+      );
     }
   }
   const thresholds: Thresholds = {
@@ -81,7 +87,10 @@ export async function evalCommand(args: readonly string[], config: GuildConfig, 
 
   const packs = await loadPacks([BUILTIN_PACKS_DIR, ...config.packDirs]);
   const pack = values.pack ? packs.find((p) => p.id === values.pack) : packs[0];
-  if (!pack) throw new GuildError("invalid_input", `--pack: unknown pack '${values.pack}'; known packs: ${packs.map((p) => p.id).join(", ")}`, { details: { field: "pack" } });
+  if (!pack)
+    throw new GuildError("invalid_input", `--pack: unknown pack '${values.pack}'; known packs: ${packs.map((p) => p.id).join(", ")}`, {
+      details: { field: "pack" },
+    });
   const setFile = path.resolve(values.set ?? path.join(pack.dir, "eval", "dev.jsonl"));
   const items = readEvalSet(setFile);
   const setName = path.relative(process.cwd(), setFile) || setFile;

@@ -10,7 +10,10 @@ export class LineReader {
   private ended = false;
   private readonly rl: readline.Interface;
 
-  constructor(input: NodeJS.ReadableStream, private readonly output: NodeJS.WritableStream) {
+  constructor(
+    input: NodeJS.ReadableStream,
+    private readonly output: NodeJS.WritableStream,
+  ) {
     this.rl = readline.createInterface({ input, terminal: false });
     this.rl.on("line", (line) => {
       const next = this.waiting.shift();

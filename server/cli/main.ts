@@ -92,7 +92,13 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
         }
         const { runCommand } = await import("./run-command.ts");
         return await runCommand(
-          { task, ...(values.pack ? { pack: values.pack } : {}), yes: values.yes, json: values.json, ...(values["plan-approval"] !== undefined ? { planApproval: values["plan-approval"] } : {}) },
+          {
+            task,
+            ...(values.pack ? { pack: values.pack } : {}),
+            yes: values.yes,
+            json: values.json,
+            ...(values["plan-approval"] !== undefined ? { planApproval: values["plan-approval"] } : {}),
+          },
           config,
           log,
           io,

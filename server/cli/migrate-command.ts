@@ -12,6 +12,9 @@ export async function migrateCommand(config: GuildConfig, io: CommandIO): Promis
   const log = pino({ level: "silent" });
   const { kind, applied } = await migrateStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   if (kind === "sqlite") io.stdout.write(`SQLite under ${config.dataDir}: up to date\n`);
-  else io.stdout.write(applied.length > 0 ? `Postgres: applied migrations ${applied.join(", ")}\n` : "Postgres: up to date, nothing to apply\n");
+  else
+    io.stdout.write(
+      applied.length > 0 ? `Postgres: applied migrations ${applied.join(", ")}\n` : "Postgres: up to date, nothing to apply\n",
+    );
   return 0;
 }

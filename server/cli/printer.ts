@@ -2,7 +2,6 @@ import ora, { type Ora } from "ora";
 import type { RunEvent, TokenDelta } from "../contract/index.ts";
 import { style } from "./style.ts";
 
-
 function brief(value: unknown, max = 160): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -18,7 +17,10 @@ export class ProgressPrinter {
   /** What the model writing now has written so far, for the spinner's live preview. */
   private writing = { key: "", text: "" };
 
-  constructor(specialists: readonly { id: string; name: string }[], private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    specialists: readonly { id: string; name: string }[],
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
     this.names = new Map(specialists.map((s) => [s.id, s.name]));
     // A terminal that reports no width (a pty nobody sized) would make the spinner redraw forever.
     const sized = stream.isTTY === true && (stream.columns ?? 0) > 0;
@@ -69,7 +71,8 @@ export class ProgressPrinter {
         break;
       case "memory.recalled": {
         const { count, items } = event.data;
-        if (count > 0) this.line(style.dim(`  recalled ${count} memor${count === 1 ? "y" : "ies"}: ${brief(items.map((i) => i.text).join(" | "))}`));
+        if (count > 0)
+          this.line(style.dim(`  recalled ${count} memor${count === 1 ? "y" : "ies"}: ${brief(items.map((i) => i.text).join(" | "))}`));
         break;
       }
       case "node.started": {
@@ -83,7 +86,9 @@ export class ProgressPrinter {
       }
       case "plan.proposed":
         this.line(style.bold(event.data.reason === "redirect" ? "Plan (after redirect):" : "Plan:"));
-        event.data.steps.forEach((s, i) => this.line(`  ${i + 1}. ${this.name(s.specialist)}: ${s.instruction}${s.status !== "pending" ? style.dim(` (${s.status})`) : ""}`));
+        event.data.steps.forEach((s, i) =>
+          this.line(`  ${i + 1}. ${this.name(s.specialist)}: ${s.instruction}${s.status !== "pending" ? style.dim(` (${s.status})`) : ""}`),
+        );
         break;
       case "retrieval.done": {
         const d = event.data;
@@ -92,7 +97,12 @@ export class ProgressPrinter {
         const added = last.startsWith(first) ? last.slice(first.length).trim() : last;
         const again = d.reformulated ? style.yellow(` (weak results, searched again adding "${brief(added, 80)}")`) : "";
         // A search of the whole pack after the specialist's own documents answered weakly.
-        const wide = d.scope === "pack" ? style.yellow(` of the whole pack (${this.name(d.specialist)}'s own documents answered weakly${d.fallback?.kept ? "" : "; kept its own"})`) : "";
+        const wide =
+          d.scope === "pack"
+            ? style.yellow(
+                ` of the whole pack (${this.name(d.specialist)}'s own documents answered weakly${d.fallback?.kept ? "" : "; kept its own"})`,
+              )
+            : "";
         this.line(style.dim(`  searched ${sources.length} passages${wide}${again}: ${brief(sources.join("; "), 140)}`));
         break;
       }
@@ -101,16 +111,25 @@ export class ProgressPrinter {
         break;
       case "tool.result": {
         const d = event.data;
-        this.line(d.error ? style.red(`  ✗ ${d.tool}: ${d.error}`) : `  ${style.green("✓")} ${d.tool} → ${brief(d.result)}${d.replayed ? style.dim(" (already done)") : ""}`);
+        this.line(
+          d.error
+            ? style.red(`  ✗ ${d.tool}: ${d.error}`)
+            : `  ${style.green("✓")} ${d.tool} → ${brief(d.result)}${d.replayed ? style.dim(" (already done)") : ""}`,
+        );
         break;
       }
       case "message":
         this.writing = { key: "", text: "" };
-        if (event.data.specialist) this.line(style.dim(`  ${this.name(event.data.specialist)}: ${brief(event.data.text.replace(/\s+/g, " "), 200)}`));
+        if (event.data.specialist)
+          this.line(style.dim(`  ${this.name(event.data.specialist)}: ${brief(event.data.text.replace(/\s+/g, " "), 200)}`));
         break;
       case "approval.resolved": {
         const d = event.data;
-        this.line(style.dim(`  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}${d.reason === "deadline" ? " (nobody decided in time: rejected by policy)" : ""}`));
+        this.line(
+          style.dim(
+            `  approval ${d.approvalId}: ${d.status}${d.reviewer ? ` by ${d.reviewer}` : ""}${d.reason === "deadline" ? " (nobody decided in time: rejected by policy)" : ""}`,
+          ),
+        );
         break;
       }
       case "approval.escalated": {
@@ -120,7 +139,9 @@ export class ProgressPrinter {
       }
       case "memory.saved": {
         const { items, lessons } = event.data;
-        this.line(style.dim(`  saved ${items.length} memor${items.length === 1 ? "y" : "ies"} (${lessons} lesson${lessons === 1 ? "" : "s"})`));
+        this.line(
+          style.dim(`  saved ${items.length} memor${items.length === 1 ? "y" : "ies"} (${lessons} lesson${lessons === 1 ? "" : "s"})`),
+        );
         break;
       }
       case "run.completed":

@@ -16,7 +16,8 @@ export async function pruneCommand(args: readonly string[], config: GuildConfig,
   const duration = (flag: string, text: string | undefined, fallback: number | undefined): number | undefined => {
     if (text === undefined) return fallback;
     const parsed = DurationSchema.safeParse(text);
-    if (!parsed.success) throw new GuildError("invalid_input", `--${flag}: ${parsed.error.issues[0]!.message}`, { details: { field: flag } });
+    if (!parsed.success)
+      throw new GuildError("invalid_input", `--${flag}: ${parsed.error.issues[0]!.message}`, { details: { field: flag } });
     return parsed.data;
   };
   const historyMs = duration("older-than", values["older-than"], config.retention.historyMs);
@@ -28,7 +29,9 @@ export async function pruneCommand(args: readonly string[], config: GuildConfig,
   const runtime = await openRuntime({ ...config, retention: {} as GuildConfig["retention"] }, log);
   try {
     const pruned = await runtime.prune({ historyMs, auditMs });
-    io.stdout.write(`Pruned ${pruned.runs} finished run${pruned.runs === 1 ? "" : "s"}: ${pruned.events} events and their checkpoints deleted; ${pruned.audit} audit entries deleted\n`);
+    io.stdout.write(
+      `Pruned ${pruned.runs} finished run${pruned.runs === 1 ? "" : "s"}: ${pruned.events} events and their checkpoints deleted; ${pruned.audit} audit entries deleted\n`,
+    );
     return 0;
   } finally {
     await runtime.close();

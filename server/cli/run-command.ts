@@ -19,7 +19,6 @@ export interface RunCommandOptions {
   planApproval?: boolean;
 }
 
-
 /**
  * `guild run`: runs one task in-process, shows progress, asks each approval at the prompt
  * (or approves all with --yes), prints the answer; --json prints events only, as NDJSON.
@@ -37,7 +36,9 @@ export async function runCommand(options: RunCommandOptions, config: GuildConfig
     const printer = new ProgressPrinter(pack?.specialists ?? [], io.stderr);
     if (!options.json) io.stderr.write(`${style.bold("Guild")} · pack ${run.pack} · model ${modelLabel(run.model)} · run ${run.id}\n`);
     // What is already in the log, then live; each seq is shown once.
-    const following = await runtime.follow(run.id, 0, (event: RunEvent) => (options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : printer.show(event)));
+    const following = await runtime.follow(run.id, 0, (event: RunEvent) =>
+      options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : printer.show(event),
+    );
     const stopTokens = options.json ? () => {} : runtime.onToken((token) => token.runId === run.id && printer.token(token));
     const stop = (): void => {
       following.stop();
@@ -79,7 +80,11 @@ async function decideAtPrompt(
 ): Promise<boolean> {
   printer.pause();
   if (options.yes) {
-    printer.line(style.dim(`  auto-approving ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : approval.action.name} (--yes)`));
+    printer.line(
+      style.dim(
+        `  auto-approving ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : approval.action.name} (--yes)`,
+      ),
+    );
     await runtime.decide(approval.id, { type: "approve", reviewer: "cli --yes" }, { via: "cli" });
     return true;
   }

@@ -26,9 +26,13 @@ export function approvalSubject(approval: Approval): string {
  * the server options the user gave (so the command works as printed).
  */
 export function decideHint(run: Run, serverArgs = ""): string {
-  const lines = [`The run ${run.id} is paused for ${run.pendingApprovals.length === 1 ? "an approval" : `${run.pendingApprovals.length} approvals`}. Answer it with:`];
+  const lines = [
+    `The run ${run.id} is paused for ${run.pendingApprovals.length === 1 ? "an approval" : `${run.pendingApprovals.length} approvals`}. Answer it with:`,
+  ];
   for (const approval of run.pendingApprovals) {
-    lines.push(`  npx guild decide ${approval.id} approve${serverArgs}   ${style.dim(`# ${approvalSubject(approval)}; or reject, edit --args '{...}', respond --message '...'`)}`);
+    lines.push(
+      `  npx guild decide ${approval.id} approve${serverArgs}   ${style.dim(`# ${approvalSubject(approval)}; or reject, edit --args '{...}', respond --message '...'`)}`,
+    );
   }
   lines.push(`  (npx guild approvals --run ${run.id}${serverArgs} shows them in full)`);
   return lines.join("\n");

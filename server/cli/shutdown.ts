@@ -22,7 +22,10 @@ export async function untilSignalled(log: Logger): Promise<NodeJS.Signals> {
 }
 
 /** What a process says it uses: the model, and where it keeps everything (never a password). */
-export function describeSetup(model: { provider: string; name: string }, storage: { databaseUrl: string | undefined; dataDir: string }): string {
+export function describeSetup(
+  model: { provider: string; name: string },
+  storage: { databaseUrl: string | undefined; dataDir: string },
+): string {
   const modelText = model.provider === "offline" ? "offline (deterministic rules, no language model)" : `${model.provider}:${model.name}`;
   if (!storage.databaseUrl) return `model ${modelText}, data ${storage.dataDir}`;
   const url = new URL(storage.databaseUrl);

@@ -55,4 +55,17 @@ export {
   SubscribeRunSchema,
   UnsubscribeRunSchema,
 } from "./schemas.ts";
-export { ApprovalSchema, AuditEntrySchema, ErrorSchema, PrincipalSchema, WebhookSchema, WebhookDeliverySchema, LessonSchema, HealthSchema, PackGraphSchema, PackSchema, RunEventSchema, RunSchema } from "./responses.ts";
+export {
+  ApprovalSchema,
+  AuditEntrySchema,
+  ErrorSchema,
+  PrincipalSchema,
+  WebhookSchema,
+  WebhookDeliverySchema,
+  LessonSchema,
+  HealthSchema,
+  PackGraphSchema,
+  PackSchema,
+  RunEventSchema,
+  RunSchema,
+} from "./responses.ts";

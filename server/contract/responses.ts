@@ -2,14 +2,32 @@ import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
 import { APPROVAL_KINDS, DECISION_TYPES } from "../../graphs/vocabulary.ts";
 import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
-import { WEBHOOK_EVENTS, type Approval, type AuditEntry, type Lesson, type PackSummary, type Principal, type Run, type RunEventData, type RunEventType, type Webhook, type WebhookDelivery } from "./types.ts";
+import {
+  WEBHOOK_EVENTS,
+  type Approval,
+  type AuditEntry,
+  type Lesson,
+  type PackSummary,
+  type Principal,
+  type Run,
+  type RunEventData,
+  type RunEventType,
+  type Webhook,
+  type WebhookDelivery,
+} from "./types.ts";
 
 /**
  * What the server answers, as zod schemas for the OpenAPI document. The checks at the bottom make
  * the compiler refuse any drift between these and the contract's types.
  */
 
-export const PrincipalSchema = z.object({ id: z.string(), name: z.string(), tenant: z.string(), roles: z.array(z.string()), verified: z.boolean() });
+export const PrincipalSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  roles: z.array(z.string()),
+  verified: z.boolean(),
+});
 
 export const WebhookSchema = z.object({
   id: z.string(),
@@ -47,7 +65,9 @@ export const ApprovalSchema = z.object({
   status: ApprovalStatusSchema,
   description: z.string(),
   action: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) }),
-  allowed: z.object(Object.fromEntries(DECISION_TYPES.map((type) => [type, z.boolean()])) as Record<(typeof DECISION_TYPES)[number], z.ZodBoolean>),
+  allowed: z.object(
+    Object.fromEntries(DECISION_TYPES.map((type) => [type, z.boolean()])) as Record<(typeof DECISION_TYPES)[number], z.ZodBoolean>,
+  ),
   specialist: z.string().optional(),
   highRisk: z.string().optional(),
   requiresRoles: z.array(z.string()).optional(),
@@ -103,7 +123,10 @@ export const RunSchema = z.object({
   result: z.object({ answer: z.string(), citations: z.array(z.object({ source: z.string(), excerpt: z.string() })) }).optional(),
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
   pendingApprovals: z.array(ApprovalSchema),
-  usage: TokenUsageSchema.extend({ supervisor: TokenUsageSchema.optional(), bySpecialist: z.record(z.string(), TokenUsageSchema).optional() }).optional(),
+  usage: TokenUsageSchema.extend({
+    supervisor: TokenUsageSchema.optional(),
+    bySpecialist: z.record(z.string(), TokenUsageSchema).optional(),
+  }).optional(),
   model: ModelSchema,
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -117,18 +140,39 @@ const EVENT_DATA = {
   "run.created": z.object({ task: z.string(), pack: z.string(), planApproval: z.boolean(), model: ModelSchema }),
   "run.queued": z.object({ ahead: z.number().int(), maxActiveRuns: z.number().int() }),
   "run.started": z.object({}),
-  "node.started": z.object({ node, specialist: z.string().optional(), stepId: z.string().optional(), instruction: z.string().optional(), reason: redirect }),
-  "node.completed": z.object({ node, specialist: z.string().optional(), stepId: z.string().optional(), reason: redirect, redirectedTo: z.string().optional() }),
+  "node.started": z.object({
+    node,
+    specialist: z.string().optional(),
+    stepId: z.string().optional(),
+    instruction: z.string().optional(),
+    reason: redirect,
+  }),
+  "node.completed": z.object({
+    node,
+    specialist: z.string().optional(),
+    stepId: z.string().optional(),
+    reason: redirect,
+    redirectedTo: z.string().optional(),
+  }),
   "plan.proposed": z.object({
     revision: z.number().int(),
-    steps: z.array(z.object({ id: z.string(), specialist: z.string(), instruction: z.string(), status: z.enum(["pending", "active", "done", "redirected"]) })),
+    steps: z.array(
+      z.object({
+        id: z.string(),
+        specialist: z.string(),
+        instruction: z.string(),
+        status: z.enum(["pending", "active", "done", "redirected"]),
+      }),
+    ),
     reason: redirect,
     usage: TokenUsageSchema.optional(),
   }),
   "retrieval.done": z.object({
     specialist: z.string(),
     query: z.string(),
-    attempts: z.array(z.object({ query: z.string(), topScore: z.number(), coverage: z.number(), passages: z.number().int(), weak: z.boolean() })),
+    attempts: z.array(
+      z.object({ query: z.string(), topScore: z.number(), coverage: z.number(), passages: z.number().int(), weak: z.boolean() }),
+    ),
     reformulated: z.boolean(),
     passages: z.array(z.object({ id: z.string(), source: z.string(), excerpt: z.string(), score: z.number() })),
     evidence: z.object({ strength: z.number(), weak: z.boolean(), missing: z.array(z.string()) }),
@@ -157,7 +201,16 @@ const EVENT_DATA = {
     images: z.array(z.object({ mimeType: z.string(), bytes: z.number().int() })).optional(),
   }),
   "memory.recalled": z.object({
-    items: z.array(z.object({ namespace: z.array(z.string()), key: z.string(), kind: z.enum(["lesson", "run"]), text: z.string(), specialist: z.string().optional(), tool: z.string().optional() })),
+    items: z.array(
+      z.object({
+        namespace: z.array(z.string()),
+        key: z.string(),
+        kind: z.enum(["lesson", "run"]),
+        text: z.string(),
+        specialist: z.string().optional(),
+        tool: z.string().optional(),
+      }),
+    ),
     count: z.number().int(),
   }),
   "memory.saved": z.object({ items: z.array(z.object({ namespace: z.array(z.string()), key: z.string() })), lessons: z.number().int() }),
@@ -180,7 +233,13 @@ const EVENT_DATA = {
     reviewerId: z.string().optional(),
     reviewerVerified: z.boolean().optional(),
   }),
-  "approval.escalated": z.object({ approvalId: z.string(), kind: z.enum(APPROVAL_KINDS), reason: z.string(), to: z.string().optional(), expiresAt: z.string().optional() }),
+  "approval.escalated": z.object({
+    approvalId: z.string(),
+    kind: z.enum(APPROVAL_KINDS),
+    reason: z.string(),
+    to: z.string().optional(),
+    expiresAt: z.string().optional(),
+  }),
   "run.completed": z.object({ answer: z.string(), citations: z.array(CitationSchema) }),
   "run.failed": z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
   "run.cancelled": z.object({}),
@@ -232,7 +291,15 @@ export const HealthSchema = z.object({
 });
 
 // Mutual assignability, and the same keys: an optional field missing on one side counts as drift.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+type Same<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [keyof A] extends [keyof B]
+      ? [keyof B] extends [keyof A]
+        ? true
+        : false
+      : false
+    : false
+  : false;
 const same = <A, B>(proof: Same<A, B>): Same<A, B> => proof;
 same<z.infer<typeof ApprovalSchema>, Approval>(true);
 same<z.infer<typeof PrincipalSchema>, Principal>(true);
@@ -240,7 +307,9 @@ same<z.infer<typeof WebhookSchema>, Webhook>(true);
 same<z.infer<typeof WebhookDeliverySchema>, WebhookDelivery>(true);
 same<z.infer<typeof RunSchema>, Run>(true);
 // Each event type's data, field by field at the top level, mutually assignable below it.
-const eventDataMatches: { [K in RunEventType]: Same<z.infer<(typeof EVENT_DATA)[K]>, RunEventData[K]> } = {} as { [K in RunEventType]: true };
+const eventDataMatches: { [K in RunEventType]: Same<z.infer<(typeof EVENT_DATA)[K]>, RunEventData[K]> } = {} as {
+  [K in RunEventType]: true;
+};
 void eventDataMatches;
 same<z.infer<typeof PackSchema>, PackSummary>(true);
 same<z.infer<typeof AuditEntrySchema>, AuditEntry>(true);

@@ -7,7 +7,6 @@ export { DecisionSchema };
 
 /** Every schema of what clients send, REST and Socket.IO alike; routes, the gateway and the OpenAPI document use these. */
 
-
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
 
@@ -35,7 +34,10 @@ const MetadataSchema = z
   .record(z.string(), z.unknown())
   // Depth first, and stop there: measuring the size of a deep value would overflow the stack.
   .refine((m) => depthOf(m) <= METADATA_MAX_DEPTH, { message: `metadata must nest at most ${METADATA_MAX_DEPTH} levels`, abort: true })
-  .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, `metadata must be at most ${METADATA_MAX_BYTES / 1024} kB as JSON`);
+  .refine(
+    (m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES,
+    `metadata must be at most ${METADATA_MAX_BYTES / 1024} kB as JSON`,
+  );
 
 /** A new run, as REST and the CLI accept it. */
 export const StartRunSchema = z.strictObject({
@@ -44,7 +46,10 @@ export const StartRunSchema = z.strictObject({
   options: z.strictObject({ planApproval: z.boolean().optional() }).optional(),
   metadata: MetadataSchema.optional(),
   /** A receiver of this run's events alone (all of them); the answer gives its id and secret. */
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http or https URL" }).max(2000).optional(),
+  webhook: z
+    .url({ protocol: /^https?$/, error: "webhook must be an http or https URL" })
+    .max(2000)
+    .optional(),
 });
 
 /** A new webhook of the caller's tenant. */
@@ -82,7 +87,10 @@ export const ListEventsQuerySchema = z.strictObject({
 /** A page of approvals: at most `limit`, after the `cursor` of the page before (its `nextCursor`). */
 const ApprovalPage = {
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor must be a nextCursor from an earlier page").optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor must be a nextCursor from an earlier page")
+    .optional(),
 };
 
 export const ListApprovalsQuerySchema = z.strictObject({

@@ -16,7 +16,10 @@ export interface ClientToServerEvents {
   "run:subscribe": (payload: { runId: string; afterSeq?: number }, ack?: (reply: Ack<{ lastSeq: number }>) => void) => void;
   "run:unsubscribe": (payload: { runId: string }, ack?: (reply: Ack) => void) => void;
   /** Follows approvals of every run of the tenant; acks with the approvals pending now, a page at a time (`nextCursor` when there are more). */
-  "inbox:subscribe": (payload: { limit?: number; cursor?: string }, ack?: (reply: Ack<{ approvals: Approval[]; nextCursor?: string }>) => void) => void;
+  "inbox:subscribe": (
+    payload: { limit?: number; cursor?: string },
+    ack?: (reply: Ack<{ approvals: Approval[]; nextCursor?: string }>) => void,
+  ) => void;
   "approval:decide": (payload: { approvalId: string; decision: Decision }, ack?: (reply: Ack<{ approval: Approval }>) => void) => void;
 }
 

@@ -1,7 +1,16 @@
 // Plain types, importing only the engine's vocabulary (itself plain): the web client compiles
 // against these two files alone. The checks in responses.ts make the compiler refuse any drift
 // from the engine's own types and schemas.
-import type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, GraphEventData, TokenUsage } from "../../graphs/vocabulary.ts";
+import type {
+  AllowedDecisions,
+  ApprovalKind,
+  ApprovalStatus,
+  Citation,
+  Decision,
+  DecisionType,
+  GraphEventData,
+  TokenUsage,
+} from "../../graphs/vocabulary.ts";
 
 export type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, TokenUsage };
 export type { PlanStepData, RecalledItem, ReportingNode } from "../../graphs/vocabulary.ts";
@@ -43,7 +52,14 @@ export interface Approval {
 }
 
 /** What a webhook may be told of; each is the run event of the same name. */
-export const WEBHOOK_EVENTS = ["run.completed", "run.failed", "run.cancelled", "approval.requested", "approval.escalated", "approval.resolved"] as const;
+export const WEBHOOK_EVENTS = [
+  "run.completed",
+  "run.failed",
+  "run.cancelled",
+  "approval.requested",
+  "approval.escalated",
+  "approval.resolved",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A receiver of a tenant's events (or of one run's, `runId`); its secret is shown once, when made. */

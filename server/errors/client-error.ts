@@ -28,7 +28,9 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; message?: unk
     case "entity.too.large":
       return new GuildError("too_large", "the request body is too large", { details: { field: "(body)" } });
     case "entity.parse.failed":
-      return new GuildError("invalid_input", `the request body is not a JSON object: ${String(error.message)}`, { details: { field: "(body)" } });
+      return new GuildError("invalid_input", `the request body is not a JSON object: ${String(error.message)}`, {
+        details: { field: "(body)" },
+      });
     case "encoding.unsupported":
     case "charset.unsupported":
       return new GuildError("invalid_input", String(error.message), { details: { field: "Content-Type" } });
@@ -47,7 +49,11 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; message?: unk
 export function toClientError(error: unknown, log: Logger): { status: number; body: ErrorBody } {
   const known = isGuildError(error) ? error : typeof error === "object" && error !== null ? fromBodyParser(error) : undefined;
   if (known) {
-    const body: ErrorBody = { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}) };
+    const body: ErrorBody = {
+      code: known.code,
+      message: known.message,
+      ...(known.details !== undefined ? { details: known.details } : {}),
+    };
     return { status: STATUS[known.code], body };
   }
   log.error({ err: error }, "unhandled error");

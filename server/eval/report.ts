@@ -58,13 +58,35 @@ function aligned(table: string[][]): string[] {
 export function textReport(result: EvalResult, set: string): string {
   const models = [result.team, ...(result.baseline ? [result.baseline] : [])].map(describe).join("; ");
   const cells = result.baseline ? ["each cell: team | generalist"] : [];
-  const retrieval = result.bm25 ? ["", "The team's retrieval, each cell: BM25 alone | hybrid", "", ...aligned([heading(), ...rows(result.bm25.summary, result.team.summary)])] : [];
-  return [`guild eval · pack ${result.pack} · set ${set} · ${models}`, ...cells, "", ...aligned([heading(), ...rows(result.team.summary, result.baseline?.summary)]), ...retrieval, "", ...LEGEND].join("\n");
+  const retrieval = result.bm25
+    ? [
+        "",
+        "The team's retrieval, each cell: BM25 alone | hybrid",
+        "",
+        ...aligned([heading(), ...rows(result.bm25.summary, result.team.summary)]),
+      ]
+    : [];
+  return [
+    `guild eval · pack ${result.pack} · set ${set} · ${models}`,
+    ...cells,
+    "",
+    ...aligned([heading(), ...rows(result.team.summary, result.baseline?.summary)]),
+    ...retrieval,
+    "",
+    ...LEGEND,
+  ].join("\n");
 }
 
 function itemLine(item: ItemResult): string {
   const missing = item.facts.filter((f) => !f.found).map((f) => f.fact);
-  const why = item.kind === "unanswerable" ? (item.declined ? "declined" : "answered instead of declining") : missing.length > 0 ? `missing ${missing.map((m) => `"${m}"`).join(", ")}` : "";
+  const why =
+    item.kind === "unanswerable"
+      ? item.declined
+        ? "declined"
+        : "answered instead of declining"
+      : missing.length > 0
+        ? `missing ${missing.map((m) => `"${m}"`).join(", ")}`
+        : "";
   const effects = item.effects.length > 0 ? `; proposed ${item.effects.map((e) => e.tool).join(", ")}` : "";
   const status = item.status === "completed" ? "" : `; ${item.status}${item.error ? `: ${item.error}` : ""}`;
   return `| ${item.id} | ${item.kind} | ${item.right ? "yes" : "no"} | ${item.plan.join(", ")} | ${(why + effects + status).replace(/\|/g, "\\|")} |`;
@@ -72,19 +94,37 @@ function itemLine(item: ItemResult): string {
 
 /** The report as Markdown: the table, then every question with what it missed. */
 export function markdownReport(result: EvalResult, set: string): string {
-  const markdown = (table: string[][]) => [`| ${table[0]!.join(" | ")} |`, `|${table[0]!.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`, ...table.slice(1).map((r) => `| ${r.join(" | ")} |`)];
+  const markdown = (table: string[][]) => [
+    `| ${table[0]!.join(" | ")} |`,
+    `|${table[0]!.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...table.slice(1).map((r) => `| ${r.join(" | ")} |`),
+  ];
   const sections = [
     `# guild eval: ${result.pack}`,
     "",
     `Set \`${set}\`; ${[result.team, ...(result.baseline ? [result.baseline] : [])].map(describe).join("; ")}.${result.baseline ? " Each cell: team | generalist." : ""}`,
     "",
     ...markdown([heading(), ...rows(result.team.summary, result.baseline?.summary)]),
-    ...(result.bm25 ? ["", "The team's retrieval, each cell: BM25 alone | hybrid.", "", ...markdown([heading(), ...rows(result.bm25.summary, result.team.summary)])] : []),
+    ...(result.bm25
+      ? [
+          "",
+          "The team's retrieval, each cell: BM25 alone | hybrid.",
+          "",
+          ...markdown([heading(), ...rows(result.bm25.summary, result.team.summary)]),
+        ]
+      : []),
     "",
     ...LEGEND,
   ];
   for (const variant of [result.team, ...(result.baseline ? [result.baseline] : [])]) {
-    sections.push("", `## ${variant.variant}: each question`, "", "| id | kind | right | plan | notes |", "| --- | --- | --- | --- | --- |", ...variant.items.map(itemLine));
+    sections.push(
+      "",
+      `## ${variant.variant}: each question`,
+      "",
+      "| id | kind | right | plan | notes |",
+      "| --- | --- | --- | --- | --- |",
+      ...variant.items.map(itemLine),
+    );
   }
   return `${sections.join("\n")}\n`;
 }

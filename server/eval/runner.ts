@@ -53,7 +53,12 @@ export interface EvalResult {
  * specialist; else the configured ones, keeping only the per-specialist models the variant has.
  */
 function modelsFor(settings: ModelSettings, ids: readonly string[], model: string | undefined): ModelSettings {
-  if (model) return { ...settings, defaultModel: model, overrides: { supervisor: model, specialists: Object.fromEntries(ids.map((id) => [id, model])) } };
+  if (model)
+    return {
+      ...settings,
+      defaultModel: model,
+      overrides: { supervisor: model, specialists: Object.fromEntries(ids.map((id) => [id, model])) },
+    };
   const specialists = Object.fromEntries(Object.entries(settings.overrides?.specialists ?? {}).filter(([id]) => ids.includes(id)));
   return { ...settings, overrides: { ...settings.overrides, specialists } };
 }
@@ -67,7 +72,15 @@ function evalDecision(approval: Approval): Decision {
 /** Runs one question as a run of its own, in a data directory of its own, and scores it. */
 async function runItem(
   item: EvalItem,
-  options: { pack: Pack; packsDir: string; models: ModelSettings; workDir: string; logger?: Logger | undefined; effectTools: ReadonlySet<string>; embedder: Embedder | undefined },
+  options: {
+    pack: Pack;
+    packsDir: string;
+    models: ModelSettings;
+    workDir: string;
+    logger?: Logger | undefined;
+    effectTools: ReadonlySet<string>;
+    embedder: Embedder | undefined;
+  },
 ) {
   const dataDir = fs.mkdtempSync(path.join(options.workDir, "data-"));
   const runtime = await Runtime.open({
@@ -128,15 +141,34 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
       const items: ItemResult[] = [];
       let model: ModelInfo | undefined;
       for (const item of options.items) {
-        const outcome = await runItem(item, { pack: options.pack, packsDir, models, workDir: root, logger: options.logger, effectTools, embedder: run.embedder });
+        const outcome = await runItem(item, {
+          pack: options.pack,
+          packsDir,
+          models,
+          workDir: root,
+          logger: options.logger,
+          effectTools,
+          embedder: run.embedder,
+        });
         items.push(outcome.result);
         model ??= outcome.model;
         done += 1;
         options.onProgress?.({ done, total, variant: run.role === "bm25" ? "team, BM25 alone" : run.variant, id: item.id });
       }
-      results[run.role] = { variant: run.variant, model: model!, retrieval: run.embedder ? "hybrid" : "bm25", summary: summarize(items), items };
+      results[run.role] = {
+        variant: run.variant,
+        model: model!,
+        retrieval: run.embedder ? "hybrid" : "bm25",
+        summary: summarize(items),
+        items,
+      };
     }
-    return { pack: options.pack.id, team: results.team!, ...(results.baseline ? { baseline: results.baseline } : {}), ...(results.bm25 ? { bm25: results.bm25 } : {}) };
+    return {
+      pack: options.pack.id,
+      team: results.team!,
+      ...(results.baseline ? { baseline: results.baseline } : {}),
+      ...(results.bm25 ? { bm25: results.bm25 } : {}),
+    };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

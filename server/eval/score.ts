@@ -64,7 +64,8 @@ function proposedEffects(events: readonly RunEvent[], effectTools: ReadonlySet<s
   for (const event of events) {
     if (event.type !== "approval.requested") continue;
     const { approval } = event.data;
-    if (approval.kind === "tool_call" && effectTools.has(approval.action.name)) effects.push({ tool: approval.action.name, args: approval.action.args });
+    if (approval.kind === "tool_call" && effectTools.has(approval.action.name))
+      effects.push({ tool: approval.action.name, args: approval.action.args });
   }
   return effects;
 }
@@ -93,9 +94,20 @@ export function scoreItem(item: EvalItem, run: Run, events: readonly RunEvent[],
     right,
     declined,
     ...(gold.length > 0
-      ? { retrieval: { documents: ranked.slice(0, 10), recallAt1: recallAt(ranked, gold, 1), recallAt5: recallAt(ranked, gold, 5), reciprocalRank: firstGold < 0 ? 0 : 1 / (firstGold + 1) } }
+      ? {
+          retrieval: {
+            documents: ranked.slice(0, 10),
+            recallAt1: recallAt(ranked, gold, 1),
+            recallAt5: recallAt(ranked, gold, 5),
+            reciprocalRank: firstGold < 0 ? 0 : 1 / (firstGold + 1),
+          },
+        }
       : {}),
-    searches: eventsOfType(events, "retrieval.done").map((e) => ({ specialist: e.data.specialist, scope: e.data.scope ?? "own", strength: e.data.evidence.strength })),
+    searches: eventsOfType(events, "retrieval.done").map((e) => ({
+      specialist: e.data.specialist,
+      scope: e.data.scope ?? "own",
+      strength: e.data.evidence.strength,
+    })),
     cited,
     ...(gold.length > 0 && cited.length > 0 ? { citationPrecision: cited.filter((d) => gold.includes(d)).length / cited.length } : {}),
     effects,

@@ -43,12 +43,17 @@ export function readEvalSet(file: string): EvalItem[] {
     const parsed = EvalItemSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new GuildError("invalid_input", `${where}: ${issue.path.join(".") || "(line)"}: ${issue.message}`, { details: { field: "set", line: i + 1 } });
+      throw new GuildError("invalid_input", `${where}: ${issue.path.join(".") || "(line)"}: ${issue.message}`, {
+        details: { field: "set", line: i + 1 },
+      });
     }
     const item = parsed.data;
-    if (ids.has(item.id)) throw new GuildError("invalid_input", `${where}: id '${item.id}' is used twice`, { details: { field: "set", line: i + 1 } });
+    if (ids.has(item.id))
+      throw new GuildError("invalid_input", `${where}: id '${item.id}' is used twice`, { details: { field: "set", line: i + 1 } });
     if (item.kind !== "unanswerable" && item.gold_facts.length === 0) {
-      throw new GuildError("invalid_input", `${where}: gold_facts: a ${item.kind} question needs at least one fact`, { details: { field: "set", line: i + 1 } });
+      throw new GuildError("invalid_input", `${where}: gold_facts: a ${item.kind} question needs at least one fact`, {
+        details: { field: "set", line: i + 1 },
+      });
     }
     ids.add(item.id);
     items.push(item);

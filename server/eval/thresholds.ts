@@ -21,7 +21,8 @@ export function shortfalls(result: EvalResult, thresholds: Thresholds): string[]
   const team = result.team.summary;
   const failures: string[] = [];
   const floor = (name: string, value: number | null, min: number | undefined) => {
-    if (min !== undefined && (value ?? 0) < min) failures.push(`${name} ${value === null ? "not measured" : shown(value)} is below ${shown(min)}`);
+    if (min !== undefined && (value ?? 0) < min)
+      failures.push(`${name} ${value === null ? "not measured" : shown(value)} is below ${shown(min)}`);
   };
   floor("fully right", team.factsRight, thresholds.minFacts);
   floor("recall@5", team.recallAt5, thresholds.minRecall);

@@ -14,7 +14,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
   const status = tooLarge ? 431 : 400;
   const body = JSON.stringify({
-    error: tooLarge ? { code: "headers_too_large", message: "the request's headers are too large" } : { code: "invalid_input", message: "the request is not valid HTTP" },
+    error: tooLarge
+      ? { code: "headers_too_large", message: "the request's headers are too large" }
+      : { code: "invalid_input", message: "the request is not valid HTTP" },
   });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -22,7 +22,12 @@ export function refuseCrossSite(): RequestHandler {
         foreign = true;
       }
     }
-    if (foreign) throw new GuildError("forbidden", "a call that changes something must come from Guild's own pages, not another site (without keys, the server trusts only itself)", { details: { reason: "cross_site" } });
+    if (foreign)
+      throw new GuildError(
+        "forbidden",
+        "a call that changes something must come from Guild's own pages, not another site (without keys, the server trusts only itself)",
+        { details: { reason: "cross_site" } },
+      );
     next();
   };
 }
@@ -41,7 +46,9 @@ export function apiFallback(routes: readonly Route[]): RequestHandler {
     const allowed = [...new Set(paths.filter((p) => p.match.test(path)).map((p) => p.method))].sort();
     if (allowed.length > 0) {
       res.setHeader("Allow", allowed.join(", "));
-      throw new GuildError("method_not_allowed", `${req.method} is not allowed on ${path}; it takes ${allowed.join(", ")}`, { details: { allowed } });
+      throw new GuildError("method_not_allowed", `${req.method} is not allowed on ${path}; it takes ${allowed.join(", ")}`, {
+        details: { allowed },
+      });
     }
     throw new GuildError("not_found", "no such API route; see /api/openapi.json");
   };
@@ -52,6 +59,8 @@ export function pageFallback(): RequestHandler {
   return (req, res) => {
     if (SAFE_METHODS.has(req.method)) throw new GuildError("not_found", `no page at ${req.path}`);
     res.setHeader("Allow", "GET, HEAD");
-    throw new GuildError("method_not_allowed", `${req.method} is not allowed on ${req.path}: pages are only read`, { details: { allowed: ["GET", "HEAD"] } });
+    throw new GuildError("method_not_allowed", `${req.method} is not allowed on ${req.path}: pages are only read`, {
+      details: { allowed: ["GET", "HEAD"] },
+    });
   };
 }

@@ -5,7 +5,8 @@ import type { Principal } from "../contract/index.ts";
 import { parseInput } from "../runtime/index.ts";
 import type { Route } from "./route.ts";
 
-const validated = (schema: unknown, value: unknown, what: string): unknown => (schema ? parseInput(schema as z.ZodType, value, what) : undefined);
+const validated = (schema: unknown, value: unknown, what: string): unknown =>
+  schema ? parseInput(schema as z.ZodType, value, what) : undefined;
 
 /** Mounts routes on an Express router: checks each route's role, then validates params, query and body by its schemas. */
 export function mountRoutes(router: Router, routes: readonly Route[]): void {

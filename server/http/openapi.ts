@@ -30,7 +30,10 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
     const responses = Object.fromEntries(
       Object.entries(r.responses).map(([status, response]) => [
         status,
-        { description: response.description, ...(response.schema ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } } : {}) },
+        {
+          description: response.description,
+          ...(response.schema ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } } : {}),
+        },
       ]),
     );
     (paths[path] ??= {})[r.method] = {
@@ -38,10 +41,24 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
       parameters: [
         ...parameters(r.params, "path"),
         ...parameters(r.query, "query"),
-        ...(r.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: jsonSchema(h.schema, "input") })),
+        ...(r.headers ?? []).map((h) => ({
+          name: h.name,
+          in: "header",
+          required: false,
+          description: h.description,
+          schema: jsonSchema(h.schema, "input"),
+        })),
       ],
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body as z.ZodType, "input") } } } } : {}),
-      responses: { ...responses, 401: { description: "a valid API key is required (when GUILD_API_KEYS is set)", content: { "application/json": { schema: errorSchema } } } },
+      ...(r.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body as z.ZodType, "input") } } } }
+        : {}),
+      responses: {
+        ...responses,
+        401: {
+          description: "a valid API key is required (when GUILD_API_KEYS is set)",
+          content: { "application/json": { schema: errorSchema } },
+        },
+      },
     };
   }
   return {

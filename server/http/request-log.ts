@@ -10,7 +10,10 @@ export function requestLog(log: Logger): RequestHandler {
       const [, collection, id] = /^\/api\/(runs|approvals)\/([^/]+)/.exec(req.originalUrl) ?? [];
       const about = id ? (collection === "runs" ? { runId: id } : { approvalId: id }) : {};
       const level = req.method === "GET" || req.method === "HEAD" ? "debug" : "info";
-      log[level]({ method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...about }, "http request");
+      log[level](
+        { method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...about },
+        "http request",
+      );
     });
     next();
   };

@@ -39,8 +39,10 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
 }
 
 /** Declares a route, inferring its handler's input types from its schemas. */
-export function route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  spec: Route<P, Q, B>,
-): Route {
+export function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: Route<P, Q, B>): Route {
   return spec as unknown as Route;
 }

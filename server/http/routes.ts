@@ -73,10 +73,13 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Start a run; it executes in the background",
       role: { name: "submitter", to: "start runs" },
       body: StartRunSchema,
-      headers: [{ name: "Idempotency-Key", schema: IdempotencyKeySchema, description: "the same key returns the run the first request created" }],
+      headers: [
+        { name: "Idempotency-Key", schema: IdempotencyKeySchema, description: "the same key returns the run the first request created" },
+      ],
       responses: {
         202: {
-          description: "created (or, for a repeated Idempotency-Key, the run it created); with `webhook`, the id and secret of the run's own webhook",
+          description:
+            "created (or, for a repeated Idempotency-Key, the run it created); with `webhook`, the id and secret of the run's own webhook",
           schema: z.object({ run: RunSchema, webhook: z.object({ id: z.string(), secret: z.string() }).optional() }),
         },
         400: BAD_INPUT,
@@ -113,7 +116,10 @@ export function apiRoutes(runtime: Runtime): Route[] {
       params: RunParamsSchema,
       query: ListEventsQuerySchema,
       responses: { 200: { description: "events", schema: z.object({ events: z.array(RunEventSchema) }) }, 400: BAD_INPUT, 404: NOT_FOUND },
-      handle: async ({ params, query, principal }) => ({ status: 200, body: { events: await runtime.listEvents(params.id, query.after ?? 0, query.limit, principal) } }),
+      handle: async ({ params, query, principal }) => ({
+        status: 200,
+        body: { events: await runtime.listEvents(params.id, query.after ?? 0, query.limit, principal) },
+      }),
     }),
     route({
       method: "get",
@@ -129,15 +135,24 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Cancel a run at its next step; its pending approvals expire",
       role: { name: "submitter", to: "cancel runs" },
       params: RunParamsSchema,
-      responses: { 200: { description: "cancelled", schema: z.object({ run: RunSchema }) }, 403: FORBIDDEN, 404: NOT_FOUND, 409: error("the run has already finished") },
+      responses: {
+        200: { description: "cancelled", schema: z.object({ run: RunSchema }) },
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: error("the run has already finished"),
+      },
       handle: async ({ params, principal }) => ({ status: 200, body: { run: await runtime.cancel(params.id, principal) } }),
     }),
     route({
       method: "get",
       path: "/api/approvals",
-      summary: "Approvals across the tenant's runs (pending by default), oldest first, a page at a time (100 by default; `nextCursor` when there are more)",
+      summary:
+        "Approvals across the tenant's runs (pending by default), oldest first, a page at a time (100 by default; `nextCursor` when there are more)",
       query: ListApprovalsQuerySchema,
-      responses: { 200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema), nextCursor: z.string().optional() }) }, 400: BAD_INPUT },
+      responses: {
+        200: { description: "approvals", schema: z.object({ approvals: z.array(ApprovalSchema), nextCursor: z.string().optional() }) },
+        400: BAD_INPUT,
+      },
       handle: async ({ query, principal }) => ({ status: 200, body: await runtime.pageApprovals(query, principal) }),
     }),
     route({
@@ -162,7 +177,11 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Forget a lesson: later runs no longer recall it",
       role: { name: "admin", to: "forget lessons" },
       params: LessonParamsSchema,
-      responses: { 200: { description: "the lesson forgotten", schema: z.object({ lesson: LessonSchema }) }, 403: FORBIDDEN, 404: error("no such lesson") },
+      responses: {
+        200: { description: "the lesson forgotten", schema: z.object({ lesson: LessonSchema }) },
+        403: FORBIDDEN,
+        404: error("no such lesson"),
+      },
       handle: async ({ params, principal }) => ({ status: 200, body: { lesson: await runtime.deleteLesson(params.id, principal) } }),
     }),
     route({
@@ -171,7 +190,11 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Make a webhook of the caller's tenant; its signing secret is answered once, here",
       role: { name: "admin", to: "manage webhooks" },
       body: CreateWebhookSchema,
-      responses: { 201: { description: "made", schema: z.object({ id: z.string(), secret: z.string(), webhook: WebhookSchema }) }, 400: BAD_INPUT, 403: FORBIDDEN },
+      responses: {
+        201: { description: "made", schema: z.object({ id: z.string(), secret: z.string(), webhook: WebhookSchema }) },
+        400: BAD_INPUT,
+        403: FORBIDDEN,
+      },
       handle: async ({ body, principal }) => {
         const { webhook, secret } = await runtime.webhooks.create(body, principal);
         return { status: 201, body: { id: webhook.id, secret, webhook } };
@@ -191,7 +214,11 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "Delete a webhook; its pending deliveries are dropped",
       role: { name: "admin", to: "manage webhooks" },
       params: WebhookParamsSchema,
-      responses: { 200: { description: "deleted", schema: z.object({ webhook: WebhookSchema }) }, 403: FORBIDDEN, 404: error("no such webhook") },
+      responses: {
+        200: { description: "deleted", schema: z.object({ webhook: WebhookSchema }) },
+        403: FORBIDDEN,
+        404: error("no such webhook"),
+      },
       handle: async ({ params, principal }) => ({ status: 200, body: { webhook: await runtime.webhooks.delete(params.id, principal) } }),
     }),
     route({
@@ -200,8 +227,15 @@ export function apiRoutes(runtime: Runtime): Route[] {
       summary: "A webhook's deliveries, newest first: status, attempts, the receiver's last answer",
       role: { name: "admin", to: "manage webhooks" },
       params: WebhookParamsSchema,
-      responses: { 200: { description: "deliveries", schema: z.object({ deliveries: z.array(WebhookDeliverySchema) }) }, 403: FORBIDDEN, 404: error("no such webhook") },
-      handle: async ({ params, principal }) => ({ status: 200, body: { deliveries: await runtime.webhooks.deliveries(params.id, principal) } }),
+      responses: {
+        200: { description: "deliveries", schema: z.object({ deliveries: z.array(WebhookDeliverySchema) }) },
+        403: FORBIDDEN,
+        404: error("no such webhook"),
+      },
+      handle: async ({ params, principal }) => ({
+        status: 200,
+        body: { deliveries: await runtime.webhooks.deliveries(params.id, principal) },
+      }),
     }),
     route({
       method: "post",
@@ -213,12 +247,17 @@ export function apiRoutes(runtime: Runtime): Route[] {
       responses: {
         200: { description: "decided; the run resumes in the background", schema: z.object({ approval: ApprovalSchema }) },
         400: error("a decision of a type the approval does not allow, or edited arguments that fail the tool's schema"),
-        403: error("`missing_role`: the caller lacks `reviewer` or the role the policy requires; `four_eyes`: the caller edited the call or started the run"),
+        403: error(
+          "`missing_role`: the caller lacks `reviewer` or the role the policy requires; `four_eyes`: the caller edited the call or started the run",
+        ),
         404: NOT_FOUND,
         409: error("the approval is no longer pending"),
         422: error("`not_allowed`: an edit of an MCP tool whose server cannot be reached to check the arguments"),
       },
-      handle: async ({ params, body, principal }) => ({ status: 200, body: { approval: await runtime.decide(params.id, body, { via: "rest", principal }) } }),
+      handle: async ({ params, body, principal }) => ({
+        status: 200,
+        body: { approval: await runtime.decide(params.id, body, { via: "rest", principal }) },
+      }),
     }),
   ];
 }

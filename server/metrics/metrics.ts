@@ -35,7 +35,8 @@ export function createMetrics(runtime: Runtime): GuildMetrics {
     async collect() {
       const { runs } = await runtime.counts();
       this.reset();
-      for (const status of ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const) this.set({ status }, runs[status] ?? 0);
+      for (const status of ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const)
+        this.set({ status }, runs[status] ?? 0);
     },
   });
   new Gauge({
@@ -49,18 +50,80 @@ export function createMetrics(runtime: Runtime): GuildMetrics {
       for (const kind of ["plan", "tool_call", "answer"]) this.set({ kind }, pendingApprovals[kind] ?? 0);
     },
   });
-  new Gauge({ name: "guild_runs_active", help: "Runs this process executes now", registers: [registry], collect() { this.set(runtime.load.active); } });
-  new Gauge({ name: "guild_runs_queued", help: "Runs waiting for a slot in this process", registers: [registry], collect() { this.set(runtime.load.queued); } });
-  new Gauge({ name: "guild_runs_max_active", help: "How many runs this process executes at once", registers: [registry], collect() { this.set(runtime.load.maxActiveRuns); } });
+  new Gauge({
+    name: "guild_runs_active",
+    help: "Runs this process executes now",
+    registers: [registry],
+    collect() {
+      this.set(runtime.load.active);
+    },
+  });
+  new Gauge({
+    name: "guild_runs_queued",
+    help: "Runs waiting for a slot in this process",
+    registers: [registry],
+    collect() {
+      this.set(runtime.load.queued);
+    },
+  });
+  new Gauge({
+    name: "guild_runs_max_active",
+    help: "How many runs this process executes at once",
+    registers: [registry],
+    collect() {
+      this.set(runtime.load.maxActiveRuns);
+    },
+  });
 
-  const decisions = new Histogram({ name: "guild_decision_wait_seconds", help: "How long approvals waited for a reviewer's decision taken by this process", labelNames: ["kind"], buckets: WAITS, registers: [registry] });
-  const durations = new Histogram({ name: "guild_run_duration_seconds", help: "From a run's creation to its end, for runs this process ended", labelNames: ["status"], buckets: WAITS, registers: [registry] });
-  const feedLag = new Histogram({ name: "guild_event_feed_lag_seconds", help: "From an event being stored to this process telling its listeners", buckets: SECONDS, registers: [registry] });
-  const tokens = new Counter({ name: "guild_model_tokens_total", help: "Model tokens used by runs this process ended", labelNames: ["direction"], registers: [registry] });
-  const cost = new Counter({ name: "guild_model_cost_total", help: "Model cost (in the configured prices' currency) of runs this process ended", registers: [registry] });
-  const retries = new Counter({ name: "guild_storage_retries_total", help: "Storage calls retried after a transient fault", labelNames: ["fault"], registers: [registry] });
-  const faults = new Counter({ name: "guild_storage_faults_total", help: "Run executions stopped by storage unavailable past its retries (the runs wait)", registers: [registry] });
-  const http = new Histogram({ name: "guild_http_request_duration_seconds", help: "HTTP requests by method, route and status", labelNames: ["method", "route", "status"], buckets: SECONDS, registers: [registry] });
+  const decisions = new Histogram({
+    name: "guild_decision_wait_seconds",
+    help: "How long approvals waited for a reviewer's decision taken by this process",
+    labelNames: ["kind"],
+    buckets: WAITS,
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: "guild_run_duration_seconds",
+    help: "From a run's creation to its end, for runs this process ended",
+    labelNames: ["status"],
+    buckets: WAITS,
+    registers: [registry],
+  });
+  const feedLag = new Histogram({
+    name: "guild_event_feed_lag_seconds",
+    help: "From an event being stored to this process telling its listeners",
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: "guild_model_tokens_total",
+    help: "Model tokens used by runs this process ended",
+    labelNames: ["direction"],
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: "guild_model_cost_total",
+    help: "Model cost (in the configured prices' currency) of runs this process ended",
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: "guild_storage_retries_total",
+    help: "Storage calls retried after a transient fault",
+    labelNames: ["fault"],
+    registers: [registry],
+  });
+  const faults = new Counter({
+    name: "guild_storage_faults_total",
+    help: "Run executions stopped by storage unavailable past its retries (the runs wait)",
+    registers: [registry],
+  });
+  const http = new Histogram({
+    name: "guild_http_request_duration_seconds",
+    help: "HTTP requests by method, route and status",
+    labelNames: ["method", "route", "status"],
+    buckets: SECONDS,
+    registers: [registry],
+  });
 
   const stops = [
     runtime.bus.on("decided", ({ kind, waitedMs }) => decisions.observe({ kind }, waitedMs / 1000)),

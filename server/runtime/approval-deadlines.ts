@@ -7,7 +7,12 @@ import type { ApprovalEscalation, ApprovalRecord, RunStore, RunStoreTx } from ".
 
 /** `86400000` as `24h`, `90000` as `90s`: the largest unit that divides it. */
 export function formatDuration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -17,10 +22,28 @@ export function formatDuration(ms: number): string {
  * Tells of an escalation (by a deadline, or at once when feedback rounds ran out): the
  * `approval.escalated` event and its audit entry. Call it in the transaction that escalates.
  */
-export async function recordEscalation(tx: RunStoreTx, approval: ApprovalRecord, escalation: ApprovalEscalation, expiresAt?: string): Promise<void> {
+export async function recordEscalation(
+  tx: RunStoreTx,
+  approval: ApprovalRecord,
+  escalation: ApprovalEscalation,
+  expiresAt?: string,
+): Promise<void> {
   const { at, reason, to } = escalation;
-  await tx.appendEvent(approval.runId, "approval.escalated", { approvalId: approval.id, kind: approval.request.guild.kind, reason, ...(to ? { to } : {}), ...(expiresAt ? { expiresAt } : {}) });
-  await tx.appendAudit({ ...auditSubject(approval), event: "escalated", status: "pending", via: "policy", message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`, at });
+  await tx.appendEvent(approval.runId, "approval.escalated", {
+    approvalId: approval.id,
+    kind: approval.request.guild.kind,
+    reason,
+    ...(to ? { to } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  });
+  await tx.appendAudit({
+    ...auditSubject(approval),
+    event: "escalated",
+    status: "pending",
+    via: "policy",
+    message: `Escalated${to ? ` to ${to}` : ""}: ${reason}`,
+    at,
+  });
 }
 
 /**
@@ -72,12 +95,29 @@ export class ApprovalDeadlines {
   private async reject(approval: ApprovalRecord, now: number): Promise<void> {
     const at = new Date(now).toISOString();
     const waited = formatDuration(Date.parse(approval.expiresAt!) - Date.parse(approval.escalation?.at ?? approval.createdAt));
-    const decision: Decision = { type: "reject", message: `No reviewer decided within ${waited}${approval.escalation ? " of the escalation" : ""}: rejected by the pack's policy.` };
+    const decision: Decision = {
+      type: "reject",
+      message: `No reviewer decided within ${waited}${approval.escalation ? " of the escalation" : ""}: rejected by the pack's policy.`,
+    };
     const expired = await this.store.transaction(async (tx) => {
       if (!(await tx.decideApproval(approval.id, "expired", decision, at))) return false;
       const { kind } = approval.request.guild;
-      await tx.appendEvent(approval.runId, "approval.resolved", { approvalId: approval.id, kind, status: "expired", decision, reason: "deadline" });
-      await tx.appendAudit({ ...auditSubject(approval), event: "expired", decision: "reject", status: "expired", via: "policy", message: decision.message, at });
+      await tx.appendEvent(approval.runId, "approval.resolved", {
+        approvalId: approval.id,
+        kind,
+        status: "expired",
+        decision,
+        reason: "deadline",
+      });
+      await tx.appendAudit({
+        ...auditSubject(approval),
+        event: "expired",
+        decision: "reject",
+        status: "expired",
+        via: "policy",
+        message: decision.message,
+        at,
+      });
       return true;
     });
     await this.feed.catchUp();

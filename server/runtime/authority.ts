@@ -22,19 +22,32 @@ function editedFrom(record: ApprovalRecord): string | undefined {
  * loopback development mode nobody is verified, so four eyes cannot tell people apart: it is off.
  * Throws `missing_role` or `four_eyes` (403).
  */
-export async function checkAuthority(store: RunStore, record: ApprovalRecord, run: RunRecord, who: Principal, decision: Decision): Promise<void> {
+export async function checkAuthority(
+  store: RunStore,
+  record: ApprovalRecord,
+  run: RunRecord,
+  who: Principal,
+  decision: Decision,
+): Promise<void> {
   if (decision.type !== "approve" && decision.type !== "edit") return;
   const { guild } = record.request;
-  for (const role of guild.requiresRoles ?? []) requireRole(who, role, `${decision.type} this ${record.request.action_request.action} call (the policy requires '${role}')`);
+  for (const role of guild.requiresRoles ?? [])
+    requireRole(who, role, `${decision.type} this ${record.request.action_request.action} call (the policy requires '${role}')`);
   if (!guild.fourEyes || !who.verified) return;
   if (guild.highRisk && run.createdBy === who.id) {
-    throw new GuildError("four_eyes", `four eyes: ${who.id} started this run, so another reviewer must ${decision.type} its high-risk ${record.request.action_request.action}`, {
-      details: { rule: "started_run", principal: who.id },
-    });
+    throw new GuildError(
+      "four_eyes",
+      `four eyes: ${who.id} started this run, so another reviewer must ${decision.type} its high-risk ${record.request.action_request.action}`,
+      {
+        details: { rule: "started_run", principal: who.id },
+      },
+    );
   }
   const original = editedFrom(record);
   if (!original) return;
-  const editors = (await store.auditTrail(record.runId)).filter((e) => e.approvalId === original && e.decision === "edit").map((e) => e.reviewerId);
+  const editors = (await store.auditTrail(record.runId))
+    .filter((e) => e.approvalId === original && e.decision === "edit")
+    .map((e) => e.reviewerId);
   if (editors.includes(who.id)) {
     throw new GuildError("four_eyes", `four eyes: ${who.id} edited this call, so another reviewer must ${decision.type} the edit`, {
       details: { rule: "edited_call", principal: who.id },

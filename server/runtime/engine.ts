@@ -42,7 +42,13 @@ export interface McpSettings {
 }
 
 /** Builds one engine per pack over the storage (checkpoints, memory) and the pack's back-end. */
-export async function buildEngines(packs: readonly Pack[], storage: Storage, makeModel: ModelFactory, failpoint: Failpoint = noFailpoint, mcp: McpSettings = {}): Promise<Map<string, PackEngine>> {
+export async function buildEngines(
+  packs: readonly Pack[],
+  storage: Storage,
+  makeModel: ModelFactory,
+  failpoint: Failpoint = noFailpoint,
+  mcp: McpSettings = {},
+): Promise<Map<string, PackEngine>> {
   const { checkpointer, memory: store } = storage;
   const engines = new Map<string, PackEngine>();
   for (const pack of packs) {
@@ -50,9 +56,17 @@ export async function buildEngines(packs: readonly Pack[], storage: Storage, mak
     const supervisor = makeModel(pack.supervisorModel, { role: "supervisor" });
     const models = new Map<string, GuildModel>(pack.specialists.map((s) => [s.id, makeModel(s.model, { role: "specialist", id: s.id })]));
     // Nothing starts here: each MCP server starts when a run first needs it.
-    const servers = new McpServers(pack.mcpServers, { cwd: pack.dir, env: mcp.env ?? {}, timeoutMs: mcp.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS, log: mcp.log?.child({ pack: pack.id }) });
+    const servers = new McpServers(pack.mcpServers, {
+      cwd: pack.dir,
+      env: mcp.env ?? {},
+      timeoutMs: mcp.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS,
+      log: mcp.log?.child({ pack: pack.id }),
+    });
     const tools = new Toolbox(pack, backend, servers, failpoint);
-    const graph = buildGuildGraph({ pack, backend, tools, supervisor, modelFor: (id) => models.get(id) ?? supervisor }, { checkpointer, store });
+    const graph = buildGuildGraph(
+      { pack, backend, tools, supervisor, modelFor: (id) => models.get(id) ?? supervisor },
+      { checkpointer, store },
+    );
     const specialistModels = Object.fromEntries([...models].map(([id, model]) => [id, model.info]));
     engines.set(pack.id, { pack, graph, backend, tools, model: supervisor.info, specialistModels, memory: store });
   }

@@ -233,7 +233,13 @@ export class RunExecutor {
       // Events a step tells while the last batch is stored go together in the next transaction.
       const events = new EventBatcher<GraphEventOf<"event">>((batch) => this.recordAll(runId, batch));
       for await (const [, chunk] of stream as AsyncIterable<[string, GraphEvent]>) {
-        if (chunk.kind === "token") this.bus.emit("token", { runId, node: chunk.node, ...(chunk.specialist ? { specialist: chunk.specialist } : {}), delta: chunk.delta });
+        if (chunk.kind === "token")
+          this.bus.emit("token", {
+            runId,
+            node: chunk.node,
+            ...(chunk.specialist ? { specialist: chunk.specialist } : {}),
+            delta: chunk.delta,
+          });
         // Once the run is cancelled, the step still winding down has nothing more to tell.
         else if (!controller.signal.aborted) events.push(chunk);
       }
@@ -253,7 +259,9 @@ export class RunExecutor {
     } finally {
       clearInterval(renew);
       this.active.delete(runId);
-      await this.store.releaseLease(runId, this.instanceId).catch((error: unknown) => this.log.warn({ runId, err: error }, "could not release the lease on a run; it runs out by itself"));
+      await this.store
+        .releaseLease(runId, this.instanceId)
+        .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not release the lease on a run; it runs out by itself"));
     }
   }
 
@@ -264,16 +272,21 @@ export class RunExecutor {
    */
   private renewWhileRunning(runId: string, controller: AbortController): NodeJS.Timeout {
     let renewing = false;
-    return setInterval(() => {
-      if (renewing) return;
-      renewing = true;
-      (async () => {
-        if (!(await this.store.acquireLease(runId, this.instanceId, this.leaseMs))) controller.abort(new GuildError("conflict", "lost the lease on the run"));
-        else if ((await this.store.getRun(runId))?.status === "cancelled") controller.abort(new GuildError("cancelled", "the run was cancelled"));
-      })()
-        .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not renew the lease on a run; trying again"))
-        .finally(() => (renewing = false));
-    }, Math.max(100, this.leaseMs / 3));
+    return setInterval(
+      () => {
+        if (renewing) return;
+        renewing = true;
+        (async () => {
+          if (!(await this.store.acquireLease(runId, this.instanceId, this.leaseMs)))
+            controller.abort(new GuildError("conflict", "lost the lease on the run"));
+          else if ((await this.store.getRun(runId))?.status === "cancelled")
+            controller.abort(new GuildError("cancelled", "the run was cancelled"));
+        })()
+          .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not renew the lease on a run; trying again"))
+          .finally(() => (renewing = false));
+      },
+      Math.max(100, this.leaseMs / 3),
+    );
   }
 
   /** Tries a run again shortly, while another process may still hold it. */
@@ -302,7 +315,12 @@ export class RunExecutor {
   private async waiting(run: RunRecord) {
     const snapshot = await engineOf(this.engines, run.pack).graph.getState({ configurable: { thread_id: run.id } });
     const interrupts = snapshot.tasks.filter((t) => t.result === undefined).flatMap((t) => t.interrupts);
-    return { snapshot, interrupts: interrupts.filter((i): i is typeof i & { value: ApprovalRequest; id: string } => isApprovalRequest(i.value) && typeof i.id === "string") };
+    return {
+      snapshot,
+      interrupts: interrupts.filter(
+        (i): i is typeof i & { value: ApprovalRequest; id: string } => isApprovalRequest(i.value) && typeof i.id === "string",
+      ),
+    };
   }
 
   /** What to feed the graph: the task, the decisions it waits for, null to continue, or nothing to do. */
@@ -370,14 +388,26 @@ export class RunExecutor {
    * Ends a run once: the final status, the expiry of its pending approvals and the final event
    * land in one transaction. False when the run had already finished.
    */
-  async finish<T extends "run.completed" | "run.failed" | "run.cancelled">(runId: string, patch: RunPatch, type: T, data: RunEventData[T]): Promise<boolean> {
+  async finish<T extends "run.completed" | "run.failed" | "run.cancelled">(
+    runId: string,
+    patch: RunPatch,
+    type: T,
+    data: RunEventData[T],
+  ): Promise<boolean> {
     const finished = await this.store.transaction(async (tx) => {
       if (!(await tx.updateRun(runId, patch))) return false;
       const at = new Date().toISOString();
       for (const a of await tx.listApprovals({ runId, status: "pending" })) {
         if (!(await tx.expireApproval(a.id, at))) continue;
         await tx.appendEvent(runId, "approval.resolved", { approvalId: a.id, kind: a.request.guild.kind, status: "expired" });
-        await tx.appendAudit({ ...auditSubject(a), event: "expired", status: "expired", via: "run", message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`, at });
+        await tx.appendAudit({
+          ...auditSubject(a),
+          event: "expired",
+          status: "expired",
+          via: "run",
+          message: `The run ${patch.status === "cancelled" ? "was cancelled" : `ended (${patch.status})`} before a decision.`,
+          at,
+        });
       }
       await tx.appendEvent(runId, type, data);
       return true;
@@ -386,9 +416,16 @@ export class RunExecutor {
     if (finished) {
       this.log.info({ runId, status: patch.status }, "run finished");
       const run = await this.store.getRun(runId).catch(() => undefined);
-      if (run) this.bus.emit("finished", { status: run.status, durationMs: Date.now() - Date.parse(run.createdAt), ...(run.usage ? { usage: run.usage } : {}) });
+      if (run)
+        this.bus.emit("finished", {
+          status: run.status,
+          durationMs: Date.now() - Date.parse(run.createdAt),
+          ...(run.usage ? { usage: run.usage } : {}),
+        });
       // A finished run keeps its last checkpoint only: what its view and a late read of its state need.
-      await this.checkpoints.compact(runId).catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a finished run's checkpoints"));
+      await this.checkpoints
+        .compact(runId)
+        .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a finished run's checkpoints"));
     }
     return finished;
   }
@@ -399,7 +436,11 @@ export class RunExecutor {
     const details = isGuildError(error) && error.details !== undefined ? { details: error.details } : {};
     this.log.error({ runId, err: error }, "run failed");
     const usage = await this.wrapUp(runId);
-    await this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", { code, message, ...details });
+    await this.finish(runId, { status: "failed", error: { code, message, ...details }, ...(usage ? { usage } : {}) }, "run.failed", {
+      code,
+      message,
+      ...details,
+    });
   }
 
   /**

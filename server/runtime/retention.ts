@@ -28,7 +28,12 @@ const EVERY_MS = 60 * 60 * 1000;
  * checkpoint (the run itself, its answer, its approvals and, unless `auditMs` says otherwise, its
  * audit trail stay). Checkpoints go first, so a prune cut short leaves nothing unreachable.
  */
-export async function prune(store: RunStore, checkpoints: CheckpointMaintenance, policy: RetentionPolicy, now = Date.now()): Promise<Pruned> {
+export async function prune(
+  store: RunStore,
+  checkpoints: CheckpointMaintenance,
+  policy: RetentionPolicy,
+  now = Date.now(),
+): Promise<Pruned> {
   const pruned: Pruned = { runs: 0, events: 0, audit: 0 };
   if (policy.historyMs !== undefined) {
     const before = new Date(now - policy.historyMs).toISOString();
@@ -52,7 +57,12 @@ export async function prune(store: RunStore, checkpoints: CheckpointMaintenance,
 }
 
 /** Prunes at start-up and every hour, when a retention is set; returns the timer. */
-export function pruneOnSchedule(store: RunStore, checkpoints: CheckpointMaintenance, policy: RetentionPolicy, log: Logger): NodeJS.Timeout | undefined {
+export function pruneOnSchedule(
+  store: RunStore,
+  checkpoints: CheckpointMaintenance,
+  policy: RetentionPolicy,
+  log: Logger,
+): NodeJS.Timeout | undefined {
   if (policy.historyMs === undefined && policy.auditMs === undefined) return undefined;
   const once = async () => {
     const pruned = await prune(store, checkpoints, policy);

@@ -10,7 +10,19 @@ import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/inde
 import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
 import { LOCAL_PRINCIPAL, requireRole } from "../auth/index.ts";
 import { DecisionSchema, DEFAULT_TENANT, StartRunSchema } from "../contract/index.ts";
-import type { Approval, ApprovalStatus, AuditEntry, DecisionChannel, Lesson, PackSummary, Principal, Run, RunEvent, RunStatus, TokenDelta } from "../contract/index.ts";
+import type {
+  Approval,
+  ApprovalStatus,
+  AuditEntry,
+  DecisionChannel,
+  Lesson,
+  PackSummary,
+  Principal,
+  Run,
+  RunEvent,
+  RunStatus,
+  TokenDelta,
+} from "../contract/index.ts";
 import { ApprovalDeadlines } from "./approval-deadlines.ts";
 import { checkAuthority } from "./authority.ts";
 import { auditOfDecision, auditSubject } from "./audit/index.ts";
@@ -99,7 +111,9 @@ const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /** JSON with object keys sorted, so that the same value always hashes the same. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -109,7 +123,9 @@ function checkModelOverrides(models: ModelSettings, packs: readonly Pack[]): voi
   for (const id of Object.keys(models.overrides?.specialists ?? {})) {
     if (known.has(id)) continue;
     const variable = `GUILD_MODEL_SPECIALIST_${id.toUpperCase()}`;
-    throw new GuildError("invalid_config", `${variable}: no specialist '${id}' in the loaded packs; they have ${[...known].join(", ")}`, { details: { variable } });
+    throw new GuildError("invalid_config", `${variable}: no specialist '${id}' in the loaded packs; they have ${[...known].join(", ")}`, {
+      details: { variable },
+    });
   }
 }
 
@@ -146,12 +162,21 @@ export class Runtime {
     this.failpoint = options.failpoint ?? noFailpoint;
     this.followers = new RunFollowers(this.store, this.bus);
     const leaseMs = options.leaseMs ?? 15_000;
-    this.executor = new RunExecutor({ store: this.store, checkpoints: storage.checkpoints, engines, bus: this.bus, feed, log }, {
-      leaseMs,
-      sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs),
-      maxActiveRuns: options.maxActiveRuns ?? defaultMaxActiveRuns(options.models),
-    });
-    this.deadlines = new ApprovalDeadlines(this.store, feed, (runId) => this.executor.schedule(runId), log, options.approvalCheckMs ?? 1000);
+    this.executor = new RunExecutor(
+      { store: this.store, checkpoints: storage.checkpoints, engines, bus: this.bus, feed, log },
+      {
+        leaseMs,
+        sweepMs: options.sweepMs ?? Math.min(5_000, leaseMs),
+        maxActiveRuns: options.maxActiveRuns ?? defaultMaxActiveRuns(options.models),
+      },
+    );
+    this.deadlines = new ApprovalDeadlines(
+      this.store,
+      feed,
+      (runId) => this.executor.schedule(runId),
+      log,
+      options.approvalCheckMs ?? 1000,
+    );
     this.retention = options.retention ?? {};
     this.webhooks = new Webhooks(this.store, options.webhooks?.allowPrivate === true);
     this.dispatcher = new WebhookDispatcher(this.store, (delivery) => this.describeDelivery(delivery), log, options.webhooks);
@@ -178,12 +203,21 @@ export class Runtime {
     const makeModel: ModelFactory = options.modelFactory ?? ((profile, role) => createModel(profile, options.models, role));
     checkModelOverrides(options.models, packs);
     if (options.embedder) {
-      const report = await embedKnowledge(packs.flatMap((p) => p.specialists.map((s) => s.knowledge)), options.embedder, options.embeddingsCacheDir ?? path.join(options.dataDir, "embeddings"));
+      const report = await embedKnowledge(
+        packs.flatMap((p) => p.specialists.map((s) => s.knowledge)),
+        options.embedder,
+        options.embeddingsCacheDir ?? path.join(options.dataDir, "embeddings"),
+      );
       log.info({ embedder: options.embedder.id, ...report }, "passages embedded: retrieval is hybrid");
     }
     const bus = new RuntimeBus();
     const retry = { onRetry: (error: unknown) => bus.emit("storageRetry", { error }) };
-    const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, log, retry: { ...options.storageRetry, ...retry } });
+    const storage = await openStorage({
+      dataDir: options.dataDir,
+      databaseUrl: options.databaseUrl,
+      log,
+      retry: { ...options.storageRetry, ...retry },
+    });
     try {
       const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint, { ...options.mcp, log });
       // What /api/health names: the model of the default pack's supervisor, which names its runs.
@@ -247,17 +281,31 @@ export class Runtime {
     const { idempotencyKey } = options;
     const planApproval = request.options?.planApproval ?? engine.pack.planApproval;
     // The request as it takes effect: an omitted pack and the default pack named are the same request.
-    const requestHash = createHash("sha256").update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null, ...(webhook ? { webhook } : {}) })).digest("hex");
+    const requestHash = createHash("sha256")
+      .update(canonicalJson({ task, pack: packId, planApproval, metadata: metadata ?? null, ...(webhook ? { webhook } : {}) }))
+      .digest("hex");
     const created = await this.store.transaction(async (tx) => {
       const earlier = idempotencyKey ? await tx.findIdempotencyKey(scopedKey(who.tenant, idempotencyKey)) : undefined;
       if (earlier && Date.now() - Date.parse(earlier.createdAt) < IDEMPOTENCY_KEY_TTL_MS) {
         if (earlier.requestHash !== requestHash) {
-          throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", { details: { field: "Idempotency-Key", runId: earlier.runId } });
+          throw new GuildError("not_allowed", "this Idempotency-Key was used for a different request", {
+            details: { field: "Idempotency-Key", runId: earlier.runId },
+          });
         }
         return { id: earlier.runId, isNew: false, hook: undefined };
       }
       const id = `run_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-      await tx.createRun({ id, status: "queued", task, pack: packId, tenant: who.tenant, createdBy: who.id, planApproval, ...(metadata ? { metadata } : {}), model: engine.model });
+      await tx.createRun({
+        id,
+        status: "queued",
+        task,
+        pack: packId,
+        tenant: who.tenant,
+        createdBy: who.id,
+        planApproval,
+        ...(metadata ? { metadata } : {}),
+        model: engine.model,
+      });
       if (idempotencyKey) await tx.saveIdempotencyKey(scopedKey(who.tenant, idempotencyKey), requestHash, id);
       const hook = webhook ? await this.webhooks.createForRun(tx, webhook, id, who) : undefined;
       await tx.appendEvent(id, "run.created", { task, pack: packId, planApproval, model: engine.model });
@@ -292,7 +340,12 @@ export class Runtime {
     const runs = await this.store.listRuns({ ...filter, tenant: who.tenant, limit: filter.limit ?? 50 });
     // The pending approvals of every listed run in one read, not one read per run.
     const pending = await this.store.listApprovals({ runIds: runs.map((r) => r.id), status: "pending" });
-    return runs.map((r) => runView(r, pending.filter((a) => a.runId === r.id)));
+    return runs.map((r) =>
+      runView(
+        r,
+        pending.filter((a) => a.runId === r.id),
+      ),
+    );
   }
 
   async listEvents(runId: string, afterSeq = 0, limit?: number, who: Principal = LOCAL_PRINCIPAL): Promise<RunEvent[]> {
@@ -316,7 +369,11 @@ export class Runtime {
 
   /** Approvals of the principal's tenant's runs (pending by default), oldest first. */
   async listApprovals(filter: { status?: ApprovalStatus; runId?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Approval[]> {
-    const records = await this.store.listApprovals({ status: filter.status ?? "pending", tenant: who.tenant, ...(filter.runId ? { runId: filter.runId } : {}) });
+    const records = await this.store.listApprovals({
+      status: filter.status ?? "pending",
+      tenant: who.tenant,
+      ...(filter.runId ? { runId: filter.runId } : {}),
+    });
     return records.map(approvalView);
   }
 
@@ -325,13 +382,17 @@ export class Runtime {
    * `limit` (100 by default), after `cursor`; `nextCursor` reads the next page when there is one.
    * @example const { approvals, nextCursor } = await runtime.pageApprovals({ limit: 20 }, principal);
    */
-  async pageApprovals(filter: { status?: ApprovalStatus; runId?: string; limit?: number; cursor?: string } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<{ approvals: Approval[]; nextCursor?: string }> {
+  async pageApprovals(
+    filter: { status?: ApprovalStatus; runId?: string; limit?: number; cursor?: string } = {},
+    who: Principal = LOCAL_PRINCIPAL,
+  ): Promise<{ approvals: Approval[]; nextCursor?: string }> {
     const limit = filter.limit ?? DEFAULT_PAGE;
     const after = filter.cursor === undefined ? undefined : Buffer.from(filter.cursor, "base64url").toString("utf8");
     if (after !== undefined) {
       const known = await this.store.getApproval(after);
       const run = known && (await this.store.getRun(known.runId));
-      if (!run || run.tenant !== who.tenant) throw new GuildError("invalid_input", "cursor: not a nextCursor of this list", { details: { field: "cursor" } });
+      if (!run || run.tenant !== who.tenant)
+        throw new GuildError("invalid_input", "cursor: not a nextCursor of this list", { details: { field: "cursor" } });
     }
     const records = await this.store.listApprovals({
       status: filter.status ?? "pending",
@@ -341,7 +402,9 @@ export class Runtime {
       ...(after !== undefined ? { after } : {}),
     });
     const page = records.slice(0, limit).map(approvalView);
-    return records.length > limit ? { approvals: page, nextCursor: Buffer.from(page.at(-1)!.id).toString("base64url") } : { approvals: page };
+    return records.length > limit
+      ? { approvals: page, nextCursor: Buffer.from(page.at(-1)!.id).toString("base64url") }
+      : { approvals: page };
   }
 
   async getApproval(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Approval> {
@@ -359,7 +422,9 @@ export class Runtime {
     const asked = parseInput(DecisionSchema, input, "invalid decision");
     const { record, run } = await this.approvalOf(approvalId, who);
     if (record.status !== "pending") {
-      throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, { details: { status: record.status } });
+      throw new GuildError("conflict", `approval ${approvalId} is no longer pending: it was ${record.status}`, {
+        details: { status: record.status },
+      });
     }
     requireRole(who, "reviewer", "decide approvals");
     const engine = this.engine(run.pack);
@@ -367,18 +432,31 @@ export class Runtime {
     // Edited arguments are checked against the tool's schema; an MCP tool's comes from its server.
     const called = asked.type === "edit" && record.request.guild.kind === "tool_call" ? await engine.tools.find(action) : undefined;
     if (asked.type === "edit" && record.request.guild.kind === "tool_call" && !called) {
-      throw new GuildError("not_allowed", `the edited arguments cannot be checked now: the MCP server of ${action} cannot be reached; approve, reject or send feedback instead`);
+      throw new GuildError(
+        "not_allowed",
+        `the edited arguments cannot be checked now: the MCP server of ${action} cannot be reached; approve, reject or send feedback instead`,
+      );
     }
     // An authenticated reviewer is who the key or token says, whatever the body names.
     const decision = { ...validateDecision(engine.pack, record.request, asked, called), ...(who.verified ? { reviewer: who.name } : {}) };
     await checkAuthority(this.store, record, run, who, decision);
-    const by = who.verified ? { reviewer: who.name, reviewerId: who.id, reviewerVerified: true } : { ...(decision.reviewer ? { reviewer: decision.reviewer } : {}), reviewerVerified: false };
+    const by = who.verified
+      ? { reviewer: who.name, reviewerId: who.id, reviewerVerified: true }
+      : { ...(decision.reviewer ? { reviewer: decision.reviewer } : {}), reviewerVerified: false };
     const status = STATUS_OF_DECISION[decision.type];
     const resolved = await this.store.transaction(async (tx) => {
       const at = new Date().toISOString();
       if (!(await tx.decideApproval(approvalId, status, decision, at))) return false;
       await tx.appendEvent(run.id, "approval.resolved", { approvalId, kind: record.request.guild.kind, status, decision, ...by });
-      await tx.appendAudit({ ...auditSubject(record), ...auditOfDecision(record, decision), ...by, event: "decided", status, via: options.via ?? "api", at });
+      await tx.appendAudit({
+        ...auditSubject(record),
+        ...auditOfDecision(record, decision),
+        ...by,
+        event: "decided",
+        status,
+        via: options.via ?? "api",
+        at,
+      });
       return true;
     });
     if (!resolved) {
@@ -397,11 +475,17 @@ export class Runtime {
    * Lessons reviewers taught, newest first, across the loaded packs (or one), for one specialist or all.
    * @example await runtime.listLessons({ specialist: "payments_officer" })
    */
-  async listLessons(filter: { pack?: string; specialist?: string; limit?: number } = {}, who: Principal = LOCAL_PRINCIPAL): Promise<Lesson[]> {
+  async listLessons(
+    filter: { pack?: string; specialist?: string; limit?: number } = {},
+    who: Principal = LOCAL_PRINCIPAL,
+  ): Promise<Lesson[]> {
     const packs = filter.pack ? [this.packEngine(filter.pack, "pack")] : [...this.engines.values()];
     const lessons: Lesson[] = [];
     for (const { pack, memory } of packs) {
-      const items = await memory.search(lessonsNamespace(pack.id, who.tenant), { limit: 10_000, ...(filter.specialist ? { filter: { specialist: filter.specialist } } : {}) });
+      const items = await memory.search(lessonsNamespace(pack.id, who.tenant), {
+        limit: 10_000,
+        ...(filter.specialist ? { filter: { specialist: filter.specialist } } : {}),
+      });
       lessons.push(...items.map((item) => lessonView(pack.id, item)));
     }
     return lessons.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, filter.limit ?? 100);
@@ -524,7 +608,10 @@ export class Runtime {
   /** The engine of a pack a client named; an unknown one is the client's mistake, in `field`. */
   private packEngine(packId: string, field: string): PackEngine {
     const engine = this.engines.get(packId);
-    if (!engine) throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, { details: { field } });
+    if (!engine)
+      throw new GuildError("invalid_input", `unknown pack '${packId}'; known packs: ${[...this.engines.keys()].join(", ")}`, {
+        details: { field },
+      });
     return engine;
   }
 }

@@ -43,7 +43,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   // Refused rather than dropped: a client sending them is probing, and should hear so.
   const forbidden = forbiddenKeyPath(value);
   if (forbidden !== undefined) {
-    throw new GuildError("invalid_input", `${what}: ${forbidden}: keys named __proto__, constructor or prototype are not accepted`, { details: { field: forbidden } });
+    throw new GuildError("invalid_input", `${what}: ${forbidden}: keys named __proto__, constructor or prototype are not accepted`, {
+      details: { field: forbidden },
+    });
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodFailure(what, parsed.error);

@@ -59,7 +59,12 @@ export function runView(record: RunRecord, pending: readonly ApprovalRecord[]): 
 }
 
 /** A pack as clients see it, with the model each of its members uses. */
-export function packView({ pack, model, specialistModels, tools }: Pick<PackEngine, "pack" | "model" | "specialistModels" | "tools">): PackSummary {
+export function packView({
+  pack,
+  model,
+  specialistModels,
+  tools,
+}: Pick<PackEngine, "pack" | "model" | "specialistModels" | "tools">): PackSummary {
   return {
     id: pack.id,
     name: pack.name,
@@ -71,7 +76,10 @@ export function packView({ pack, model, specialistModels, tools }: Pick<PackEngi
       name: s.name,
       description: s.description,
       ...(specialistModels[s.id] ? { model: specialistModels[s.id]! } : {}),
-      tools: [...s.tools.map((t) => ({ name: t.name, description: t.description, requiresApproval: t.requiresApproval })), ...s.mcpTools.map((name) => mcpToolView(pack, tools, name))],
+      tools: [
+        ...s.tools.map((t) => ({ name: t.name, description: t.description, requiresApproval: t.requiresApproval })),
+        ...s.mcpTools.map((name) => mcpToolView(pack, tools, name)),
+      ],
       documents: [...s.documents],
     })),
     mcpServers: tools.statuses(),
@@ -82,12 +90,20 @@ export function packView({ pack, model, specialistModels, tools }: Pick<PackEngi
  * An MCP tool as clients see it: as its server described it once listed; before that, by name, and
  * gated unless the pack's policy says otherwise (the server may yet say it only reads).
  */
-function mcpToolView(pack: PackEngine["pack"], tools: PackEngine["tools"], name: string): PackSummary["specialists"][number]["tools"][number] {
+function mcpToolView(
+  pack: PackEngine["pack"],
+  tools: PackEngine["tools"],
+  name: string,
+): PackSummary["specialists"][number]["tools"][number] {
   const known = tools.known(name);
   if (known) return { name, description: known.description, requiresApproval: known.requiresApproval };
   const policy = pack.mcpTools[name];
   const approval = policy?.approval ?? (policy?.kind === "query" ? "never" : undefined);
-  return { name, description: `A tool of the MCP server '${name.split("/")[0]}', described by the server once it has started.`, requiresApproval: approval !== "never" };
+  return {
+    name,
+    description: `A tool of the MCP server '${name.split("/")[0]}', described by the server once it has started.`,
+    requiresApproval: approval !== "never",
+  };
 }
 
 /** A lesson as clients see it, from its long-term memory item. */

@@ -131,10 +131,16 @@ export class SocketGateway {
       this.answer(args, async (payload) => {
         const { runId, afterSeq } = parseInput(SubscribeRunSchema, payload, "invalid run:subscribe");
         if (!mine.has(runId) && mine.size >= MAX_FOLLOWED_RUNS) {
-          throw new GuildError("not_allowed", `a socket follows at most ${MAX_FOLLOWED_RUNS} runs at once; unsubscribe from one first`, { details: { limit: MAX_FOLLOWED_RUNS } });
+          throw new GuildError("not_allowed", `a socket follows at most ${MAX_FOLLOWED_RUNS} runs at once; unsubscribe from one first`, {
+            details: { limit: MAX_FOLLOWED_RUNS },
+          });
         }
         if (subscribing >= MAX_SUBSCRIBING) {
-          throw new GuildError("not_allowed", `at most ${MAX_SUBSCRIBING} subscriptions of one socket are replayed at once; wait for their acknowledgements`, { details: { limit: MAX_SUBSCRIBING } });
+          throw new GuildError(
+            "not_allowed",
+            `at most ${MAX_SUBSCRIBING} subscriptions of one socket are replayed at once; wait for their acknowledgements`,
+            { details: { limit: MAX_SUBSCRIBING } },
+          );
         }
         subscribing += 1;
         const following = await this.runtime

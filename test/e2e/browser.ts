@@ -54,7 +54,10 @@ export interface PageRecord {
 
 export interface TestBrowser {
   /** A page in a fresh browser context (its own storage and cookies), at `url`. */
-  open(url: string, options?: { socket?: SocketControl; viewport?: { width: number; height: number } }): Promise<{ page: Page; record: PageRecord }>;
+  open(
+    url: string,
+    options?: { socket?: SocketControl; viewport?: { width: number; height: number } },
+  ): Promise<{ page: Page; record: PageRecord }>;
 }
 
 /** One Chromium for the test file (a fresh temporary profile, removed on close); each page gets its own context. */

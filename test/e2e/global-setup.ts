@@ -13,6 +13,7 @@ export default async function setup(): Promise<() => void> {
     say();
     return say;
   }
-  if (await ensureClientBuilt({ quiet: true })) process.stdout.write(`  built the web client into ${CLIENT_DIST_DIR} for the browser tests\n`);
+  if (await ensureClientBuilt({ quiet: true }))
+    process.stdout.write(`  built the web client into ${CLIENT_DIST_DIR} for the browser tests\n`);
   return () => {};
 }

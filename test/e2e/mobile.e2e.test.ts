@@ -13,7 +13,10 @@ const PHONE = { width: 390, height: 844 };
 /** How far the page reaches sideways: no wider than the screen, or the reader scrolls sideways. */
 const pageWidth = (page: Page): Promise<number> => page.evaluate("document.documentElement.scrollWidth") as Promise<number>;
 const topOf = (page: Page, selector: string): Promise<number> =>
-  page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().top + el.ownerDocument.documentElement.scrollTop);
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => el.getBoundingClientRect().top + el.ownerDocument.documentElement.scrollTop);
 
 describe.skipIf(SKIP_REASON)(`a reviewer on a phone (390 x 844)${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ""}`, () => {
   it("reads the inbox, a paused run and a finished run with its audit trail without scrolling sideways; the inbox's cards come first", async () => {
@@ -22,7 +25,8 @@ describe.skipIf(SKIP_REASON)(`a reviewer on a phone (390 x 844)${SKIP_REASON ? `
     for (;;) {
       const { status, approvals } = await pendingOf(t, done);
       if (status !== "awaiting_approval") break;
-      for (const approval of approvals as Approval[]) await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "approve", reviewer: "ana" });
+      for (const approval of approvals as Approval[])
+        await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "approve", reviewer: "ana" });
     }
     const paused = (await t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })).body.run.id;
     await pendingOf(t, paused);

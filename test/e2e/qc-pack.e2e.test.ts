@@ -22,8 +22,17 @@ describe.skipIf(SKIP_REASON)(`the quality control pack in the browser${SKIP_REAS
     await hold.waitFor();
     await expect.poll(() => hold.textContent()).toMatch(/LOT-24108/);
     const steps = page.locator(".plan-steps > li strong");
-    await expect.poll(() => steps.allInnerTexts()).toEqual(["Inspection analyst", "Process engineer", "Quality manager", "Supplier quality engineer"]);
-    await expect.poll(() => page.getByText(/spc\/western_electric returned/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() => steps.allInnerTexts())
+      .toEqual(["Inspection analyst", "Process engineer", "Quality manager", "Supplier quality engineer"]);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/spc\/western_electric returned/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await hold.getByRole("button", { name: "Approve", exact: true }).click();
 
     const scar = page.getByRole("article", { name: /raise_scar/ });

@@ -22,11 +22,13 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
 
     // The plan, approved from the run view.
     const plan = page.getByRole("article", { name: /Plan approval/ });
-    await expect.poll(() => plan.locator(".plan-steps li").allTextContents()).toEqual([
-      expect.stringContaining("Coverage analyst"),
-      expect.stringContaining("Payments officer"),
-      expect.stringContaining("Customer communications"),
-    ]);
+    await expect
+      .poll(() => plan.locator(".plan-steps li").allTextContents())
+      .toEqual([
+        expect.stringContaining("Coverage analyst"),
+        expect.stringContaining("Payments officer"),
+        expect.stringContaining("Customer communications"),
+      ]);
     await expect.poll(() => page.getByTestId("inbox-count").textContent()).toBe("1");
     await plan.getByRole("button", { name: "Approve", exact: true }).click();
     await plan.waitFor({ state: "detached" });
@@ -38,11 +40,23 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     const payment = page.getByRole("article", { name: /issue_payment/ });
     await payment.waitFor();
     // In the business's words: the pack's title, labels and money format (the edit form keeps the number).
-    expect(await payment.locator("h3").textContent()).toMatch(/^Pay £3,600\.00 to Eleanor Whitfield on claim CLM-1001 · issue_payment · Payments officer$/);
-    expect((await payment.locator(".fields > div").allInnerTexts()).map((f) => f.replace(/\s+/g, " "))).toEqual(["Claim CLM-1001", "Amount £3,600.00", "Payee Eleanor Whitfield"]);
+    expect(await payment.locator("h3").textContent()).toMatch(
+      /^Pay £3,600\.00 to Eleanor Whitfield on claim CLM-1001 · issue_payment · Payments officer$/,
+    );
+    expect((await payment.locator(".fields > div").allInnerTexts()).map((f) => f.replace(/\s+/g, " "))).toEqual([
+      "Claim CLM-1001",
+      "Amount £3,600.00",
+      "Payee Eleanor Whitfield",
+    ]);
     // The claim as the back-end has it, beside the arguments.
     const facts = await payment.getByLabel("Context").locator("div").allInnerTexts();
-    expect(facts.map((f) => f.replace(/\s+/g, " "))).toEqual(["Claim status: open", "Settlement due: £3,600.00", "Paid so far: £0.00", "Sum insured: £350,000.00", "Customer flagged for review: no"]);
+    expect(facts.map((f) => f.replace(/\s+/g, " "))).toEqual([
+      "Claim status: open",
+      "Settlement due: £3,600.00",
+      "Paid so far: £0.00",
+      "Sum insured: £350,000.00",
+      "Customer flagged for review: no",
+    ]);
     expect(await page.getByTestId("inbox-count").textContent()).toBe("1");
     await page.screenshot({ path: screenshotPath("inbox.png"), fullPage: true });
 
@@ -82,10 +96,15 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
 
     // Outcome first: the task's first line as the title, the answer on the first screen (900 px
     // high), and what was done in the pack's words.
-    expect(await page.locator("#run-title").textContent()).toMatch(/^Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen\./);
+    expect(await page.locator("#run-title").textContent()).toMatch(
+      /^Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen\./,
+    );
     expect(await answer.evaluate((el) => el.getBoundingClientRect().top + el.ownerDocument.documentElement.scrollTop)).toBeLessThan(900);
     const done = await page.getByRole("region", { name: "What was done" }).locator("li > strong").allInnerTexts();
-    expect(done).toEqual(["Pay £3,000.00 to Eleanor Whitfield on claim CLM-1001", "Email eleanor.whitfield@example.co.uk about claim CLM-1001"]);
+    expect(done).toEqual([
+      "Pay £3,000.00 to Eleanor Whitfield on claim CLM-1001",
+      "Email eleanor.whitfield@example.co.uk about claim CLM-1001",
+    ]);
     expect(await page.locator(".effect-done").count()).toBe(2);
 
     // The payment row holds the edited amount; the event log says the same.
@@ -103,7 +122,19 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     // The path the run took, marked live on the picture: it ended, through every kind of node it used.
     await expect.poll(() => graph.locator("g.graph-current").allTextContents()).toEqual(["__end__"]);
     const visited = (await graph.locator("g.graph-visited").allTextContents()).map((t) => t.trim());
-    for (const node of ["__start__", "memory.recall", "supervisor.plan", "approval.plan", "specialist.retrieve", "specialist.reason", "approval.tool_call", "tools", "supervisor.answer", "memory.save"]) expect(visited, node).toContain(node);
+    for (const node of [
+      "__start__",
+      "memory.recall",
+      "supervisor.plan",
+      "approval.plan",
+      "specialist.retrieve",
+      "specialist.reason",
+      "approval.tool_call",
+      "tools",
+      "supervisor.answer",
+      "memory.save",
+    ])
+      expect(visited, node).toContain(node);
     const plannedSteps = await page.locator(".plan .step").evaluateAll((steps) => steps.map((s) => s.className));
     expect(plannedSteps).toEqual(["step step-done", "step step-done", "step step-done"]);
 
@@ -117,17 +148,32 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
       ["issue_payment", "decided", "edit", "rita"],
       ["send_email", "decided", "approve", "rita"],
     ]);
-    const rows = page.getByRole("region", { name: "Audit trail" }).getByRole("row").filter({ has: page.locator("td") });
-    await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-audit-id"))))).toEqual(audit.map((e) => e.id));
-    expect(await rows.locator("time").evaluateAll((times) => times.map((time) => time.getAttribute("datetime")))).toEqual(audit.map((e) => e.at));
+    const rows = page
+      .getByRole("region", { name: "Audit trail" })
+      .getByRole("row")
+      .filter({ has: page.locator("td") });
+    await expect
+      .poll(() => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-audit-id")))))
+      .toEqual(audit.map((e) => e.id));
+    expect(await rows.locator("time").evaluateAll((times) => times.map((time) => time.getAttribute("datetime")))).toEqual(
+      audit.map((e) => e.at),
+    );
     const cells = (row: number): Promise<string[]> => rows.nth(row).getByRole("cell").allInnerTexts();
     // When, action, what happened, who (unverified without keys: the name is what the reviewer typed), via (details: below).
     expect((await cells(0)).slice(1, 5)).toEqual(["Plan", "Decided: approve\nnow approved", "not named", "REST"]);
-    expect((await cells(1)).slice(1, 5)).toEqual(["issue_payment tool call", "Decided: edit\nnow approved with edits", "rita (unverified)", "REST"]);
+    expect((await cells(1)).slice(1, 5)).toEqual([
+      "issue_payment tool call",
+      "Decided: edit\nnow approved with edits",
+      "rita (unverified)",
+      "REST",
+    ]);
     expect((await cells(2)).slice(1, 5)).toEqual(["send_email tool call", "Decided: approve\nnow approved", "rita (unverified)", "REST"]);
     const edited = rows.nth(1);
     expect(await edited.locator(".arg-changed dt").allTextContents()).toEqual(["amount"]);
-    expect([await edited.locator(".arg-changed del").textContent(), await edited.locator(".arg-changed ins").textContent()]).toEqual(["3600", "3000"]);
+    expect([await edited.locator(".arg-changed del").textContent(), await edited.locator(".arg-changed ins").textContent()]).toEqual([
+      "3600",
+      "3000",
+    ]);
     expect(await edited.locator(".arg-same dt").allTextContents()).toEqual(["claimId", "payee"]);
 
     expect(await unlabelledControls(page)).toEqual([]);

@@ -31,7 +31,10 @@ describe.skipIf(SKIP_REASON)(`two reviewers on one run${SKIP_REASON ? ` (skipped
     // Ana approves the plan; Ben's card says so at once, without a reload.
     const planAtBen = ben.page.getByRole("article", { name: /Plan approval/ });
     await planAtBen.getByRole("button", { name: "Approve", exact: true }).waitFor();
-    await ana.page.getByRole("article", { name: /Plan approval/ }).getByRole("button", { name: "Approve", exact: true }).click();
+    await ana.page
+      .getByRole("article", { name: /Plan approval/ })
+      .getByRole("button", { name: "Approve", exact: true })
+      .click();
     await expect.poll(() => planAtBen.getByRole("status").textContent()).toBe("Already decided by someone else: approved (by ana).Dismiss");
     expect(await planAtBen.getByRole("button", { name: "Approve", exact: true }).count()).toBe(0);
     await ben.page.locator('.timeline li[data-type="approval.resolved"]').filter({ hasText: "by ana" }).waitFor();
@@ -41,21 +44,28 @@ describe.skipIf(SKIP_REASON)(`two reviewers on one run${SKIP_REASON ? ` (skipped
     await paymentAtBen.waitFor();
     await ana.page.getByRole("article", { name: /issue_payment/ }).waitFor();
     slow.hold();
-    await ana.page.getByRole("article", { name: /issue_payment/ }).getByRole("button", { name: "Approve", exact: true }).click();
+    await ana.page
+      .getByRole("article", { name: /issue_payment/ })
+      .getByRole("button", { name: "Approve", exact: true })
+      .click();
     const payment = await until("Ana's approval to be stored", async () => {
       const { body } = await t.api<{ approvals: Approval[] }>("GET", `/api/approvals?status=approved&runId=${runId}`);
       return body.approvals.find((a) => a.action.name === "issue_payment");
     });
     expect(payment.decision).toEqual({ type: "approve", reviewer: "ana" });
     await paymentAtBen.getByRole("button", { name: "Approve", exact: true }).click();
-    await expect.poll(() => paymentAtBen.getByRole("status").textContent()).toBe("Already decided by someone else: approved (by ana). Your decision was not applied.Dismiss");
+    await expect
+      .poll(() => paymentAtBen.getByRole("status").textContent())
+      .toBe("Already decided by someone else: approved (by ana). Your decision was not applied.Dismiss");
     slow.release();
 
     // Then Ben is first on the email, and Ana sees that live.
     const emailAtBen = ben.page.getByRole("article", { name: /send_email/ });
     await emailAtBen.getByRole("button", { name: "Approve", exact: true }).click();
     const emailAtAna = ana.page.getByRole("article", { name: /send_email/ });
-    await expect.poll(() => emailAtAna.getByRole("status").textContent()).toBe("Already decided by someone else: approved (by ben).Dismiss");
+    await expect
+      .poll(() => emailAtAna.getByRole("status").textContent())
+      .toBe("Already decided by someone else: approved (by ben).Dismiss");
     await emailAtAna.getByRole("button", { name: "Dismiss" }).click();
     await emailAtAna.waitFor({ state: "detached" });
 

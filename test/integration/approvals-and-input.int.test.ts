@@ -81,17 +81,31 @@ describe("bad input is refused clearly and changes nothing", () => {
   it("a decision type the approval does not allow, or edited arguments that do not validate", async () => {
     const plan = await t.runtime.startRun({ task: DEMO_TASK, options: { planApproval: true } });
     const planApproval = (await t.runtime.waitForRun(plan.id)).pendingApprovals[0]!;
-    const redirect = await failure(() => t.runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }), "invalid_input");
+    const redirect = await failure(
+      () => t.runtime.decide(planApproval.id, { type: "redirect", specialist: "communications" }),
+      "invalid_input",
+    );
     expect(redirect.message).toMatch(/does not allow 'redirect'/);
-    await failure(() => t.runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }), "invalid_input");
+    await failure(
+      () => t.runtime.decide(planApproval.id, { type: "edit", args: { steps: [{ specialist: "astrologer", instruction: "x" }] } }),
+      "invalid_input",
+    );
     expect((await t.runtime.getApproval(planApproval.id)).status).toBe("pending");
 
     const { approval } = await pausedAtPayment();
-    const edit = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }), "invalid_input");
+    const edit = await failure(
+      () => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: "lots" } }),
+      "invalid_input",
+    );
     expect((edit.details as { field: string }).field).toBe("args.amount");
     // Said plainly, every field at fault at once.
-    const both = await failure(() => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 0, payee: "", claimId: "C1" } }), "invalid_input");
-    expect(both.message).toBe("edited arguments for issue_payment: claimId: must look like CLM-1001; amount: must be at least 0.01; payee: must not be empty");
+    const both = await failure(
+      () => t.runtime.decide(approval.id, { type: "edit", args: { ...approval.action.args, amount: 0, payee: "", claimId: "C1" } }),
+      "invalid_input",
+    );
+    expect(both.message).toBe(
+      "edited arguments for issue_payment: claimId: must look like CLM-1001; amount: must be at least 0.01; payee: must not be empty",
+    );
     expect((both.details as { issues: unknown[] }).issues).toEqual([
       { field: "args.claimId", message: "must look like CLM-1001" },
       { field: "args.amount", message: "must be at least 0.01" },

@@ -8,10 +8,18 @@ import { call, pendingOf, until, useServer, type TestServer } from "../support/s
 
 // The issue's principals, and sam: a claims manager of acme who also starts runs.
 const file = JSON.parse(AUTH_FILE) as { principals: unknown[] };
-const principals = parseAuthFile(JSON.stringify({ principals: [...file.principals, { key: "k-sam", id: "sam", name: "Sam Hale", tenant: "acme", roles: ["submitter", "reviewer", "claims_manager"] }] }));
+const principals = parseAuthFile(
+  JSON.stringify({
+    principals: [
+      ...file.principals,
+      { key: "k-sam", id: "sam", name: "Sam Hale", tenant: "acme", roles: ["submitter", "reviewer", "claims_manager"] },
+    ],
+  }),
+);
 const t = useServer({ principals });
 
-const LARGE_CLAIM = "Customer on claim CLM-1005 lost control on black ice and hit a stone wall. Check the cover, work out the payout, pay it and email the customer.";
+const LARGE_CLAIM =
+  "Customer on claim CLM-1005 lost control on black ice and hit a stone wall. Check the cover, work out the payout, pay it and email the customer.";
 
 /** Starts a run as `key` and waits for its first pending approval. */
 async function firstApproval(server: TestServer, key: string, task: string): Promise<{ runId: string; approval: Approval }> {
@@ -22,7 +30,8 @@ async function firstApproval(server: TestServer, key: string, task: string): Pro
   return { runId, approval: approvals[0]! };
 }
 
-const decide = (server: TestServer, approval: Approval, key: string, decision: unknown) => server.api("POST", `/api/approvals/${approval.id}/decision`, decision, as(key));
+const decide = (server: TestServer, approval: Approval, key: string, decision: unknown) =>
+  server.api("POST", `/api/approvals/${approval.id}/decision`, decision, as(key));
 
 describe("the policy's authority: requiresRole", () => {
   it("lets only a claims manager approve a payment above the £5,000 limit (CLM-1005)", async () => {
@@ -39,7 +48,10 @@ describe("the policy's authority: requiresRole", () => {
     const edit = await decide(t, approval, "k-ana", { type: "edit", args: { ...approval.action.args, amount: 4000 } });
     expect([edit.status, edit.body.error.code]).toEqual([403, "missing_role"]);
     const socket = await t.socket({ token: "k-ana" });
-    expect(await call(socket, "approval:decide", { approvalId: approval.id, decision: { type: "approve" } })).toMatchObject({ ok: false, error: { code: "missing_role" } });
+    expect(await call(socket, "approval:decide", { approvalId: approval.id, decision: { type: "approve" } })).toMatchObject({
+      ok: false,
+      error: { code: "missing_role" },
+    });
 
     const approved = await decide(t, approval, "k-max", { type: "approve" });
     expect(approved.status).toBe(200);
@@ -50,7 +62,9 @@ describe("the policy's authority: requiresRole", () => {
     });
     expect(paid).toEqual([expect.objectContaining({ amount: approval.action.args.amount })]);
     const audit = (await t.api("GET", `/api/runs/${runId}/audit`, undefined, as("k-ana"))).body.audit as AuditEntry[];
-    expect(audit.filter((e) => e.approvalId === approval.id)).toEqual([expect.objectContaining({ decision: "approve", reviewerId: "max", reviewerVerified: true })]);
+    expect(audit.filter((e) => e.approvalId === approval.id)).toEqual([
+      expect.objectContaining({ decision: "approve", reviewerId: "max", reviewerVerified: true }),
+    ]);
   });
 
   it("lets any reviewer reject what they may not approve", async () => {
@@ -72,7 +86,11 @@ describe("sensitive arguments and four eyes on an edit", () => {
   it("asks again when ana edits the payee; ana may not approve the re-ask, max decides it; the audit names both", async () => {
     const { runId, approval } = await firstApproval(t, "k-ana", DEMO_TASK);
     expect(approval.action).toEqual({ name: "issue_payment", args: { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" } });
-    const edited = await decide(t, approval, "k-ana", { type: "edit", args: { ...approval.action.args, payee: "Mallory Attacker" }, reviewer: "Senior claims manager (max)" });
+    const edited = await decide(t, approval, "k-ana", {
+      type: "edit",
+      args: { ...approval.action.args, payee: "Mallory Attacker" },
+      reviewer: "Senior claims manager (max)",
+    });
     expect(edited.status).toBe(200);
 
     const { approvals } = await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-ana")) }, runId);
@@ -85,7 +103,9 @@ describe("sensitive arguments and four eyes on an edit", () => {
     const refused = await decide(t, reask, "k-ana", { type: "approve" });
     expect([refused.status, refused.body.error.code, refused.body.error.details.rule]).toEqual([403, "four_eyes", "edited_call"]);
     const socket = await t.socket({ token: "k-ana" });
-    expect(await call(socket, "approval:decide", { approvalId: reask.id, decision: { type: "edit", args: reask.action.args } })).toMatchObject({ ok: false, error: { code: "four_eyes" } });
+    expect(
+      await call(socket, "approval:decide", { approvalId: reask.id, decision: { type: "edit", args: reask.action.args } }),
+    ).toMatchObject({ ok: false, error: { code: "four_eyes" } });
 
     const rejected = await decide(t, reask, "k-max", { type: "reject", message: "the payee is the policyholder", reviewer: "ana" });
     expect(rejected.status).toBe(200);

@@ -52,9 +52,15 @@ describe("the CLI answers runs left paused", () => {
     expect(done.run.status).toBe("completed");
     expect((await paymentsFor(env.GUILD_DATA_DIR!)).map((p) => p.amount)).toEqual([3000]);
 
-    const shown = await json<{ run: Run; effects: { tool: string; done: boolean; result?: Record<string, unknown> }[] }>(["show", runId], env);
+    const shown = await json<{ run: Run; effects: { tool: string; done: boolean; result?: Record<string, unknown> }[] }>(
+      ["show", runId],
+      env,
+    );
     expect(shown.run.result?.answer).toMatch(/3,000/);
-    expect(shown.effects.map((e) => [e.tool, e.done])).toEqual([["issue_payment", true], ["send_email", true]]);
+    expect(shown.effects.map((e) => [e.tool, e.done])).toEqual([
+      ["issue_payment", true],
+      ["send_email", true],
+    ]);
     expect(shown.effects[0]!.result).toMatchObject({ paid_amount: 3000 });
   });
 
@@ -100,7 +106,10 @@ describe("the CLI answers runs left paused", () => {
 
     const followed = await runCli(["follow", runId, "--json", ...remote], {});
     expect(followed.code).toBe(0);
-    const printed = followed.stdout.trim().split("\n").map((line) => JSON.parse(line) as RunEvent);
+    const printed = followed.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as RunEvent);
     const log = (await request(server.url, "GET", `/api/runs/${runId}/events`, undefined, auth)).body.events as RunEvent[];
     expect(printed).toEqual(log);
     expect(printed.at(-1)!.type).toBe("run.completed");

@@ -17,7 +17,10 @@ describe("guild run", () => {
     const result = await runCli(["run", DEMO_TASK, "--yes", "--json"], env);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events[0].type).toBe("run.created");
     expect(events.at(-1).type).toBe("run.completed");
@@ -47,7 +50,11 @@ describe("guild run", () => {
     });
     try {
       const released = "Paid £3,600.00 to Eleanor Whitfield under section 4.2; she has been emailed.";
-      const result = await runCli(["run", DEMO_TASK, "--pack", "claims-reviewed"], { ...env, GUILD_PACKS_DIRS: variant.root }, `a\na\ne\n${released}\n`);
+      const result = await runCli(
+        ["run", DEMO_TASK, "--pack", "claims-reviewed"],
+        { ...env, GUILD_PACKS_DIRS: variant.root },
+        `a\na\ne\n${released}\n`,
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toContain("Approval needed: the final answer");
       expect(result.stdout).toContain(released);

@@ -7,7 +7,10 @@ import { answerUntilDone, DEMO_TASK, useRuntime } from "../support/runtime.ts";
 const t = useRuntime();
 
 const approve = (): Decision => ({ type: "approve" });
-const byKind = (kind: Approval["kind"] | string, decision: Decision) => (a: Approval): Decision => (a.kind === kind || a.action.name === kind ? decision : approve());
+const byKind =
+  (kind: Approval["kind"] | string, decision: Decision) =>
+  (a: Approval): Decision =>
+    a.kind === kind || a.action.name === kind ? decision : approve();
 const stepsOf = async (runId: string) => derivePlan(await t.runtime.listEvents(runId)).steps.map((s) => [s.specialist, s.state]);
 
 describe("the client's plan view, from a run's events", () => {
@@ -58,7 +61,11 @@ describe("the client's plan view, from a run's events", () => {
 
   it("shows a redirected step and the step added for it; a rejected plan's steps as not done", async () => {
     const redirected = await t.runtime.startRun({ task: DEMO_TASK });
-    const { run } = await answerUntilDone(t.runtime, redirected.id, byKind("issue_payment", { type: "redirect", specialist: "claims_investigator", message: "Check the fraud indicators first" }));
+    const { run } = await answerUntilDone(
+      t.runtime,
+      redirected.id,
+      byKind("issue_payment", { type: "redirect", specialist: "claims_investigator", message: "Check the fraud indicators first" }),
+    );
     expect(await stepsOf(run.id)).toEqual([
       ["coverage_analyst", "done"],
       ["payments_officer", "redirected"],

@@ -77,7 +77,8 @@ async function pausedAt(url: string, runId: string, tool: string, timeoutMs = 30
   return run;
 }
 
-const decide = (url: string, approval: Approval, decision: Decision) => request(url, "POST", `/api/approvals/${approval.id}/decision`, decision);
+const decide = (url: string, approval: Approval, decision: Decision) =>
+  request(url, "POST", `/api/approvals/${approval.id}/decision`, decision);
 
 /** Approves the email the run asks for next and waits for the run to complete. */
 async function approveEmailAndFinish(url: string, runId: string): Promise<Run> {
@@ -98,11 +99,18 @@ async function approveEmailAndFinish(url: string, runId: string): Promise<Run> {
  * one effect record per effect, every effect approved with the args it ran with, each approval
  * resolved once in the log, and a log numbered without gaps.
  */
-async function expectExactlyOnce(place: TestStorage, url: string, runId: string, payment: { amount: number; payee: string } | undefined): Promise<RunEvent[]> {
+async function expectExactlyOnce(
+  place: TestStorage,
+  url: string,
+  runId: string,
+  payment: { amount: number; payee: string } | undefined,
+): Promise<RunEvent[]> {
   const run = await runOf(url, runId);
   expect(run.status).toBe("completed");
   const ledger = await readLedger(place);
-  expect(ledger.payments.filter((p) => p.claimId === "CLM-1001").map(({ amount, payee }) => ({ amount, payee }))).toEqual(payment ? [payment] : []);
+  expect(ledger.payments.filter((p) => p.claimId === "CLM-1001").map(({ amount, payee }) => ({ amount, payee }))).toEqual(
+    payment ? [payment] : [],
+  );
   expect(ledger.emails.filter((e) => e.claimId === "CLM-1001")).toHaveLength(1);
   expect(ledger.effects.map((e) => e.tool).sort()).toEqual(payment ? ["issue_payment", "send_email"] : ["send_email"]);
   expect(new Set(ledger.effects.map((e) => e.key)).size).toBe(ledger.effects.length);
@@ -149,7 +157,9 @@ async function crashAt(kit: Kit, failpoint: string, decision: Decision): Promise
 // Each test has its own data directory and processes. The tests of a block run together (mostly they
 // wait on processes), the blocks one after the other: at most three `guild serve` at a time.
 describe("exactly once across crashes of guild serve: mid-step, while paused, after a rejection", () => {
-  it.concurrent("(a) killed while a specialist's model call is under way: the next process re-runs the step, and pays once", async ({ onTestFinished }) => {
+  it.concurrent("(a) killed while a specialist's model call is under way: the next process re-runs the step, and pays once", async ({
+    onTestFinished,
+  }) => {
     const kit = kitOf(onTestFinished);
     const dir = await kit.storage();
     // The payments officer's first turn hangs until the process dies; after the restart it answers at once.
@@ -202,7 +212,9 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
     await expectExactlyOnce(dir, second.url, runId, { amount: 3600, payee: "Eleanor Whitfield" });
   });
 
-  it.concurrent("killed after a rejection is stored: the next process carries on without paying, and says so", async ({ onTestFinished }) => {
+  it.concurrent("killed after a rejection is stored: the next process carries on without paying, and says so", async ({
+    onTestFinished,
+  }) => {
     const kit = kitOf(onTestFinished);
     const { dir, runId } = await crashAt(kit, "decision.stored", { type: "reject", message: "needs a loss adjuster first" });
     const second = await kit.start(dir);
@@ -210,12 +222,14 @@ describe("exactly once across crashes of guild serve: mid-step, while paused, af
     await expectExactlyOnce(dir, second.url, runId, undefined);
     const run = await runOf(second.url, runId);
     expect(run.result!.answer).toMatch(/payment was not made/i);
-    expect(eventsOfType((await eventsOf(second.url, runId)), "tool.called").some((e) => e.data.tool === "issue_payment")).toBe(false);
+    expect(eventsOfType(await eventsOf(second.url, runId), "tool.called").some((e) => e.data.tool === "issue_payment")).toBe(false);
   });
 });
 
 describe("exactly once across crashes of guild serve: at each failpoint of an approved effect", () => {
-  it.concurrent("(c) killed after an edit decision is stored, before the run resumes: the next process pays the edited amount once", async ({ onTestFinished }) => {
+  it.concurrent("(c) killed after an edit decision is stored, before the run resumes: the next process pays the edited amount once", async ({
+    onTestFinished,
+  }) => {
     const kit = kitOf(onTestFinished);
     const { dir, runId, payment } = await crashAt(kit, "decision.stored", { type: "edit", args: EDITED, reviewer: "ana" });
     expect(await paidOnDemoClaim(dir)).toEqual([]);
@@ -223,7 +237,10 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
     // Nobody decides again: the sweep resumes the decided run.
     await approveEmailAndFinish(second.url, runId);
     await expectExactlyOnce(dir, second.url, runId, { amount: 3000, payee: "Eleanor Whitfield" });
-    expect((await get<{ approval: Approval }>(second.url, `/api/approvals/${payment.id}`)).approval).toMatchObject({ status: "edited", decision: { reviewer: "ana" } });
+    expect((await get<{ approval: Approval }>(second.url, `/api/approvals/${payment.id}`)).approval).toMatchObject({
+      status: "edited",
+      decision: { reviewer: "ana" },
+    });
   });
 
   it.concurrent("(c) killed as the resumed run is about to pay: the next process pays once", async ({ onTestFinished }) => {
@@ -235,7 +252,9 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
     await expectExactlyOnce(dir, second.url, runId, { amount: 3600, payee: "Eleanor Whitfield" });
   });
 
-  it.concurrent("(d) killed right after the payment commits, before the graph records it: the next process replays the receipt, it does not pay again", async ({ onTestFinished }) => {
+  it.concurrent("(d) killed right after the payment commits, before the graph records it: the next process replays the receipt, it does not pay again", async ({
+    onTestFinished,
+  }) => {
     const kit = kitOf(onTestFinished);
     const { dir, runId } = await crashAt(kit, "effect.after", { type: "edit", args: EDITED });
     // The payment is in the back-end, with its key, and the graph does not know yet.
@@ -246,5 +265,4 @@ describe("exactly once across crashes of guild serve: at each failpoint of an ap
     const paid = eventsOfType(events, "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(paid.map((e) => e.data.replayed)).toEqual([true]);
   });
-
 });

@@ -57,7 +57,10 @@ describe("one approval, many deciders", () => {
     servers = await Promise.all([serve(data.env), serve(data.env)]);
     const [a, b] = servers as [Served, Served];
     const runId = ((await request(a.url, "POST", "/api/runs", { task: DEMO_TASK })).body as { run: Run }).run.id;
-    const payment = await until("the payment approval", async () => ((await request(a.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.pendingApprovals[0]);
+    const payment = await until(
+      "the payment approval",
+      async () => ((await request(a.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.pendingApprovals[0],
+    );
     expect(payment.action.name).toBe("issue_payment");
     sockets = await Promise.all([connectSocket(a.url), connectSocket(b.url)]);
     const [socketA, socketB] = sockets as [Client, Client];
@@ -70,14 +73,20 @@ describe("one approval, many deciders", () => {
         approval: answer.body.approval,
       }));
     const viaSocket = (client: Client, decision: Decision): Promise<Outcome> =>
-      call<{ approval: Approval }>(client, "approval:decide", { approvalId: payment.id, decision }).then((ack: Ack<{ approval: Approval }>) =>
-        ack.ok ? { won: true, conflict: false, approval: ack.approval } : { won: false, conflict: ack.error.code === "conflict" },
+      call<{ approval: Approval }>(client, "approval:decide", { approvalId: payment.id, decision }).then(
+        (ack: Ack<{ approval: Approval }>) =>
+          ack.ok ? { won: true, conflict: false, approval: ack.approval } : { won: false, conflict: ack.error.code === "conflict" },
       );
     // Four ways in, taken in turn: REST to A, REST to B, socket to A, socket to B; with three kinds of
     // decision, every pairing of way and decision is among the contenders.
     const send = (i: number): Promise<Outcome> => {
       const decision = decisionOf(i);
-      return [() => viaRest(a.url, decision), () => viaRest(b.url, decision), () => viaSocket(socketA, decision), () => viaSocket(socketB, decision)][i % 4]!();
+      return [
+        () => viaRest(a.url, decision),
+        () => viaRest(b.url, decision),
+        () => viaSocket(socketA, decision),
+        () => viaSocket(socketB, decision),
+      ][i % 4]!();
     };
 
     // The approval is locked for writing while the decisions arrive, as a slow commit elsewhere would
@@ -98,7 +107,10 @@ describe("one approval, many deciders", () => {
     }
 
     const winners = outcomes.flatMap((o, i) => (o.won ? [i] : []));
-    expect(winners.map((i) => `${i}: ${decisionOf(i).type}`), "the contenders whose decision won").toHaveLength(1);
+    expect(
+      winners.map((i) => `${i}: ${decisionOf(i).type}`),
+      "the contenders whose decision won",
+    ).toHaveLength(1);
     expect(outcomes.filter((o) => o.conflict)).toHaveLength(CONTENDERS - 1);
     const winner = winners[0]!;
     const winning = decisionOf(winner);
@@ -112,7 +124,9 @@ describe("one approval, many deciders", () => {
       "the run to end",
       async () => {
         const run = ((await request(a.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run;
-        for (const approval of run.pendingApprovals) if (approval.action.name === "send_email") await request(a.url, "POST", `/api/approvals/${approval.id}/decision`, { type: "approve" });
+        for (const approval of run.pendingApprovals)
+          if (approval.action.name === "send_email")
+            await request(a.url, "POST", `/api/approvals/${approval.id}/decision`, { type: "approve" });
         return ["completed", "failed", "cancelled"].includes(run.status) && run;
       },
       30_000,
@@ -121,7 +135,9 @@ describe("one approval, many deciders", () => {
 
     const events = ((await request(a.url, "GET", `/api/runs/${runId}/events`)).body as { events: RunEvent[] }).events;
     expect(resolutionsOf(events).get(payment.id)).toBe(1);
-    expect(eventsOfType(events, "approval.resolved").find((e) => e.data.approvalId === payment.id)!.data.decision).toEqual(decided.decision);
+    expect(eventsOfType(events, "approval.resolved").find((e) => e.data.approvalId === payment.id)!.data.decision).toEqual(
+      decided.decision,
+    );
     const expected = winning.type === "approve" ? [3600] : winning.type === "edit" ? [winning.args.amount] : [];
     expect((await paymentsFor(data)).map((p) => p.amount)).toEqual(expected);
     const ledger = await readLedger(data);

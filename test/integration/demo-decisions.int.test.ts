@@ -5,7 +5,10 @@ import { answerUntilDone, DEMO_TASK, effectsOf, paymentsFor, useRuntime } from "
 const t = useRuntime();
 
 const approve = (): Decision => ({ type: "approve" });
-const byTool = (tool: string, decision: Decision) => (a: Approval): Decision => (a.action.name === tool ? decision : approve());
+const byTool =
+  (tool: string, decision: Decision) =>
+  (a: Approval): Decision =>
+    a.action.name === tool ? decision : approve();
 const eventsOf = <T extends RunEventType>(type: T, events: RunEvent[]) => eventsOfType(events, type);
 
 describe("the demo task with the offline model", () => {
@@ -36,7 +39,19 @@ describe("the demo task with the offline model", () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const plan = eventsOf("plan.proposed", events)[0]!.data.steps as { specialist: string }[];
     expect(plan.map((s) => s.specialist)).toEqual(["coverage_analyst", "payments_officer", "communications"]);
-    for (const type of ["run.created", "run.started", "memory.recalled", "retrieval.done", "tool.called", "tool.result", "approval.requested", "approval.resolved", "message", "memory.saved", "run.completed"] as const) {
+    for (const type of [
+      "run.created",
+      "run.started",
+      "memory.recalled",
+      "retrieval.done",
+      "tool.called",
+      "tool.result",
+      "approval.requested",
+      "approval.resolved",
+      "message",
+      "memory.saved",
+      "run.completed",
+    ] as const) {
       expect(eventsOf(type, events).length, type).toBeGreaterThan(0);
     }
     expect(events.at(-1)!.type).toBe("run.completed");
@@ -69,7 +84,11 @@ describe("the demo task with the offline model", () => {
 
   it("makes no payment when the reviewer rejects it, and the answer says so", async () => {
     const started = await t.runtime.startRun({ task: DEMO_TASK });
-    const { run, asked } = await answerUntilDone(t.runtime, started.id, byTool("issue_payment", { type: "reject", message: "needs a loss adjuster first" }));
+    const { run, asked } = await answerUntilDone(
+      t.runtime,
+      started.id,
+      byTool("issue_payment", { type: "reject", message: "needs a loss adjuster first" }),
+    );
     expect(run.status).toBe("completed");
     expect(await effectsOf(t.runtime)).toEqual({ payments: 0, emails: 1 });
     expect(run.result!.answer).toMatch(/payment was not made/i);
@@ -97,13 +116,13 @@ describe("the demo task with the offline model", () => {
     expect((await t.runtime.getApproval(payments[0]!.id)).status).toBe("responded");
     expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3200]);
 
-    const saved = eventsOfType((await t.runtime.listEvents(run.id)), "memory.saved")[0]!;
+    const saved = eventsOfType(await t.runtime.listEvents(run.id), "memory.saved")[0]!;
     expect(saved.data.lessons).toBeGreaterThanOrEqual(1);
 
     // The next run on a similar task recalls what the reviewer taught.
     const next = await t.runtime.startRun({ task: "Work out the payout on claim CLM-1002 and pay it." });
     await t.runtime.waitForRun(next.id);
-    const recalled = eventsOfType((await t.runtime.listEvents(next.id)), "memory.recalled")[0]!;
+    const recalled = eventsOfType(await t.runtime.listEvents(next.id), "memory.recalled")[0]!;
     const texts = (recalled.data.items as { text: string }[]).map((i) => i.text).join("\n");
     expect(texts).toContain("3,200");
   });
@@ -113,7 +132,11 @@ describe("the demo task with the offline model", () => {
     const { run } = await answerUntilDone(
       t.runtime,
       started.id,
-      byTool("issue_payment", { type: "redirect", specialist: "claims_investigator", message: "Check the fraud indicators before anyone pays" }),
+      byTool("issue_payment", {
+        type: "redirect",
+        specialist: "claims_investigator",
+        message: "Check the fraud indicators before anyone pays",
+      }),
     );
     expect(run.status).toBe("completed");
     expect((await effectsOf(t.runtime)).payments).toBe(0);
@@ -150,7 +173,10 @@ describe("plan approval", () => {
     const started = await startWithPlanApproval();
     const { run, asked } = await answerUntilDone(t.runtime, started.id, (a) =>
       a.kind === "plan"
-        ? { type: "edit", args: { steps: (a.action.args.steps as { specialist: string }[]).filter((s) => s.specialist !== "communications") } }
+        ? {
+            type: "edit",
+            args: { steps: (a.action.args.steps as { specialist: string }[]).filter((s) => s.specialist !== "communications") },
+          }
         : approve(),
     );
     expect(run.status).toBe("completed");

@@ -20,10 +20,14 @@ afterEach(() => {
 async function inProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const sink = (append: (text: string) => void) => ({ write: (text: string) => {
-    append(text);
-    return true;
-  }, isTTY: false }) as unknown as NodeJS.WriteStream;
+  const sink = (append: (text: string) => void) =>
+    ({
+      write: (text: string) => {
+        append(text);
+        return true;
+      },
+      isTTY: false,
+    }) as unknown as NodeJS.WriteStream;
   const code = await main(args, { stdin: process.stdin, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
   return { code, stdout, stderr };
 }
@@ -45,14 +49,31 @@ describe("guild eval, offline", () => {
   it("runs each question in a throwaway data directory, never the user's, approving nothing", async () => {
     const userData = path.join(data.dir, "user-data");
     const out = path.join(data.dir, "report");
-    const result = await runCli(["eval", "--set", writeSet(SMALL_SET), "--json", "--out", out, "--min-facts", "1", "--max-wrong-effects", "0"], { GUILD_DATA_DIR: userData });
+    const result = await runCli(
+      ["eval", "--set", writeSet(SMALL_SET), "--json", "--out", out, "--min-facts", "1", "--max-wrong-effects", "0"],
+      { GUILD_DATA_DIR: userData },
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.summary).toMatchObject({ questions: 3, factsRight: 1, wrongEffects: 0, unanswerable: 1, declined: 1, variant: "team", model: { provider: "offline" } });
-    expect(report.items.map((i: { id: string; right: boolean }) => [i.id, i.right])).toEqual([["payout", true], ["pet", true], ["pay", true]]);
+    expect(report.summary).toMatchObject({
+      questions: 3,
+      factsRight: 1,
+      wrongEffects: 0,
+      unanswerable: 1,
+      declined: 1,
+      variant: "team",
+      model: { provider: "offline" },
+    });
+    expect(report.items.map((i: { id: string; right: boolean }) => [i.id, i.right])).toEqual([
+      ["payout", true],
+      ["pet", true],
+      ["pay", true],
+    ]);
     // The action's payment was asked of a reviewer (the eval), who rejected it: proposed, counted, never made.
-    expect(report.items[2].effects).toEqual([{ tool: "issue_payment", args: { claimId: "CLM-1028", amount: 1230, payee: "Siobhan O'Connor" } }]);
+    expect(report.items[2].effects).toEqual([
+      { tool: "issue_payment", args: { claimId: "CLM-1028", amount: 1230, payee: "Siobhan O'Connor" } },
+    ]);
     expect(report.items[2].answer).toMatch(/payment was not made: the reviewer rejected it/);
     expect(fs.existsSync(userData)).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(out, "eval.json"), "utf8")).summary.questions).toBe(3);
@@ -60,7 +81,9 @@ describe("guild eval, offline", () => {
   });
 
   it("exits 1 below a threshold and says which", async () => {
-    const set = writeSet([{ id: "q", question: "What would the payout be on CLM-1032?", kind: "backend", gold_docs: [], gold_facts: ["99,999"] }]);
+    const set = writeSet([
+      { id: "q", question: "What would the payout be on CLM-1032?", kind: "backend", gold_docs: [], gold_facts: ["99,999"] },
+    ]);
     const result = await runCli(["eval", "--set", set, "--min-facts", "0.5"], { GUILD_DATA_DIR: path.join(data.dir, "d") });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^guild eval · pack insurance-claims/);
@@ -98,22 +121,41 @@ describe("guild eval with an OpenAI-compatible model", () => {
   });
 
   it("runs the team and the generalist with the model named by --model, through the model factory and configuration", async () => {
-    const result = await runCli(["eval", "--set", writeSet(SMALL_SET), "--model", "openai:test-small", "--baseline", "generalist", "--json", "--min-facts", "1"], {
-      GUILD_DATA_DIR: path.join(data.dir, "d"),
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: "test-key",
-    });
+    const result = await runCli(
+      ["eval", "--set", writeSet(SMALL_SET), "--model", "openai:test-small", "--baseline", "generalist", "--json", "--min-facts", "1"],
+      {
+        GUILD_DATA_DIR: path.join(data.dir, "d"),
+        OPENAI_BASE_URL: server.url,
+        OPENAI_API_KEY: "test-key",
+      },
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.summary).toMatchObject({ questions: 3, factsRight: 1, wrongEffects: 0, declined: 1, model: { provider: "openai", name: "test-small" } });
-    expect(report.baseline).toMatchObject({ variant: "generalist", questions: 3, factsRight: 1, model: { provider: "openai", name: "test-small" } });
+    expect(report.summary).toMatchObject({
+      questions: 3,
+      factsRight: 1,
+      wrongEffects: 0,
+      declined: 1,
+      model: { provider: "openai", name: "test-small" },
+    });
+    expect(report.baseline).toMatchObject({
+      variant: "generalist",
+      questions: 3,
+      factsRight: 1,
+      model: { provider: "openai", name: "test-small" },
+    });
     expect(report.summary.tokensPerQuestion).toBeGreaterThan(0);
     expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(["test-small"]));
     // A question is never offered an effect tool; the action is, and its payment is proposed, then rejected by the eval.
-    const actsFor = (question: string) => server.requests.filter((r) => r.tools?.length && String(r.messages.at(-1)?.content ?? "").includes(question));
-    expect(actsFor("What would the payout be on CLM-1032?").every((r) => !r.tools!.some((t) => t.function.name === "issue_payment"))).toBe(true);
-    expect(actsFor("Pay the settlement on claim CLM-1028.").some((r) => r.tools!.some((t) => t.function.name === "issue_payment"))).toBe(true);
+    const actsFor = (question: string) =>
+      server.requests.filter((r) => r.tools?.length && String(r.messages.at(-1)?.content ?? "").includes(question));
+    expect(actsFor("What would the payout be on CLM-1032?").every((r) => !r.tools!.some((t) => t.function.name === "issue_payment"))).toBe(
+      true,
+    );
+    expect(actsFor("Pay the settlement on claim CLM-1028.").some((r) => r.tools!.some((t) => t.function.name === "issue_payment"))).toBe(
+      true,
+    );
     expect(report.items[2].effects.map((e: { tool: string }) => e.tool)).toEqual(["issue_payment"]);
     expect(report.items[2].baseline.effects.map((e: { tool: string }) => e.tool)).toEqual(["issue_payment"]);
     // The generalist is one specialist holding every tool of the pack.

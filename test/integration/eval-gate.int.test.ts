@@ -19,8 +19,21 @@ afterEach(() => {
  */
 describe("guild eval on the shipped dev set (regression gate)", () => {
   it("keeps the team fully right on at least 88% of answerable questions, 3 points above the generalist, with no wrong effect, 8 of 10 unanswerable declined and 79% recall@5", async () => {
-    const thresholds = ["--min-facts", "0.88", "--min-margin", "0.03", "--max-wrong-effects", "0", "--min-declined", "0.8", "--min-recall", "0.79"];
-    const result = await runCli(["eval", "--baseline", "generalist", "--json", ...thresholds], { GUILD_DATA_DIR: path.join(data.dir, "unused") });
+    const thresholds = [
+      "--min-facts",
+      "0.88",
+      "--min-margin",
+      "0.03",
+      "--max-wrong-effects",
+      "0",
+      "--min-declined",
+      "0.8",
+      "--min-recall",
+      "0.79",
+    ];
+    const result = await runCli(["eval", "--baseline", "generalist", "--json", ...thresholds], {
+      GUILD_DATA_DIR: path.join(data.dir, "unused"),
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const { summary, baseline, items } = JSON.parse(result.stdout);

@@ -5,7 +5,13 @@ import { DEMO_TASK } from "../support/clients.ts";
 import { call, pendingOf, request, useServer, type TestServer } from "../support/server.ts";
 
 /** A raw request, so that headers fetch would refuse or rewrite can be sent. */
-function raw(url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
+function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port, method, path, headers }, (res) => {
@@ -30,10 +36,19 @@ describe("hardening without keys", () => {
   it("refuses state-changing calls from another site, by Origin or Sec-Fetch-Site, and allows its own pages", async () => {
     const { runId } = await pausedRun(t);
     const host = new URL(t.url).host;
-    const foreign: Record<string, string>[] = [{ origin: "http://evil.test" }, { "sec-fetch-site": "cross-site", "content-type": "text/plain" }, { origin: "null" }];
+    const foreign: Record<string, string>[] = [
+      { origin: "http://evil.test" },
+      { "sec-fetch-site": "cross-site", "content-type": "text/plain" },
+      { origin: "null" },
+    ];
     for (const headers of foreign) {
       const res = await raw(t.url, "POST", `/api/runs/${runId}/cancel`, { host, ...headers }, "x");
-      expect({ headers, status: res.status, code: res.body.error.code, reason: res.body.error.details.reason }).toEqual({ headers, status: 403, code: "forbidden", reason: "cross_site" });
+      expect({ headers, status: res.status, code: res.body.error.code, reason: res.body.error.details.reason }).toEqual({
+        headers,
+        status: 403,
+        code: "forbidden",
+        reason: "cross_site",
+      });
     }
     expect((await t.api("GET", `/api/runs/${runId}`)).body.run.status).toBe("awaiting_approval");
     // Reads are not refused, and the client's own origin changes things.
@@ -49,14 +64,27 @@ describe("hardening without keys", () => {
       ['{"task": "pay", "metadata": {"list": [{"prototype": 1}]}}', "metadata.list.0.prototype"],
     ] as const) {
       const res = await t.api("POST", "/api/runs", body);
-      expect({ field, status: res.status, code: res.body.error.code, at: res.body.error.details.field }).toEqual({ field, status: 400, code: "invalid_input", at: field });
+      expect({ field, status: res.status, code: res.body.error.code, at: res.body.error.details.field }).toEqual({
+        field,
+        status: 400,
+        code: "invalid_input",
+        at: field,
+      });
     }
     expect((await t.api("GET", "/api/runs")).body.runs).toEqual([]);
     const { payment } = await pausedRun(t);
-    const decided = await t.api("POST", `/api/approvals/${payment.id}/decision`, `{"type": "edit", "args": {"claimId": "CLM-1001", "amount": 1, "payee": "x", "__proto__": {"amount": 9}}}`);
+    const decided = await t.api(
+      "POST",
+      `/api/approvals/${payment.id}/decision`,
+      `{"type": "edit", "args": {"claimId": "CLM-1001", "amount": 1, "payee": "x", "__proto__": {"amount": 9}}}`,
+    );
     expect([decided.status, decided.body.error.details.field]).toEqual([400, "args.__proto__"]);
     const socket = await t.socket();
-    const ack = await call(socket, "approval:decide", JSON.parse(`{"approvalId": "${payment.id}", "decision": {"type": "approve", "constructor": 1}}`));
+    const ack = await call(
+      socket,
+      "approval:decide",
+      JSON.parse(`{"approvalId": "${payment.id}", "decision": {"type": "approve", "constructor": 1}}`),
+    );
     expect(ack).toMatchObject({ ok: false, error: { code: "invalid_input", details: { field: "decision.constructor" } } });
     expect((await t.api("GET", `/api/approvals/${payment.id}`)).body.approval.status).toBe("pending");
   });
@@ -91,12 +119,20 @@ describe("hardening without keys", () => {
     expect(first.body.approvals.map((a: Approval) => a.id)).toEqual(ids.slice(0, 2));
     const second = await t.api("GET", `/api/approvals?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body).toEqual({ approvals: [expect.objectContaining({ id: ids[2] })] });
-    expect((await t.api("GET", "/api/approvals?cursor=bm8tc3VjaA")).body.error).toMatchObject({ code: "invalid_input", details: { field: "cursor" } });
+    expect((await t.api("GET", "/api/approvals?cursor=bm8tc3VjaA")).body.error).toMatchObject({
+      code: "invalid_input",
+      details: { field: "cursor" },
+    });
 
     const socket = await t.socket();
-    const page = (await call<{ approvals: Approval[]; nextCursor?: string }>(socket, "inbox:subscribe", { limit: 1 })) as Ack<{ approvals: Approval[]; nextCursor?: string }> & { ok: true };
+    const page = (await call<{ approvals: Approval[]; nextCursor?: string }>(socket, "inbox:subscribe", { limit: 1 })) as Ack<{
+      approvals: Approval[];
+      nextCursor?: string;
+    }> & { ok: true };
     expect(page.approvals.map((a) => a.id)).toEqual([ids[0]]);
-    const rest = (await call<{ approvals: Approval[]; nextCursor?: string }>(socket, "inbox:subscribe", { cursor: page.nextCursor })) as Ack<{ approvals: Approval[] }> & { ok: true };
+    const rest = (await call<{ approvals: Approval[]; nextCursor?: string }>(socket, "inbox:subscribe", {
+      cursor: page.nextCursor,
+    })) as Ack<{ approvals: Approval[] }> & { ok: true };
     expect(rest.approvals.map((a) => a.id)).toEqual(ids.slice(1));
     expect("nextCursor" in rest).toBe(false);
   });

@@ -19,7 +19,8 @@ async function untilAnswer(runId?: string): Promise<{ runId: string; approval: A
     if (status !== "awaiting_approval") throw new Error(`run ended ${status} before its answer was asked`);
     const answer = approvals.find((a) => a.kind === "answer");
     if (answer) return { runId: id, approval: answer };
-    for (const a of approvals) expect((await t.api("POST", `/api/approvals/${a.id}/decision`, { type: "approve", reviewer: "Ada" })).status).toBe(200);
+    for (const a of approvals)
+      expect((await t.api("POST", `/api/approvals/${a.id}/decision`, { type: "approve", reviewer: "Ada" })).status).toBe(200);
   }
 }
 
@@ -30,7 +31,11 @@ const eventsOf = async (runId: string) => (await t.api<{ events: RunEvent[] }>("
 describe("final-answer approval (pack policy answerApproval)", () => {
   it("holds the answer until a reviewer approves it; the audit trail lists every decision", async () => {
     const { runId, approval } = await untilAnswer();
-    expect(approval).toMatchObject({ kind: "answer", action: { name: "answer" }, allowed: { approve: true, edit: true, reject: true, respond: true, redirect: true } });
+    expect(approval).toMatchObject({
+      kind: "answer",
+      action: { name: "answer" },
+      allowed: { approve: true, edit: true, reject: true, respond: true, redirect: true },
+    });
     expect(String(approval.action.args.answer)).toContain("Payments officer");
     expect(approval.reasons).toEqual(["the pack's policy asks a reviewer to approve every final answer"]);
     expect((await runOf(runId)).result).toBeUndefined();
@@ -59,7 +64,10 @@ describe("final-answer approval (pack policy answerApproval)", () => {
 
     const client = await t.socket();
     const text = "Claim CLM-1001 is covered under section 4.2; £3,600.00 was paid and the customer was told.";
-    const ack = await call<{ approval: Approval }>(client, "approval:decide", { approvalId: approval.id, decision: { type: "edit", args: { answer: text }, reviewer: "Lin" } });
+    const ack = await call<{ approval: Approval }>(client, "approval:decide", {
+      approvalId: approval.id,
+      decision: { type: "edit", args: { answer: text }, reviewer: "Lin" },
+    });
     expect(ack.ok).toBe(true);
     expect((await pendingOf(t, runId)).status).toBe("completed");
     const run = await runOf(runId);
@@ -75,7 +83,10 @@ describe("final-answer approval (pack policy answerApproval)", () => {
     expect((await decide(approval, { type: "reject", message: "Tone is wrong" })).status).toBe(200);
     expect((await pendingOf(t, runId)).status).toBe("completed");
     const run = await runOf(runId);
-    expect(run.result).toEqual({ answer: 'The drafted answer was rejected by a reviewer: "Tone is wrong". It was not released.', citations: [] });
+    expect(run.result).toEqual({
+      answer: 'The drafted answer was rejected by a reviewer: "Tone is wrong". It was not released.',
+      citations: [],
+    });
     expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
   });
 
@@ -110,7 +121,11 @@ describe("final-answer approval (pack policy answerApproval)", () => {
 
   it("hands a redirected answer to a specialist, then asks again with the new draft", async () => {
     const { runId, approval } = await untilAnswer();
-    const redirect = { type: "redirect", specialist: "claims_investigator", message: "Check claim CLM-1001 for fraud indicators before we answer." };
+    const redirect = {
+      type: "redirect",
+      specialist: "claims_investigator",
+      message: "Check claim CLM-1001 for fraud indicators before we answer.",
+    };
     expect((await decide(approval, redirect)).status).toBe(200);
     const again = await untilAnswer(runId);
     expect(again.approval.id).not.toBe(approval.id);

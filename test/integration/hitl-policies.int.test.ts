@@ -8,7 +8,8 @@ import { packVariant, toolOf } from "../support/pack-variant.ts";
 import { DEMO_TASK, freshStorage, openRuntime, paymentsFor } from "../support/runtime.ts";
 import { pendingOf } from "../support/server.ts";
 
-const FLAGGED_CUSTOMER_TASK = "Customer on claim CLM-1039 reports that a washing machine leak damaged the kitchen floor. Work out the payout and pay it.";
+const FLAGGED_CUSTOMER_TASK =
+  "Customer on claim CLM-1039 reports that a washing machine leak damaged the kitchen floor. Work out the payout and pay it.";
 
 /** A real server on port 0 over a variant of the built-in pack, closed when the test ends. */
 async function serveVariant(change: (manifest: any) => void, options: Partial<RuntimeOptions> = {}) {
@@ -23,7 +24,8 @@ async function serveVariant(change: (manifest: any) => void, options: Partial<Ru
   const t = {
     dir: storage.dataDir,
     storage,
-    api: <T = any>(method: string, path: string, body?: unknown) => request(current.server.url, method, path, body) as Promise<ApiAnswer<T>>,
+    api: <T = any>(method: string, path: string, body?: unknown) =>
+      request(current.server.url, method, path, body) as Promise<ApiAnswer<T>>,
     socket: () => connectSocket(current.server.url),
     /** Stops the server (the process is "down"), then starts another on the same data directory. */
     async restart(during: () => Promise<void>, reopened: Partial<RuntimeOptions> = {}) {
@@ -44,7 +46,8 @@ async function serveVariant(change: (manifest: any) => void, options: Partial<Ru
 }
 
 type Served = Awaited<ReturnType<typeof serveVariant>>;
-const start = async (t: Served, task = DEMO_TASK, options?: object) => (await t.api<{ run: Run }>("POST", "/api/runs", { task, ...(options ? { options } : {}) })).body.run.id;
+const start = async (t: Served, task = DEMO_TASK, options?: object) =>
+  (await t.api<{ run: Run }>("POST", "/api/runs", { task, ...(options ? { options } : {}) })).body.run.id;
 const decide = (t: Served, approval: Approval, decision: unknown) => t.api("POST", `/api/approvals/${approval.id}/decision`, decision);
 const eventsOf = async (t: Served, runId: string) => (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
 const auditOf = async (t: Served, runId: string) => (await t.api<{ audit: AuditEntry[] }>("GET", `/api/runs/${runId}/audit`)).body.audit;
@@ -53,7 +56,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 describe("approval policies as data", () => {
   it("asks for a payment only when a condition on its arguments holds", async () => {
     const t = await serveVariant((m) => {
-      toolOf(m, "issue_payment").approval = { when: [{ arg: "amount", op: ">", value: 5000, reason: "above the handler's £5,000 authority" }] };
+      toolOf(m, "issue_payment").approval = {
+        when: [{ arg: "amount", op: ">", value: 5000, reason: "above the handler's £5,000 authority" }],
+      };
     });
     const runId = await start(t);
     const { approvals } = await pendingOf(t, runId);
@@ -67,18 +72,33 @@ describe("approval policies as data", () => {
   it("looks a customer up in the back-end: a flagged customer's payment is asked, high risk, with the reason", async () => {
     const t = await serveVariant((m) => {
       toolOf(m, "issue_payment").approval = {
-        when: [{ lookup: { tool: "check_fraud_indicators", field: "customer_flagged" }, op: "==", value: true, reason: "the customer is flagged for review", highRisk: true }],
+        when: [
+          {
+            lookup: { tool: "check_fraud_indicators", field: "customer_flagged" },
+            op: "==",
+            value: true,
+            reason: "the customer is flagged for review",
+            highRisk: true,
+          },
+        ],
       };
     });
     const flagged = await start(t, FLAGGED_CUSTOMER_TASK);
     const { approvals } = await pendingOf(t, flagged);
     expect(approvals).toHaveLength(1);
-    expect(approvals[0]).toMatchObject({ action: { name: "issue_payment", args: { claimId: "CLM-1039" } }, highRisk: "the customer is flagged for review", reasons: ["the customer is flagged for review"] });
+    expect(approvals[0]).toMatchObject({
+      action: { name: "issue_payment", args: { claimId: "CLM-1039" } },
+      highRisk: "the customer is flagged for review",
+      reasons: ["the customer is flagged for review"],
+    });
     expect(approvals[0]!.description).toContain("HIGH RISK");
     expect(await paymentsFor(t.storage, "CLM-1039")).toEqual([]);
 
     // The same policy lets a payment to a customer who is not flagged through.
-    const plain = await start(t, "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Work out the payout and pay it.");
+    const plain = await start(
+      t,
+      "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Work out the payout and pay it.",
+    );
     expect((await pendingOf(t, plain)).status).toBe("completed");
     expect(await paymentsFor(t.storage, "CLM-1001")).toHaveLength(1);
   });
@@ -94,7 +114,7 @@ describe("approval policies as data", () => {
       expect(approval.specialist).toBe("claims_investigator");
       expect(approval.reasons).toEqual(["every call by Claims investigator needs a reviewer"]);
     }
-    expect(eventsOfType((await eventsOf(t, runId)), "tool.called").filter((e) => e.data.specialist === "claims_investigator")).toEqual([]);
+    expect(eventsOfType(await eventsOf(t, runId), "tool.called").filter((e) => e.data.specialist === "claims_investigator")).toEqual([]);
   });
 
   it("asks again when a reviewer's edit raises the risk: a payment edited past the authority limit is not paid on that edit alone", async () => {
@@ -102,7 +122,9 @@ describe("approval policies as data", () => {
     const runId = await start(t);
     const payment = (await pendingOf(t, runId)).approvals[0]!;
     expect(payment.highRisk).toBeUndefined();
-    expect((await decide(t, payment, { type: "edit", args: { ...payment.action.args, amount: 6000 }, reviewer: "Junior" })).status).toBe(200);
+    expect((await decide(t, payment, { type: "edit", args: { ...payment.action.args, amount: 6000 }, reviewer: "Junior" })).status).toBe(
+      200,
+    );
     const again = (await pendingOf(t, runId)).approvals[0]!;
     expect(again.id).not.toBe(payment.id);
     expect(again).toMatchObject({ action: { name: "issue_payment", args: { amount: 6000 } }, status: "pending" });
@@ -147,7 +169,9 @@ describe("approval policies as data", () => {
       ({ status, approvals } = await pendingOf(t, runId));
     }
     expect(status).toBe("completed");
-    const started = eventsOfType((await eventsOf(t, runId)), "node.started").filter((e) => e.data.specialist).map((e) => e.data.specialist);
+    const started = eventsOfType(await eventsOf(t, runId), "node.started")
+      .filter((e) => e.data.specialist)
+      .map((e) => e.data.specialist);
     expect(started).toEqual(["claims_investigator", "communications", "coverage_analyst"]);
     expect(await paymentsFor(t.storage)).toEqual([]);
   });
@@ -164,7 +188,7 @@ describe("approval policies as data", () => {
     }
     expect(plan.allowed.respond).toBe(false);
     expect(plan.escalation).toMatchObject({ reason: "3 rounds of feedback did not settle the plan" });
-    expect(eventsOfType((await eventsOf(t, runId)), "approval.escalated").map((e) => e.data.approvalId)).toEqual([plan.id]);
+    expect(eventsOfType(await eventsOf(t, runId), "approval.escalated").map((e) => e.data.approvalId)).toEqual([plan.id]);
   });
 
   it("escalates a tool call after three rounds of feedback: no more feedback, an approval.escalated event", async () => {
@@ -179,7 +203,7 @@ describe("approval policies as data", () => {
     }
     expect(payment.allowed.respond).toBe(false);
     expect(payment.escalation).toMatchObject({ reason: "3 rounds of feedback did not settle this call", to: "Senior claims manager" });
-    const escalated = eventsOfType((await eventsOf(t, runId)), "approval.escalated");
+    const escalated = eventsOfType(await eventsOf(t, runId), "approval.escalated");
     expect(escalated.map((e) => e.data)).toEqual([expect.objectContaining({ approvalId: payment.id, to: "Senior claims manager" })]);
     expect((await decide(t, payment, { type: "respond", message: "once more" })).status).toBe(400);
   });
@@ -221,7 +245,12 @@ describe("approval deadlines", () => {
     });
     expect(expired.decision).toMatchObject({ type: "reject", message: "No reviewer decided within 1s: rejected by the pack's policy." });
     // The email is asked next, and expires the same way; then the run completes.
-    expect(await until("the run to end", async () => (await pendingOf(t, runId)).status !== "awaiting_approval" && (await pendingOf(t, runId)).status)).toBe("completed");
+    expect(
+      await until(
+        "the run to end",
+        async () => (await pendingOf(t, runId)).status !== "awaiting_approval" && (await pendingOf(t, runId)).status,
+      ),
+    ).toBe("completed");
     const run = (await t.api<{ run: Run }>("GET", `/api/runs/${runId}`)).body.run;
     expect(run.result!.answer).toMatch(/Not done:[\s\S]*payment/i);
     expect(await paymentsFor(t.storage)).toEqual([]);
@@ -272,7 +301,7 @@ describe("approval deadlines", () => {
     await until("the run to end", async () => ((await pendingOf(t, runId)).status === "completed" ? "done" : undefined));
     const { body } = await t.api<{ approval: Approval }>("GET", `/api/approvals/${plan.id}`);
     expect(body.approval).toMatchObject({ status: "expired", decision: { type: "reject" } });
-    expect(eventsOfType((await eventsOf(t, runId)), "node.started").filter((e) => e.data.specialist)).toEqual([]);
+    expect(eventsOfType(await eventsOf(t, runId), "node.started").filter((e) => e.data.specialist)).toEqual([]);
     expect(await paymentsFor(t.storage)).toEqual([]);
   });
 

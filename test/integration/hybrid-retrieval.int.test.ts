@@ -20,7 +20,12 @@ afterEach(async () => {
   data.remove();
 });
 
-const settings = () => ({ defaultModel: "offline", openaiBaseUrl: server.url, openaiApiKey: "test-key", retry: { timeoutMs: 5_000, maxRetries: 2, baseDelayMs: 10, maxDelayMs: 100 } });
+const settings = () => ({
+  defaultModel: "offline",
+  openaiBaseUrl: server.url,
+  openaiApiKey: "test-key",
+  retry: { timeoutMs: 5_000, maxRetries: 2, baseDelayMs: 10, maxDelayMs: 100 },
+});
 const claimsPack = () => loadPack(path.join(BUILTIN_PACKS_DIR, "insurance-claims"));
 const knowledgeOf = (pack: Pack) => pack.specialists.map((s) => s.knowledge);
 
@@ -41,7 +46,11 @@ describe("the OpenAI-compatible embedder", () => {
     expect(await embedder.embed(["flood"])).toHaveLength(1);
     expect(server.requests).toHaveLength(2);
     server.failNext(1, 400);
-    await expect(embedder.embed(["flood"])).rejects.toMatchObject({ code: "model_error", message: expect.stringContaining("(400)"), details: { cause: "refused" } });
+    await expect(embedder.embed(["flood"])).rejects.toMatchObject({
+      code: "model_error",
+      message: expect.stringContaining("(400)"),
+      details: { cause: "refused" },
+    });
   });
 
   it("is refused for an offline profile", () => {
@@ -92,7 +101,13 @@ describe("hybrid retrieval", () => {
 
 describe("GUILD_EMBEDDINGS", () => {
   // Offline chat model, OpenAI-compatible embeddings: with a key set, the default model would be openai:gpt-4o-mini.
-  const env = () => ({ GUILD_MODEL: "offline", GUILD_EMBEDDINGS: "openai:test-embed", OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "test-key", GUILD_DATA_DIR: path.join(data.dir, "d") });
+  const env = () => ({
+    GUILD_MODEL: "offline",
+    GUILD_EMBEDDINGS: "openai:test-embed",
+    OPENAI_BASE_URL: server.url,
+    OPENAI_API_KEY: "test-key",
+    GUILD_DATA_DIR: path.join(data.dir, "d"),
+  });
 
   it("makes guild run embed the passages once: the next process reads them from the data directory", async () => {
     const first = await runCli(["run", "What is the standard excess on a home policy?", "--json"], env());
@@ -104,13 +119,20 @@ describe("GUILD_EMBEDDINGS", () => {
     expect(second.code, second.stderr).toBe(0);
     // Only the queries are embedded now.
     expect(server.inputs().length - embedded).toBeLessThan(10);
-    const answer = second.stdout.trim().split("\n").map((line) => JSON.parse(line)).find((e) => e.type === "run.completed");
+    const answer = second.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .find((e) => e.type === "run.completed");
     expect(answer.data.answer).toMatch(/£250/);
   });
 
   it("makes guild eval report the team with BM25 alone and with hybrid retrieval", async () => {
     const set = path.join(data.dir, "set.jsonl");
-    fs.writeFileSync(set, `${JSON.stringify({ id: "s", question: "What is the standard excess on a home policy?", kind: "single", gold_docs: ["home-policy-wording.md"], gold_facts: ["250"] })}\n`);
+    fs.writeFileSync(
+      set,
+      `${JSON.stringify({ id: "s", question: "What is the standard excess on a home policy?", kind: "single", gold_docs: ["home-policy-wording.md"], gold_facts: ["250"] })}\n`,
+    );
     const result = await runCli(["eval", "--set", set, "--json"], env());
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);

@@ -13,12 +13,19 @@ let data: TestStorage;
 let model: ScriptedOpenAI;
 let runtime: Runtime;
 let http: GuildServer;
-const t = { api: <T = any>(method: string, path: string, body?: unknown) => request(http.url, method, path, body) as Promise<ApiAnswer<T>> };
+const t = {
+  api: <T = any>(method: string, path: string, body?: unknown) => request(http.url, method, path, body) as Promise<ApiAnswer<T>>,
+};
 
 beforeEach(async () => {
   data = await freshStorage();
   model = await startScriptedOpenAI(demoScript);
-  runtime = await Runtime.open({ dataDir: data.dataDir, ...(data.databaseUrl ? { databaseUrl: data.databaseUrl } : {}), models: scriptedModels(model.url), sweepMs: 0 });
+  runtime = await Runtime.open({
+    dataDir: data.dataDir,
+    ...(data.databaseUrl ? { databaseUrl: data.databaseUrl } : {}),
+    models: scriptedModels(model.url),
+    sweepMs: 0,
+  });
   http = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }) });
 });
 afterEach(async () => {
@@ -31,7 +38,11 @@ afterEach(async () => {
 /** Runs the demo over REST, answering the payment with `payment` and approving the rest; returns the run's events. */
 async function runDemo(payment: (approval: Approval) => unknown): Promise<RunEvent[]> {
   const runId = (await t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })).body.run.id;
-  for (let { status, approvals } = await pendingOf(t, runId); status === "awaiting_approval"; { status, approvals } = await pendingOf(t, runId)) {
+  for (
+    let { status, approvals } = await pendingOf(t, runId);
+    status === "awaiting_approval";
+    { status, approvals } = await pendingOf(t, runId)
+  ) {
     for (const a of approvals) {
       const decision = a.action.name === "issue_payment" ? payment(a) : { type: "approve" };
       expect((await t.api("POST", `/api/approvals/${a.id}/decision`, decision)).status).toBe(200);
@@ -42,8 +53,13 @@ async function runDemo(payment: (approval: Approval) => unknown): Promise<RunEve
 }
 
 /** The system prompts the scripted model received for a role, from request `from` on. */
-const promptsOf = (role: string, from: number) => model.requests.slice(from).filter((r) => roleOf(r) === role).map((r) => textOf(r, "system"));
-const recalledKeys = (events: RunEvent[]) => (events.find((e) => e.type === "memory.recalled")!.data.items as { key: string }[]).map((i) => i.key);
+const promptsOf = (role: string, from: number) =>
+  model.requests
+    .slice(from)
+    .filter((r) => roleOf(r) === role)
+    .map((r) => textOf(r, "system"));
+const recalledKeys = (events: RunEvent[]) =>
+  (events.find((e) => e.type === "memory.recalled")!.data.items as { key: string }[]).map((i) => i.key);
 
 describe("learning from reviewers", () => {
   it("saves an edit as a lesson for that specialist and tool; later runs recall it into that specialist's prompt only; deleting it forgets it", async () => {
@@ -55,7 +71,11 @@ describe("learning from reviewers", () => {
     // A sentence in the pack's words: the case, and what changed.
     expect(lesson.text).toBe("On claim CLM-1001, editing issue_payment, a reviewer lowered the amount from £3,600.00 to £3,000.00.");
     expect((await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=communications")).body.lessons).toEqual([]);
-    expect((await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=payments_officer&pack=insurance-claims")).body.lessons.map((l) => l.id)).toContain(lesson.id);
+    expect(
+      (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=payments_officer&pack=insurance-claims")).body.lessons.map(
+        (l) => l.id,
+      ),
+    ).toContain(lesson.id);
     const badPack = await t.api("GET", "/api/lessons?pack=nope");
     expect(badPack.status).toBe(400);
     expect(badPack.body.error.details).toEqual({ field: "pack" });
@@ -87,13 +107,18 @@ describe("learning from reviewers", () => {
       return { type: "respond", message: "Always quote the claim reference in the payee field." };
     });
     const lessons = (await t.api<{ lessons: Lesson[] }>("GET", "/api/lessons?specialist=payments_officer")).body.lessons;
-    expect(lessons.map((l) => l.text)).toContain("Reviewer feedback on issue_payment: Always quote the claim reference in the payee field.");
+    expect(lessons.map((l) => l.text)).toContain(
+      "Reviewer feedback on issue_payment: Always quote the claim reference in the payee field.",
+    );
   });
 
   it("keeps what a reviewer taught a run that is cancelled before it ends", async () => {
     const runId = (await t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })).body.run.id;
     const payment = (await pendingOf(t, runId)).approvals[0]!;
-    expect((await t.api("POST", `/api/approvals/${payment.id}/decision`, { type: "edit", args: { ...payment.action.args, amount: 3100 } })).status).toBe(200);
+    expect(
+      (await t.api("POST", `/api/approvals/${payment.id}/decision`, { type: "edit", args: { ...payment.action.args, amount: 3100 } }))
+        .status,
+    ).toBe(200);
     // The run pauses again for the email; it is cancelled there, before memory.save could run.
     expect((await pendingOf(t, runId)).approvals.map((a) => a.action.name)).toEqual(["send_email"]);
     expect((await t.api("POST", `/api/runs/${runId}/cancel`)).status).toBe(200);

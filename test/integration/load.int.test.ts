@@ -10,7 +10,11 @@ describe("fair admission", () => {
   const t = useRuntime({ maxActiveRuns: 1 });
 
   it("runs at most maxActiveRuns at once; the rest wait as queued, say so, and start first in, first out", async () => {
-    const runs = [await t.runtime.startRun({ task: DEMO_TASK }), await t.runtime.startRun({ task: DEMO_TASK }), await t.runtime.startRun({ task: DEMO_TASK })];
+    const runs = [
+      await t.runtime.startRun({ task: DEMO_TASK }),
+      await t.runtime.startRun({ task: DEMO_TASK }),
+      await t.runtime.startRun({ task: DEMO_TASK }),
+    ];
     expect(runs.map((r) => r.status)).toEqual(["queued", "queued", "queued"]);
     // The first pauses for its payment; the others have waited their turn, in order.
     const first = await t.runtime.waitForRun(runs[0]!.id);

@@ -31,7 +31,11 @@ describe("an MCP effect when guild serve crashes around it", () => {
   for (const failpoint of ["effect.before", "effect.after"]) {
     it(`happens once: killed at ${failpoint}, the next process calls the server again with the same key`, async () => {
       // The offline model reserves what lookup_part says is in stock (hint), after asking a reviewer.
-      const lab = mcpLabPack({ servers: { inv: stdioTestServer() }, tools: ["inv/lookup_part", "inv/reserve_stock"], mcpTools: { "inv/reserve_stock": { hints: { quantity: ["stock"] } } } });
+      const lab = mcpLabPack({
+        servers: { inv: stdioTestServer() },
+        tools: ["inv/lookup_part", "inv/reserve_stock"],
+        mcpTools: { "inv/reserve_stock": { hints: { quantity: ["stock"] } } },
+      });
       const data = tempDataDir("guild-mcp-crash-");
       onTestFinished(() => {
         data.remove();
@@ -63,7 +67,9 @@ describe("an MCP effect when guild serve crashes around it", () => {
       const events = ((await request(second.url, "GET", `/api/runs/${run.id}/events`)).body as { events: RunEvent[] }).events;
       const calls = eventsOfType(events, "tool.called").filter((e) => e.data.tool === "inv/reserve_stock");
       expect(ledger[0]!.key).toBe(`${run.id}:${String(calls[0]!.data.callId)}`);
-      const results = eventsOfType(events, "tool.result").filter((e) => e.data.tool === "inv/reserve_stock").map((e) => e.data.result as { replayed?: boolean });
+      const results = eventsOfType(events, "tool.result")
+        .filter((e) => e.data.tool === "inv/reserve_stock")
+        .map((e) => e.data.result as { replayed?: boolean });
       // After effect.after the second process's call is the server's replay of the first.
       expect(results.at(-1)!.replayed === true).toBe(failpoint === "effect.after");
     });

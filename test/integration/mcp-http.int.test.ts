@@ -13,10 +13,17 @@ afterEach(async () => {
 
 /** The mcp-lab pack with its `inv` server over Streamable HTTP, its URL and token taken from `${VAR}`s. */
 async function httpLab(env: Record<string, string>, tools = ["inv/whoami", "inv/lookup_part"]) {
-  const lab = mcpLabPack({ servers: { inv: { url: "${INV_URL}", headers: { Authorization: "Bearer ${INV_TOKEN}" }, timeoutMs: 3000 } }, tools });
+  const lab = mcpLabPack({
+    servers: { inv: { url: "${INV_URL}", headers: { Authorization: "Bearer ${INV_TOKEN}" }, timeoutMs: 3000 } },
+    tools,
+  });
   const data = tempDataDir();
   const runtime = await openRuntime(data.dir, { packDirs: [lab.root], mcp: { env } });
-  cleanups.push(() => lab.remove(), () => data.remove(), () => runtime.close());
+  cleanups.push(
+    () => lab.remove(),
+    () => data.remove(),
+    () => runtime.close(),
+  );
   return runtime;
 }
 
@@ -25,7 +32,12 @@ async function runToEnd(runtime: Runtime, task = "Check the stock of part P-104.
   const stop = runtime.onEvent((e) => events.push(e));
   const run = await runtime.waitForRun((await runtime.startRun({ task, pack: "mcp-lab" })).id);
   stop();
-  return { run, results: eventsOfType(events, "tool.result").filter((e) => e.runId === run.id).map((e) => e.data) };
+  return {
+    run,
+    results: eventsOfType(events, "tool.result")
+      .filter((e) => e.runId === run.id)
+      .map((e) => e.data),
+  };
 }
 
 describe("MCP servers over Streamable HTTP", () => {
@@ -40,7 +52,13 @@ describe("MCP servers over Streamable HTTP", () => {
     expect((results[0]!.result as { meta: Record<string, string> }).meta["guild/runId"]).toBe(run.id);
     expect(results[1]).toMatchObject({ server: "inv", result: { part_id: "P-104", stock: 85 } });
     expect(runtime.listPacks().find((p) => p.id === "mcp-lab")!.mcpServers).toEqual([
-      { name: "inv", transport: "http", state: "ready", restarts: 0, tools: ["lookup_part", "reserve_stock", "crash_now", "hang", "whoami"] },
+      {
+        name: "inv",
+        transport: "http",
+        state: "ready",
+        restarts: 0,
+        tools: ["lookup_part", "reserve_stock", "crash_now", "hang", "whoami"],
+      },
     ]);
   });
 
@@ -67,7 +85,10 @@ describe("MCP servers over Streamable HTTP", () => {
     await first.stop();
     const down = await runToEnd(runtime);
     expect(down.run.status).toBe("completed");
-    expect(down.results[0]).toMatchObject({ tool: "inv/lookup_part", error: expect.stringMatching(/^MCP server 'inv' failed while calling lookup_part: /) });
+    expect(down.results[0]).toMatchObject({
+      tool: "inv/lookup_part",
+      error: expect.stringMatching(/^MCP server 'inv' failed while calling lookup_part: /),
+    });
 
     const again = await startHttpTestServer({ PORT: port });
     cleanups.push(() => again.stop());

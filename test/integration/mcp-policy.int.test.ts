@@ -21,12 +21,26 @@ afterEach(async () => {
  * A runtime over the mcp-lab pack (its stock clerk uses the test server's lookup_part and
  * reserve_stock) whose model proposes `calls` in its first turn, then reports.
  */
-async function labWith(calls: Call[], mcpTools?: Record<string, unknown>): Promise<{ runtime: Runtime; lab: McpLabPack; model: ScriptedModel }> {
-  const lab = mcpLabPack({ servers: { inv: stdioTestServer() }, tools: ["inv/lookup_part", "inv/reserve_stock"], ...(mcpTools ? { mcpTools } : {}) });
+async function labWith(
+  calls: Call[],
+  mcpTools?: Record<string, unknown>,
+): Promise<{ runtime: Runtime; lab: McpLabPack; model: ScriptedModel }> {
+  const lab = mcpLabPack({
+    servers: { inv: stdioTestServer() },
+    tools: ["inv/lookup_part", "inv/reserve_stock"],
+    ...(mcpTools ? { mcpTools } : {}),
+  });
   const data = tempDataDir();
-  const model = new ScriptedModel([{ specialist: "stock_clerk", instruction: "Reserve stock of P-104" }], [calls.map((c) => (_: ActRequest) => c)]);
+  const model = new ScriptedModel(
+    [{ specialist: "stock_clerk", instruction: "Reserve stock of P-104" }],
+    [calls.map((c) => (_: ActRequest) => c)],
+  );
   const runtime = await openRuntime(data.dir, { packDirs: [lab.root], modelFactory: () => model });
-  cleanups.push(() => lab.remove(), () => data.remove(), () => runtime.close());
+  cleanups.push(
+    () => lab.remove(),
+    () => data.remove(),
+    () => runtime.close(),
+  );
   return { runtime, lab, model };
 }
 
@@ -47,11 +61,18 @@ describe("policy on MCP tools", () => {
     const { run, asked, events } = await runLab(runtime, () => ({ type: "approve" }));
 
     expect(run.status).toBe("completed");
-    expect(asked.map((a) => [a.kind, a.action])).toEqual([["tool_call", { name: "inv/reserve_stock", args: { part_id: "P-104", quantity: 5 } }]]);
-    expect(asked[0]!.description).toMatch(/^Stock clerk wants to inv\/reserve_stock \(Reserve stock of a part for an order\) with part_id: P-104, quantity: 5\./);
+    expect(asked.map((a) => [a.kind, a.action])).toEqual([
+      ["tool_call", { name: "inv/reserve_stock", args: { part_id: "P-104", quantity: 5 } }],
+    ]);
+    expect(asked[0]!.description).toMatch(
+      /^Stock clerk wants to inv\/reserve_stock \(Reserve stock of a part for an order\) with part_id: P-104, quantity: 5\./,
+    );
     // The model was offered the server's tools, with the server's schema as their arguments.
     const offered = model.acts[0]!.specialist.tools;
-    expect(offered.map((t) => [t.name, t.kind])).toEqual([["inv/lookup_part", "query"], ["inv/reserve_stock", "effect"]]);
+    expect(offered.map((t) => [t.name, t.kind])).toEqual([
+      ["inv/lookup_part", "query"],
+      ["inv/reserve_stock", "effect"],
+    ]);
     expect(offered[1]!.args.quantity).toMatchObject({ type: "integer", minimum: 1, optional: false });
     expect(offered[0]!.returns).toEqual(["part_id", "name", "stock", "bin"]);
 
@@ -64,7 +85,12 @@ describe("policy on MCP tools", () => {
   it("applies the pack's conditions on arguments: a small reservation runs, a large one is asked for, high risk, with the reason", async () => {
     const policy = {
       "inv/reserve_stock": {
-        approval: { when: [{ arg: "quantity", op: ">", value: 10, reason: "More than 10 units needs the stores manager (stock.md).", highRisk: true }], otherwise: "never" },
+        approval: {
+          when: [
+            { arg: "quantity", op: ">", value: 10, reason: "More than 10 units needs the stores manager (stock.md).", highRisk: true },
+          ],
+          otherwise: "never",
+        },
       },
       "inv/lookup_part": { approval: "always" },
     };
@@ -76,12 +102,23 @@ describe("policy on MCP tools", () => {
       { name: "inv/reserve_stock", args: { part_id: "P-104", quantity: 50 } },
       { name: "inv/lookup_part", args: { part_id: "P-104" } },
     ]);
-    expect(asked[0]).toMatchObject({ highRisk: "More than 10 units needs the stores manager (stock.md).", reasons: ["More than 10 units needs the stores manager (stock.md)."] });
+    expect(asked[0]).toMatchObject({
+      highRisk: "More than 10 units needs the stores manager (stock.md).",
+      reasons: ["More than 10 units needs the stores manager (stock.md)."],
+    });
     expect(asked[0]!.description).toMatch(/^HIGH RISK: More than 10 units needs the stores manager/);
     expect(asked[1]!.highRisk).toBeUndefined();
-    expect(lab.ledger().map((r) => r.quantity).sort((a, b) => a - b)).toEqual([5, 50]);
+    expect(
+      lab
+        .ledger()
+        .map((r) => r.quantity)
+        .sort((a, b) => a - b),
+    ).toEqual([5, 50]);
     const pack = runtime.listPacks().find((p) => p.id === "mcp-lab")!;
-    expect(pack.specialists[0]!.tools.map((t) => [t.name, t.requiresApproval])).toEqual([["inv/lookup_part", true], ["inv/reserve_stock", true]]);
+    expect(pack.specialists[0]!.tools.map((t) => [t.name, t.requiresApproval])).toEqual([
+      ["inv/lookup_part", true],
+      ["inv/reserve_stock", true],
+    ]);
   });
 
   it("does not call the server for a rejected call, and says so in the answer", async () => {
@@ -98,8 +135,13 @@ describe("policy on MCP tools", () => {
     const paused = await runtime.waitForRun(started.id);
     const approval = paused.pendingApprovals[0]!;
 
-    await expect(runtime.decide(approval.id, { type: "edit", args: { part_id: "P-104", quantity: 0 } })).rejects.toMatchObject({ code: "invalid_input", details: { field: "args.quantity" } });
-    await expect(runtime.decide(approval.id, { type: "edit", args: { part_id: "P-104", quantity: 2, rush: true } })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(runtime.decide(approval.id, { type: "edit", args: { part_id: "P-104", quantity: 0 } })).rejects.toMatchObject({
+      code: "invalid_input",
+      details: { field: "args.quantity" },
+    });
+    await expect(runtime.decide(approval.id, { type: "edit", args: { part_id: "P-104", quantity: 2, rush: true } })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     await runtime.decide(approval.id, { type: "edit", args: { part_id: "P-104", quantity: 3 } });
     const done = await runtime.waitForRun(started.id);
     expect(done.status).toBe("completed");

@@ -23,7 +23,11 @@ async function labRuntime(options: Parameters<typeof mcpLabPack>[0], mcp: { time
   const lab = mcpLabPack(options);
   const data = tempDataDir();
   const runtime = await openRuntime(data.dir, { packDirs: [lab.root], mcp });
-  cleanups.push(() => lab.remove(), () => data.remove(), () => runtime.close());
+  cleanups.push(
+    () => lab.remove(),
+    () => data.remove(),
+    () => runtime.close(),
+  );
   return { runtime, lab };
 }
 
@@ -48,14 +52,23 @@ describe("MCP servers over stdio", () => {
   it("runs a pack from GUILD_PACKS_DIRS whose own stdio server's read-only tool is called in the run (guild run --json)", async () => {
     const data = tempDataDir();
     onTestFinished(() => data.remove());
-    const result = await runCli(["run", TASK, "--pack", "parts-desk", "--yes", "--json"], { GUILD_DATA_DIR: data.dir, GUILD_PACKS_DIRS: MCP_FIXTURE_PACKS });
+    const result = await runCli(["run", TASK, "--pack", "parts-desk", "--yes", "--json"], {
+      GUILD_DATA_DIR: data.dir,
+      GUILD_PACKS_DIRS: MCP_FIXTURE_PACKS,
+    });
     expect(result.code, result.stderr).toBe(0);
-    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as RunEvent);
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as RunEvent);
     const called = events.find((e) => e.type === "tool.called")!;
     expect(called.data).toMatchObject({ tool: "inventory/lookup_part", args: { part_id: "P-104" }, kind: "query", server: "inventory" });
     const answered = events.find((e) => e.type === "tool.result")!;
     // The server's `env` reached it: the warehouse comes from the pack's manifest.
-    expect(answered.data).toMatchObject({ tool: "inventory/lookup_part", result: { part_id: "P-104", name: "Bearing 6204-2RS", stock: 85, bin: "B-07", warehouse: "Leeds" } });
+    expect(answered.data).toMatchObject({
+      tool: "inventory/lookup_part",
+      result: { part_id: "P-104", name: "Bearing 6204-2RS", stock: 85, bin: "B-07", warehouse: "Leeds" },
+    });
     expect(events.some((e) => e.type === "approval.requested")).toBe(false);
     expect(events.at(-1)!.type).toBe("run.completed");
   });
@@ -79,11 +92,23 @@ describe("MCP servers over stdio", () => {
     expect(pid(second.events)).toBe(pid(first.events));
 
     const after = (await packs()).find((p) => p.id === "mcp-lab")!;
-    expect(after.mcpServers).toEqual([{ name: "inv", transport: "stdio", state: "ready", restarts: 0, tools: ["lookup_part", "reserve_stock", "crash_now", "hang", "whoami"] }]);
+    expect(after.mcpServers).toEqual([
+      {
+        name: "inv",
+        transport: "stdio",
+        state: "ready",
+        restarts: 0,
+        tools: ["lookup_part", "reserve_stock", "crash_now", "hang", "whoami"],
+      },
+    ]);
     // Described by the server now, and gated by what it says: both tools are annotated read-only.
     expect(after.specialists[0]!.tools).toEqual([
       { name: "inv/whoami", description: "Report what the server was started with and the _meta of this call.", requiresApproval: false },
-      { name: "inv/lookup_part", description: "Look up a part in the inventory by its part id: its name, the stock on hand and its bin.", requiresApproval: false },
+      {
+        name: "inv/lookup_part",
+        description: "Look up a part in the inventory by its part id: its name, the stock on hand and its bin.",
+        requiresApproval: false,
+      },
     ]);
   });
 
@@ -93,7 +118,10 @@ describe("MCP servers over stdio", () => {
 
     expect(run.status).toBe("completed");
     const [crashed, looked] = results(events);
-    expect(crashed).toMatchObject({ tool: "inv/crash_now", error: expect.stringMatching(/MCP server 'inv' crashed while calling crash_now: test-server: crashing on purpose/) });
+    expect(crashed).toMatchObject({
+      tool: "inv/crash_now",
+      error: expect.stringMatching(/MCP server 'inv' crashed while calling crash_now: test-server: crashing on purpose/),
+    });
     expect(looked).toMatchObject({ tool: "inv/lookup_part", result: { stock: 85 } });
     expect(run.result!.answer).toMatch(/Not done:[\s\S]*crashed while calling crash_now/);
     expect(labPack(runtime).mcpServers[0]).toMatchObject({ state: "ready", restarts: 1, lastError: "test-server: crashing on purpose" });
@@ -120,7 +148,10 @@ describe("MCP servers over stdio", () => {
   });
 
   it("reports a server that cannot start in the step, completes the run, and shows it failed", async () => {
-    const { runtime } = await labRuntime({ servers: { inv: { command: "node", args: ["no-such-server.mjs"], timeoutMs: 5000 } }, tools: ["inv/lookup_part"] });
+    const { runtime } = await labRuntime({
+      servers: { inv: { command: "node", args: ["no-such-server.mjs"], timeoutMs: 5000 } },
+      tools: ["inv/lookup_part"],
+    });
     const { run, events } = await runToEnd(runtime);
 
     expect(run.status).toBe("completed");
@@ -128,7 +159,10 @@ describe("MCP servers over stdio", () => {
       expect.objectContaining({ tool: "inv/lookup_part", error: expect.stringMatching(/^MCP server 'inv' could not be started: /) }),
     ]);
     expect(run.result!.answer).toMatch(/Not done:[\s\S]*lookup_part/);
-    expect(labPack(runtime).mcpServers[0]).toMatchObject({ state: "failed", lastError: expect.stringMatching(/no-such-server\.mjs|Connection closed/) });
+    expect(labPack(runtime).mcpServers[0]).toMatchObject({
+      state: "failed",
+      lastError: expect.stringMatching(/no-such-server\.mjs|Connection closed/),
+    });
   });
 
   it("passes ${VAR}s from Guild's configuration into a stdio server's environment, and only those", async () => {
@@ -144,9 +178,14 @@ describe("MCP servers over stdio", () => {
   });
 
   it("refuses a server whose variable is not set, naming it, when the server is first needed", async () => {
-    const { runtime } = await labRuntime({ servers: { inv: stdioTestServer({ env: { GREETING: "${MISSING_VAR}" } }) }, tools: ["inv/whoami"] });
+    const { runtime } = await labRuntime({
+      servers: { inv: stdioTestServer({ env: { GREETING: "${MISSING_VAR}" } }) },
+      tools: ["inv/whoami"],
+    });
     const { run, events } = await runToEnd(runtime);
     expect(run.status).toBe("completed");
-    expect(results(events)[0]).toMatchObject({ error: "MCP server 'inv' could not be started: MCP server 'inv' needs the variable MISSING_VAR, which is not set" });
+    expect(results(events)[0]).toMatchObject({
+      error: "MCP server 'inv' could not be started: MCP server 'inv' needs the variable MISSING_VAR, which is not set",
+    });
   });
 });

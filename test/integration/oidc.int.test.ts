@@ -6,7 +6,11 @@ import { PRINCIPALS, as } from "../support/principals.ts";
 import { call, useServer, type TestServerOptions } from "../support/server.ts";
 
 /** An identity provider on loopback: its discovery document and JWKS, and keys to sign with. */
-const idp = {} as { issuer: string; server: http.Server; sign(claims: JWTPayload, options?: { expiresIn?: string; audience?: string; issuer?: string; foreign?: boolean }): Promise<string> };
+const idp = {} as {
+  issuer: string;
+  server: http.Server;
+  sign(claims: JWTPayload, options?: { expiresIn?: string; audience?: string; issuer?: string; foreign?: boolean }): Promise<string>;
+};
 const options: TestServerOptions = { principals: PRINCIPALS };
 
 beforeAll(async () => {

@@ -28,7 +28,8 @@ function badPayment(args: string, times: number): ScriptHandler {
   let sent = 0;
   return (request) => {
     const reply = demoScript(request);
-    if (roleOf(request) !== "payments_officer" || !("toolCalls" in reply) || reply.toolCalls[0]!.name !== "issue_payment" || sent >= times) return reply;
+    if (roleOf(request) !== "payments_officer" || !("toolCalls" in reply) || reply.toolCalls[0]!.name !== "issue_payment" || sent >= times)
+      return reply;
     sent += 1;
     return { toolCalls: [{ name: "issue_payment", arguments: args }] };
   };
@@ -96,7 +97,12 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     const answers = server.requests.flatMap((r, i) => (roleOf(r) === "answer" ? [i] : []));
     expect(answers).toHaveLength(2);
     expect(server.abandoned).toEqual([answers[0]]);
-    expect(tokens.filter((t) => t.node === "supervisor.answer").map((t) => t.delta).join("")).toBe(FINAL_ANSWER);
+    expect(
+      tokens
+        .filter((t) => t.node === "supervisor.answer")
+        .map((t) => t.delta)
+        .join(""),
+    ).toBe(FINAL_ANSWER);
     expect(Date.now() - begun).toBeLessThan(5_000);
   });
 
@@ -141,7 +147,12 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
     expect(run.result!.answer).toBe(FINAL_ANSWER);
     expect(server.requests.filter((r) => roleOf(r) === "answer")).toHaveLength(2);
     expect(server.abandoned).toEqual([]);
-    expect(tokens.filter((t) => t.node === "supervisor.answer").map((t) => t.delta).join("")).toBe(FINAL_ANSWER);
+    expect(
+      tokens
+        .filter((t) => t.node === "supervisor.answer")
+        .map((t) => t.delta)
+        .join(""),
+    ).toBe(FINAL_ANSWER);
   });
 
   it("fails the run naming the cut stream when every attempt is cut", async () => {
@@ -151,7 +162,9 @@ describe("an OpenAI-compatible server that is busy, broken or slow", () => {
 
     expect(run.status).toBe("failed");
     expect(run.error?.code).toBe("model_error");
-    expect(run.error?.message).toMatch(/^test-small failed to plan: the streamed answer was cut off \(stream_cut\): terminated .*\(gave up after 2 attempts\)$/);
+    expect(run.error?.message).toMatch(
+      /^test-small failed to plan: the streamed answer was cut off \(stream_cut\): terminated .*\(gave up after 2 attempts\)$/,
+    );
   });
 });
 
@@ -193,27 +206,34 @@ describe("a model whose answer does not validate", () => {
   });
 
   it("repairs a plan that names an unknown specialist", async () => {
-    const { server, runtime } = await openWith(faulty("plan", { structured: { steps: [{ specialist: "underwriter", instruction: "Check the cover." }] } }));
+    const { server, runtime } = await openWith(
+      faulty("plan", { structured: { steps: [{ specialist: "underwriter", instruction: "Check the cover." }] } }),
+    );
 
     const { run } = await answerUntilDone(runtime, (await runtime.startRun({ task: DEMO_TASK })).id, approve);
 
     expect(run.status).toBe("completed");
     const [first, repair] = server.requests.filter((r) => roleOf(r) === "plan");
     expect(first).toBeDefined();
-    expect(lastUserText(repair!)).toMatch(/^That plan is not valid: steps\.0\.specialist: Invalid option: expected one of "coverage_analyst"\|/);
+    expect(lastUserText(repair!)).toMatch(
+      /^That plan is not valid: steps\.0\.specialist: Invalid option: expected one of "coverage_analyst"\|/,
+    );
     expect(textOf(repair!, "assistant")).toContain('"underwriter"');
     expect(await paymentsFor(scripted.dir)).toHaveLength(1);
   });
 
   it("fails the run naming the invalid plan when the repair is invalid too", async () => {
-    const { server, runtime } = await openWith(faulty("plan", { content: "Sure! First the coverage analyst..." }, { structured: { steps: [] } }));
+    const { server, runtime } = await openWith(
+      faulty("plan", { content: "Sure! First the coverage analyst..." }, { structured: { steps: [] } }),
+    );
 
     const run = await runtime.waitForRun((await runtime.startRun({ task: DEMO_TASK })).id);
 
     expect(run.status).toBe("failed");
     expect(run.error).toEqual({
       code: "model_error",
-      message: "test-small failed to plan: its plan did not validate, nor after one repair (invalid_plan): steps: Too small: expected array to have >=1 items",
+      message:
+        "test-small failed to plan: its plan did not validate, nor after one repair (invalid_plan): steps: Too small: expected array to have >=1 items",
       details: expect.objectContaining({ cause: "invalid_plan", attempts: 2 }),
     });
     expect(server.requests).toHaveLength(2);

@@ -25,7 +25,16 @@ describe("model profiles from the environment", () => {
       },
       "/nonexistent",
     );
-    const act = { task: "Pay CLM-1001", instruction: "Pay it.", passages: [], facts: {}, history: [], lessons: [], searches: [], callIdPrefix: "s1.t1." };
+    const act = {
+      task: "Pay CLM-1001",
+      instruction: "Pay it.",
+      passages: [],
+      facts: {},
+      history: [],
+      lessons: [],
+      searches: [],
+      callIdPrefix: "s1.t1.",
+    };
 
     const supervisor = createModel("openai:pack-choice", config.models, { role: "supervisor" });
     const officer = createModel("openai:pack-choice", config.models, { role: "specialist", id: "payments_officer" });

@@ -96,7 +96,8 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
       inputTokens: server.usage[0]!.prompt_tokens,
       outputTokens: server.usage[0]!.completion_tokens,
     });
-    for (const id of Object.keys(specialists)) expect(eventsOfType(events, "message").find((e) => e.data.specialist === id)!.data.usage).toEqual(specialists[id]);
+    for (const id of Object.keys(specialists))
+      expect(eventsOfType(events, "message").find((e) => e.data.specialist === id)!.data.usage).toEqual(specialists[id]);
     expect(eventsOfType(events, "message").find((e) => e.data.node === "supervisor.answer")!.data.usage).toEqual({
       inputTokens: server.usage.at(-1)!.prompt_tokens,
       outputTokens: server.usage.at(-1)!.completion_tokens,
@@ -111,12 +112,15 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
     // The plan was asked for as structured output naming the pack's specialists; each specialist was offered only its own tools.
     const plans = server.requests.filter((r) => structuredOutputName(r) === "plan");
     expect(plans).toHaveLength(1);
-    expect(JSON.stringify(plans[0]!.response_format)).toContain('"enum":["coverage_analyst","claims_investigator","payments_officer","communications"]');
+    expect(JSON.stringify(plans[0]!.response_format)).toContain(
+      '"enum":["coverage_analyst","claims_investigator","payments_officer","communications"]',
+    );
     const actsOf = (name: string) => server.requests.filter((r) => textOf(r, "system").startsWith(`You are ${name}.`));
     const payments = actsOf("Payments officer");
     expect(payments.length).toBe(3);
     for (const request of payments) expect(offeredTools(request).sort()).toEqual(["calculate_payout", "issue_payment"]);
-    for (const request of actsOf("Customer communications")) expect(offeredTools(request).sort()).toEqual(["get_customer_contact", "send_email"]);
+    for (const request of actsOf("Customer communications"))
+      expect(offeredTools(request).sort()).toEqual(["get_customer_contact", "send_email"]);
     for (const request of actsOf("Coverage analyst")) expect(offeredTools(request).sort()).toEqual(["get_claim", "get_policy_for_claim"]);
     // The payment was proposed from the payout the model was shown.
     expect(textOf(payments[1]!, "user")).toMatch(/calculate_payout\(\{"claimId":"CLM-1001"\}\) -> done: .*"amount":3600/);
@@ -127,7 +131,12 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
   });
 
   it("sends each specialist's request to the model its pack names, and the supervisor's to its own", async () => {
-    const models = { supervisor: "openai:big-supervisor", coverage_analyst: "openai:small-cover", payments_officer: "openai:qwen2.5:3b", communications: "openai:small-letters" };
+    const models = {
+      supervisor: "openai:big-supervisor",
+      coverage_analyst: "openai:small-cover",
+      payments_officer: "openai:qwen2.5:3b",
+      communications: "openai:small-letters",
+    };
     const { server, runtime } = await scripted.open(demoScript, { packDirs: [packWithModels(models)] });
 
     const started = await runtime.startRun({ task: DEMO_TASK });
@@ -136,7 +145,9 @@ describe("the demo task with the openai provider against a scripted OpenAI serve
 
     expect(run.status).toBe("completed");
     const named = new Map<string, Set<string>>();
-    owners(server.requests.map(roleOf)).forEach((owner, i) => named.set(owner, (named.get(owner) ?? new Set()).add(server.requests[i]!.model)));
+    owners(server.requests.map(roleOf)).forEach((owner, i) =>
+      named.set(owner, (named.get(owner) ?? new Set()).add(server.requests[i]!.model)),
+    );
     expect(Object.fromEntries([...named].map(([owner, names]) => [owner, [...names]]))).toEqual({
       supervisor: ["big-supervisor"],
       coverage_analyst: ["small-cover"],

@@ -57,7 +57,11 @@ describe("guild serve with models configured by the environment", () => {
 
     const { body } = await t.api("POST", "/api/runs", { task: DEMO_TASK });
     const runId = (body as { run: Run }).run.id;
-    for (let { status, approvals } = await pendingOf(t, runId); status === "awaiting_approval"; { status, approvals } = await pendingOf(t, runId)) {
+    for (
+      let { status, approvals } = await pendingOf(t, runId);
+      status === "awaiting_approval";
+      { status, approvals } = await pendingOf(t, runId)
+    ) {
       for (const approval of approvals as Approval[]) await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "approve" });
     }
     const run = ((await t.api("GET", `/api/runs/${runId}`)).body as { run: Run }).run;
@@ -66,7 +70,11 @@ describe("guild serve with models configured by the environment", () => {
     // Which model each request went to: the planner plans and answers; each specialist uses its own.
     const byModel = new Set(model.requests.map((r) => r.model));
     expect(byModel).toEqual(new Set(["big-planner", "qwen2.5:3b", "small-default"]));
-    expect(model.requests.filter((r) => (r.tools ?? []).some((tool) => tool.function.name === "issue_payment")).every((r) => r.model === "qwen2.5:3b")).toBe(true);
+    expect(
+      model.requests
+        .filter((r) => (r.tools ?? []).some((tool) => tool.function.name === "issue_payment"))
+        .every((r) => r.model === "qwen2.5:3b"),
+    ).toBe(true);
     expect(model.requests.every((r) => r.stream === true)).toBe(true);
     expect(Object.keys(run.usage!.bySpecialist!).sort()).toEqual(["communications", "coverage_analyst", "payments_officer"]);
     expect(run.usage!.supervisor!.cost).toBeGreaterThan(0);
@@ -84,7 +92,12 @@ describe("guild serve with models configured by the environment", () => {
   });
 
   it("refuses a model configured for a specialist that no pack has, naming the variable", async () => {
-    const result = await runCli(["serve"], { GUILD_DATA_DIR: data.dir, PORT: "0", OPENAI_BASE_URL: model.url, GUILD_MODEL_SPECIALIST_PAYMENT_OFFICER: "openai:qwen2.5:3b" });
+    const result = await runCli(["serve"], {
+      GUILD_DATA_DIR: data.dir,
+      PORT: "0",
+      OPENAI_BASE_URL: model.url,
+      GUILD_MODEL_SPECIALIST_PAYMENT_OFFICER: "openai:qwen2.5:3b",
+    });
     expect(result.code).toBe(64);
     expect(result.stderr).toContain("GUILD_MODEL_SPECIALIST_PAYMENT_OFFICER: no specialist 'payment_officer'");
   });

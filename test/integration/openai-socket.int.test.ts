@@ -39,10 +39,17 @@ describe("the openai provider behind the server", () => {
 
     expect(events.at(-1)!.type).toBe("run.completed");
     const messages = events.filter((e: RunEvent) => e.type === "message");
-    expect(messages.map((m) => m.data.specialist ?? m.data.node)).toEqual(["coverage_analyst", "payments_officer", "communications", "supervisor.answer"]);
+    expect(messages.map((m) => m.data.specialist ?? m.data.node)).toEqual([
+      "coverage_analyst",
+      "payments_officer",
+      "communications",
+      "supervisor.answer",
+    ]);
     for (const message of messages) {
       const writer = (x: TokenDelta | RunEvent): x is TokenDelta =>
-        "delta" in x && x.runId === runId && (message.data.specialist ? x.specialist === message.data.specialist : x.node === "supervisor.answer");
+        "delta" in x &&
+        x.runId === runId &&
+        (message.data.specialist ? x.specialist === message.data.specialist : x.node === "supervisor.answer");
       const streamed = received.filter(writer);
       expect(streamed.length).toBeGreaterThan(1);
       expect(streamed.map((x) => x.delta).join("")).toBe(message.data.text);

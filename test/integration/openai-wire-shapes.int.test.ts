@@ -10,10 +10,30 @@ afterEach(async () => {
   server = undefined;
 });
 
-const claimId: ToolCard["args"][string] = { type: "string", description: "A claim id such as CLM-1001.", pattern: "^CLM-[0-9]{4}$", optional: false, hints: [] };
+const claimId: ToolCard["args"][string] = {
+  type: "string",
+  description: "A claim id such as CLM-1001.",
+  pattern: "^CLM-[0-9]{4}$",
+  optional: false,
+  hints: [],
+};
 const lookup = (name: string): ToolCard => ({ name, description: `Looks up ${name}.`, kind: "query", returns: [], args: { claimId } });
-const analyst: SpecialistCard = { id: "coverage_analyst", name: "Coverage analyst", description: "Checks the cover.", tools: [lookup("get_claim"), lookup("get_policy_for_claim")] };
-const act = { task: "Check the cover of CLM-1001", instruction: "Check the cover.", passages: [], facts: {}, history: [], lessons: [], searches: [], callIdPrefix: "s1.t1." };
+const analyst: SpecialistCard = {
+  id: "coverage_analyst",
+  name: "Coverage analyst",
+  description: "Checks the cover.",
+  tools: [lookup("get_claim"), lookup("get_policy_for_claim")],
+};
+const act = {
+  task: "Check the cover of CLM-1001",
+  instruction: "Check the cover.",
+  passages: [],
+  facts: {},
+  history: [],
+  lessons: [],
+  searches: [],
+  callIdPrefix: "s1.t1.",
+};
 
 async function modelOn(script: Script, options: { dialect?: StreamDialect; model?: string } = {}) {
   server = await startScriptedOpenAI(script, options.dialect ? { dialect: options.dialect } : {});
@@ -25,7 +45,12 @@ async function modelOn(script: Script, options: { dialect?: StreamDialect; model
   });
 }
 
-const both = { toolCalls: [{ name: "get_claim", arguments: { claimId: "CLM-1001" } }, { name: "get_policy_for_claim", arguments: { claimId: "CLM-1001" } }] };
+const both = {
+  toolCalls: [
+    { name: "get_claim", arguments: { claimId: "CLM-1001" } },
+    { name: "get_policy_for_claim", arguments: { claimId: "CLM-1001" } },
+  ],
+};
 
 describe("OpenAI-compatible servers as they really stream", () => {
   for (const dialect of ["openai", "ollama"] as const) {
@@ -62,7 +87,10 @@ describe("OpenAI-compatible servers as they really stream", () => {
 
   it("streams text written beside an invalid tool call once, though the repair writes it again", async () => {
     const preface = "I will look up the claim and its policy.";
-    const model = await modelOn([() => ({ content: preface, toolCalls: [{ name: "get_claim", arguments: '{"claimId": "CLM-10' }] }), () => ({ content: preface, ...both })]);
+    const model = await modelOn([
+      () => ({ content: preface, toolCalls: [{ name: "get_claim", arguments: '{"claimId": "CLM-10' }] }),
+      () => ({ content: preface, ...both }),
+    ]);
     const tokens: string[] = [];
     const result = await model.act({ ...act, specialist: analyst }, { onToken: (delta) => tokens.push(delta) });
     expect(result.kind).toBe("tool_calls");

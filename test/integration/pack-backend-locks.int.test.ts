@@ -15,13 +15,21 @@ async function holdLock(engine: SqlDialect, ms: number): Promise<{ released: Pro
   if (engine === "sqlite") {
     const other = new Database(t.file);
     other.exec("BEGIN EXCLUSIVE");
-    return { released: sleep(ms).then(() => void other.exec("COMMIT")).finally(() => other.close()) };
+    return {
+      released: sleep(ms)
+        .then(() => void other.exec("COMMIT"))
+        .finally(() => other.close()),
+    };
   }
   const other = new pg.Client({ connectionString: t.url });
   await other.connect();
   await other.query("BEGIN");
   await other.query(`LOCK TABLE ${CLAIMS_SCHEMA}.payments IN ACCESS EXCLUSIVE MODE`);
-  return { released: sleep(ms).then(() => other.query("COMMIT")).then(() => other.end()) };
+  return {
+    released: sleep(ms)
+      .then(() => other.query("COMMIT"))
+      .then(() => other.end()),
+  };
 }
 
 /** Watches the event loop with a 10 ms timer: the longest gap between its ticks, and how many there were. */
@@ -77,7 +85,10 @@ describe.each(ENGINES)("a lock another connection holds on %s", (engine) => {
     await lock.released;
 
     expect(await paymentsOf(t, engine, "CLM-1001")).toBe(0);
-    expect(await t.call(backend, "issue_payment", PAY, "run-2:pay")).toMatchObject({ replayed: false, result: { payment_reference: "PAY-000020" } });
+    expect(await t.call(backend, "issue_payment", PAY, "run-2:pay")).toMatchObject({
+      replayed: false,
+      result: { payment_reference: "PAY-000020" },
+    });
     expect(await paymentsOf(t, engine, "CLM-1001")).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ afterEach(async () => {
   await data.remove();
 });
 
-const pay = (claimId: string, amount: number, id?: string) => () => ({ name: "issue_payment", args: { claimId, amount, payee: "Payee" }, ...(id !== undefined ? { id } : {}) });
+const pay = (claimId: string, amount: number, id?: string) => () => ({
+  name: "issue_payment",
+  args: { claimId, amount, payee: "Payee" },
+  ...(id !== undefined ? { id } : {}),
+});
 
 async function start(model: ScriptedModel) {
   runtime = await openRuntime(data, { modelFactory: () => model });
@@ -25,7 +29,10 @@ async function start(model: ScriptedModel) {
 
 describe("parallel approvals", () => {
   it("gives each gated call of one turn its own approval; answered in reverse order, each pays once", async () => {
-    const model = new ScriptedModel([{ specialist: "payments_officer", instruction: "Pay both claims" }], [[pay("CLM-1001", 100), pay("CLM-1008", 200)]]);
+    const model = new ScriptedModel(
+      [{ specialist: "payments_officer", instruction: "Pay both claims" }],
+      [[pay("CLM-1001", 100), pay("CLM-1008", 200)]],
+    );
     const { runId, paused } = await start(model);
     expect(paused.status).toBe("awaiting_approval");
     const [first, second] = paused.pendingApprovals;
@@ -50,7 +57,10 @@ describe("parallel approvals", () => {
   });
 
   it("keeps calls apart when a model repeats or omits call ids", async () => {
-    const model = new ScriptedModel([{ specialist: "payments_officer", instruction: "Pay both claims" }], [[pay("CLM-1001", 100, "same"), pay("CLM-1008", 200, "same")]]);
+    const model = new ScriptedModel(
+      [{ specialist: "payments_officer", instruction: "Pay both claims" }],
+      [[pay("CLM-1001", 100, "same"), pay("CLM-1008", 200, "same")]],
+    );
     const { runId, paused } = await start(model);
     expect(new Set(paused.pendingApprovals.map((a) => a.id)).size).toBe(2);
     for (const approval of paused.pendingApprovals) await runtime.decide(approval.id, { type: "approve" });
@@ -60,7 +70,10 @@ describe("parallel approvals", () => {
   });
 
   it("a redirect of one call does not drop an approved sibling", async () => {
-    const model = new ScriptedModel([{ specialist: "payments_officer", instruction: "Pay both claims" }], [[pay("CLM-1001", 100), pay("CLM-1008", 200)]]);
+    const model = new ScriptedModel(
+      [{ specialist: "payments_officer", instruction: "Pay both claims" }],
+      [[pay("CLM-1001", 100), pay("CLM-1008", 200)]],
+    );
     const { runId, paused } = await start(model);
     const [first, second] = paused.pendingApprovals;
     await runtime.decide(first!.id, { type: "redirect", specialist: "claims_investigator", message: "Investigate CLM-1001 first" });
@@ -90,8 +103,13 @@ describe("parallel approvals", () => {
     expect(await paymentsFor(data, "CLM-1001")).toEqual([]);
     expect(await paymentsFor(data, "CLM-1008")).toEqual([]);
     // What the answer is written from: the edited payment is reported as not done, not left "asked again".
-    const actions = model.answered.at(-1)!.steps.flatMap((step) => step.actions).filter((a) => a.args.claimId === "CLM-1001");
-    expect(actions.map((a) => [a.status, a.message])).toEqual([["rejected", expect.stringContaining("not asked again: the step was redirected")]]);
+    const actions = model.answered
+      .at(-1)!
+      .steps.flatMap((step) => step.actions)
+      .filter((a) => a.args.claimId === "CLM-1001");
+    expect(actions.map((a) => [a.status, a.message])).toEqual([
+      ["rejected", expect.stringContaining("not asked again: the step was redirected")],
+    ]);
     expect(await runtime.listApprovals({ runId, status: "pending" })).toEqual([]);
   });
 });

@@ -31,7 +31,9 @@ describe("a question never proposes an effect", () => {
 
   it("answers a question about a customer's email address without sending an email", async () => {
     runtime = await openRuntime(data.dir);
-    const run = await runtime.waitForRun((await runtime.startRun({ task: "Can you give me the email address for the customer on CLM-1010?" })).id);
+    const run = await runtime.waitForRun(
+      (await runtime.startRun({ task: "Can you give me the email address for the customer on CLM-1010?" })).id,
+    );
     expect(run.status).toBe("completed");
     expect(run.result!.answer).toContain("michael.brennan@example.com");
     expect((await runtime.listEvents(run.id)).filter((e) => e.type === "approval.requested")).toEqual([]);
@@ -39,7 +41,10 @@ describe("a question never proposes an effect", () => {
   });
 
   it("refuses, without asking a reviewer, an effect a model proposes for a question; the answer says why", async () => {
-    const model = new ScriptedModel([{ specialist: "payments_officer", instruction: "Work out the payout" }], [[() => ({ name: "issue_payment", args: { claimId: "CLM-1043", amount: 9300, payee: "Lee Hodgson" } })]]);
+    const model = new ScriptedModel(
+      [{ specialist: "payments_officer", instruction: "Work out the payout" }],
+      [[() => ({ name: "issue_payment", args: { claimId: "CLM-1043", amount: 9300, payee: "Lee Hodgson" } })]],
+    );
     runtime = await openRuntime(data.dir, { modelFactory: () => model });
     const run = await runtime.waitForRun((await runtime.startRun({ task: "What would we pay out on claim CLM-1043?" })).id);
     expect(run.status).toBe("completed");

@@ -13,7 +13,14 @@ const RECHECK = "Re-check the excess that applies to claim CLM-1001.";
 function script(request: ChatCompletionRequest): ScriptedReply {
   if (structuredOutputName(request) === "plan" && textOf(request, "user").includes("Steps still to do")) {
     // Keep the handed-over step, drop the email, add a second look at the cover.
-    return { structured: { steps: [{ specialist: "claims_investigator", instruction: HANDED_OVER }, { specialist: "coverage_analyst", instruction: RECHECK }] } };
+    return {
+      structured: {
+        steps: [
+          { specialist: "claims_investigator", instruction: HANDED_OVER },
+          { specialist: "coverage_analyst", instruction: RECHECK },
+        ],
+      },
+    };
   }
   if (roleOf(request) === "unknown" && offeredTools(request).includes("check_fraud_indicators")) {
     return { content: "No fraud indicators apply to claim CLM-1001 [1]." };
@@ -25,8 +32,13 @@ describe("a redirected step", () => {
   it("goes to the named specialist with the reviewer's message, and the supervisor re-plans the rest", async () => {
     const { server, runtime } = await scripted.open(script);
     const run = await runtime.startRun({ task: DEMO_TASK });
-    const { run: done } = await answerUntilDone(runtime, run.id, (a: Approval): Decision =>
-      a.action.name === "issue_payment" ? { type: "redirect", specialist: "claims_investigator", message: HANDED_OVER } : { type: "approve" },
+    const { run: done } = await answerUntilDone(
+      runtime,
+      run.id,
+      (a: Approval): Decision =>
+        a.action.name === "issue_payment"
+          ? { type: "redirect", specialist: "claims_investigator", message: HANDED_OVER }
+          : { type: "approve" },
     );
     expect(done.status).toBe("completed");
     expect(await paymentsFor(scripted.dir)).toEqual([]);
@@ -45,7 +57,9 @@ describe("a redirected step", () => {
       ["claims_investigator", "pending"],
       ["coverage_analyst", "pending"],
     ]);
-    const started = eventsOfType(events, "node.started").filter((e) => e.data.node === "specialist").map((e) => [e.data.specialist, e.data.instruction]);
+    const started = eventsOfType(events, "node.started")
+      .filter((e) => e.data.node === "specialist")
+      .map((e) => [e.data.specialist, e.data.instruction]);
     expect(started).toEqual([
       ["coverage_analyst", expect.any(String)],
       ["payments_officer", expect.any(String)],

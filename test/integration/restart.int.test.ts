@@ -23,7 +23,10 @@ describe("a paused run survives its process", () => {
     const first = await runCli(["run", DEMO_TASK, "--json"], data.env);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/npx guild decide \S+ approve/);
-    const events = first.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = first.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.at(-1).type).toBe("approval.requested");
     const runId = events[0].runId as string;
 
@@ -55,10 +58,14 @@ describe("a run whose process is killed mid-step", () => {
     runtime = await openRuntime(data, { packDirs: [BUILTIN_PACKS_DIR, FIXTURE_PACKS], leaseMs: 500, sweepMs: 100 });
     expect((await runtime.getRun(called.runId)).status).toBe("running");
     // Once the dead process's lease runs out, the sweep takes the run over.
-    const resumed = await until("the sweep to take the run over", async () => {
-      const run = await runtime!.getRun(called.runId);
-      return run.status !== "running" && run;
-    }, 30_000);
+    const resumed = await until(
+      "the sweep to take the run over",
+      async () => {
+        const run = await runtime!.getRun(called.runId);
+        return run.status !== "running" && run;
+      },
+      30_000,
+    );
     expect(resumed.status).toBe("awaiting_approval");
     expect(resumed.pendingApprovals.map((a) => a.action.name)).toEqual(["record_note"]);
 

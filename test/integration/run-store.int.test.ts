@@ -61,7 +61,9 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
   it("numbers a run's events without gaps however many connections append at once, and keeps them in seq order", async () => {
     const [a, b] = [await connection(), await connection()];
     await a.createRun(newRun("run_a"));
-    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendEvent("run_a", ...anyEvent(`e${i}`, { i }))));
+    const stored = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendEvent("run_a", ...anyEvent(`e${i}`, { i }))),
+    );
     expect(stored.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const listed = await a.listEvents("run_a", 0);
     expect(listed.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -133,28 +135,31 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     }
   });
 
-  it.skipIf(TEST_ENGINE !== "postgres")("survives the server closing its idle connections (a restart, a failover): memory and runs answer again", async () => {
-    const storage = await openStorage({ dataDir: place.dataDir, databaseUrl: place.databaseUrl, log: pino({ level: "silent" }) });
-    opened.push(storage);
-    await storage.memory.put(["guild", "t"], "k", { text: "before" });
-    await storage.runs.createRun(newRun("run_a"));
-    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    try {
-      // Every connection of this database but the listener's, which reconnects by itself.
-      const { rows } = await admin.query(
-        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name IN ('guild memory', 'guild runtime')",
-        [new URL(place.databaseUrl!).pathname.slice(1)],
-      );
-      expect(rows.length).toBeGreaterThan(0);
-    } finally {
-      await admin.end();
-    }
-    // An idle pool client that errors with nobody listening would be an uncaught exception here.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await storage.memory.get(["guild", "t"], "k"))?.value).toEqual({ text: "before" });
-    expect((await storage.runs.getRun("run_a"))?.status).toBe("running");
-  });
+  it.skipIf(TEST_ENGINE !== "postgres")(
+    "survives the server closing its idle connections (a restart, a failover): memory and runs answer again",
+    async () => {
+      const storage = await openStorage({ dataDir: place.dataDir, databaseUrl: place.databaseUrl, log: pino({ level: "silent" }) });
+      opened.push(storage);
+      await storage.memory.put(["guild", "t"], "k", { text: "before" });
+      await storage.runs.createRun(newRun("run_a"));
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        // Every connection of this database but the listener's, which reconnects by itself.
+        const { rows } = await admin.query(
+          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name IN ('guild memory', 'guild runtime')",
+          [new URL(place.databaseUrl!).pathname.slice(1)],
+        );
+        expect(rows.length).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      // An idle pool client that errors with nobody listening would be an uncaught exception here.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await storage.memory.get(["guild", "t"], "k"))?.value).toEqual({ text: "before" });
+      expect((await storage.runs.getRun("run_a"))?.status).toBe("running");
+    },
+  );
 
   it("rolls back everything a transaction did when it fails, its events too", async () => {
     const a = await connection();
@@ -187,7 +192,9 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
 
   it.skipIf(TEST_ENGINE === "postgres")("keeps the events of a data directory from before events had global ids, in order", async () => {
     const legacy = new Database(path.join(place.dataDir, "guild.sqlite"));
-    legacy.exec("CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID");
+    legacy.exec(
+      "CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID",
+    );
     const insert = legacy.prepare("INSERT INTO events VALUES (?, ?, ?, ?, '{}')");
     insert.run("run_b", 1, "b1", "2026-11-01T10:00:01.000Z");
     insert.run("run_a", 1, "a1", "2026-11-01T10:00:00.000Z");
@@ -205,7 +212,10 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     const [a, reader] = [await connection(), await connection()];
     await a.createRun(newRun("run_a"));
     const passage = "Damage to the buildings caused by a sudden escape of water from a fixed water or heating installation. ";
-    const long = { passages: Array.from({ length: 8 }, (_, i) => ({ id: `doc.md#${i}`, excerpt: passage.repeat(3), score: i / 10 })), note: "£3,600 — “quoted”" };
+    const long = {
+      passages: Array.from({ length: 8 }, (_, i) => ({ id: `doc.md#${i}`, excerpt: passage.repeat(3), score: i / 10 })),
+      note: "£3,600 — “quoted”",
+    };
     const head = await reader.feedHead();
     await a.appendEvent("run_a", ...anyEvent("short", { n: 1 }));
     await a.appendEvent("run_a", ...anyEvent("long", long));
@@ -213,9 +223,16 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     expect((await reader.eventsAfter(head, 10)).events.map((e) => e.data)).toEqual([{ n: 1 }, long]);
     if (TEST_ENGINE === "postgres") return;
     const db = new Database(path.join(place.dataDir, "guild.sqlite"), { readonly: true });
-    const stored = db.prepare<[], { type: string; kind: string; bytes: number }>("SELECT type, typeof(data) AS kind, length(data) AS bytes FROM events ORDER BY seq").all();
+    const stored = db
+      .prepare<[], { type: string; kind: string; bytes: number }>(
+        "SELECT type, typeof(data) AS kind, length(data) AS bytes FROM events ORDER BY seq",
+      )
+      .all();
     db.close();
-    expect(stored.map((row) => [row.type, row.kind])).toEqual([["short", "text"], ["long", "blob"]]);
+    expect(stored.map((row) => [row.type, row.kind])).toEqual([
+      ["short", "text"],
+      ["long", "blob"],
+    ]);
     expect(stored[1]!.bytes).toBeLessThan(JSON.stringify(long).length / 2);
   });
 });

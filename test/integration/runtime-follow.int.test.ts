@@ -57,7 +57,9 @@ describe("following a run's events", () => {
     const here = await anotherProcess();
     const run = await here.waitForRun((await here.startRun({ task: DEMO_TASK })).id);
     const last = (await here.listEvents(run.id)).length;
-    await expect(here.follow(run.id, last + 1, () => {})).rejects.toThrow(expect.objectContaining({ code: "invalid_input", details: { field: "afterSeq", lastSeq: last } }));
+    await expect(here.follow(run.id, last + 1, () => {})).rejects.toThrow(
+      expect.objectContaining({ code: "invalid_input", details: { field: "afterSeq", lastSeq: last } }),
+    );
     await expect(here.follow("run_nope", 0, () => {})).rejects.toThrow(expect.objectContaining({ code: "not_found" }));
   });
 });

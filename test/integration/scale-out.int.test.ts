@@ -38,7 +38,8 @@ afterEach(async () => {
 
 /** Open claims of the seed, each paid by its own run (within the handler's authority, customers not flagged). */
 const CLAIMS = ["CLM-1001", "CLM-1010", "CLM-1015", "CLM-1016", "CLM-1026", "CLM-1028"];
-const taskFor = (claimId: string) => `Customer on claim ${claimId} reports a loss. Check the cover, work out the payout, pay it and email the customer.`;
+const taskFor = (claimId: string) =>
+  `Customer on claim ${claimId} reports a loss. Check the cover, work out the payout, pay it and email the customer.`;
 const ARCHIVE_TASK = "Look up REF-001 in the archive and record a note";
 
 const get = async <T>(url: string, path: string): Promise<T> => (await request(url, "GET", path)).body as T;
@@ -77,7 +78,10 @@ describe("several processes on one Postgres database", () => {
     for (const claimId of CLAIMS) await start(taskFor(claimId));
     await until(
       "A's runs to pause for their payments",
-      async () => (await Promise.all(runIds.map((id) => runOf(b.url, id)))).every((r) => r.status === "awaiting_approval" && r.pendingApprovals.length > 0),
+      async () =>
+        (await Promise.all(runIds.map((id) => runOf(b.url, id)))).every(
+          (r) => r.status === "awaiting_approval" && r.pendingApprovals.length > 0,
+        ),
       60_000,
     );
     const archiveRun = await start(ARCHIVE_TASK, "slow-archive");
@@ -126,7 +130,10 @@ describe("several processes on one Postgres database", () => {
       expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
       expect(log.at(-1)!.type).toBe("run.completed");
       await until(`C to receive the end of ${runId}`, () => received.some((e) => e.runId === runId && e.type === "run.completed"));
-      expect(received.filter((e) => e.runId === runId), `the events C received of ${runId}`).toEqual(log);
+      expect(
+        received.filter((e) => e.runId === runId),
+        `the events C received of ${runId}`,
+      ).toEqual(log);
       for (const [approvalId, count] of resolutionsOf(log)) expect(count, approvalId).toBe(1);
     }
     // The archive run really was cut short on A and run again elsewhere: its step started twice.
@@ -173,17 +180,27 @@ describe("guild migrate and guild worker", () => {
     const client = new pg.Client({ connectionString: place.databaseUrl });
     await client.connect();
     try {
-      const paused = await until("the worker to pause the run for its approval", async () => {
-        const { rows } = await client.query<{ id: string }>("SELECT id FROM guild.approvals WHERE run_id = $1 AND status = 'pending'", [runId]);
-        return rows[0];
-      }, 30_000);
+      const paused = await until(
+        "the worker to pause the run for its approval",
+        async () => {
+          const { rows } = await client.query<{ id: string }>("SELECT id FROM guild.approvals WHERE run_id = $1 AND status = 'pending'", [
+            runId,
+          ]);
+          return rows[0];
+        },
+        30_000,
+      );
       const second = await serve(env);
       processes.push(second);
       expect((await post(second.url, `/api/approvals/${paused.id}/decision`, { type: "approve" })).status).toBe(200);
-      const done = await until("the run to complete", async () => {
-        const run = await runOf(second.url, runId);
-        return run.status === "completed" && run;
-      }, 30_000);
+      const done = await until(
+        "the run to complete",
+        async () => {
+          const run = await runOf(second.url, runId);
+          return run.status === "completed" && run;
+        },
+        30_000,
+      );
       expect(done.result!.answer.length).toBeGreaterThan(0);
     } finally {
       await client.end();

@@ -41,7 +41,10 @@ describe("guild serve", () => {
   it("on SIGTERM lets a step under way reach a checkpoint, exits 0, and the next server finishes the run with its effect once", async () => {
     const env = { GUILD_DATA_DIR: data.dir, GUILD_PACKS_DIRS: FIXTURE_PACKS };
     const first = await serve(env);
-    const started = await request(first.url, "POST", "/api/runs", { task: "Look up REF-001 in the archive and record a note", pack: "slow-archive" });
+    const started = await request(first.url, "POST", "/api/runs", {
+      task: "Look up REF-001 in the archive and record a note",
+      pack: "slow-archive",
+    });
     const runId = (started.body as { run: Run }).run.id;
     // search_archive takes seconds; the signal comes while it runs.
     await until("the slow look-up to start", async () => {
@@ -52,7 +55,11 @@ describe("guild serve", () => {
     const [code] = await once(first.child, "close");
     expect(code).toBe(0);
     // pino's lines on stderr, one JSON object each, with the signal and then the stop.
-    const lines = first.logs().trim().split("\n").map((l) => JSON.parse(l) as { msg: string; signal?: string });
+    const lines = first
+      .logs()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { msg: string; signal?: string });
     expect(lines.find((l) => l.msg.startsWith("shutting down"))?.signal).toBe("SIGTERM");
     expect(lines.at(-1)!.msg).toBe("stopped");
 
@@ -63,7 +70,10 @@ describe("guild serve", () => {
       expect(run.status).toBe("awaiting_approval");
       expect(run.pendingApprovals.map((a: Approval) => a.action.name)).toEqual(["record_note"]);
       await request(second.url, "POST", `/api/approvals/${run.pendingApprovals[0]!.id}/decision`, { type: "approve" });
-      await until("the run to complete", async () => ((await request(second.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.status === "completed");
+      await until(
+        "the run to complete",
+        async () => ((await request(second.url, "GET", `/api/runs/${runId}`)).body as { run: Run }).run.status === "completed",
+      );
     } finally {
       second.child.kill("SIGTERM");
       await once(second.child, "close");

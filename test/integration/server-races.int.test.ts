@@ -36,7 +36,10 @@ describe("races", () => {
         const [first, second] =
           i % 2 === 0
             ? await Promise.all([request(otherUrl, "POST", path, { type: "approve" }), t.api("POST", path, edit(amount))])
-            : await Promise.all([request(otherUrl, "POST", path, { type: "approve" }), call<{ approval: Approval }>(client, "approval:decide", { approvalId: approval.id, decision: edit(amount) })]);
+            : await Promise.all([
+                request(otherUrl, "POST", path, { type: "approve" }),
+                call<{ approval: Approval }>(client, "approval:decide", { approvalId: approval.id, decision: edit(amount) }),
+              ]);
         const [secondWon, secondLost] =
           "status" in second
             ? [second.status === 200, second.status === 409 && (second as ApiAnswer).body.error.code === "conflict"]
@@ -60,7 +63,9 @@ describe("races", () => {
 
   it("creates one run for 10 concurrent POST /api/runs with one Idempotency-Key; another body under that key is refused", async () => {
     const headers = { "idempotency-key": "job-2026-11-28-0001" };
-    const answers = await Promise.all(Array.from({ length: 10 }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK }, headers)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK }, headers)),
+    );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
     const ids = new Set(answers.map((a) => a.body.run.id));
     expect(ids.size).toBe(1);

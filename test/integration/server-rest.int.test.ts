@@ -19,12 +19,23 @@ describe("the REST API", () => {
     const runId = started.body.run.id;
 
     const asked: Approval[] = [];
-    for (let { status, approvals } = await pendingOf(t, runId); status === "awaiting_approval"; { status, approvals } = await pendingOf(t, runId)) {
+    for (
+      let { status, approvals } = await pendingOf(t, runId);
+      status === "awaiting_approval";
+      { status, approvals } = await pendingOf(t, runId)
+    ) {
       for (const approval of approvals) {
         asked.push(approval);
-        const decided = await t.api<{ approval: Approval }>("POST", `/api/approvals/${approval.id}/decision`, { type: "approve", reviewer: "rest" });
+        const decided = await t.api<{ approval: Approval }>("POST", `/api/approvals/${approval.id}/decision`, {
+          type: "approve",
+          reviewer: "rest",
+        });
         expect(decided.status).toBe(200);
-        expect(decided.body.approval).toMatchObject({ id: approval.id, status: "approved", decision: { type: "approve", reviewer: "rest" } });
+        expect(decided.body.approval).toMatchObject({
+          id: approval.id,
+          status: "approved",
+          decision: { type: "approve", reviewer: "rest" },
+        });
       }
     }
     expect(asked.map((a) => a.action.name)).toEqual(["issue_payment", "send_email"]);
@@ -88,12 +99,21 @@ describe("the REST API", () => {
     // Valid OpenAPI 3.1 by the spec's own schema, as code generators and gateways will read it.
     expect(await validate(structuredClone(doc))).toMatchObject({ valid: true, warnings: [] });
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/runs", "/api/runs/{id}", "/api/runs/{id}/events", "/api/runs/{id}/cancel", "/api/approvals", "/api/approvals/{id}/decision"]),
+      expect.arrayContaining([
+        "/api/runs",
+        "/api/runs/{id}",
+        "/api/runs/{id}/events",
+        "/api/runs/{id}/cancel",
+        "/api/approvals",
+        "/api/approvals/{id}/decision",
+      ]),
     );
     const start = doc.paths["/api/runs"].post;
     expect(start.requestBody.content["application/json"].schema.properties.task).toMatchObject({ type: "string", maxLength: 20000 });
     expect(start.parameters).toContainEqual(expect.objectContaining({ name: "Idempotency-Key", in: "header" }));
-    expect(doc.paths["/api/runs"].get.parameters.find((p: { name: string }) => p.name === "status").schema.enum).toContain("awaiting_approval");
+    expect(doc.paths["/api/runs"].get.parameters.find((p: { name: string }) => p.name === "status").schema.enum).toContain(
+      "awaiting_approval",
+    );
     const decision = doc.paths["/api/approvals/{id}/decision"].post.requestBody.content["application/json"].schema;
     expect(decision.oneOf ?? decision.anyOf).toHaveLength(5);
   });
@@ -102,7 +122,15 @@ describe("the REST API", () => {
     const { status, body } = await t.api<{ mermaid: string }>("GET", "/api/packs/insurance-claims/graph");
     expect(status).toBe(200);
     expect(body.mermaid).toMatch(/^%%\{init|^graph TD|^flowchart/m);
-    for (const node of ["memory.recall", "supervisor.plan", "approval.plan", "approval.tool_call", "tools", "approval.answer", "memory.save"]) {
+    for (const node of [
+      "memory.recall",
+      "supervisor.plan",
+      "approval.plan",
+      "approval.tool_call",
+      "tools",
+      "approval.answer",
+      "memory.save",
+    ]) {
       expect(body.mermaid, node).toContain(`(${node})`);
     }
     expect((await t.api("GET", "/api/packs/nope/graph")).status).toBe(404);
@@ -116,7 +144,13 @@ describe("the REST API", () => {
   it("serves a client folder given as a relative path, at / and at the client's own routes", async () => {
     const folder = tempDataDir("guild-client-");
     fs.writeFileSync(path.join(folder.dir, "index.html"), "<!doctype html><title>client under test</title>");
-    const server = await startServer(t.runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }), clientDir: path.relative(process.cwd(), folder.dir) });
+    const server = await startServer(t.runtime, {
+      host: "127.0.0.1",
+      port: 0,
+      apiKeys: [],
+      log: pino({ level: "silent" }),
+      clientDir: path.relative(process.cwd(), folder.dir),
+    });
     try {
       for (const page of ["/", "/runs/abc"]) {
         const res = await fetch(`${server.url}${page}`);
@@ -131,7 +165,13 @@ describe("the REST API", () => {
   });
 
   it("shuts down within its drain time while a client keeps its connection alive and a request finishes after shutdown began", async () => {
-    const server = await startServer(t.runtime, { host: "127.0.0.1", port: 0, apiKeys: [], log: pino({ level: "silent" }), drainMs: 30_000 });
+    const server = await startServer(t.runtime, {
+      host: "127.0.0.1",
+      port: 0,
+      apiKeys: [],
+      log: pino({ level: "silent" }),
+      drainMs: 30_000,
+    });
     const { port } = new URL(server.url);
     const client = net.connect(Number(port), "127.0.0.1");
     await new Promise((resolve) => client.once("connect", resolve));
@@ -139,7 +179,9 @@ describe("the REST API", () => {
     client.on("data", (chunk) => (answer += chunk.toString()));
     // A request whose body is still arriving when shutdown begins.
     const body = JSON.stringify({ task: DEMO_TASK });
-    client.write(`POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    client.write(
+      `POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
     const closed = server.close();

@@ -15,13 +15,17 @@ function approveOverSocket(client: Client, decided: Approval[]): void {
   client.on("run:event", (event) => {
     if (event.type !== "approval.requested") return;
     const approval = event.data.approval as Approval;
-    void call<{ approval: Approval }>(client, "approval:decide", { approvalId: approval.id, decision: { type: "approve", reviewer: "socket" } }).then((ack) => {
+    void call<{ approval: Approval }>(client, "approval:decide", {
+      approvalId: approval.id,
+      decision: { type: "approve", reviewer: "socket" },
+    }).then((ack) => {
       if (ack.ok) decided.push(ack.approval);
     });
   });
 }
 
-const log = async (runId: string): Promise<RunEvent[]> => (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
+const log = async (runId: string): Promise<RunEvent[]> =>
+  (await t.api<{ events: RunEvent[] }>("GET", `/api/runs/${runId}/events`)).body.events;
 const isEnd = (e: RunEvent) => ["run.completed", "run.failed", "run.cancelled"].includes(e.type);
 
 describe("Socket.IO", () => {
@@ -46,7 +50,10 @@ describe("Socket.IO", () => {
     expect(await effectsOf(t.runtime)).toEqual({ payments: 1, emails: 1 });
     expect(events).toEqual(await log(runId));
     // The final answer streamed as tokens before its durable message; the tokens make the answer.
-    const answerTokens = tokens.filter((x) => x.runId === runId && x.node === "supervisor.answer").map((x) => x.delta).join("");
+    const answerTokens = tokens
+      .filter((x) => x.runId === runId && x.node === "supervisor.answer")
+      .map((x) => x.delta)
+      .join("");
     const { body } = await t.api<{ run: Run }>("GET", `/api/runs/${runId}`);
     expect(answerTokens).toBe(body.run.result!.answer);
   });
@@ -83,7 +90,8 @@ describe("Socket.IO", () => {
     // Decide over REST as approvals appear, so the run keeps emitting while clients subscribe.
     const watcher = await t.socket();
     watcher.on("run:event", (e) => {
-      if (e.type === "approval.requested") void t.api("POST", `/api/approvals/${(e.data.approval as Approval).id}/decision`, { type: "approve" });
+      if (e.type === "approval.requested")
+        void t.api("POST", `/api/approvals/${(e.data.approval as Approval).id}/decision`, { type: "approve" });
     });
     await call(watcher, "run:subscribe", { runId });
     for (let i = 0; i < 8; i += 1) {

@@ -18,8 +18,18 @@ async function anasPayment(server: TestServer): Promise<{ runId: string; approva
 describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
   it("says who the caller is, and refuses an unknown key", async () => {
     const me = await t.api("GET", "/api/me", undefined, as("k-max"));
-    expect(me.body.principal).toEqual({ id: "max", name: "Max Stone", tenant: "acme", roles: ["reviewer", "claims_manager", "admin"], verified: true });
-    expect((await t.api("GET", "/api/me", undefined, as("k-gus"))).body.principal).toMatchObject({ id: "gus", name: "gus", tenant: "globex" });
+    expect(me.body.principal).toEqual({
+      id: "max",
+      name: "Max Stone",
+      tenant: "acme",
+      roles: ["reviewer", "claims_manager", "admin"],
+      verified: true,
+    });
+    expect((await t.api("GET", "/api/me", undefined, as("k-gus"))).body.principal).toMatchObject({
+      id: "gus",
+      name: "gus",
+      tenant: "globex",
+    });
     const bad = await t.api("GET", "/api/runs", undefined, as("k-nobody"));
     expect([bad.status, bad.body.error.code]).toEqual([401, "unauthorized"]);
     expect(AUTH_FILE).not.toContain("undefined");
@@ -52,9 +62,24 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
 
   it("keeps Idempotency-Keys apart per tenant", async () => {
     const headers = { "idempotency-key": "job-42" };
-    const a = await t.api("POST", "/api/runs", { task: "What does the home policy say about escape of water?" }, { ...as("k-ana"), ...headers });
-    const g = await t.api("POST", "/api/runs", { task: "What does the home policy say about escape of water?" }, { ...as("k-gus"), ...headers });
-    const again = await t.api("POST", "/api/runs", { task: "What does the home policy say about escape of water?" }, { ...as("k-ana"), ...headers });
+    const a = await t.api(
+      "POST",
+      "/api/runs",
+      { task: "What does the home policy say about escape of water?" },
+      { ...as("k-ana"), ...headers },
+    );
+    const g = await t.api(
+      "POST",
+      "/api/runs",
+      { task: "What does the home policy say about escape of water?" },
+      { ...as("k-gus"), ...headers },
+    );
+    const again = await t.api(
+      "POST",
+      "/api/runs",
+      { task: "What does the home policy say about escape of water?" },
+      { ...as("k-ana"), ...headers },
+    );
     expect([a.status, g.status]).toEqual([202, 202]);
     expect(a.body.run.id).not.toBe(g.body.run.id);
     expect(again.body.run.id).toBe(a.body.run.id);
@@ -103,7 +128,12 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
 
   it("keeps lessons within their tenant: listed, recalled and forgotten only there", async () => {
     const { runId, approval } = await anasPayment(t);
-    await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "edit", args: { ...approval.action.args, amount: 3000 } }, as("k-ana"));
+    await t.api(
+      "POST",
+      `/api/approvals/${approval.id}/decision`,
+      { type: "edit", args: { ...approval.action.args, amount: 3000 } },
+      as("k-ana"),
+    );
     const { approvals } = await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-ana")) }, runId);
     await t.api("POST", `/api/approvals/${approvals[0]!.id}/decision`, { type: "approve" }, as("k-ana"));
     const lessons = await until("acme's lesson", async () => {
@@ -115,11 +145,21 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
     // Gus's run recalls nothing acme was taught.
     const gusRun = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-gus"))).body.run.id as string;
     await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-gus")) }, gusRun);
-    const recalled = ((await t.api("GET", `/api/runs/${gusRun}/events`, undefined, as("k-gus"))).body.events as { type: string; data: { items: { kind: string }[] } }[]).find((e) => e.type === "memory.recalled")!;
+    const recalled = (
+      (await t.api("GET", `/api/runs/${gusRun}/events`, undefined, as("k-gus"))).body.events as {
+        type: string;
+        data: { items: { kind: string }[] };
+      }[]
+    ).find((e) => e.type === "memory.recalled")!;
     expect(recalled.data.items.filter((i) => i.kind === "lesson")).toEqual([]);
     const anaAgain = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-ana"))).body.run.id as string;
     await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-ana")) }, anaAgain);
-    const anaRecalled = ((await t.api("GET", `/api/runs/${anaAgain}/events`, undefined, as("k-ana"))).body.events as { type: string; data: { items: { kind: string }[] } }[]).find((e) => e.type === "memory.recalled")!;
+    const anaRecalled = (
+      (await t.api("GET", `/api/runs/${anaAgain}/events`, undefined, as("k-ana"))).body.events as {
+        type: string;
+        data: { items: { kind: string }[] };
+      }[]
+    ).find((e) => e.type === "memory.recalled")!;
     expect(anaRecalled.data.items.filter((i) => i.kind === "lesson").length).toBeGreaterThan(0);
     // Max, acme's admin, forgets it.
     expect((await t.api("DELETE", `/api/lessons/${lessons[0]!.id}`, undefined, as("k-max"))).status).toBe(200);
@@ -127,18 +167,37 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
 
   it("records the authenticated reviewer in the decision and the audit, whatever the body says", async () => {
     const { runId, approval } = await anasPayment(t);
-    const decided = await t.api("POST", `/api/approvals/${approval.id}/decision`, { type: "approve", reviewer: "Senior claims manager (max)" }, as("k-ana"));
+    const decided = await t.api(
+      "POST",
+      `/api/approvals/${approval.id}/decision`,
+      { type: "approve", reviewer: "Senior claims manager (max)" },
+      as("k-ana"),
+    );
     expect(decided.status).toBe(200);
     expect(decided.body.approval.decision).toEqual({ type: "approve", reviewer: "Ana Ruiz" });
     const audit = (await t.api("GET", `/api/runs/${runId}/audit`, undefined, as("k-vic"))).body.audit as AuditEntry[];
-    expect(audit.find((e) => e.approvalId === approval.id)).toMatchObject({ event: "decided", reviewer: "Ana Ruiz", reviewerId: "ana", reviewerVerified: true, via: "rest" });
+    expect(audit.find((e) => e.approvalId === approval.id)).toMatchObject({
+      event: "decided",
+      reviewer: "Ana Ruiz",
+      reviewerId: "ana",
+      reviewerVerified: true,
+      via: "rest",
+    });
     // The email, decided by max over the socket.
     const { approvals } = await pendingOf({ api: (m, p, b) => t.api(m, p, b, as("k-max")) }, runId);
     const socket = await t.socket({ token: "k-max" });
-    const ack = await call<{ approval: Approval }>(socket, "approval:decide", { approvalId: approvals[0]!.id, decision: { type: "approve", reviewer: "ana" } });
+    const ack = await call<{ approval: Approval }>(socket, "approval:decide", {
+      approvalId: approvals[0]!.id,
+      decision: { type: "approve", reviewer: "ana" },
+    });
     expect(ack).toMatchObject({ ok: true, approval: { decision: { reviewer: "Max Stone" } } });
     const trail = (await t.api("GET", `/api/runs/${runId}/audit`, undefined, as("k-max"))).body.audit as AuditEntry[];
-    expect(trail.find((e) => e.approvalId === approvals[0]!.id)).toMatchObject({ reviewer: "Max Stone", reviewerId: "max", reviewerVerified: true, via: "socket" });
+    expect(trail.find((e) => e.approvalId === approvals[0]!.id)).toMatchObject({
+      reviewer: "Max Stone",
+      reviewerId: "max",
+      reviewerVerified: true,
+      via: "socket",
+    });
   });
 });
 

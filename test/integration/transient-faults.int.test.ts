@@ -59,7 +59,8 @@ describe("a database locked for 10 s", () => {
   it("holds 20 runs up, fails none, repeats no effect, and the API answers throughout", async () => {
     const started = performance.now();
     const runIds: string[] = [];
-    for (let i = 0; i < 20; i += 1) runIds.push((await t.api<{ run: Run }>("POST", "/api/runs", { task: emailTask(CLAIMS[i % CLAIMS.length]!) })).body.run.id);
+    for (let i = 0; i < 20; i += 1)
+      runIds.push((await t.api<{ run: Run }>("POST", "/api/runs", { task: emailTask(CLAIMS[i % CLAIMS.length]!) })).body.run.id);
     // A reviewer approves every email as it is asked, over REST, all along.
     let approving = true;
     const reviewer = (async () => {
@@ -69,7 +70,9 @@ describe("a database locked for 10 s", () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    await until("some runs to be under way", async () => (await t.api<{ runs: Run[] }>("GET", "/api/runs")).body.runs.some((r) => r.status !== "queued"));
+    await until("some runs to be under way", async () =>
+      (await t.api<{ runs: Run[] }>("GET", "/api/runs")).body.runs.some((r) => r.status !== "queued"),
+    );
 
     const lock = await lockRuntimeDatabase(t.storage);
     const health: number[] = [];
@@ -130,7 +133,7 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     const { run } = await answerUntilDone(t.runtime, runId, () => ({ type: "approve" }));
     expect(run.status).toBe("completed");
     expect((await paymentsOn("CLM-1001")).map((p) => p.amount)).toEqual([3600]);
-    const results = eventsOfType((await t.runtime.listEvents(runId)), "tool.result").filter((e) => e.data.tool === "issue_payment");
+    const results = eventsOfType(await t.runtime.listEvents(runId), "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(results.map((e) => e.data.error)).toEqual([undefined]);
     expect(run.result!.answer).toMatch(/PAY-\d{6}/);
   });
@@ -158,12 +161,16 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     expect((await paymentsOn("CLM-1001")).map((p) => p.amount)).toEqual([3600]);
     const ledger = await readLedger(t.storage);
     // One effect, under the key of the call the reviewer first approved.
-    const firstAttempt = eventsOfType((await t.runtime.listEvents(first.runId)), "tool.called").find((e) => e.data.tool === "issue_payment")!;
-    expect(ledger.effects.filter((e) => e.tool === "issue_payment").map((e) => e.key)).toEqual([`${first.runId}:${String(firstAttempt.data.callId)}`]);
+    const firstAttempt = eventsOfType(await t.runtime.listEvents(first.runId), "tool.called").find((e) => e.data.tool === "issue_payment")!;
+    expect(ledger.effects.filter((e) => e.tool === "issue_payment").map((e) => e.key)).toEqual([
+      `${first.runId}:${String(firstAttempt.data.callId)}`,
+    ]);
     expect(unapprovedEffects(ledger)).toEqual([]);
 
     // Skip: the payment is not made, and nothing says it was.
-    const second = await pausedAtPayment("Customer on claim CLM-1016 reports a leak under the bath. Check the cover, work out the payout, pay it and email the customer.");
+    const second = await pausedAtPayment(
+      "Customer on claim CLM-1016 reports a leak under the bath. Check the cover, work out the payout, pay it and email the customer.",
+    );
     const lockAgain = await lockPayments(t.storage);
     await t.runtime.decide(second.payment.id, { type: "approve" });
     const skip = (await t.runtime.waitForRun(second.runId)).pendingApprovals[0]!;
@@ -174,7 +181,7 @@ describe("a back-end that is unavailable when an approved payment is made", () =
     expect(await paymentsOn("CLM-1016")).toEqual([]);
     expect(skipped.result!.answer).toMatch(/payment was not made/i);
     expect(skipped.result!.answer).not.toMatch(/PAY-\d{6}/);
-    const failed = eventsOfType((await t.runtime.listEvents(second.runId)), "tool.result").filter((e) => e.data.tool === "issue_payment");
+    const failed = eventsOfType(await t.runtime.listEvents(second.runId), "tool.result").filter((e) => e.data.tool === "issue_payment");
     expect(failed.map((e) => e.data.unavailable)).toEqual([true]);
   });
 });

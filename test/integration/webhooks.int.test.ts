@@ -16,7 +16,12 @@ describe("webhooks of a tenant", () => {
   it("delivers approval.requested signed; after a 500 the same webhook-id and body come again", async () => {
     const receiver = await startReceiver((_m, i) => (i === 0 ? 500 : 200));
     try {
-      const made = await t.api("POST", "/api/webhooks", { url: receiver.url, events: ["approval.requested", "run.completed"], description: "claims system" }, as("k-max"));
+      const made = await t.api(
+        "POST",
+        "/api/webhooks",
+        { url: receiver.url, events: ["approval.requested", "run.completed"], description: "claims system" },
+        as("k-max"),
+      );
       expect(made.status).toBe(201);
       expect(made.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
       expect(made.body.webhook).toMatchObject({ id: made.body.id, url: receiver.url, events: ["approval.requested", "run.completed"] });
@@ -25,7 +30,10 @@ describe("webhooks of a tenant", () => {
       const runId = (await t.api("POST", "/api/runs", { task: DEMO_TASK }, as("k-ana"))).body.run.id as string;
       await until("the delivery to be sent twice", () => receiver.received.length >= 2);
       const [first, second] = receiver.received;
-      expect(first!.json).toMatchObject({ type: "approval.requested", data: { runId, kind: "tool_call", action: { name: "issue_payment" }, status: "pending" } });
+      expect(first!.json).toMatchObject({
+        type: "approval.requested",
+        data: { runId, kind: "tool_call", action: { name: "issue_payment" }, status: "pending" },
+      });
       expect(verifySignature(made.body.secret, first!)).toBe(true);
       expect(verifySignature(made.body.secret, { ...first!, body: first!.body.replace("issue_payment", "issue_paymenT") })).toBe(false);
       expect(Math.abs(Number(first!.timestamp) - Date.now() / 1000)).toBeLessThan(60);
@@ -74,7 +82,11 @@ describe("webhooks of a tenant", () => {
       await t.api("POST", `/api/approvals/${approvals[0]!.id}/decision`, { type: "reject" }, as("k-max"));
       await until("approval.resolved to arrive", () => receiver.received.some((m) => m.json.type === "approval.resolved"));
       const resolved = receiver.received.find((m) => m.json.type === "approval.resolved")!;
-      expect(resolved.json.data).toMatchObject({ id: approvals[0]!.id, status: "rejected", decision: { type: "reject", reviewer: "Max Stone" } });
+      expect(resolved.json.data).toMatchObject({
+        id: approvals[0]!.id,
+        status: "rejected",
+        decision: { type: "reject", reviewer: "Max Stone" },
+      });
       expect(receiver.received.every((m) => verifySignature(started.body.webhook.secret, m))).toBe(true);
     } finally {
       await receiver.close();
@@ -117,7 +129,14 @@ describe("webhook receivers on private networks", () => {
   const t = useServer();
 
   it("are refused unless GUILD_WEBHOOK_ALLOW_PRIVATE=1", async () => {
-    for (const url of ["http://127.0.0.1:9/x", "http://localhost:9/x", "http://[::1]:9/x", "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data", "ftp://example.com/x"]) {
+    for (const url of [
+      "http://127.0.0.1:9/x",
+      "http://localhost:9/x",
+      "http://[::1]:9/x",
+      "http://10.1.2.3/x",
+      "http://169.254.169.254/latest/meta-data",
+      "ftp://example.com/x",
+    ]) {
       const res = await t.api("POST", "/api/webhooks", { url, events: ["run.completed"] });
       expect({ url, status: res.status, field: res.body.error?.details?.field }).toEqual({ url, status: 400, field: "url" });
     }

@@ -4,7 +4,14 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { openPostgresBackend, openSqliteBackend, packSchema, type Backend, type BackendOptions, type SqlDialect } from "../../agents/backend/index.ts";
+import {
+  openPostgresBackend,
+  openSqliteBackend,
+  packSchema,
+  type Backend,
+  type BackendOptions,
+  type SqlDialect,
+} from "../../agents/backend/index.ts";
 import { BUILTIN_PACKS_DIR, loadPack, type Pack } from "../../agents/packs/index.ts";
 import { createTestDatabase } from "./postgres.ts";
 
@@ -44,14 +51,23 @@ export function useClaimsBackends(): ClaimsBackends {
       const backend =
         engine === "sqlite"
           ? await openSqliteBackend(context.file, context.pack.seed.sqlite ?? [], common)
-          : await openPostgresBackend({ connectionString: connectionString ?? context.url, schema: packSchema(context.pack.id), seed: context.pack.seed.postgres ?? [], poolMax: poolMax ?? 2, lockTimeoutMs, ...common });
+          : await openPostgresBackend({
+              connectionString: connectionString ?? context.url,
+              schema: packSchema(context.pack.id),
+              seed: context.pack.seed.postgres ?? [],
+              poolMax: poolMax ?? 2,
+              lockTimeoutMs,
+              ...common,
+            });
       opened.push(backend);
       return backend;
     },
     call(backend: Backend, name: string, args: Record<string, unknown>, key = `run:${name}`): Promise<unknown> {
       const tool = context.pack.tools.get(name);
       if (!tool) throw new Error(`no tool ${name}`);
-      return tool.kind === "effect" ? backend.effect(tool.sql, args, tool.spec.result, key, name) : backend.query(tool.sql, args, tool.spec.result);
+      return tool.kind === "effect"
+        ? backend.effect(tool.sql, args, tool.spec.result, key, name)
+        : backend.query(tool.sql, args, tool.spec.result);
     },
   } as ClaimsBackends;
 

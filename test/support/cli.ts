@@ -35,7 +35,10 @@ export function runCli(args: readonly string[], env: Record<string, string>, inp
 }
 
 /** Resolves with the first NDJSON event on the child's stdout that matches, keeping the rest flowing. */
-export function waitForEvent(child: ChildProcessWithoutNullStreams, match: (event: { type: string; data: Record<string, unknown> }) => boolean) {
+export function waitForEvent(
+  child: ChildProcessWithoutNullStreams,
+  match: (event: { type: string; data: Record<string, unknown> }) => boolean,
+) {
   return new Promise<{ type: string; runId: string; data: Record<string, unknown> }>((resolve, reject) => {
     let buffer = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -24,7 +24,13 @@ export function tempDataDir(prefix = "guild-test-"): { dir: string; remove: () =
 }
 
 /** A JSON request to a Guild server; `body` may be a string to send as it is. */
-export async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+export async function request(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
@@ -43,7 +49,12 @@ export async function request(base: string, method: string, path: string, body?:
 
 /** A socket.io client connected to a Guild server over WebSocket; rejects with the `connect_error`. */
 export async function connectSocket(url: string, token?: string): Promise<Client> {
-  const client: Client = connect(url, { transports: ["websocket"], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
+  const client: Client = connect(url, {
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    ...(token ? { auth: { token } } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     client.once("connect", () => resolve());
     client.once("connect_error", reject);
@@ -52,7 +63,11 @@ export async function connectSocket(url: string, token?: string): Promise<Client
 }
 
 /** Resolves with what `probe` returns once it is truthy, polling; fails naming `what` after the timeout. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -57,7 +57,8 @@ export async function startScriptedEmbeddings(): Promise<ScriptedEmbeddings> {
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       res.end(text);
     };
-    if (req.method !== "POST" || req.url !== "/v1/embeddings") return send(404, { error: { message: `no route for ${req.method} ${req.url}` } });
+    if (req.method !== "POST" || req.url !== "/v1/embeddings")
+      return send(404, { error: { message: `no route for ${req.method} ${req.url}` } });
     const body = JSON.parse(Buffer.concat(parts).toString("utf8")) as ScriptedEmbeddings["requests"][number];
     requests.push(body);
     if (failures.count > 0) {

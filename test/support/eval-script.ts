@@ -31,10 +31,14 @@ export function evalScript(request: ChatCompletionRequest): ScriptedReply {
   }
   const tools = offeredTools(request);
   const claimId = claimIn(task);
-  if (!claimId || !tools.includes("calculate_payout")) return { content: "The documents and back-end do not answer this: I searched the settlement and authority documents." };
+  if (!claimId || !tools.includes("calculate_payout"))
+    return { content: "The documents and back-end do not answer this: I searched the settlement and authority documents." };
   const payout = resultOf(request, "calculate_payout");
   if (!payout) return { toolCalls: [{ name: "calculate_payout", arguments: { claimId } }] };
   const asked = user.includes("- issue_payment(");
-  if (tools.includes("issue_payment") && !asked) return { toolCalls: [{ name: "issue_payment", arguments: { claimId, amount: payout.amount, payee: payout.payee } }] };
-  return { content: `The payout on ${claimId} is £${Number(payout.amount).toLocaleString("en-GB", { minimumFractionDigits: 2 })} [1].${asked ? " The payment was not approved." : ""}` };
+  if (tools.includes("issue_payment") && !asked)
+    return { toolCalls: [{ name: "issue_payment", arguments: { claimId, amount: payout.amount, payee: payout.payee } }] };
+  return {
+    content: `The payout on ${claimId} is £${Number(payout.amount).toLocaleString("en-GB", { minimumFractionDigits: 2 })} [1].${asked ? " The payment was not approved." : ""}`,
+  };
 }

@@ -13,7 +13,16 @@ export interface Ledger {
   /** The back-end's idempotency records: one per effect that ran. */
   effects: { key: string; tool: string; args: Record<string, unknown> }[];
   /** Every approval of every run, with the call it gates (tool calls only). */
-  approvals: { id: string; runId: string; kind: string; status: ApprovalStatus; callId?: string; action: string; args: Record<string, unknown>; decision?: Decision }[];
+  approvals: {
+    id: string;
+    runId: string;
+    kind: string;
+    status: ApprovalStatus;
+    callId?: string;
+    action: string;
+    args: Record<string, unknown>;
+    decision?: Decision;
+  }[];
 }
 
 function readOnly<T>(file: string, read: (db: Database.Database) => T, empty: T): T {
@@ -48,8 +57,8 @@ const toApproval = (row: ApprovalRow): Ledger["approvals"][number] => ({
 
 /** The same questions on both engines; column names and types as the tests compare them. */
 const SQL = {
-  payments: "SELECT claim_id AS \"claimId\", CAST(amount AS REAL) AS amount, payee, reference FROM payments ORDER BY id",
-  emails: "SELECT claim_id AS \"claimId\", to_address AS \"to\", subject FROM email_outbox ORDER BY id",
+  payments: 'SELECT claim_id AS "claimId", CAST(amount AS REAL) AS amount, payee, reference FROM payments ORDER BY id',
+  emails: 'SELECT claim_id AS "claimId", to_address AS "to", subject FROM email_outbox ORDER BY id',
   effects: "SELECT idempotency_key AS key, tool, args FROM guild_effects ORDER BY at",
   approvals: "SELECT id, run_id, kind, status, request, decision FROM approvals ORDER BY created_at",
 };
@@ -68,7 +77,10 @@ export async function readLedger(place: StoragePlace, packId = "insurance-claims
       return {
         payments: has("payments") ? (db.prepare(SQL.payments).all() as Ledger["payments"]) : [],
         emails: has("email_outbox") ? (db.prepare(SQL.emails).all() as Ledger["emails"]) : [],
-        effects: (db.prepare(SQL.effects).all() as { key: string; tool: string; args: string }[]).map((e) => ({ ...e, args: JSON.parse(e.args) as Record<string, unknown> })),
+        effects: (db.prepare(SQL.effects).all() as { key: string; tool: string; args: string }[]).map((e) => ({
+          ...e,
+          args: JSON.parse(e.args) as Record<string, unknown>,
+        })),
       };
     },
     { payments: [], emails: [], effects: [] },
@@ -77,7 +89,11 @@ export async function readLedger(place: StoragePlace, packId = "insurance-claims
     path.join(place.dataDir, "guild.sqlite"),
     (db) =>
       (db.prepare(SQL.approvals).all() as Record<string, string>[]).map((row) =>
-        toApproval({ ...(row as never as ApprovalRow), request: JSON.parse(row.request!), decision: row.decision ? JSON.parse(row.decision) : null }),
+        toApproval({
+          ...(row as never as ApprovalRow),
+          request: JSON.parse(row.request!),
+          decision: row.decision ? JSON.parse(row.decision) : null,
+        }),
       ),
     [] as Ledger["approvals"],
   );
@@ -94,7 +110,9 @@ async function readPostgresLedger(url: string, packId: string): Promise<Ledger> 
       await client.query(`SET search_path TO ${searchPath}`);
       return (await client.query(sql)).rows as T[];
     };
-    const has = async (table: string) => (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [schema, table])).rowCount! > 0;
+    const has = async (table: string) =>
+      (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [schema, table]))
+        .rowCount! > 0;
     const backend = exists
       ? {
           payments: (await has("payments")) ? await rows<Ledger["payments"][number]>(SQL.payments, schema) : [],
@@ -105,7 +123,9 @@ async function readPostgresLedger(url: string, packId: string): Promise<Ledger> 
           })),
         }
       : { payments: [], emails: [], effects: [] };
-    const guild = (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'guild' AND table_name = 'approvals'")).rowCount! > 0;
+    const guild =
+      (await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'guild' AND table_name = 'approvals'")).rowCount! >
+      0;
     const approvals = guild ? (await rows<ApprovalRow>(SQL.approvals, "guild")).map(toApproval) : [];
     return { ...backend, approvals };
   } finally {
@@ -121,25 +141,35 @@ async function readPostgresLedger(url: string, packId: string): Promise<Ledger> 
 export function unapprovedEffects(ledger: Ledger): { key: string; tool: string; why: string }[] {
   const wrong: { key: string; tool: string; why: string }[] = [];
   for (const effect of ledger.effects) {
-    const approval = ledger.approvals.find((a) => a.kind === "tool_call" && a.callId !== undefined && effect.key === `${a.runId}:${a.callId}`);
+    const approval = ledger.approvals.find(
+      (a) => a.kind === "tool_call" && a.callId !== undefined && effect.key === `${a.runId}:${a.callId}`,
+    );
     if (!approval) wrong.push({ key: effect.key, tool: effect.tool, why: "no approval gates this call" });
-    else if (approval.action !== effect.tool) wrong.push({ key: effect.key, tool: effect.tool, why: `the approval was for ${approval.action}` });
-    else if (approval.status !== "approved" && approval.status !== "edited") wrong.push({ key: effect.key, tool: effect.tool, why: `the approval is ${approval.status}` });
+    else if (approval.action !== effect.tool)
+      wrong.push({ key: effect.key, tool: effect.tool, why: `the approval was for ${approval.action}` });
+    else if (approval.status !== "approved" && approval.status !== "edited")
+      wrong.push({ key: effect.key, tool: effect.tool, why: `the approval is ${approval.status}` });
     else {
       const approvedArgs = approval.status === "edited" && approval.decision?.type === "edit" ? approval.decision.args : approval.args;
       if (JSON.stringify(sorted(approvedArgs)) !== JSON.stringify(sorted(effect.args))) {
-        wrong.push({ key: effect.key, tool: effect.tool, why: `ran with ${JSON.stringify(effect.args)}, approved ${JSON.stringify(approvedArgs)}` });
+        wrong.push({
+          key: effect.key,
+          tool: effect.tool,
+          why: `ran with ${JSON.stringify(effect.args)}, approved ${JSON.stringify(approvedArgs)}`,
+        });
       }
     }
   }
   return wrong;
 }
 
-const sorted = (value: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (value: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
 
 /** How many `approval.resolved` events each approval has in a run's log. */
 export function resolutionsOf(events: readonly RunEvent[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of events) if (e.type === "approval.resolved") counts.set(String(e.data.approvalId), (counts.get(String(e.data.approvalId)) ?? 0) + 1);
+  for (const e of events)
+    if (e.type === "approval.resolved") counts.set(String(e.data.approvalId), (counts.get(String(e.data.approvalId)) ?? 0) + 1);
   return counts;
 }

@@ -28,7 +28,11 @@ export interface McpLabPack {
  * reservations in a LEDGER file of the pack's folder.
  * @example const lab = mcpLabPack({ servers: { inv: stdioTestServer() }, tools: ["inv/lookup_part"] });
  */
-export function mcpLabPack(options: { servers: Record<string, Record<string, unknown>>; tools: string[]; mcpTools?: Record<string, unknown> }): McpLabPack {
+export function mcpLabPack(options: {
+  servers: Record<string, Record<string, unknown>>;
+  tools: string[];
+  mcpTools?: Record<string, unknown>;
+}): McpLabPack {
   const { dir: root, remove } = tempDataDir("guild-mcp-pack-");
   const dir = path.join(root, "mcp-lab");
   fs.mkdirSync(path.join(dir, "knowledge"), { recursive: true });
@@ -49,25 +53,42 @@ export function mcpLabPack(options: { servers: Record<string, Record<string, unk
       {
         id: "stock_clerk",
         name: "Stock clerk",
-        description: "Looks up parts in the inventory and reserves stock of a part for an order. Ask it to check stock, look up a part or reserve stock.",
+        description:
+          "Looks up parts in the inventory and reserves stock of a part for an order. Ask it to check stock, look up a part or reserve stock.",
         documents: ["stock.md"],
         tools: options.tools,
       },
     ],
   };
   fs.writeFileSync(path.join(dir, "pack.json"), JSON.stringify(manifest, null, 2));
-  fs.writeFileSync(path.join(dir, "knowledge", "stock.md"), "# Stock\n\n## Reservations\n\nReserve stock only for a confirmed order; more than 10 units needs the stores manager.\n");
+  fs.writeFileSync(
+    path.join(dir, "knowledge", "stock.md"),
+    "# Stock\n\n## Reservations\n\nReserve stock only for a confirmed order; more than 10 units needs the stores manager.\n",
+  );
   fs.writeFileSync(path.join(dir, "backend", "seed.sql"), "CREATE TABLE notes (id INTEGER PRIMARY KEY, note TEXT NOT NULL);\n");
   return {
     root,
-    ledger: () => (fs.existsSync(ledger) ? fs.readFileSync(ledger, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []),
+    ledger: () =>
+      fs.existsSync(ledger)
+        ? fs
+            .readFileSync(ledger, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
     remove,
   };
 }
 
 /** The test server over Streamable HTTP in a child process; `TOKEN` makes it demand `Authorization: Bearer <TOKEN>`. */
-export async function startHttpTestServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [TEST_MCP_SERVER, "--http"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export async function startHttpTestServer(
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [TEST_MCP_SERVER, "--http"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk) => {

@@ -23,7 +23,10 @@ export function resultOf(request: ChatCompletionRequest, tool: string): Record<s
 
 function paymentsOfficer(request: ChatCompletionRequest): ScriptedReply {
   const paid = resultOf(request, "issue_payment");
-  if (paid) return { content: `Paid £3,600.00 to Eleanor Whitfield under reference ${String(paid.payment_reference)}, as the settlement rules require [1].` };
+  if (paid)
+    return {
+      content: `Paid £3,600.00 to Eleanor Whitfield under reference ${String(paid.payment_reference)}, as the settlement rules require [1].`,
+    };
   const payout = resultOf(request, "calculate_payout");
   if (!payout) return { toolCalls: [{ name: "calculate_payout", arguments: { claimId: "CLM-1001" } }] };
   return { toolCalls: [{ name: "issue_payment", arguments: { claimId: payout.claim_id, amount: payout.amount, payee: payout.payee } }] };

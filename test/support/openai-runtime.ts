@@ -16,7 +16,10 @@ export interface ScriptedRuntime {
    * Starts a scripted model server, a runtime whose models it serves, and the HTTP server over that
    * runtime; after the test, the HTTP server must still answer, whatever the model did. All are closed.
    */
-  open(script: Script, options?: Partial<RuntimeOptions> & { retry?: Partial<RetryPolicy>; vision?: string[] }): Promise<{ server: ScriptedOpenAI; runtime: Runtime }>;
+  open(
+    script: Script,
+    options?: Partial<RuntimeOptions> & { retry?: Partial<RetryPolicy>; vision?: string[] },
+  ): Promise<{ server: ScriptedOpenAI; runtime: Runtime }>;
 }
 
 /** Gives each test of the file a fresh data directory, and closes what it opened with `open`. */

@@ -53,7 +53,10 @@ export const fault = {
 };
 
 /** Decides the reply from the request, as a model would; `index` counts requests from 0. */
-export type ScriptHandler = (request: ChatCompletionRequest, context: { index: number; headers: IncomingHttpHeaders }) => ScriptedReply | Promise<ScriptedReply>;
+export type ScriptHandler = (
+  request: ChatCompletionRequest,
+  context: { index: number; headers: IncomingHttpHeaders },
+) => ScriptedReply | Promise<ScriptedReply>;
 
 /** One handler for every request, or a queue consumed one handler per request. */
 export type Script = ScriptHandler | ScriptHandler[];
@@ -103,7 +106,11 @@ type Answer = Extract<ScriptedReply, { content: string } | { toolCalls: Scripted
 /** Turns a reply into the assistant message OpenAI would send, honouring how structured output was asked for. */
 function assistantMessage(request: ChatCompletionRequest, reply: Answer, nextCallId: () => string): AssistantMessage {
   if ("toolCalls" in reply) {
-    const toolCalls = reply.toolCalls.map((c) => ({ id: nextCallId(), name: c.name, arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments) }));
+    const toolCalls = reply.toolCalls.map((c) => ({
+      id: nextCallId(),
+      name: c.name,
+      arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+    }));
     return { content: reply.content ?? null, toolCalls };
   }
   if ("content" in reply) return { content: reply.content, toolCalls: [] };
@@ -116,7 +123,9 @@ function assistantMessage(request: ChatCompletionRequest, reply: Answer, nextCal
 }
 
 function sendError(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify({ error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null } });
+  const text = JSON.stringify({
+    error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", param: null, code: null },
+  });
   res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
@@ -164,10 +173,17 @@ export async function startScriptedOpenAI(script: Script, options: { dialect?: S
   const nextCallId = () => `call_${String(++calls).padStart(4, "0")}`;
 
   const handlerFor = (index: number): ScriptHandler =>
-    (typeof script === "function" ? script : script[index]) ?? (() => ({ status: 500, message: `the script has no reply for request ${index + 1}` }));
+    (typeof script === "function" ? script : script[index]) ??
+    (() => ({ status: 500, message: `the script has no reply for request ${index + 1}` }));
 
   /** Writes a reply; faults may wrap it. `cutAfter` drops the connection after that many events. */
-  const answer = async (res: http.ServerResponse, request: ChatCompletionRequest, index: number, reply: ScriptedReply, cutAfter?: number): Promise<void> => {
+  const answer = async (
+    res: http.ServerResponse,
+    request: ChatCompletionRequest,
+    index: number,
+    reply: ScriptedReply,
+    cutAfter?: number,
+  ): Promise<void> => {
     if ("delayMs" in reply) {
       await waitOrClose(res, reply.delayMs);
       if (!res.destroyed) await answer(res, request, index, reply.then, cutAfter);

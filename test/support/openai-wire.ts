@@ -26,7 +26,8 @@ export interface AssistantMessage {
 
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : "")).join("");
+  if (Array.isArray(content))
+    return content.map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : "")).join("");
   return "";
 }
 
@@ -46,7 +47,10 @@ export function usageOf(request: ChatCompletionRequest, message: AssistantMessag
     request.messages.reduce((n, m) => n + 4 + countTokens(contentText(m.content)) + countTokens(JSON.stringify(m.tool_calls ?? "")), 0) +
     countTokens(JSON.stringify(request.tools ?? "")) +
     countTokens(JSON.stringify(request.response_format ?? ""));
-  const completion = Math.max(1, countTokens(message.content ?? "") + message.toolCalls.reduce((n, c) => n + countTokens(c.name) + countTokens(c.arguments), 0));
+  const completion = Math.max(
+    1,
+    countTokens(message.content ?? "") + message.toolCalls.reduce((n, c) => n + countTokens(c.name) + countTokens(c.arguments), 0),
+  );
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
@@ -65,7 +69,13 @@ export function completion(id: string, created: number, request: ChatCompletionR
           content: message.content,
           refusal: null,
           ...(message.toolCalls.length
-            ? { tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+            ? {
+                tool_calls: message.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: "function",
+                  function: { name: c.name, arguments: c.arguments },
+                })),
+              }
             : {}),
         },
         logprobs: null,
@@ -91,7 +101,14 @@ function pieces(text: string): string[] {
 export type StreamDialect = "openai" | "ollama" | "bare-finish";
 
 /** The `chat.completion.chunk` payloads of a streamed answer, as the server sends them; usage only when asked for. */
-export function chunks(id: string, created: number, request: ChatCompletionRequest, message: AssistantMessage, usage: ReportedUsage, dialect: StreamDialect = "openai"): unknown[] {
+export function chunks(
+  id: string,
+  created: number,
+  request: ChatCompletionRequest,
+  message: AssistantMessage,
+  usage: ReportedUsage,
+  dialect: StreamDialect = "openai",
+): unknown[] {
   const chunk = (delta: unknown, finish: string | null = null) => ({
     id,
     object: "chat.completion.chunk",
@@ -104,7 +121,9 @@ export function chunks(id: string, created: number, request: ChatCompletionReque
   for (const piece of pieces(message.content ?? "")) out.push(chunk({ content: piece }));
   message.toolCalls.forEach((call, index) => {
     if (dialect === "ollama") {
-      out.push(chunk({ tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] }));
+      out.push(
+        chunk({ tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] }),
+      );
       return;
     }
     out.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }));
@@ -117,6 +136,7 @@ export function chunks(id: string, created: number, request: ChatCompletionReque
   if (dialect === "bare-finish") {
     out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [{ index: 0, finish_reason: finish }] });
   } else out.push(chunk({}, finish));
-  if (request.stream_options?.include_usage) out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [], usage });
+  if (request.stream_options?.include_usage)
+    out.push({ id, object: "chat.completion.chunk", created, model: request.model, choices: [], usage });
   return out;
 }

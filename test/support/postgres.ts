@@ -12,7 +12,9 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot reach the test Postgres at ${TEST_POSTGRES_URL} (set GUILD_TEST_POSTGRES_URL): ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot reach the test Postgres at ${TEST_POSTGRES_URL} (set GUILD_TEST_POSTGRES_URL): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return await fn(client);
@@ -60,7 +62,10 @@ export async function createTestDatabase(template = "template0"): Promise<{ url:
  * carries `version`, so a change to what `prepare` does makes a new template (older ones are
  * dropped).
  */
-export async function createPreparedDatabase(version: string, prepare: (url: string) => Promise<void>): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPreparedDatabase(
+  version: string,
+  prepare: (url: string) => Promise<void>,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const template = `guild_template_${version}`;
   await withAdmin(async (admin) => {
     await admin.query("SELECT pg_advisory_lock(hashtext('guild test templates'))");

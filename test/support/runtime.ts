@@ -17,7 +17,11 @@ export function openRuntime(place: string | StoragePlace, options: Partial<Runti
  * Answers each approval with what `decide` returns until the run stops waiting; returns the run
  * and the approvals in the order they were asked.
  */
-export async function answerUntilDone(runtime: Runtime, runId: string, decide: (approval: Approval) => Decision): Promise<{ run: Run; asked: Approval[] }> {
+export async function answerUntilDone(
+  runtime: Runtime,
+  runId: string,
+  decide: (approval: Approval) => Decision,
+): Promise<{ run: Run; asked: Approval[] }> {
   const asked: Approval[] = [];
   let run = await runtime.waitForRun(runId);
   for (let rounds = 0; run.status === "awaiting_approval"; rounds += 1) {
@@ -34,11 +38,17 @@ export async function answerUntilDone(runtime: Runtime, runId: string, decide: (
 /** Rows of the pack's back-end for the demo claim. */
 export async function effectsOf(runtime: Runtime, claimId = "CLM-1001"): Promise<{ payments: number; emails: number }> {
   const backend = runtime.backendOf("insurance-claims");
-  return { payments: await backend.count("payments", { claim_id: claimId }), emails: await backend.count("email_outbox", { claim_id: claimId }) };
+  return {
+    payments: await backend.count("payments", { claim_id: claimId }),
+    emails: await backend.count("email_outbox", { claim_id: claimId }),
+  };
 }
 
 /** Reads the pack's back-end directly (the SQLite file, or the Postgres schema), as an operator would. */
-export async function paymentsFor(place: string | StoragePlace, claimId = "CLM-1001"): Promise<{ amount: number; payee: string; reference: string }[]> {
+export async function paymentsFor(
+  place: string | StoragePlace,
+  claimId = "CLM-1001",
+): Promise<{ amount: number; payee: string; reference: string }[]> {
   const { payments } = await readLedger(typeof place === "string" ? { dataDir: place } : place);
   return payments.filter((p) => p.claimId === claimId).map(({ amount, payee, reference }) => ({ amount, payee, reference }));
 }

@@ -42,7 +42,15 @@ export function useServer(options: TestServerOptions = {}): TestServer {
   beforeEach(async () => {
     const storage = await freshStorage();
     const runtime = await openRuntime(storage, options.runtime);
-    const server = await startServer(runtime, { host: "127.0.0.1", port: 0, apiKeys: options.apiKeys ?? [], principals: options.principals ?? [], oidc: options.oidc, log: pino({ level: "silent" }), ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+    const server = await startServer(runtime, {
+      host: "127.0.0.1",
+      port: 0,
+      apiKeys: options.apiKeys ?? [],
+      principals: options.principals ?? [],
+      oidc: options.oidc,
+      log: pino({ level: "silent" }),
+      ...(options.clientDir ? { clientDir: options.clientDir } : {}),
+    });
     Object.assign(context, {
       url: server.url,
       dir: storage.dataDir,
@@ -84,11 +92,16 @@ const PENDING_WAIT_MS = 60_000;
 
 /** The pending approvals of a run, over REST, once there are some or the run has ended. */
 export async function pendingOf(t: Pick<TestServer, "api">, runId: string): Promise<{ status: string; approvals: Approval[] }> {
-  return until(`run ${runId} to pause or end`, async () => {
-    const { body } = await t.api("GET", `/api/runs/${runId}`);
-    const run = body.run;
-    if (run.status === "awaiting_approval" && run.pendingApprovals.length > 0) return { status: run.status, approvals: run.pendingApprovals as Approval[] };
-    if (["completed", "failed", "cancelled"].includes(run.status)) return { status: run.status as string, approvals: [] };
-    return undefined;
-  }, PENDING_WAIT_MS);
+  return until(
+    `run ${runId} to pause or end`,
+    async () => {
+      const { body } = await t.api("GET", `/api/runs/${runId}`);
+      const run = body.run;
+      if (run.status === "awaiting_approval" && run.pendingApprovals.length > 0)
+        return { status: run.status, approvals: run.pendingApprovals as Approval[] };
+      if (["completed", "failed", "cancelled"].includes(run.status)) return { status: run.status as string, approvals: [] };
+      return undefined;
+    },
+    PENDING_WAIT_MS,
+  );
 }

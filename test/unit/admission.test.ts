@@ -10,10 +10,12 @@ describe("Admission", () => {
     const order: string[] = [];
     const queuedAhead: Record<string, number> = {};
     const enter = (id: string, priority: "start" | "resume") =>
-      admission.enter(id, priority, (ahead) => (queuedAhead[id] = ahead)).then((release) => {
-        order.push(id);
-        return release;
-      });
+      admission
+        .enter(id, priority, (ahead) => (queuedAhead[id] = ahead))
+        .then((release) => {
+          order.push(id);
+          return release;
+        });
     const a = await enter("a", "start");
     const b = await enter("b", "start");
     expect(admission.active).toBe(2);

@@ -34,9 +34,25 @@ describe("GUILD_AUTH_FILE", () => {
     expect(fieldOf(one({ tenant: "ACME corp" }))).toBe("principals[0].tenant");
     expect(fieldOf(one({ id: "" }))).toBe("principals[0].id");
     expect(fieldOf(one({ admin: true }))).toBe("principals[0]");
-    expect(fieldOf(JSON.stringify({ principals: [{ key: "secret-k", id: "a", roles: ["viewer"] }, { key: "secret-k", id: "b", roles: ["viewer"] }] }))).toBe("principals[1].key");
+    expect(
+      fieldOf(
+        JSON.stringify({
+          principals: [
+            { key: "secret-k", id: "a", roles: ["viewer"] },
+            { key: "secret-k", id: "b", roles: ["viewer"] },
+          ],
+        }),
+      ),
+    ).toBe("principals[1].key");
     try {
-      parseAuthFile(JSON.stringify({ principals: [{ key: "secret-k", id: "a", roles: ["viewer"] }, { key: "secret-k", id: "b", roles: ["viewer"] }] }));
+      parseAuthFile(
+        JSON.stringify({
+          principals: [
+            { key: "secret-k", id: "a", roles: ["viewer"] },
+            { key: "secret-k", id: "b", roles: ["viewer"] },
+          ],
+        }),
+      );
     } catch (error) {
       expect((error as Error).message).not.toContain("secret-k");
     }
@@ -49,7 +65,12 @@ describe("GUILD_AUTH_FILE", () => {
       expect(() => loadConfig({ GUILD_AUTH_FILE: "auth.json" }, folder.dir)).toThrow(/GUILD_AUTH_FILE: principals\[0\]\.roles/);
       expect(() => loadConfig({ GUILD_AUTH_FILE: "missing.json" }, folder.dir)).toThrow(/GUILD_AUTH_FILE: cannot read/);
       fs.writeFileSync(`${folder.dir}/auth.json`, AUTH_FILE);
-      expect(loadConfig({ GUILD_AUTH_FILE: "auth.json" }, folder.dir).principals.map((p) => p.principal.id)).toEqual(["ana", "max", "gus", "vic"]);
+      expect(loadConfig({ GUILD_AUTH_FILE: "auth.json" }, folder.dir).principals.map((p) => p.principal.id)).toEqual([
+        "ana",
+        "max",
+        "gus",
+        "vic",
+      ]);
     } finally {
       folder.remove();
     }

@@ -14,7 +14,10 @@ describe("editing an approval's arguments in the web client", () => {
       ["meta", "json"],
     ]);
     const draft = { ...draftOf(proposed), amount: " 3000 ", notify: false, meta: '{"channel": "post"}' };
-    expect(parseDraft(fields, draft)).toEqual({ args: { claimId: "CLM-1001", amount: 3000, notify: false, note: "", meta: { channel: "post" } }, errors: {} });
+    expect(parseDraft(fields, draft)).toEqual({
+      args: { claimId: "CLM-1001", amount: 3000, notify: false, note: "", meta: { channel: "post" } },
+      errors: {},
+    });
     expect(parseDraft(fields, draftOf(proposed)).args).toEqual(proposed);
   });
 

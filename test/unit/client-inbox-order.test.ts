@@ -26,7 +26,14 @@ const packOf = (a: Approval) => (a.runId === "run_b" ? "manufacturing-qc" : "ins
 
 describe("the inbox's order and filters", () => {
   it("puts high risk first, then the nearest deadline, then the oldest", () => {
-    expect(arrangeInbox(approvals, {}, packOf).map((a) => a.id)).toEqual(["risky-soon", "risky-late", "soon-deadline", "late-deadline", "old-no-deadline", "new-no-deadline"]);
+    expect(arrangeInbox(approvals, {}, packOf).map((a) => a.id)).toEqual([
+      "risky-soon",
+      "risky-late",
+      "soon-deadline",
+      "late-deadline",
+      "old-no-deadline",
+      "new-no-deadline",
+    ]);
   });
 
   it("keeps only the pack, run and risk asked for", () => {

@@ -50,7 +50,9 @@ describe("loadConfig", () => {
   });
 
   it("keeps a model name that itself holds a colon", () => {
-    expect(loadConfig({ GUILD_MODEL: "openai:qwen2.5:3b", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).model).toBe("openai:qwen2.5:3b");
+    expect(loadConfig({ GUILD_MODEL: "openai:qwen2.5:3b", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).model).toBe(
+      "openai:qwen2.5:3b",
+    );
   });
 
   it("lets GUILD_MODEL choose offline even with an OpenAI key", () => {
@@ -67,7 +69,10 @@ describe("loadConfig", () => {
   });
 
   it("reads .env in the working folder, and the environment wins over it", () => {
-    writeFileSync(join(cwd, ".env"), "PORT=4000\nHOST=0.0.0.0\nGUILD_MODEL=openai:llama3.2:1b\nOPENAI_BASE_URL=http://localhost:11434/v1\n");
+    writeFileSync(
+      join(cwd, ".env"),
+      "PORT=4000\nHOST=0.0.0.0\nGUILD_MODEL=openai:llama3.2:1b\nOPENAI_BASE_URL=http://localhost:11434/v1\n",
+    );
     const config = loadConfig({ PORT: "5000" }, cwd);
     expect(config.port).toBe(5000);
     expect(config.host).toBe("0.0.0.0");
@@ -111,7 +116,15 @@ describe("loadConfig", () => {
   });
 
   it("takes the models that accept images from GUILD_MODEL_VISION, and MCP call deadlines from GUILD_MCP_TIMEOUT_MS", () => {
-    const config = loadConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1", GUILD_MODEL_VISION: "openai:qwen2.5vl:7b, openai:gpt-4o", GUILD_MCP_TIMEOUT_MS: "5000", ERP_TOKEN: "t0k" }, cwd);
+    const config = loadConfig(
+      {
+        OPENAI_BASE_URL: "http://localhost:11434/v1",
+        GUILD_MODEL_VISION: "openai:qwen2.5vl:7b, openai:gpt-4o",
+        GUILD_MCP_TIMEOUT_MS: "5000",
+        ERP_TOKEN: "t0k",
+      },
+      cwd,
+    );
     expect(config.models.vision).toEqual(["openai:qwen2.5vl:7b", "openai:gpt-4o"]);
     expect(config.mcp.timeoutMs).toBe(5000);
     expect(config.mcp.env.ERP_TOKEN).toBe("t0k");
@@ -147,7 +160,10 @@ describe("loadConfig", () => {
   });
 
   it("reads the model timeout and retries, within bounds", () => {
-    expect(loadConfig({ GUILD_MODEL_TIMEOUT_MS: "5000", GUILD_MODEL_MAX_RETRIES: "0" }, cwd).models.retry).toEqual({ timeoutMs: 5_000, maxRetries: 0 });
+    expect(loadConfig({ GUILD_MODEL_TIMEOUT_MS: "5000", GUILD_MODEL_MAX_RETRIES: "0" }, cwd).models.retry).toEqual({
+      timeoutMs: 5_000,
+      maxRetries: 0,
+    });
     expectInvalidConfig({ GUILD_MODEL_TIMEOUT_MS: "soon" }, "GUILD_MODEL_TIMEOUT_MS");
     expectInvalidConfig({ GUILD_MODEL_TIMEOUT_MS: "10" }, "GUILD_MODEL_TIMEOUT_MS");
     expectInvalidConfig({ GUILD_MODEL_MAX_RETRIES: "11" }, "GUILD_MODEL_MAX_RETRIES");
@@ -155,17 +171,26 @@ describe("loadConfig", () => {
 
   it("reads GUILD_EMBEDDINGS as an OpenAI-compatible embeddings model, which needs a server or a key", () => {
     expect(loadConfig({}, cwd).embeddings).toBeUndefined();
-    expect(loadConfig({ GUILD_EMBEDDINGS: " openai:nomic-embed-text ", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).embeddings).toBe("openai:nomic-embed-text");
+    expect(
+      loadConfig({ GUILD_EMBEDDINGS: " openai:nomic-embed-text ", OPENAI_BASE_URL: "http://localhost:11434/v1" }, cwd).embeddings,
+    ).toBe("openai:nomic-embed-text");
     expectInvalidConfig({ GUILD_EMBEDDINGS: "offline", OPENAI_API_KEY: "sk-test" }, "GUILD_EMBEDDINGS");
     expectInvalidConfig({ GUILD_EMBEDDINGS: "nomic-embed-text", OPENAI_API_KEY: "sk-test" }, "GUILD_EMBEDDINGS");
     expectInvalidConfig({ GUILD_EMBEDDINGS: "openai:nomic-embed-text" }, "GUILD_EMBEDDINGS");
-    expect(refusal({ GUILD_EMBEDDINGS: "openai:nomic-embed-text" }).message).toContain("needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL");
+    expect(refusal({ GUILD_EMBEDDINGS: "openai:nomic-embed-text" }).message).toContain(
+      "needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL",
+    );
   });
 
   it("reads model prices per million tokens as profile=input/output", () => {
     const config = loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=0.15/0.6, openai:qwen2.5:3b=0/0" }, cwd);
-    expect(config.models.prices).toEqual({ "openai:gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6 }, "openai:qwen2.5:3b": { inputPerMTok: 0, outputPerMTok: 0 } });
-    expect(loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o = .5 / 1e1" }, cwd).models.prices).toEqual({ "openai:gpt-4o": { inputPerMTok: 0.5, outputPerMTok: 10 } });
+    expect(config.models.prices).toEqual({
+      "openai:gpt-4o-mini": { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+      "openai:qwen2.5:3b": { inputPerMTok: 0, outputPerMTok: 0 },
+    });
+    expect(loadConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o = .5 / 1e1" }, cwd).models.prices).toEqual({
+      "openai:gpt-4o": { inputPerMTok: 0.5, outputPerMTok: 10 },
+    });
     expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=cheap" }, "GUILD_MODEL_PRICES");
     expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=1/2/3" }, "GUILD_MODEL_PRICES");
     expectInvalidConfig({ GUILD_MODEL_PRICES: "openai:gpt-4o-mini=-1/2" }, "GUILD_MODEL_PRICES");

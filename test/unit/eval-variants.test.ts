@@ -14,7 +14,9 @@ describe("the eval's copies of a pack", () => {
     const packsDir = writeVariant(pack, "generalist", root);
     const manifest = JSON.parse(fs.readFileSync(path.join(packsDir, "manufacturing-qc", "pack.json"), "utf8"));
     expect(manifest.specialists).toHaveLength(1);
-    expect(manifest.specialists[0].tools).toEqual(expect.arrayContaining(["lot_defect_summary", "spc/lot_capability", "spc/western_electric", "vision/inspect_image"]));
+    expect(manifest.specialists[0].tools).toEqual(
+      expect.arrayContaining(["lot_defect_summary", "spc/lot_capability", "spc/western_electric", "vision/inspect_image"]),
+    );
     // The SPC server imports the MCP SDK: from the temp folder it resolves through the linked node_modules.
     expect(fs.existsSync(path.join(root, "node_modules", "@modelcontextprotocol", "sdk", "package.json"))).toBe(true);
   });

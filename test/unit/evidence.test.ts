@@ -14,16 +14,37 @@ import {
 } from "../../agents/knowledge/index.ts";
 import { requestParts } from "../../agents/tools/index.ts";
 
-const passage = (id: string, text: string, section = ""): Passage => ({ id, source: section ? `doc.md § ${section}` : "doc.md", title: "Home policy", section, text, excerpt: text, score: 1, matchedTerms: [] });
+const passage = (id: string, text: string, section = ""): Passage => ({
+  id,
+  source: section ? `doc.md § ${section}` : "doc.md",
+  title: "Home policy",
+  section,
+  text,
+  excerpt: text,
+  score: 1,
+  matchedTerms: [],
+});
 
 const CHUNKS = [
   { title: "Home policy", section: "3.1 Standard excess", text: "You pay the first £250 of every claim.", aliases: "" },
-  { title: "Home policy", section: "4.3 Storm", text: "Damage caused by a storm: winds of at least 55 mph. Not covered: damage to fences.", aliases: "" },
+  {
+    title: "Home policy",
+    section: "4.3 Storm",
+    text: "Damage caused by a storm: winds of at least 55 mph. Not covered: damage to fences.",
+    aliases: "",
+  },
   { title: "Home policy", section: "4.7 Alternative accommodation", text: "We pay for accommodation for you and your pets.", aliases: "" },
-  { title: "Glossary", section: "Excess", text: "The first part of each claim that the customer pays.", aliases: "deductible, the bit i pay" },
+  {
+    title: "Glossary",
+    section: "Excess",
+    text: "The first part of each claim that the customer pays.",
+    aliases: "deductible, the bit i pay",
+  },
 ];
 const stats = termStats(CHUNKS);
-const glossary = parseGlossary("## Storm\nAlso: gale, high winds\nWinds of 55 mph.\n\n## Excess\nAlso: deductible, the bit i pay, most you will pay\nWhat you pay.\n");
+const glossary = parseGlossary(
+  "## Storm\nAlso: gale, high winds\nWinds of 55 mph.\n\n## Excess\nAlso: deductible, the bit i pay, most you will pay\nWhat you pay.\n",
+);
 
 describe("termStats", () => {
   it("weighs rare terms most and corrects a misspelt word to a known one", () => {
@@ -127,11 +148,28 @@ describe("fuseByRank", () => {
   const c = passage("c", "c");
 
   it("raises what both lists found and keeps each list's best near the top", () => {
-    expect(fuseByRank([[a, b], [c, b]], 3).map((p) => p.id)).toEqual(["b", "a", "c"]);
+    expect(
+      fuseByRank(
+        [
+          [a, b],
+          [c, b],
+        ],
+        3,
+      ).map((p) => p.id),
+    ).toEqual(["b", "a", "c"]);
   });
 
   it("lets a trusted list keep its best above a weak list's", () => {
-    expect(fuseByRank([[a, b], [c, a]], 1, { weights: [0.1, 1] }).map((p) => p.id)).toEqual(["a"]);
+    expect(
+      fuseByRank(
+        [
+          [a, b],
+          [c, a],
+        ],
+        1,
+        { weights: [0.1, 1] },
+      ).map((p) => p.id),
+    ).toEqual(["a"]);
     expect(fuseByRank([[a], [c]], 2, { weights: [0.1, 1] }).map((p) => p.id)).toEqual(["c", "a"]);
   });
 });

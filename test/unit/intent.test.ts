@@ -11,7 +11,11 @@ const asked = (request: string) => [...requestedEffects(request, tools)].sort();
 
 describe("requestedEffects", () => {
   it("finds the effects an imperative asks for, in any clause", () => {
-    expect(asked("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.")).toEqual(["issue_payment", "send_email"]);
+    expect(
+      asked(
+        "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.",
+      ),
+    ).toEqual(["issue_payment", "send_email"]);
     expect(asked("Pay claims CLM-1001 and CLM-1008.")).toEqual(["issue_payment"]);
     expect(asked("Please send the customer on CLM-1028 an update email.")).toEqual(["send_email"]);
     expect(asked("Can you pay CLM-1028 its settlement?")).toEqual(["issue_payment"]);
@@ -38,9 +42,15 @@ describe("effects named for what they act on", () => {
   const qc: ToolIntent[] = [
     { name: "place_hold", description: "Place a lot on quality hold (quarantine).", kind: "effect", args: { ...lot, reason: {} } },
     { name: "release_lot", description: "Release a held lot back to production.", kind: "effect", args: { ...lot, hold_id: {} } },
-    { name: "raise_scar", description: "Ask a supplier for an 8D: raise a supplier corrective action request.", kind: "effect", args: { supplier_id: {}, ...lot } },
+    {
+      name: "raise_scar",
+      description: "Ask a supplier for an 8D: raise a supplier corrective action request.",
+      kind: "effect",
+      args: { supplier_id: {}, ...lot },
+    },
   ];
-  const task = "Lot LOT-24108 of ECU housings shows a rising AOI reject rate. Find the cause of the defects, check the process capability of the bore, place the lot on hold and ask the supplier for an 8D.";
+  const task =
+    "Lot LOT-24108 of ECU housings shows a rising AOI reject rate. Find the cause of the defects, check the process capability of the bore, place the lot on hold and ask the supplier for an 8D.";
 
   it("are asked for by their verb, never by the word of what they act on", () => {
     expect([...requestedEffects(task, qc)].sort()).toEqual(["place_hold", "raise_scar"]);
@@ -62,7 +72,11 @@ describe("effects named for what they act on", () => {
 
 describe("requestParts", () => {
   it("reads a clause that asks after a colon as a question of its own", () => {
-    const task = "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay, and does a flood claim get a loss adjuster?";
-    expect(requestParts(task).map((p) => p.text)).toEqual(["Family can't live in the house after a flood: how much do we pay towards somewhere else to stay", "does a flood claim get a loss adjuster"]);
+    const task =
+      "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay, and does a flood claim get a loss adjuster?";
+    expect(requestParts(task).map((p) => p.text)).toEqual([
+      "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay",
+      "does a flood claim get a loss adjuster",
+    ]);
   });
 });

@@ -38,9 +38,7 @@ We do not cover damage to fences, gates or hedges.
 ## 6. General conditions
 ${Array.from(
   { length: 24 },
-  (_, i) =>
-    `Condition ${i + 1}: the policyholder must keep the home in good repair and take ` +
-    `reasonable steps to prevent loss.`,
+  (_, i) => `Condition ${i + 1}: the policyholder must keep the home in good repair and take ` + `reasonable steps to prevent loss.`,
 ).join("\n")}
 `;
 
@@ -90,21 +88,13 @@ afterAll(async () => {
 
 describe("readDocuments", () => {
   it("expands prefix names among .md and .txt files, in order, once each", async () => {
-    expect(docs.map((d) => d.name)).toEqual([
-      "home-endorsements.md",
-      "home-policy-wording.md",
-      "claims-handling-notes.txt",
-    ]);
+    expect(docs.map((d) => d.name)).toEqual(["home-endorsements.md", "home-policy-wording.md", "claims-handling-notes.txt"]);
     const again = await readDocuments(dir, ["home-policy-wording.md", "home-*"]);
     expect(again.map((d) => d.name)).toEqual(["home-policy-wording.md", "home-endorsements.md"]);
   });
 
   it("titles Markdown by its first heading and text files by their name", () => {
-    expect(docs.map((d) => d.title)).toEqual([
-      "Home Endorsements",
-      "Home Policy Wording",
-      "Claims handling notes",
-    ]);
+    expect(docs.map((d) => d.title)).toEqual(["Home Endorsements", "Home Policy Wording", "Claims handling notes"]);
   });
 
   it("names the missing file", async () => {
@@ -120,13 +110,7 @@ describe("splitDocument", () => {
     const policy = docs.find((d) => d.name === "home-policy-wording.md")!;
     const chunks = await splitDocument(policy);
     const sections = [...new Set(chunks.map((c) => c.section))];
-    expect(sections).toEqual([
-      "",
-      "4.1 Fire",
-      "4.2 Escape of water",
-      "4.3 Storm",
-      "6. General conditions",
-    ]);
+    expect(sections).toEqual(["", "4.1 Fire", "4.2 Escape of water", "4.3 Storm", "6. General conditions"]);
     expect(chunks.find((c) => c.section === "4.2 Escape of water")?.text).toMatch(/burst pipes/);
     expect(chunks.some((c) => c.text.includes("# "))).toBe(false);
   });
@@ -220,9 +204,7 @@ describe("parseGlossary", () => {
   });
 
   it("copes with malformed entries", () => {
-    const glossary = parseGlossary(
-      "Intro text\n## Subrogation\nRecovering costs from whoever caused the loss.\n##   \n## Salvage\n",
-    );
+    const glossary = parseGlossary("Intro text\n## Subrogation\nRecovering costs from whoever caused the loss.\n##   \n## Salvage\n");
     expect(glossary).toEqual([
       {
         term: "Subrogation",

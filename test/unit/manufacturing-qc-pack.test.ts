@@ -31,7 +31,12 @@ describe("the built-in manufacturing-qc pack", () => {
     expect(pack.specialists.map((s) => s.id)).toEqual(["inspection_analyst", "process_engineer", "supplier_quality", "quality_manager"]);
     expect(new Set(pack.specialists.flatMap((s) => s.documents)).size).toBeGreaterThanOrEqual(12);
     expect(Object.keys(pack.mcpServers)).toEqual(["spc", "vision"]);
-    expect(pack.specialists.find((s) => s.id === "process_engineer")!.mcpTools).toEqual(["spc/lot_capability", "spc/capability", "spc/control_chart", "spc/western_electric"]);
+    expect(pack.specialists.find((s) => s.id === "process_engineer")!.mcpTools).toEqual([
+      "spc/lot_capability",
+      "spc/capability",
+      "spc/control_chart",
+      "spc/western_electric",
+    ]);
     expect(pack.specialists.find((s) => s.id === "inspection_analyst")!.mcpTools).toEqual(["vision/inspect_image"]);
     expect(pack.mcpTools["vision/inspect_image"]).toMatchObject({ vision: true });
     expect(pack.glossary.find((e) => e.term === "Porosity")?.aliases).toContain("blowholes");
@@ -41,7 +46,10 @@ describe("the built-in manufacturing-qc pack", () => {
     expect(new Set(examples.calls.map((c) => c.tool))).toEqual(new Set(pack.tools.keys()));
     for (const call of examples.calls) {
       const t = tool(call.tool);
-      const answer = t.kind === "effect" ? (await backend.effect(t.sql, call.args, t.spec.result, `example:${call.tool}`, t.name)).result : await backend.query(t.sql, call.args, t.spec.result);
+      const answer =
+        t.kind === "effect"
+          ? (await backend.effect(t.sql, call.args, t.spec.result, `example:${call.tool}`, t.name)).result
+          : await backend.query(t.sql, call.args, t.spec.result);
       const row = (Array.isArray(answer) ? answer[0] : answer) as Record<string, unknown>;
       if (call.expectRows !== undefined) expect((answer as unknown[]).length, call.tool).toBe(call.expectRows);
       for (const [key, value] of Object.entries(call.expect ?? {})) {
@@ -57,7 +65,10 @@ describe("the built-in manufacturing-qc pack", () => {
       if (t.kind === "query") expect(t.requiresApproval, t.name).toBe(false);
       else expect(t.requiresApproval, t.name).toBe(true);
     }
-    expect(await gateFor(context, "quality_manager", tool("place_hold"), { lot_id: "LOT-24301", reason: "check" })).toEqual({ requiresApproval: true, reasons: [] });
+    expect(await gateFor(context, "quality_manager", tool("place_hold"), { lot_id: "LOT-24301", reason: "check" })).toEqual({
+      requiresApproval: true,
+      reasons: [],
+    });
     // LOT-24104's hold was released long ago: a release still needs a reviewer, and says why.
     const release = await gateFor(context, "quality_manager", tool("release_lot"), { lot_id: "LOT-24104", hold_id: 1, reason: "sorted" });
     expect(release.requiresApproval).toBe(true);
@@ -71,18 +82,35 @@ describe("the built-in manufacturing-qc pack", () => {
   });
 
   it("gives the SPC server the very measurements of the SQL seed, and the image archive the reference findings", () => {
-    const spc = JSON.parse(fs.readFileSync(join(QC_DIR, "mcp", "data", "spc.json"), "utf8")) as { subgroups: { characteristic_id: string; lot_id: string; subgroup: number; values: number[] }[] };
+    const spc = JSON.parse(fs.readFileSync(join(QC_DIR, "mcp", "data", "spc.json"), "utf8")) as {
+      subgroups: { characteristic_id: string; lot_id: string; subgroup: number; values: number[] }[];
+    };
     const db = new Database(":memory:");
     for (const part of pack.seed.sqlite ?? []) db.exec(part);
-    const rows = db.prepare("SELECT characteristic_id, lot_id, subgroup, sample, value FROM measurements ORDER BY characteristic_id, subgroup, sample").all() as { characteristic_id: string; lot_id: string; subgroup: number; sample: number; value: number }[];
+    const rows = db
+      .prepare("SELECT characteristic_id, lot_id, subgroup, sample, value FROM measurements ORDER BY characteristic_id, subgroup, sample")
+      .all() as { characteristic_id: string; lot_id: string; subgroup: number; sample: number; value: number }[];
     expect(rows.length).toBeGreaterThanOrEqual(1000);
-    const fromJson = spc.subgroups.flatMap((g) => g.values.map((value, i) => ({ characteristic_id: g.characteristic_id, lot_id: g.lot_id, subgroup: g.subgroup, sample: i + 1, value })));
+    const fromJson = spc.subgroups.flatMap((g) =>
+      g.values.map((value, i) => ({
+        characteristic_id: g.characteristic_id,
+        lot_id: g.lot_id,
+        subgroup: g.subgroup,
+        sample: i + 1,
+        value,
+      })),
+    );
     fromJson.sort((a, b) => a.characteristic_id.localeCompare(b.characteristic_id) || a.subgroup - b.subgroup || a.sample - b.sample);
     expect(fromJson).toEqual(rows);
-    const perCharacteristic = db.prepare("SELECT MIN(n) FROM (SELECT COUNT(*) AS n FROM measurements GROUP BY characteristic_id)").pluck().get() as number;
+    const perCharacteristic = db
+      .prepare("SELECT MIN(n) FROM (SELECT COUNT(*) AS n FROM measurements GROUP BY characteristic_id)")
+      .pluck()
+      .get() as number;
     expect(perCharacteristic).toBeGreaterThanOrEqual(150);
 
-    const images = JSON.parse(fs.readFileSync(join(QC_DIR, "mcp", "data", "images.json"), "utf8")) as { images: { image_ref: string; file: string }[] };
+    const images = JSON.parse(fs.readFileSync(join(QC_DIR, "mcp", "data", "images.json"), "utf8")) as {
+      images: { image_ref: string; file: string }[];
+    };
     const references = db.prepare("SELECT image_ref FROM aoi_findings WHERE reference_image = 1 ORDER BY id").pluck().all();
     expect(images.images.map((i) => i.image_ref)).toEqual(references);
     for (const image of images.images) expect(fs.existsSync(join(QC_DIR, "mcp", "images", image.file)), image.file).toBe(true);

@@ -10,7 +10,11 @@ const PART_ID = { type: "string", pattern: "^P-[0-9]{3}$", description: "The par
 const reserve = {
   name: "reserve_stock",
   description: "Reserve stock of a part.",
-  inputSchema: { type: "object", properties: { part_id: PART_ID, quantity: { type: "integer", minimum: 1 } }, required: ["part_id", "quantity"] },
+  inputSchema: {
+    type: "object",
+    properties: { part_id: PART_ID, quantity: { type: "integer", minimum: 1 } },
+    required: ["part_id", "quantity"],
+  },
 };
 
 describe("MCP tools as Guild tools", () => {
@@ -50,7 +54,14 @@ describe("MCP tools as Guild tools", () => {
 
   it("makes a tool an effect that needs approval unless the server marks it read-only, and takes the pack's policy over both", () => {
     const effect = compileMcpTool("inv", reserve, undefined) as McpTool;
-    expect(effect).toMatchObject({ name: "inv/reserve_stock", server: "inv", remoteName: "reserve_stock", kind: "effect", requiresApproval: true, approval: { when: [], otherwise: "always" } });
+    expect(effect).toMatchObject({
+      name: "inv/reserve_stock",
+      server: "inv",
+      remoteName: "reserve_stock",
+      kind: "effect",
+      requiresApproval: true,
+      approval: { when: [], otherwise: "always" },
+    });
     const query = compileMcpTool("inv", { ...reserve, annotations: { readOnlyHint: true } }, undefined) as McpTool;
     expect(query).toMatchObject({ kind: "query", requiresApproval: false });
     const declared = compileMcpTool("inv", reserve, { kind: "query", approval: "never", hints: {}, vision: false }) as McpTool;
@@ -70,9 +81,19 @@ describe("MCP tools as Guild tools", () => {
   });
 
   it("keeps a result's structured content, else its text parsed as JSON, and sets images apart; isError is a tool error", () => {
-    expect(outcomeOf("inv/a", { content: [{ type: "text", text: "{}" }], structuredContent: { stock: 1 } })).toEqual({ result: { stock: 1 }, images: [] });
+    expect(outcomeOf("inv/a", { content: [{ type: "text", text: "{}" }], structuredContent: { stock: 1 } })).toEqual({
+      result: { stock: 1 },
+      images: [],
+    });
     expect(outcomeOf("inv/a", { content: [{ type: "text", text: '{"stock": 2}' }] })).toEqual({ result: { stock: 2 }, images: [] });
-    expect(outcomeOf("inv/a", { content: [{ type: "text", text: "plain words" }, { type: "image", data: "iVBO", mimeType: "image/png" }] })).toEqual({
+    expect(
+      outcomeOf("inv/a", {
+        content: [
+          { type: "text", text: "plain words" },
+          { type: "image", data: "iVBO", mimeType: "image/png" },
+        ],
+      }),
+    ).toEqual({
       result: "plain words",
       images: [{ mimeType: "image/png", data: "iVBO" }],
     });
@@ -121,11 +142,17 @@ describe("MCP servers in a pack manifest", () => {
   });
 
   it("refuses a tool of a server the pack does not declare, a bad server name, a server with neither command nor url, and a lookup that is not a SQL query", async () => {
-    expect((await loadError((m) => (m.specialists[0].tools = ["erp/get_order"]))).message).toMatch(/specialists\.0\.tools\.0: no MCP server 'erp' in mcpServers/);
+    expect((await loadError((m) => (m.specialists[0].tools = ["erp/get_order"]))).message).toMatch(
+      /specialists\.0\.tools\.0: no MCP server 'erp' in mcpServers/,
+    );
     expect((await loadError((m) => (m.mcpServers = { "Bad Name": { command: "node" } }))).message).toMatch(/mcpServers\.Bad Name/);
     expect((await loadError((m) => (m.mcpServers.inv = { args: ["x"] }))).message).toMatch(/mcpServers\.inv/);
-    expect((await loadError((m) => (m.mcpTools = { "erp/x": { approval: "always" } }))).message).toMatch(/mcpTools\.erp\/x: no MCP server 'erp'/);
+    expect((await loadError((m) => (m.mcpTools = { "erp/x": { approval: "always" } }))).message).toMatch(
+      /mcpTools\.erp\/x: no MCP server 'erp'/,
+    );
     const lookup = { when: [{ lookup: { tool: "nope", field: "f" }, op: "==", value: 1, reason: "r" }] };
-    expect((await loadError((m) => (m.mcpTools = { "inv/reserve_stock": { approval: lookup } }))).message).toMatch(/'nope' is not a query tool of the pack/);
+    expect((await loadError((m) => (m.mcpTools = { "inv/reserve_stock": { approval: lookup } }))).message).toMatch(
+      /'nope' is not a query tool of the pack/,
+    );
   });
 });

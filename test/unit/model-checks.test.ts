@@ -32,7 +32,10 @@ describe("checkPlan", () => {
       error: 'steps.0.specialist: Invalid option: expected one of "coverage_analyst"|"payments_officer"',
     });
     expect(checkPlan(text('{"steps": []}'), ids)).toEqual({ ok: false, error: "steps: Too small: expected array to have >=1 items" });
-    expect(checkPlan(text("First, the coverage analyst"), ids)).toMatchObject({ ok: false, error: expect.stringMatching(/^the answer is not JSON/) });
+    expect(checkPlan(text("First, the coverage analyst"), ids)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^the answer is not JSON/),
+    });
   });
 });
 
@@ -47,7 +50,10 @@ describe("checkToolCalls", () => {
 
   it("refuses truncated JSON instead of reading what it can of it", () => {
     const checked = checkToolCalls(calls({ id: "c1", name: "issue_payment", args: '{"claimId": "CLM-1001", "amount": 36' }), [payment]);
-    expect(checked).toMatchObject({ ok: false, error: expect.stringMatching(/^issue_payment: the arguments are not valid JSON .*: \{"claimId": "CLM-1001", "amount": 36$/) });
+    expect(checked).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^issue_payment: the arguments are not valid JSON .*: \{"claimId": "CLM-1001", "amount": 36$/),
+    });
   });
 
   it("names every invalid call: unknown tools, arguments off the schema, arrays", () => {

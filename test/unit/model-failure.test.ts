@@ -4,7 +4,12 @@ import { classifyOpenAIError, retryAfterMs, StreamCutError } from "../../agents/
 /** An error shaped as the openai client throws it for an HTTP status: status, headers and the body's error. */
 function apiError(status: number, message: string, headers: Record<string, string> = {}, code?: string): Error {
   const error = { message, type: "x", code: code ?? null };
-  return Object.assign(new Error(`${status} ${message}\n\nTroubleshooting URL: https://example.invalid/`), { status, headers: new Headers(headers), error, code: error.code });
+  return Object.assign(new Error(`${status} ${message}\n\nTroubleshooting URL: https://example.invalid/`), {
+    status,
+    headers: new Headers(headers),
+    error,
+    code: error.code,
+  });
 }
 
 /** The openai client's error for a request that never reached the server. */
@@ -32,17 +37,25 @@ describe("classifyOpenAIError", () => {
       retryAfterMs: 3_000,
       detail: "the server is rate limiting (429): Rate limit reached",
     });
-    expect(classifyOpenAIError(apiError(429, "You exceeded your current quota", {}, "insufficient_quota"))).toMatchObject({ cause: "refused", retryable: false });
+    expect(classifyOpenAIError(apiError(429, "You exceeded your current quota", {}, "insufficient_quota"))).toMatchObject({
+      cause: "refused",
+      retryable: false,
+    });
   });
 
   it("retries 5xx, 408 and 409, and refuses to retry other statuses", () => {
-    for (const status of [500, 502, 503, 408, 409]) expect(classifyOpenAIError(apiError(status, "x"))).toMatchObject({ cause: "server_error", retryable: true, status });
-    for (const status of [400, 401, 404, 422]) expect(classifyOpenAIError(apiError(status, "no such model"))).toMatchObject({ cause: "refused", retryable: false, status });
+    for (const status of [500, 502, 503, 408, 409])
+      expect(classifyOpenAIError(apiError(status, "x"))).toMatchObject({ cause: "server_error", retryable: true, status });
+    for (const status of [400, 401, 404, 422])
+      expect(classifyOpenAIError(apiError(status, "no such model"))).toMatchObject({ cause: "refused", retryable: false, status });
     expect(classifyOpenAIError(apiError(404, "no such model")).detail).toBe("the server refused the request (404): no such model");
   });
 
   it("retries network failures and cut streams", () => {
-    expect(classifyOpenAIError(new APIConnectionError("Connection error.", { cause: new TypeError("fetch failed") }))).toMatchObject({ cause: "network", retryable: true });
+    expect(classifyOpenAIError(new APIConnectionError("Connection error.", { cause: new TypeError("fetch failed") }))).toMatchObject({
+      cause: "network",
+      retryable: true,
+    });
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(classifyOpenAIError(new Error("request failed", { cause: reset }))).toMatchObject({ cause: "network", retryable: true });
     expect(classifyOpenAIError(new TypeError("terminated"))).toMatchObject({ cause: "network", retryable: true });

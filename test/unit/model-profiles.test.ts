@@ -17,7 +17,10 @@ describe("model profiles", () => {
   });
 
   it("makes the model the role's profile names", () => {
-    expect(createModel(undefined, settings, { role: "specialist", id: "payments_officer" }).info).toEqual({ provider: "openai", name: "qwen2.5:3b" });
+    expect(createModel(undefined, settings, { role: "specialist", id: "payments_officer" }).info).toEqual({
+      provider: "openai",
+      name: "qwen2.5:3b",
+    });
     expect(createModel("offline", { defaultModel: "openai:gpt-4o-mini" }).info).toEqual({ provider: "offline", name: "offline" });
   });
 

@@ -17,10 +17,27 @@ beforeAll(async () => {
   cards = pack.specialists.map(specialistCard);
 });
 
-const passage = (id: string, section: string, text: string): Passage => ({ id, source: `home-policy-wording.md § ${section}`, title: "Home policy", section, text, excerpt: text, score: 1, matchedTerms: [] });
+const passage = (id: string, section: string, text: string): Passage => ({
+  id,
+  source: `home-policy-wording.md § ${section}`,
+  title: "Home policy",
+  section,
+  text,
+  excerpt: text,
+  score: 1,
+  matchedTerms: [],
+});
 
 describe("describeRecord", () => {
-  const payout = { claim_id: "CLM-1043", claimed_amount: 12500, sum_insured: 9800, excess: 500, amount: 9300, payee: "Lee Hodgson", customer_id: "CUS-0012" };
+  const payout = {
+    claim_id: "CLM-1043",
+    claimed_amount: 12500,
+    sum_insured: 9800,
+    excess: 500,
+    amount: 9300,
+    payee: "Lee Hodgson",
+    customer_id: "CUS-0012",
+  };
 
   it("shows a settlement's arithmetic and the fields a question asks about", () => {
     const text = describeRecord(payout, plainFocus("What would we pay out?"));
@@ -39,12 +56,16 @@ describe("describeRecord", () => {
       { claim_id: "CLM-1043", claim_status: "open", total_paid: 0 },
       { claim_id: "CLM-1012", claim_status: "settled", total_paid: 1370 },
     ];
-    expect(describeRecord(rows, plainFocus("what has been paid on each one?"))).toBe("2 records: claim id CLM-1043, total paid £0.00; claim id CLM-1012, total paid £1,370.00");
+    expect(describeRecord(rows, plainFocus("what has been paid on each one?"))).toBe(
+      "2 records: claim id CLM-1043, total paid £0.00; claim id CLM-1012, total paid £1,370.00",
+    );
   });
 
   it("shows a person's name when asked who", () => {
     const policy = { policy_id: "HOM-5006", sum_insured: 610000, customer_name: "Helen Marsh" };
-    expect(describeRecord(policy, plainFocus("Who's the policyholder, and what's the sum insured?"))).toBe("policy id HOM-5006, sum insured £610,000.00, customer name Helen Marsh");
+    expect(describeRecord(policy, plainFocus("Who's the policyholder, and what's the sum insured?"))).toBe(
+      "policy id HOM-5006, sum insured £610,000.00, customer name Helen Marsh",
+    );
   });
 });
 
@@ -63,8 +84,16 @@ describe("amountFromFeedback", () => {
 });
 
 describe("bestQuotes", () => {
-  const storm = passage("storm", "4.3 Storm", "Damage caused by a storm: winds of at least 55 mph, torrential rain or hail. Not covered: damage to gates, fences and hedges; gradual wearing away of roofs.");
-  const worked = passage("worked", "2.3 Claim above the sum insured", "A stolen car is valued by the customer at £12,500; the declared value is £9,800; excess £500. Lesser of £12,500 and £9,800 = £9,800. Minus £500 = £9,300.00.");
+  const storm = passage(
+    "storm",
+    "4.3 Storm",
+    "Damage caused by a storm: winds of at least 55 mph, torrential rain or hail. Not covered: damage to gates, fences and hedges; gradual wearing away of roofs.",
+  );
+  const worked = passage(
+    "worked",
+    "2.3 Claim above the sum insured",
+    "A stolen car is valued by the customer at £12,500; the declared value is £9,800; excess £500. Lesser of £12,500 and £9,800 = £9,800. Minus £500 = £9,300.00.",
+  );
 
   it("quotes the best sentence with the section's lead, and the short conclusion after it", () => {
     const [quote] = bestQuotes([storm], plainFocus("are roofs covered in a storm"));
@@ -75,9 +104,14 @@ describe("bestQuotes", () => {
 });
 
 describe("quotesByPart", () => {
-  const examples = passage("examples", "6 Worked examples", "6.1 A claim reported 46 days after the incident, by a flagged customer, sets off indicators 3 and 4.");
+  const examples = passage(
+    "examples",
+    "6 Worked examples",
+    "6.1 A claim reported 46 days after the incident, by a flagged customer, sets off indicators 3 and 4.",
+  );
   const late = passage("late", "2.3 Late reporting", "Triggered when: more than 30 days.");
-  const question = "A claim was reported 45 days after the incident. Which indicators does it set off, and when is late reporting triggered?";
+  const question =
+    "A claim was reported 45 days after the incident. Which indicators does it set off, and when is late reporting triggered?";
 
   it("quotes, beside the best passage for the whole, the best one for a part it does not answer", () => {
     expect(bestQuotes([examples, late], plainFocus(question)).map((q) => q.passage.id)).toEqual(["examples"]);
@@ -107,24 +141,50 @@ describe("OfflineModel.act", () => {
   it("looks up only the tools that fit a question", async () => {
     const question = "whats the excess on the policy for CLM-1021";
     const result = await model.act(request({ task: question, instruction: question }));
-    expect(result).toEqual({ kind: "tool_calls", calls: [{ id: "s1.t1.get_policy_for_claim", name: "get_policy_for_claim", args: { claimId: "CLM-1021" } }] });
+    expect(result).toEqual({
+      kind: "tool_calls",
+      calls: [{ id: "s1.t1.get_policy_for_claim", name: "get_policy_for_claim", args: { claimId: "CLM-1021" } }],
+    });
   });
 
   it("declines when its evidence is weak and no record answers, saying what it searched", async () => {
     const question = "Does Harbour Mutual sell pet insurance?";
-    const evidence = { focus: plainFocus(question), strength: 0.3, weak: true, missing: ["sell", "pet"], searched: ["home-policy-wording.md"], fallback: false, references: [] };
-    const result = await model.act(request({ task: question, instruction: question, evidence, passages: [passage("p", "4.7 Alternative accommodation", "We pay for you and your pets.")] }));
-    expect(result).toEqual({ kind: "done", summary: 'The documents and back-end do not answer this: searched home-policy-wording.md for "sell", "pet".', citedPassageIds: [] });
+    const evidence = {
+      focus: plainFocus(question),
+      strength: 0.3,
+      weak: true,
+      missing: ["sell", "pet"],
+      searched: ["home-policy-wording.md"],
+      fallback: false,
+      references: [],
+    };
+    const result = await model.act(
+      request({
+        task: question,
+        instruction: question,
+        evidence,
+        passages: [passage("p", "4.7 Alternative accommodation", "We pay for you and your pets.")],
+      }),
+    );
+    expect(result).toEqual({
+      kind: "done",
+      summary: 'The documents and back-end do not answer this: searched home-policy-wording.md for "sell", "pet".',
+      citedPassageIds: [],
+    });
   });
 });
 
 describe("OfflineModel.plan, by evidence", () => {
-  const plan = async (task: string) => (await model.plan({ task, specialists: cards, lessons: [], evidence: await planEvidence(pack, task) })).steps.map((s) => s.specialist);
+  const plan = async (task: string) =>
+    (await model.plan({ task, specialists: cards, lessons: [], evidence: await planEvidence(pack, task) })).steps.map((s) => s.specialist);
 
   it("gives a question to the specialist whose documents answer it, and each part of a question to its own", async () => {
     expect(await plan("What wind speed counts as a storm under the home wording?")).toEqual(["coverage_analyst"]);
     expect(await plan("How many claims in 12 months set off the multiple claims fraud indicator?")).toEqual(["claims_investigator"]);
-    expect(await plan("What's the standard excess on a motor policy, and who has to approve a payout of £8,920?")).toEqual(["coverage_analyst", "payments_officer"]);
+    expect(await plan("What's the standard excess on a motor policy, and who has to approve a payout of £8,920?")).toEqual([
+      "coverage_analyst",
+      "payments_officer",
+    ]);
   });
 
   it("gives a question about a named record to the specialist whose tool is named for what it asks", async () => {
@@ -133,11 +193,11 @@ describe("OfflineModel.plan, by evidence", () => {
 
   it("gives an order to the specialist whose tool does it", async () => {
     expect(await plan("Pay the settlement on claim CLM-1028.")).toEqual(["payments_officer"]);
-    expect(await plan("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.")).toEqual([
-      "coverage_analyst",
-      "payments_officer",
-      "communications",
-    ]);
+    expect(
+      await plan(
+        "Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover, work out the payout, pay it and email the customer.",
+      ),
+    ).toEqual(["coverage_analyst", "payments_officer", "communications"]);
   });
 });
 
@@ -145,7 +205,8 @@ describe("OfflineModel.plan, with the look-ups an action needs", () => {
   it("adds a step for the specialist who can look up what an action needs, before the action", async () => {
     const qc = await loadPack(join(BUILTIN_PACKS_DIR, "manufacturing-qc"));
     const qcCards = qc.specialists.map(specialistCard);
-    const plan = async (task: string) => (await model.plan({ task, specialists: qcCards, lessons: [], evidence: await planEvidence(qc, task) })).steps;
+    const plan = async (task: string) =>
+      (await model.plan({ task, specialists: qcCards, lessons: [], evidence: await planEvidence(qc, task) })).steps;
     // A hold's reason is the inspection's defect summary, which only the inspection analyst can look up.
     expect(await plan("Place lot LOT-24108 on hold and ask the supplier for an 8D.")).toEqual([
       { specialist: "inspection_analyst", instruction: "Look up lot defect summary for place hold" },
@@ -153,6 +214,9 @@ describe("OfflineModel.plan, with the look-ups an action needs", () => {
       { specialist: "supplier_quality", instruction: "Ask the supplier for an 8D" },
     ]);
     // When the inspection analyst has a step before the hold already, nothing is added.
-    expect((await plan("Find the cause of the defects on LOT-24108 and place the lot on hold.")).map((s) => s.specialist)).toEqual(["inspection_analyst", "quality_manager"]);
+    expect((await plan("Find the cause of the defects on LOT-24108 and place the lot on hold.")).map((s) => s.specialist)).toEqual([
+      "inspection_analyst",
+      "quality_manager",
+    ]);
   });
 });

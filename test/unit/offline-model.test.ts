@@ -58,12 +58,7 @@ describe("OfflineModel.plan", () => {
       feedback: "also check the claim history for fraud",
     });
     expect(steps.slice(0, previous.length)).toEqual(previous);
-    expect(steps.map((s) => s.specialist)).toEqual([
-      "coverage_analyst",
-      "payments_officer",
-      "communications",
-      "claims_investigator",
-    ]);
+    expect(steps.map((s) => s.specialist)).toEqual(["coverage_analyst", "payments_officer", "communications", "claims_investigator"]);
     expect(steps.at(-1)?.instruction).toMatch(/claim history for fraud/i);
   });
 
@@ -84,7 +79,11 @@ describe("OfflineModel.act", () => {
     result: { amount: 3600, payee: "Eleanor Whitfield", claim_id: "CLM-1001" },
   };
   const facts = { amount: 3600, payee: "Eleanor Whitfield", claim_id: "CLM-1001" };
-  const proposedPayment = { id: "s2t1-issue_payment", name: "issue_payment", args: { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" } };
+  const proposedPayment = {
+    id: "s2t1-issue_payment",
+    name: "issue_payment",
+    args: { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" },
+  };
 
   function paymentsRequest(overrides: Partial<ActRequest> = {}): ActRequest {
     return {
@@ -163,9 +162,16 @@ describe("OfflineModel.synthesize", () => {
     specialist: "coverage_analyst",
     specialistName: "Coverage analyst",
     instruction: "Check the cover",
-    summary: "get_policy_for_claim: product home, policy status active.\nhome-policy-wording.md § 4.2 Escape of water: \"We cover sudden damage\"",
+    summary:
+      'get_policy_for_claim: product home, policy status active.\nhome-policy-wording.md § 4.2 Escape of water: "We cover sudden damage"',
     actions: [
-      { id: "s1t0-get_policy_for_claim", name: "get_policy_for_claim", args: { claimId: "CLM-1001" }, status: "done", result: { product: "home" } },
+      {
+        id: "s1t0-get_policy_for_claim",
+        name: "get_policy_for_claim",
+        args: { claimId: "CLM-1001" },
+        status: "done",
+        result: { product: "home" },
+      },
     ],
     citations: [{ source: "home-policy-wording.md § 4.2 Escape of water", excerpt: "We cover sudden damage" }],
   };

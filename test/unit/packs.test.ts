@@ -27,12 +27,7 @@ describe("the built-in insurance-claims pack", () => {
 
   it("has the four claims-desk specialists, nine tools and a dozen documents", () => {
     expect(pack.id).toBe("insurance-claims");
-    expect(pack.specialists.map((s) => s.id)).toEqual([
-      "coverage_analyst",
-      "claims_investigator",
-      "payments_officer",
-      "communications",
-    ]);
+    expect(pack.specialists.map((s) => s.id)).toEqual(["coverage_analyst", "claims_investigator", "payments_officer", "communications"]);
     // get_payment_position is no specialist's: it fills the payment card's context.
     expect(pack.tools.size).toBe(9);
     const documents = new Set(pack.specialists.flatMap((s) => s.documents));
@@ -281,7 +276,9 @@ describe("SQL and seeds per engine", () => {
       name: "Notes",
       description: "Keeps notes.",
       backend: { seed },
-      specialists: [{ id: "keeper", name: "Keeper", description: "Keeps notes against references.", documents: ["guide.md"], tools: ["record_note"] }],
+      specialists: [
+        { id: "keeper", name: "Keeper", description: "Keeps notes against references.", documents: ["guide.md"], tools: ["record_note"] },
+      ],
       tools: [
         {
           name: "record_note",
@@ -300,7 +297,10 @@ describe("SQL and seeds per engine", () => {
 
   it("gives a pack written before engines existed (one seed file, one SQL string) to both engines", async () => {
     const pack = await loadPack(writePack("backend/seed.sql", INSERT, { "backend/seed.sql": "CREATE TABLE notes (ref TEXT, note TEXT);" }));
-    expect(pack.seed).toEqual({ sqlite: ["CREATE TABLE notes (ref TEXT, note TEXT);"], postgres: ["CREATE TABLE notes (ref TEXT, note TEXT);"] });
+    expect(pack.seed).toEqual({
+      sqlite: ["CREATE TABLE notes (ref TEXT, note TEXT);"],
+      postgres: ["CREATE TABLE notes (ref TEXT, note TEXT);"],
+    });
     expect(pack.tools.get("record_note")?.sql).toEqual({ sqlite: INSERT, postgres: INSERT });
     expect(() => checkPackDialect(pack, "sqlite")).not.toThrow();
     expect(() => checkPackDialect(pack, "postgres")).not.toThrow();
@@ -308,7 +308,10 @@ describe("SQL and seeds per engine", () => {
 
   it("reads a list of seed files in order, and per engine the files each names", async () => {
     const files = { "backend/a.sql": "-- a", "backend/b.sql": "-- b", "backend/pg.sql": "-- pg" };
-    expect((await loadPack(writePack(["backend/b.sql", "backend/a.sql"], INSERT, files))).seed).toEqual({ sqlite: ["-- b", "-- a"], postgres: ["-- b", "-- a"] });
+    expect((await loadPack(writePack(["backend/b.sql", "backend/a.sql"], INSERT, files))).seed).toEqual({
+      sqlite: ["-- b", "-- a"],
+      postgres: ["-- b", "-- a"],
+    });
     const perEngine = await loadPack(writePack({ sqlite: "backend/a.sql", postgres: ["backend/pg.sql", "backend/a.sql"] }, INSERT, files));
     expect(perEngine.seed).toEqual({ sqlite: ["-- a"], postgres: ["-- pg", "-- a"] });
   });
@@ -323,7 +326,9 @@ describe("SQL and seeds per engine", () => {
     const dir = writePack("backend/seed.sql", "INSERT INTO notes (ref, note) VALUES (@ref, $note)", { "backend/seed.sql": "" });
     const pack = await loadPack(dir);
     expect(() => checkPackDialect(pack, "sqlite")).not.toThrow();
-    expect(() => checkPackDialect(pack, "postgres")).toThrow(expect.objectContaining({ code: "invalid_pack", details: { file: join(dir, MANIFEST_FILE), field: "tools.0.sql" } }));
+    expect(() => checkPackDialect(pack, "postgres")).toThrow(
+      expect.objectContaining({ code: "invalid_pack", details: { file: join(dir, MANIFEST_FILE), field: "tools.0.sql" } }),
+    );
     expect(() => checkPackDialect(pack, "postgres")).toThrow("argument 'ref' is not used as :ref in the SQL for postgres");
   });
 

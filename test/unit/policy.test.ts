@@ -46,13 +46,17 @@ function expectInvalidInput(error: Error, field: string): void {
 
 describe("gateFor", () => {
   const payment = { claimId: "CLM-1001", amount: 3600, payee: "Eleanor Whitfield" };
-  const gate = (name: string, args: Record<string, unknown>, specialist = "payments_officer") => gateFor(context, specialist, tool(name), args);
+  const gate = (name: string, args: Record<string, unknown>, specialist = "payments_officer") =>
+    gateFor(context, specialist, tool(name), args);
 
   it("lets every query tool run without a reviewer", async () => {
     const queries = [...pack.tools.values()].filter((t) => t.kind === "query");
     expect(queries.map((t) => t.name)).toContain("get_claim");
     for (const query of queries) {
-      expect(await gateFor(context, "claims_investigator", query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({ requiresApproval: false, reasons: [] });
+      expect(await gateFor(context, "claims_investigator", query, { claimId: "CLM-1001", customerId: "CUS-0001" }), query.name).toEqual({
+        requiresApproval: false,
+        reasons: [],
+      });
     }
   });
 
@@ -63,7 +67,13 @@ describe("gateFor", () => {
     expect(verdict.highRisk).toBeUndefined();
     expect(verdict.requiresRoles).toBeUndefined();
     // What the card shows beside the arguments, from the back-end as the call is proposed.
-    expect(verdict.context?.map((c) => `${c.label}: ${c.value}`)).toEqual(["Claim status: open", "Settlement due: £3,600.00", "Paid so far: £0.00", "Sum insured: £350,000.00", "Customer flagged for review: no"]);
+    expect(verdict.context?.map((c) => `${c.label}: ${c.value}`)).toEqual([
+      "Claim status: open",
+      "Settlement due: £3,600.00",
+      "Paid so far: £0.00",
+      "Sum insured: £350,000.00",
+      "Customer flagged for review: no",
+    ]);
   });
 
   it("does not flag a payment of exactly the limit", async () => {
@@ -83,11 +93,21 @@ describe("gateFor", () => {
 
   it("always asks a reviewer before an email is sent", async () => {
     expect((await gate("send_email", {}, "communications")).requiresApproval).toBe(true);
-    expect((await gate("send_email", { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" }, "communications")).requiresApproval).toBe(true);
+    expect(
+      (await gate("send_email", { claimId: "CLM-1001", to: "eleanor@example.com", subject: "Hi", body: "Hello" }, "communications"))
+        .requiresApproval,
+    ).toBe(true);
   });
 
   it("flags a payment to a customer the back-end has flagged, by looking it up", async () => {
-    const flagged = (await context.backend.query({ sqlite: "SELECT c.id FROM claims c JOIN policies p ON p.id = c.policy_id JOIN customers cu ON cu.id = p.customer_id WHERE cu.flagged = 1 LIMIT 1" }, {}, "row")) as { id: string };
+    const flagged = (await context.backend.query(
+      {
+        sqlite:
+          "SELECT c.id FROM claims c JOIN policies p ON p.id = c.policy_id JOIN customers cu ON cu.id = p.customer_id WHERE cu.flagged = 1 LIMIT 1",
+      },
+      {},
+      "row",
+    )) as { id: string };
     const verdict = await gate("issue_payment", { ...payment, claimId: flagged.id });
     expect(verdict.requiresApproval).toBe(true);
     expect(verdict.highRisk).toMatch(/flagged/);
@@ -103,12 +123,23 @@ describe("gateFor with conditions", () => {
   it("asks only when a condition on the arguments holds", async () => {
     const policy = withPolicy({ when: [above(5000)], otherwise: "never" });
     expect(await gateFor(context, "payments_officer", policy, payment)).toEqual({ requiresApproval: false, reasons: [] });
-    expect(await gateFor(context, "payments_officer", policy, { ...payment, amount: 5000.01 })).toMatchObject({ requiresApproval: true, reasons: ["more than 5000"] });
+    expect(await gateFor(context, "payments_officer", policy, { ...payment, amount: 5000.01 })).toMatchObject({
+      requiresApproval: true,
+      reasons: ["more than 5000"],
+    });
   });
 
   it("reads the back-end for a lookup condition, and asks when the lookup finds nothing", async () => {
     const flaggedOnly = withPolicy({
-      when: [{ lookup: { tool: "check_fraud_indicators", field: "customer_flagged" }, op: "==", value: true, reason: "flagged customer", highRisk: true }],
+      when: [
+        {
+          lookup: { tool: "check_fraud_indicators", field: "customer_flagged" },
+          op: "==",
+          value: true,
+          reason: "flagged customer",
+          highRisk: true,
+        },
+      ],
       otherwise: "never",
     });
     expect((await gateFor(context, "payments_officer", flaggedOnly, payment)).requiresApproval).toBe(false);
@@ -118,17 +149,31 @@ describe("gateFor with conditions", () => {
   });
 
   it("asks for every call of a specialist whose policy says always, queries too", async () => {
-    const strict: Pack = { ...pack, specialists: pack.specialists.map((s) => (s.id === "claims_investigator" ? { ...s, approval: "always" as const } : s)) };
-    const verdict = await gateFor({ pack: strict, backend: context.backend }, "claims_investigator", tool("get_claim"), { claimId: "CLM-1001" });
+    const strict: Pack = {
+      ...pack,
+      specialists: pack.specialists.map((s) => (s.id === "claims_investigator" ? { ...s, approval: "always" as const } : s)),
+    };
+    const verdict = await gateFor({ pack: strict, backend: context.backend }, "claims_investigator", tool("get_claim"), {
+      claimId: "CLM-1001",
+    });
     expect(verdict.requiresApproval).toBe(true);
     expect(verdict.reasons[0]).toContain("every call by Claims investigator");
-    expect((await gateFor({ pack: strict, backend: context.backend }, "coverage_analyst", tool("get_claim"), { claimId: "CLM-1001" })).requiresApproval).toBe(false);
+    expect(
+      (await gateFor({ pack: strict, backend: context.backend }, "coverage_analyst", tool("get_claim"), { claimId: "CLM-1001" }))
+        .requiresApproval,
+    ).toBe(false);
   });
 
   it("compares numbers as numbers and text as text", async () => {
-    const policy = withPolicy({ when: [{ arg: "payee", op: "!=", value: "Eleanor Whitfield", reason: "another payee", highRisk: true }], otherwise: "never" });
+    const policy = withPolicy({
+      when: [{ arg: "payee", op: "!=", value: "Eleanor Whitfield", reason: "another payee", highRisk: true }],
+      otherwise: "never",
+    });
     expect((await gateFor(context, "payments_officer", policy, payment)).requiresApproval).toBe(false);
-    expect(await gateFor(context, "payments_officer", policy, { ...payment, payee: "A. Attacker" })).toMatchObject({ requiresApproval: true, highRisk: "another payee" });
+    expect(await gateFor(context, "payments_officer", policy, { ...payment, payee: "A. Attacker" })).toMatchObject({
+      requiresApproval: true,
+      highRisk: "another payee",
+    });
     const missing = withPolicy({ when: [above(10)], otherwise: "never" });
     expect((await gateFor(context, "payments_officer", missing, { ...payment, amount: "lots" })).requiresApproval).toBe(false);
   });

@@ -10,15 +10,24 @@ describe("named parameters to Postgres's numbered ones", () => {
   });
 
   it("leaves :: casts alone, before and after a parameter", () => {
-    expect(toPositional("SELECT :amount::numeric, id::text, :n::int FROM t")).toEqual({ text: "SELECT $1::numeric, id::text, $2::int FROM t", names: ["amount", "n"] });
+    expect(toPositional("SELECT :amount::numeric, id::text, :n::int FROM t")).toEqual({
+      text: "SELECT $1::numeric, id::text, $2::int FROM t",
+      names: ["amount", "n"],
+    });
   });
 
   it("skips string literals, with doubled quotes inside", () => {
-    expect(toPositional("SELECT ':notMe', 'it''s :notMe either', :me")).toEqual({ text: "SELECT ':notMe', 'it''s :notMe either', $1", names: ["me"] });
+    expect(toPositional("SELECT ':notMe', 'it''s :notMe either', :me")).toEqual({
+      text: "SELECT ':notMe', 'it''s :notMe either', $1",
+      names: ["me"],
+    });
   });
 
   it("skips E'' strings, whose backslash escapes a quote", () => {
-    expect(toPositional("SELECT E'a\\' :notMe', :me, e'\\\\', :too")).toEqual({ text: "SELECT E'a\\' :notMe', $1, e'\\\\', $2", names: ["me", "too"] });
+    expect(toPositional("SELECT E'a\\' :notMe', :me, e'\\\\', :too")).toEqual({
+      text: "SELECT E'a\\' :notMe', $1, e'\\\\', $2",
+      names: ["me", "too"],
+    });
   });
 
   it("does not take a backslash in a plain string for an escape", () => {
@@ -26,7 +35,10 @@ describe("named parameters to Postgres's numbered ones", () => {
   });
 
   it("skips quoted identifiers", () => {
-    expect(toPositional('SELECT "odd:name", "say ""x:y""" FROM t WHERE a = :a')).toEqual({ text: 'SELECT "odd:name", "say ""x:y""" FROM t WHERE a = $1', names: ["a"] });
+    expect(toPositional('SELECT "odd:name", "say ""x:y""" FROM t WHERE a = :a')).toEqual({
+      text: 'SELECT "odd:name", "say ""x:y""" FROM t WHERE a = $1',
+      names: ["a"],
+    });
   });
 
   it("skips line comments and nested block comments", () => {

@@ -18,7 +18,11 @@ describe("a data directory from before tenants", () => {
       old.close();
       const db = openRuntimeDatabase(folder.dir);
       expect(db.prepare("SELECT tenant, created_by FROM runs WHERE id = 'run_old'").get()).toEqual({ tenant: "default", created_by: null });
-      expect(db.prepare("SELECT reviewer, reviewer_id, reviewer_verified FROM audit").get()).toEqual({ reviewer: "ana", reviewer_id: null, reviewer_verified: null });
+      expect(db.prepare("SELECT reviewer, reviewer_id, reviewer_verified FROM audit").get()).toEqual({
+        reviewer: "ana",
+        reviewer_id: null,
+        reviewer_verified: null,
+      });
       db.close();
     } finally {
       folder.remove();

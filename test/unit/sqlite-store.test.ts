@@ -83,8 +83,7 @@ describe("SqliteStore", () => {
     await store.put(["claims"], "c2", { status: "closed", amount: 250, tags: ["home"] });
     await store.put(["claims"], "c3", { status: "open", amount: 900, tags: ["auto", "total"] });
 
-    const keys = async (filter: Record<string, unknown>) =>
-      (await store.search(["claims"], { filter })).map((item) => item.key).sort();
+    const keys = async (filter: Record<string, unknown>) => (await store.search(["claims"], { filter })).map((item) => item.key).sort();
     expect(await keys({ status: "open" })).toEqual(["c1", "c3"]);
     expect(await keys({ status: "open", amount: 100 })).toEqual(["c1"]);
     expect(await keys({ amount: { $gt: 100 } })).toEqual(["c2", "c3"]);
@@ -194,16 +193,12 @@ describe("SqliteStore", () => {
     db.prepare("INSERT INTO runs (id) VALUES (?)").run("r1");
     await store.put(["docs"], "a", { n: 1 });
     expect(db.prepare("SELECT COUNT(*) AS n FROM runs").get()).toEqual({ n: 1 });
-    expect(db.prepare("SELECT namespace, key, value FROM store_items").all()).toEqual([
-      { namespace: "docs", key: "a", value: '{"n":1}' },
-    ]);
+    expect(db.prepare("SELECT namespace, key, value FROM store_items").all()).toEqual([{ namespace: "docs", key: "a", value: '{"n":1}' }]);
   });
 
   it("returns batch results in operation order, reading before the batch's puts", async () => {
     await store.put(["docs"], "a", { v: "old" });
-    const operations: [
-      GetOperation, PutOperation, SearchOperation, PutOperation, ListNamespacesOperation, PutOperation, GetOperation,
-    ] = [
+    const operations: [GetOperation, PutOperation, SearchOperation, PutOperation, ListNamespacesOperation, PutOperation, GetOperation] = [
       { namespace: ["docs"], key: "a" },
       { namespace: ["docs"], key: "a", value: { v: "new" } },
       { namespacePrefix: ["docs"], limit: 10, offset: 0 },

@@ -23,7 +23,10 @@ function coerce(value: unknown, spec: ArgSpec): unknown {
 }
 
 /** Fills a template's `{{placeholders}}` from facts; reports those it could not fill. */
-export function fillTemplate(template: string, facts: Readonly<Record<string, unknown>>): { text: string; unfilled: string[]; filled: number } {
+export function fillTemplate(
+  template: string,
+  facts: Readonly<Record<string, unknown>>,
+): { text: string; unfilled: string[]; filled: number } {
   const unfilled: string[] = [];
   let filled = 0;
   const text = template.replace(PLACEHOLDER, (whole, name: string) => {
@@ -51,7 +54,10 @@ export function composeLetter(passages: readonly Passage[], facts: Readonly<Reco
     const match = passage.text.match(/^\s*\**Subject:?\**:?\s*(.+)$/im);
     if (!match?.[1] || match.index === undefined) continue;
     const subject = fillTemplate(match[1].trim(), facts);
-    const rawBody = passage.text.slice(match.index + match[0].length).replace(/^#+ .*$/gm, "").trim();
+    const rawBody = passage.text
+      .slice(match.index + match[0].length)
+      .replace(/^#+ .*$/gm, "")
+      .trim();
     const body = fillTemplate(rawBody, facts);
     if (subject.unfilled.length + body.unfilled.length > 0) continue;
     const score = subject.filled + body.filled;
@@ -66,7 +72,12 @@ export interface FilledArgs {
 }
 
 /** Fills a tool's arguments from facts, identifiers in the texts and retrieved templates. */
-export function fillArgs(tool: ToolCard, facts: Readonly<Record<string, unknown>>, texts: readonly string[], passages: readonly Passage[]): FilledArgs {
+export function fillArgs(
+  tool: ToolCard,
+  facts: Readonly<Record<string, unknown>>,
+  texts: readonly string[],
+  passages: readonly Passage[],
+): FilledArgs {
   const args: Record<string, unknown> = {};
   const missing: string[] = [];
   let letter: Letter | undefined | null = null;

@@ -12,7 +12,10 @@ const RELATIVE = /\b(?:deduct|minus|less|take off|knock off|reduce(?:d)? (?:it )
  * @example amountFromFeedback("Please deduct a further 600 for the already repaired pipe; pay 3000", 3600) // 3000
  */
 export function amountFromFeedback(message: string, proposed: number | undefined): number | undefined {
-  const numbers = [...message.matchAll(NUMBER)].map((m) => ({ value: Number(`${m[1]!.replace(/,/g, "")}${m[2] ? `.${m[2]}` : ""}`), before: message.slice(0, m.index) }));
+  const numbers = [...message.matchAll(NUMBER)].map((m) => ({
+    value: Number(`${m[1]!.replace(/,/g, "")}${m[2] ? `.${m[2]}` : ""}`),
+    before: message.slice(0, m.index),
+  }));
   if (numbers.length === 0) return undefined;
   const absolute = numbers.filter((n) => ABSOLUTE.test(n.before) && !RELATIVE.test(n.before)).at(-1);
   if (absolute) return absolute.value;

@@ -1,4 +1,14 @@
-import type { ActRequest, ActResult, GuildModel, ModelCallOptions, ModelInfo, PlannedStep, PlanRequest, ReformulateRequest, SynthesizeRequest } from "../types.ts";
+import type {
+  ActRequest,
+  ActResult,
+  GuildModel,
+  ModelCallOptions,
+  ModelInfo,
+  PlannedStep,
+  PlanRequest,
+  ReformulateRequest,
+  SynthesizeRequest,
+} from "../types.ts";
 import { expandQuery } from "../../knowledge/index.ts";
 import { actOffline } from "./actor.ts";
 import { planOffline } from "./planner.ts";

@@ -12,7 +12,6 @@ const MIN_PART_SCORE = 0.5;
  */
 const DESCRIBED = { request: 1, question: 0.25 };
 
-
 /** The stems a specialist is known by: its description, name and its tools' names and descriptions. */
 function vocabulary(specialist: SpecialistCard): Set<string> {
   const text = [specialist.name, specialist.description, ...specialist.tools.flatMap((t) => [t.name.replace(/_/g, " "), t.description])];
@@ -32,7 +31,9 @@ function describedFit(specialists: readonly SpecialistCard[]): (text: string) =>
   return (text) => {
     const stems = [...contentTerms(text).keys()];
     const most = stems.length * Math.log(Math.max(n, 2));
-    return new Map(vocabularies.map(({ id, words }) => [id, most === 0 ? 0 : stems.reduce((sum, s) => sum + (words.has(s) ? weight(s) : 0), 0) / most]));
+    return new Map(
+      vocabularies.map(({ id, words }) => [id, most === 0 ? 0 : stems.reduce((sum, s) => sum + (words.has(s) ? weight(s) : 0), 0) / most]),
+    );
   };
 }
 
@@ -40,7 +41,12 @@ function describedFit(specialists: readonly SpecialistCard[]): (text: string) =>
 /** An effect a part orders ("pay it") outweighs a look-up that only shares its words (a list of what was paid). */
 const ORDERED_EFFECT = 1.5;
 
-function partScores(evidence: PartEvidence | undefined, described: Map<string, number>, weight: number, effects: ReadonlySet<string>): Map<string, number> {
+function partScores(
+  evidence: PartEvidence | undefined,
+  described: Map<string, number>,
+  weight: number,
+  effects: ReadonlySet<string>,
+): Map<string, number> {
   const scores = new Map([...described].map(([id, fit]) => [id, fit * weight]));
   for (const e of evidence?.specialists ?? []) {
     const tools = Math.max(0, ...e.tools.map((t) => t.fit * (effects.has(t.name) ? ORDERED_EFFECT : 1)));
@@ -90,7 +96,9 @@ export function planOffline(request: PlanRequest): PlannedStep[] {
   };
 
   // An action that needs another specialist's facts gets a look-up step before it (a re-plan keeps the reviewed steps).
-  const steps = request.previous ? request.previous.map((s) => ({ ...s })) : withLookups(assign(request.task, request.evidence), request.specialists, request.task);
+  const steps = request.previous
+    ? request.previous.map((s) => ({ ...s }))
+    : withLookups(assign(request.task, request.evidence), request.specialists, request.task);
   if (request.feedback) {
     for (const extra of assign(request.feedback)) {
       if (!steps.some((s) => s.specialist === extra.specialist)) steps.push(extra);

@@ -66,7 +66,16 @@ export function bestQuotes(passages: readonly Passage[], focus: Focus, max = MAX
     if (best < 0) return;
     const { share, missing } = sentences[best]!;
     const covered = new Set(focus.terms.map((f) => f.word).filter((w) => !missing.includes(w)));
-    candidates.push({ passage, text: span(sentences.map((s) => s.sentence), best), share, covered, order });
+    candidates.push({
+      passage,
+      text: span(
+        sentences.map((s) => s.sentence),
+        best,
+      ),
+      share,
+      covered,
+      order,
+    });
   });
   candidates.sort((a, b) => b.share - a.share || a.order - b.order);
   const chosen: Quote[] = [];

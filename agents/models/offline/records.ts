@@ -30,7 +30,10 @@ const NAME_FIELD = /(^|_)name$|^payee$/;
  */
 function relevantFields(row: Row, focus: Focus): string[] {
   return Object.keys(row).filter(
-    (key) => row[key] !== null && row[key] !== undefined && (coverage(focus.terms, new Set(termWords(label(key)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(key))),
+    (key) =>
+      row[key] !== null &&
+      row[key] !== undefined &&
+      (coverage(focus.terms, new Set(termWords(label(key)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(key))),
   );
 }
 
@@ -46,7 +49,10 @@ function settlementArithmetic(row: Row): string | undefined {
   const [c, s, e, a] = [claimed, insured, excess, amount] as number[];
   if (Math.abs(Math.max(0, Math.min(c!, s!) - e!) - a!) > 0.005) return undefined;
   const base = Math.min(c!, s!);
-  const capped = c! > s! ? `the sum insured ${formatMoney(s)} (less than the ${formatMoney(c)} claimed)` : `the amount claimed ${formatMoney(c)} (within the sum insured ${formatMoney(s)})`;
+  const capped =
+    c! > s!
+      ? `the sum insured ${formatMoney(s)} (less than the ${formatMoney(c)} claimed)`
+      : `the amount claimed ${formatMoney(c)} (within the sum insured ${formatMoney(s)})`;
   const below = base - e! < 0 ? ", which is below zero, so nothing is paid" : "";
   return `payout ${formatMoney(a)} = ${capped} minus the excess ${formatMoney(e)}${below}`;
 }
@@ -81,9 +87,16 @@ function describeRow(row: Row, focus: Focus, inList: boolean): string {
   // Fields that only match the question's common words ("customer") are a guess at what it asks
   // ("ring the customer ... what number?" asks for the phone): then the whole record is shown.
   const telling = tellingTerms(focus);
-  const sure = matched.some((k) => !/(^|_)id$/.test(k) && (coverage(telling, new Set(termWords(label(k)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(k))));
+  const sure = matched.some(
+    (k) =>
+      !/(^|_)id$/.test(k) &&
+      (coverage(telling, new Set(termWords(label(k)).keys())).share > 0 || (focus.wants.includes("name") && NAME_FIELD.test(k))),
+  );
   const relevant = sure ? matched : [];
-  const chosen = relevant.length > 0 ? [...new Set([...(id ? [id] : []), ...relevant])].slice(0, MAX_FIELDS + 1) : fields.slice(0, inList ? 4 : MAX_FIELDS + 2);
+  const chosen =
+    relevant.length > 0
+      ? [...new Set([...(id ? [id] : []), ...relevant])].slice(0, MAX_FIELDS + 1)
+      : fields.slice(0, inList ? 4 : MAX_FIELDS + 2);
   const arithmetic = settlementArithmetic(row);
   const parts = chosen.map((k) => shown(row, k));
   return arithmetic && !inList ? `${arithmetic}; ${parts.join(", ")}` : parts.join(", ");

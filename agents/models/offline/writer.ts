@@ -4,7 +4,11 @@ import { composeLetter } from "./args.ts";
 import { bestQuotes, quotesByPart } from "./quotes.ts";
 import { answersQuestion, describeRecord, describeValue } from "./records.ts";
 
-const PAST = new Map([["send", "sent"], ["issue", "made"], ["pay", "made"]]);
+const PAST = new Map([
+  ["send", "sent"],
+  ["issue", "made"],
+  ["pay", "made"],
+]);
 /** The words of a decline; `guild eval` and readers recognise them. */
 export const DECLINE = "The documents and back-end do not answer this";
 // A letter template's body: placeholders to fill, not evidence to quote.
@@ -40,7 +44,9 @@ function focusOf(request: ActRequest): Focus {
 
 /** Where a step searched: the documents the engine says, else those its passages came from. */
 function searchedDocuments(request: ActRequest): string {
-  const documents = request.evidence?.searched.length ? request.evidence.searched : [...new Set(request.passages.map((p) => p.source.split(" § ")[0]!))];
+  const documents = request.evidence?.searched.length
+    ? request.evidence.searched
+    : [...new Set(request.passages.map((p) => p.source.split(" § ")[0]!))];
   return documents.length > 0 ? `searched ${documents.join(", ")}` : "searched no documents";
 }
 
@@ -48,7 +54,10 @@ const quoted = (words: readonly string[]): string => (words.length ? ` for "${wo
 
 /** A decline that says what was searched and looked up, and which words found nothing. */
 function declineSentence(request: ActRequest, lookups: readonly ToolExchange[]): string {
-  const looked = lookups.length > 0 ? `; looked up ${lookups.map((l) => `${l.name} (${describeArgs(l.args)}): ${describeRecord(l.result, plainFocus(""))}`).join("; ")}` : "";
+  const looked =
+    lookups.length > 0
+      ? `; looked up ${lookups.map((l) => `${l.name} (${describeArgs(l.args)}): ${describeRecord(l.result, plainFocus(""))}`).join("; ")}`
+      : "";
   return `${DECLINE}: ${searchedDocuments(request)}${quoted(request.evidence?.missing ?? [])}${looked}.`;
 }
 
@@ -61,19 +70,31 @@ function declineSentence(request: ActRequest, lookups: readonly ToolExchange[]):
 export function summarizeStep(request: ActRequest): { summary: string; citedPassageIds: string[] } {
   const focus = focusOf(request);
   const lines: string[] = [];
-  const lookups = request.history.filter((h) => h.status === "done" && request.specialist.tools.find((t) => t.name === h.name)?.kind !== "effect");
+  const lookups = request.history.filter(
+    (h) => h.status === "done" && request.specialist.tools.find((t) => t.name === h.name)?.kind !== "effect",
+  );
   const acted = request.history.some((h) => !lookups.includes(h));
   for (const exchange of request.history) {
-    if (exchange.status === "done") lines.push(`${exchange.name}: ${describeRecord(exchange.result, lookups.includes(exchange) ? focus : plainFocus(""))}.`);
+    if (exchange.status === "done")
+      lines.push(`${exchange.name}: ${describeRecord(exchange.result, lookups.includes(exchange) ? focus : plainFocus(""))}.`);
     else if (exchange.status === "rejected" || exchange.status === "failed") lines.push(notDoneSentence(exchange));
   }
-  const answered = lookups.some((l) => answersQuestion(l.result, focus, request.specialist.tools.find((t) => t.name === l.name)));
-  const nothingFound = lookups.length > 0 && lookups.every((l) => l.result === null || l.result === undefined || (Array.isArray(l.result) && l.result.length === 0));
+  const answered = lookups.some((l) =>
+    answersQuestion(
+      l.result,
+      focus,
+      request.specialist.tools.find((t) => t.name === l.name),
+    ),
+  );
+  const nothingFound =
+    lookups.length > 0 &&
+    lookups.every((l) => l.result === null || l.result === undefined || (Array.isArray(l.result) && l.result.length === 0));
   const weak = request.evidence ? request.evidence.weak : false;
   // A value of a named record (its premium, the adjuster's name) is the back-end's to give: a
   // policy document's general sentence is no answer to it.
   const recordValue = (request.evidence?.references.length ?? 0) > 0 && focus.answer !== "any";
-  if (!acted && !answered && (nothingFound || weak || recordValue)) return { summary: declineSentence(request, lookups), citedPassageIds: [] };
+  if (!acted && !answered && (nothingFound || weak || recordValue))
+    return { summary: declineSentence(request, lookups), citedPassageIds: [] };
 
   const used = request.passages.filter((p) => request.history.some((h) => h.status === "done" && usedTemplate(p, h.args, request.facts)));
   // A letter's template is cited when a letter was written from it; templates are never evidence to quote.
@@ -82,7 +103,9 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
   // covers its instruction well; records that give a named record's value need no quote beside
   // them; beside records that answer, a quote must answer well on its own to be worth reading.
   const quotes = acted
-    ? bestQuotes(readable, focus).filter((q) => q.share >= WEAK_EVIDENCE).slice(0, 1)
+    ? bestQuotes(readable, focus)
+        .filter((q) => q.share >= WEAK_EVIDENCE)
+        .slice(0, 1)
     : answered && recordValue
       ? []
       : quotesByPart(readable, focus, request.instruction).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
@@ -94,9 +117,18 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
 
 /** A step's lines, with each `[source]` marker numbered as the answer's sources are. */
 function numbered(step: StepReport, cite: (source: string) => number): string[] {
-  const lines = step.summary.split("\n").map((line) => line.replace(/ \[([^\]]+)\]$/, (whole, source: string) => (step.citations.some((c) => c.source === source) ? ` [${cite(source)}]` : whole)));
+  const lines = step.summary
+    .split("\n")
+    .map((line) =>
+      line.replace(/ \[([^\]]+)\]$/, (whole, source: string) =>
+        step.citations.some((c) => c.source === source) ? ` [${cite(source)}]` : whole,
+      ),
+    );
   // Citations a summary does not mark inline (a model's own words, a letter's template) are noted after its first line.
-  const unmarked = step.citations.filter((c) => !step.summary.includes(`[${c.source}]`)).map((c) => `[${cite(c.source)}]`).join("");
+  const unmarked = step.citations
+    .filter((c) => !step.summary.includes(`[${c.source}]`))
+    .map((c) => `[${cite(c.source)}]`)
+    .join("");
   if (unmarked) lines[0] = `${lines[0]} ${unmarked}`;
   return lines;
 }

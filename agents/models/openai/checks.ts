@@ -38,23 +38,33 @@ export interface CheckedCall {
 
 function checkCall(call: RawToolCall, tools: readonly ToolCard[]): Checked<CheckedCall> {
   const tool = tools.find((t) => t.name === call.name || wireName(t.name) === call.name);
-  if (!tool) return { ok: false, error: `${call.name || "(no name)"}: there is no such tool (the tools are ${tools.map((t) => t.name).join(", ") || "none"})` };
+  if (!tool)
+    return {
+      ok: false,
+      error: `${call.name || "(no name)"}: there is no such tool (the tools are ${tools.map((t) => t.name).join(", ") || "none"})`,
+    };
   let args: unknown;
   try {
     args = call.args.trim() === "" ? {} : JSON.parse(call.args);
   } catch (error) {
     return { ok: false, error: `${call.name}: the arguments are not valid JSON (${(error as Error).message}): ${call.args.slice(0, 200)}` };
   }
-  if (typeof args !== "object" || args === null || Array.isArray(args)) return { ok: false, error: `${call.name}: the arguments are not a JSON object` };
+  if (typeof args !== "object" || args === null || Array.isArray(args))
+    return { ok: false, error: `${call.name}: the arguments are not a JSON object` };
   const parsed = toolArgsSchema(tool.args).safeParse(args);
-  return parsed.success ? { ok: true, value: { id: call.id, name: tool.name, args: parsed.data } } : { ok: false, error: issuesText(parsed.error, `${call.name}: `) };
+  return parsed.success
+    ? { ok: true, value: { id: call.id, name: tool.name, args: parsed.data } }
+    : { ok: false, error: issuesText(parsed.error, `${call.name}: `) };
 }
 
 /** The tool calls of a specialist's answer, if every one is valid; an answer without calls is valid. */
 export function checkToolCalls(reply: Reply, tools: readonly ToolCard[]): Checked<CheckedCall[]> {
   // A server whose chunks LangChain could not read (no role, say) loses the calls it announced.
-  if (reply.finishReason === "tool_calls" && reply.toolCalls.length === 0) return { ok: false, error: "the answer ended to call tools but named none" };
+  if (reply.finishReason === "tool_calls" && reply.toolCalls.length === 0)
+    return { ok: false, error: "the answer ended to call tools but named none" };
   const checked = reply.toolCalls.map((call) => checkCall(call, tools));
   const errors = checked.flatMap((c) => (c.ok ? [] : [c.error]));
-  return errors.length ? { ok: false, error: errors.join("; ") } : { ok: true, value: checked.map((c) => (c as { value: CheckedCall }).value) };
+  return errors.length
+    ? { ok: false, error: errors.join("; ") }
+    : { ok: true, value: checked.map((c) => (c as { value: CheckedCall }).value) };
 }

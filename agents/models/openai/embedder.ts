@@ -62,7 +62,12 @@ export class OpenAIEmbedder implements Embedder {
         }
         return [...parsed.data.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       },
-      { policy: this.policy, signal: options.signal, classify: classifyOpenAIError, what: `${this.options.model} failed to embed ${texts.length} text${texts.length === 1 ? "" : "s"}` },
+      {
+        policy: this.policy,
+        signal: options.signal,
+        classify: classifyOpenAIError,
+        what: `${this.options.model} failed to embed ${texts.length} text${texts.length === 1 ? "" : "s"}`,
+      },
     );
   }
 }

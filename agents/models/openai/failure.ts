@@ -5,9 +5,26 @@ export class StreamCutError extends Error {
   override readonly name = "StreamCutError";
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
-type Fields = { status?: unknown; code?: unknown; headers?: unknown; error?: { message?: unknown; code?: unknown }; cause?: unknown; name?: unknown; message?: unknown };
+type Fields = {
+  status?: unknown;
+  code?: unknown;
+  headers?: unknown;
+  error?: { message?: unknown; code?: unknown };
+  cause?: unknown;
+  name?: unknown;
+  message?: unknown;
+};
 
 const fields = (error: unknown): Fields => (typeof error === "object" && error !== null ? (error as Fields) : {});
 
@@ -53,7 +70,8 @@ function isNetworkError(error: unknown): boolean {
  * 409, 5xx, network errors and cut streams are worth another attempt; other statuses are not.
  */
 export function classifyOpenAIError(error: unknown): AttemptFailure {
-  if (error instanceof StreamCutError) return { cause: "stream_cut", retryable: true, detail: `the streamed answer was cut off (stream_cut): ${error.message}` };
+  if (error instanceof StreamCutError)
+    return { cause: "stream_cut", retryable: true, detail: `the streamed answer was cut off (stream_cut): ${error.message}` };
   const f = fields(error);
   const status = typeof f.status === "number" ? f.status : undefined;
   const said = serverMessage(error);
@@ -62,12 +80,19 @@ export function classifyOpenAIError(error: unknown): AttemptFailure {
       return { cause: "refused", retryable: false, status, detail: `the server refused the request (429, quota exhausted): ${said}` };
     }
     const wait = retryAfterMs(f.headers);
-    return { cause: "rate_limited", retryable: true, status, detail: `the server is rate limiting (429): ${said}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+    return {
+      cause: "rate_limited",
+      retryable: true,
+      status,
+      detail: `the server is rate limiting (429): ${said}`,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    };
   }
   if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
     return { cause: "server_error", retryable: true, status, detail: `the server failed (${status}): ${said}` };
   }
-  if (status !== undefined) return { cause: "refused", retryable: false, status, detail: `the server refused the request (${status}): ${said}` };
+  if (status !== undefined)
+    return { cause: "refused", retryable: false, status, detail: `the server refused the request (${status}): ${said}` };
   if (isNetworkError(error)) return { cause: "network", retryable: true, detail: `could not reach the server (network): ${said}` };
   return { cause: "unexpected", retryable: false, detail: said };
 }

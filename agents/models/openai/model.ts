@@ -99,7 +99,11 @@ export class OpenAIModel implements GuildModel {
     const what = `act as ${request.specialist.name}`;
     // One relay for the answer and its repair: text the repair repeats is not streamed twice.
     const relay = tokenRelay(options.onToken);
-    const { value: calls, reply, usage } = await answerWithRepair({
+    const {
+      value: calls,
+      reply,
+      usage,
+    } = await answerWithRepair({
       messages: actMessages(request),
       ask: (messages) => this.complete(model, messages, what, options.signal, relay),
       check: (reply) => checkToolCalls(reply, request.specialist.tools),
@@ -109,7 +113,11 @@ export class OpenAIModel implements GuildModel {
       what: `${this.info.name} failed to ${what}: its tool call did not validate`,
     });
     if (calls.length > 0) {
-      return { kind: "tool_calls", calls: calls.map((c, i) => ({ id: `${request.callIdPrefix}${c.id || i}`, name: c.name, args: c.args })), ...this.usage(usage) };
+      return {
+        kind: "tool_calls",
+        calls: calls.map((c, i) => ({ id: `${request.callIdPrefix}${c.id || i}`, name: c.name, args: c.args })),
+        ...this.usage(usage),
+      };
     }
     const cited = request.passages.filter((_, i) => reply.text.includes(`[${i + 1}]`)).map((p) => p.id);
     return { kind: "done", summary: reply.text, citedPassageIds: cited, ...this.usage(usage) };
@@ -121,18 +129,33 @@ export class OpenAIModel implements GuildModel {
   }
 
   async synthesize(request: SynthesizeRequest, options: ModelCallOptions = {}): Promise<{ answer: string; usage?: Usage }> {
-    const reply = await this.complete(await this.chat(), synthesizeMessages(request), "write the answer", options.signal, tokenRelay(options.onToken));
+    const reply = await this.complete(
+      await this.chat(),
+      synthesizeMessages(request),
+      "write the answer",
+      options.signal,
+      tokenRelay(options.onToken),
+    );
     return { answer: reply.text, ...this.usage(reply.usage) };
   }
 
   /** One streamed call under the timeout and retry policy; text goes to `onToken` once, across retries. */
-  private complete(model: ChunkStreamer, messages: BaseMessage[], what: string, signal?: AbortSignal, relay: TokenRelay = tokenRelay(undefined)): Promise<Reply> {
-    return withRetries((attemptSignal, alive) => streamReply(model, messages, { signal: attemptSignal, onChunk: alive, onText: relay.attempt() }), {
-      policy: this.policy,
-      signal,
-      classify: classifyOpenAIError,
-      what: `${this.info.name} failed to ${what}`,
-    });
+  private complete(
+    model: ChunkStreamer,
+    messages: BaseMessage[],
+    what: string,
+    signal?: AbortSignal,
+    relay: TokenRelay = tokenRelay(undefined),
+  ): Promise<Reply> {
+    return withRetries(
+      (attemptSignal, alive) => streamReply(model, messages, { signal: attemptSignal, onChunk: alive, onText: relay.attempt() }),
+      {
+        policy: this.policy,
+        signal,
+        classify: classifyOpenAIError,
+        what: `${this.info.name} failed to ${what}`,
+      },
+    );
   }
 
   private usage(usage: Usage | undefined): { usage?: Usage } {

@@ -1,7 +1,15 @@
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { toolArgsSchema } from "../../tools/index.ts";
-import type { ActRequest, PartEvidence, PlanRequest, ReformulateRequest, SpecialistCard, StepEvidence, SynthesizeRequest } from "../types.ts";
+import type {
+  ActRequest,
+  PartEvidence,
+  PlanRequest,
+  ReformulateRequest,
+  SpecialistCard,
+  StepEvidence,
+  SynthesizeRequest,
+} from "../types.ts";
 
 const bullets = (lines: readonly string[]): string => lines.map((l) => `- ${l}`).join("\n");
 
@@ -28,8 +36,13 @@ export function planResponseFormat(specialistIds: readonly string[]) {
 function evidenceLines(evidence: readonly PartEvidence[]): string {
   return evidence
     .map((part) => {
-      const ranked = [...part.specialists].sort((a, b) => b.knowledge + Math.max(0, ...b.tools.map((t) => t.fit)) - (a.knowledge + Math.max(0, ...a.tools.map((t) => t.fit))));
-      const shown = ranked.map((s) => `${s.specialist} (documents ${s.knowledge.toFixed(2)}${s.tools.length ? `; tools ${s.tools.map((t) => t.name).join(", ")}` : ""}${s.sources.length ? `; e.g. ${s.sources[0]}` : ""})`);
+      const ranked = [...part.specialists].sort(
+        (a, b) => b.knowledge + Math.max(0, ...b.tools.map((t) => t.fit)) - (a.knowledge + Math.max(0, ...a.tools.map((t) => t.fit))),
+      );
+      const shown = ranked.map(
+        (s) =>
+          `${s.specialist} (documents ${s.knowledge.toFixed(2)}${s.tools.length ? `; tools ${s.tools.map((t) => t.name).join(", ")}` : ""}${s.sources.length ? `; e.g. ${s.sources[0]}` : ""})`,
+      );
       return `- "${part.part}": ${shown.join("; ")}`;
     })
     .join("\n");
@@ -69,7 +82,9 @@ function forServer(schema: unknown): unknown {
   return Object.fromEntries(
     kept.map(([key, value]) => [
       key,
-      key === "properties" && value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([name, v]) => [name, forServer(v)])) : forServer(value),
+      key === "properties" && value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([name, v]) => [name, forServer(v)]))
+        : forServer(value),
     ]),
   );
 }
@@ -86,7 +101,11 @@ export function wireName(name: string): string {
 export function toolDefinitions(specialist: SpecialistCard) {
   return specialist.tools.map((t) => ({
     type: "function" as const,
-    function: { name: wireName(t.name), description: t.description, parameters: forServer(z.toJSONSchema(toolArgsSchema(t.args))) as Record<string, unknown> },
+    function: {
+      name: wireName(t.name),
+      description: t.description,
+      parameters: forServer(z.toJSONSchema(toolArgsSchema(t.args))) as Record<string, unknown>,
+    },
   }));
 }
 
@@ -113,7 +132,8 @@ function evidenceNote(evidence: StepEvidence | undefined): string {
 export function actMessages(request: ActRequest): BaseMessage[] {
   const passages = request.passages.map((p, i) => `[${i + 1}] ${p.source}: ${p.text}`).join("\n\n");
   const history = request.history.map(
-    (h) => `- ${wireName(h.name)}(${JSON.stringify(h.args)}) -> ${h.status}${h.result !== undefined ? `: ${JSON.stringify(h.result)}` : ""}${h.message ? ` (${h.message})` : ""}`,
+    (h) =>
+      `- ${wireName(h.name)}(${JSON.stringify(h.args)}) -> ${h.status}${h.result !== undefined ? `: ${JSON.stringify(h.result)}` : ""}${h.message ? ` (${h.message})` : ""}`,
   );
   return [
     new SystemMessage(
@@ -129,14 +149,19 @@ export function actMessages(request: ActRequest): BaseMessage[] {
 
 export function reformulateMessages(request: ReformulateRequest): BaseMessage[] {
   return [
-    new SystemMessage("Rewrite the search query to find the relevant passages in policy and procedure documents. Answer with the query only."),
+    new SystemMessage(
+      "Rewrite the search query to find the relevant passages in policy and procedure documents. Answer with the query only.",
+    ),
     new HumanMessage(`Task: ${request.task}\nQuery: ${request.query}`),
   ];
 }
 
 export function synthesizeMessages(request: SynthesizeRequest): BaseMessage[] {
   const reports = request.steps
-    .map((s, i) => `${i + 1}. ${s.specialistName} (${s.instruction}): ${s.summary}\nActions: ${s.actions.map((a) => `${a.name} ${a.status}`).join(", ") || "none"}`)
+    .map(
+      (s, i) =>
+        `${i + 1}. ${s.specialistName} (${s.instruction}): ${s.summary}\nActions: ${s.actions.map((a) => `${a.name} ${a.status}`).join(", ") || "none"}`,
+    )
     .join("\n");
   return [
     new SystemMessage(
@@ -144,7 +169,9 @@ export function synthesizeMessages(request: SynthesizeRequest): BaseMessage[] {
     ),
     new HumanMessage(
       `Task: ${request.task}\nReports:\n${reports}${request.notDone?.length ? `\nNot done:\n${request.notDone.join("\n")}` : ""}` +
-        (request.feedback?.length ? `\nA reviewer sent back your earlier draft; revise it for this feedback:\n${bullets(request.feedback)}` : ""),
+        (request.feedback?.length
+          ? `\nA reviewer sent back your earlier draft; revise it for this feedback:\n${bullets(request.feedback)}`
+          : ""),
     ),
   ];
 }

@@ -61,7 +61,8 @@ export async function streamReply(
     }
   } catch (error) {
     if (message === undefined || signal.aborted) throw error;
-    const why = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
+    const why =
+      error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
     throw new StreamCutError(why, { cause: error });
   }
   // ChatOpenAI ends a stream quietly when its signal aborts: what came so far is not an answer.
@@ -70,7 +71,8 @@ export async function streamReply(
   const u = message?.usage_metadata;
   // The usage chunk comes after the finish: a stream that reported usage was finished, even when
   // its finishing chunk had no delta for LangChain to keep the reason from.
-  if (message === undefined || (typeof finishReason !== "string" && !u)) throw new StreamCutError("the stream ended before the server finished the answer");
+  if (message === undefined || (typeof finishReason !== "string" && !u))
+    throw new StreamCutError("the stream ended before the server finished the answer");
   const toolCalls = rawToolCalls(message);
   return {
     text: textOf(message),

@@ -111,7 +111,8 @@ export function checkPlan(steps: readonly PlanStepDraft[], specialists: Readonly
     if (!specialists.has(step.specialist)) errors[`steps.${i}.specialist`] = `Step ${i + 1}: choose a specialist.`;
     const instruction = step.instruction.trim();
     if (!instruction) errors[`steps.${i}.instruction`] = `Step ${i + 1}: the instruction is required.`;
-    else if (instruction.length > MAX_INSTRUCTION) errors[`steps.${i}.instruction`] = `Step ${i + 1}: at most ${MAX_INSTRUCTION} characters.`;
+    else if (instruction.length > MAX_INSTRUCTION)
+      errors[`steps.${i}.instruction`] = `Step ${i + 1}: at most ${MAX_INSTRUCTION} characters.`;
   });
   return errors;
 }

@@ -20,14 +20,25 @@ export function deriveEffects(events: readonly RunEvent[]): RunEffect[] {
   const outcomes = new Map<string, RunEffect>();
   const asked = new Map<string, Approval>();
   for (const event of events) {
-    if (event.type === "approval.requested" && event.data.approval.kind === "tool_call") asked.set(event.data.approval.id, event.data.approval);
+    if (event.type === "approval.requested" && event.data.approval.kind === "tool_call")
+      asked.set(event.data.approval.id, event.data.approval);
     else if (event.type === "approval.resolved" && (event.data.status === "rejected" || event.data.status === "expired")) {
       const d = event.data;
       const approval = asked.get(d.approvalId);
       if (!approval) continue;
       const message = d.decision?.type === "reject" ? d.decision.message : undefined;
-      const why = d.status === "expired" ? "nobody decided in time" : `rejected${d.reviewer ? ` by ${d.reviewer}` : ""}${message ? `: ${message}` : ""}`;
-      outcomes.set(approval.id, { key: approval.id, tool: approval.action.name, title: approval.title, args: approval.action.args, state: "not done", detail: why });
+      const why =
+        d.status === "expired"
+          ? "nobody decided in time"
+          : `rejected${d.reviewer ? ` by ${d.reviewer}` : ""}${message ? `: ${message}` : ""}`;
+      outcomes.set(approval.id, {
+        key: approval.id,
+        tool: approval.action.name,
+        title: approval.title,
+        args: approval.action.args,
+        state: "not done",
+        detail: why,
+      });
     } else if (event.type === "tool.called" && event.data.kind === "effect") {
       const d = event.data;
       // The title as done: an edited call's, not the one first proposed.
@@ -35,7 +46,10 @@ export function deriveEffects(events: readonly RunEvent[]): RunEffect[] {
     } else if (event.type === "tool.result" && outcomes.has(event.data.callId)) {
       const d = event.data;
       const called = outcomes.get(d.callId)!;
-      outcomes.set(called.key, d.error !== undefined ? { ...called, state: "failed", detail: d.error } : { ...called, state: "done", detail: d.result });
+      outcomes.set(
+        called.key,
+        d.error !== undefined ? { ...called, state: "failed", detail: d.error } : { ...called, state: "done", detail: d.result },
+      );
     }
   }
   return [...outcomes.values()];

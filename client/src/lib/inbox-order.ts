@@ -19,7 +19,11 @@ export function inboxOrder(a: Approval, b: Approval): number {
 }
 
 /** The approvals the filter keeps, in the inbox's order; `packOf` tells an approval's pack. */
-export function arrangeInbox(approvals: readonly Approval[], filter: InboxFilter, packOf: (approval: Approval) => string | undefined): Approval[] {
+export function arrangeInbox(
+  approvals: readonly Approval[],
+  filter: InboxFilter,
+  packOf: (approval: Approval) => string | undefined,
+): Approval[] {
   return approvals
     .filter((a) => !filter.pack || packOf(a) === filter.pack)
     .filter((a) => !filter.runId || a.runId === filter.runId)

@@ -69,13 +69,23 @@ export function derivePlan(events: readonly RunEvent[]): PlanView {
       }
       case "node.completed": {
         const d = event.data;
-        if (d.node === "specialist") setStep((s) => s.id === d.stepId, (s) => ({ ...s, state: d.redirectedTo ? "redirected" : "done" }));
+        if (d.node === "specialist")
+          setStep(
+            (s) => s.id === d.stepId,
+            (s) => ({ ...s, state: d.redirectedTo ? "redirected" : "done" }),
+          );
         break;
       }
       case "plan.proposed": {
         const d = event.data;
         const { approval: _, ...rest } = plan;
-        plan = { ...rest, steps: stepsFrom(d.steps), revision: d.revision, supervisor: "idle", ...(d.reason === "redirect" && plan.approval ? { approval: plan.approval } : {}) };
+        plan = {
+          ...rest,
+          steps: stepsFrom(d.steps),
+          revision: d.revision,
+          supervisor: "idle",
+          ...(d.reason === "redirect" && plan.approval ? { approval: plan.approval } : {}),
+        };
         break;
       }
       case "approval.requested":
@@ -87,7 +97,8 @@ export function derivePlan(events: readonly RunEvent[]): PlanView {
         plan = { ...plan, approval: d.status, supervisor: "idle" };
         // An edited plan's steps are the reviewer's arguments: checked by the server, read with care here.
         if (d.status === "edited" && d.decision?.type === "edit") plan = { ...plan, steps: stepsFrom(d.decision.args.steps) };
-        if (d.status === "rejected" || d.status === "expired") plan = { ...plan, steps: plan.steps.map((s) => (s.state === "pending" ? { ...s, state: "skipped" } : s)) };
+        if (d.status === "rejected" || d.status === "expired")
+          plan = { ...plan, steps: plan.steps.map((s) => (s.state === "pending" ? { ...s, state: "skipped" } : s)) };
         break;
       }
       case "message":
@@ -95,7 +106,11 @@ export function derivePlan(events: readonly RunEvent[]): PlanView {
         break;
       case "run.failed":
       case "run.cancelled":
-        plan = { ...plan, steps: plan.steps.map((s) => (s.state === "pending" || s.state === "active" ? { ...s, state: "skipped" } : s)), supervisor: plan.supervisor === "answered" ? "answered" : "idle" };
+        plan = {
+          ...plan,
+          steps: plan.steps.map((s) => (s.state === "pending" || s.state === "active" ? { ...s, state: "skipped" } : s)),
+          supervisor: plan.supervisor === "answered" ? "answered" : "idle",
+        };
         break;
     }
   }

@@ -83,7 +83,11 @@ export class Inbox {
   async decide(approval: Approval, decision: Decision): Promise<DecideOutcome> {
     this.decidedHere.add(approval.id);
     try {
-      const { approval: decided } = await api<{ approval: Approval }>("POST", `/api/approvals/${encodeURIComponent(approval.id)}/decision`, decision);
+      const { approval: decided } = await api<{ approval: Approval }>(
+        "POST",
+        `/api/approvals/${encodeURIComponent(approval.id)}/decision`,
+        decision,
+      );
       this.state.update((state) => ({ ...state, pending: state.pending.filter((a) => a.id !== decided.id) }));
       this.onChange();
       return { ok: true, approval: decided };

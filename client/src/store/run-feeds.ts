@@ -73,12 +73,15 @@ export class RunFeeds {
   }
 
   private async subscribe(runId: string): Promise<void> {
-    const ack = await acked(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("run:subscribe", { runId, afterSeq: this.feed(runId).lastSeq }));
+    const ack = await acked(
+      this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("run:subscribe", { runId, afterSeq: this.feed(runId).lastSeq }),
+    );
     if (!this.followers.has(runId)) return;
     if (!ack.ok) {
       this.patch(runId, (feed) => ({ ...feed, error: ack.error.message }));
       // A run that does not exist stays that way; anything else is worth another try.
-      if (ack.error.code !== "not_found") setTimeout(() => this.followers.has(runId) && this.socket.connected && void this.subscribe(runId), RETRY_DELAY_MS);
+      if (ack.error.code !== "not_found")
+        setTimeout(() => this.followers.has(runId) && this.socket.connected && void this.subscribe(runId), RETRY_DELAY_MS);
       return;
     }
     this.patch(runId, ({ error: _, ...feed }) => feed);
@@ -116,7 +119,10 @@ export class RunFeeds {
     if (this.filling.has(runId)) return;
     this.filling.add(runId);
     try {
-      const { events } = await api<{ events: RunEvent[] }>("GET", `/api/runs/${encodeURIComponent(runId)}/events?after=${this.feed(runId).lastSeq}`);
+      const { events } = await api<{ events: RunEvent[] }>(
+        "GET",
+        `/api/runs/${encodeURIComponent(runId)}/events?after=${this.feed(runId).lastSeq}`,
+      );
       this.filling.delete(runId);
       this.receive(runId, events);
     } catch {
@@ -135,7 +141,10 @@ export class RunFeeds {
 
   private scheduleRunRefresh(runId: string): void {
     clearTimeout(this.refreshes.get(runId));
-    this.refreshes.set(runId, setTimeout(() => void this.refreshRun(runId), RUN_REFRESH_DELAY_MS));
+    this.refreshes.set(
+      runId,
+      setTimeout(() => void this.refreshRun(runId), RUN_REFRESH_DELAY_MS),
+    );
   }
 
   /** Reads the run itself again: its status, answer, usage and pending approvals. */

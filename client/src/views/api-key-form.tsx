@@ -12,7 +12,10 @@ export function ApiKeyForm() {
   return (
     <form className="panel" onSubmit={submit}>
       <h1>API key needed</h1>
-      <p>This Guild server asks for an API key: one of GUILD_API_KEYS, a key of its auth file (GUILD_AUTH_FILE), or an OIDC token. Your key says who you are and what you may do. It is kept for this tab only.</p>
+      <p>
+        This Guild server asks for an API key: one of GUILD_API_KEYS, a key of its auth file (GUILD_AUTH_FILE), or an OIDC token. Your key
+        says who you are and what you may do. It is kept for this tab only.
+      </p>
       <label htmlFor="api-key">API key</label>
       <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} required />
       <button type="submit">Use this key</button>

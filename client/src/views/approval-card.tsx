@@ -54,7 +54,17 @@ function elsewhereText({ approval, attempted }: DecidedElsewhere): string {
  * One approval: what the action is, why it is asked (high risk marked), the proposed arguments,
  * and the decisions it allows. A decision another reviewer made first is said on the card.
  */
-export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval: Approval; elsewhere?: DecidedElsewhere | undefined; pack?: PackSummary | undefined; showRun?: boolean }) {
+export function ApprovalCard({
+  approval,
+  elsewhere,
+  pack,
+  showRun,
+}: {
+  approval: Approval;
+  elsewhere?: DecidedElsewhere | undefined;
+  pack?: PackSummary | undefined;
+  showRun?: boolean;
+}) {
   const guild = useGuild();
   const id = useId();
   const [opened, setOpened] = useState<Opened | undefined>();
@@ -73,7 +83,9 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
     const reviewer = guild.reviewer.get().trim();
     try {
       const outcome = await guild.inbox.decide(approval, { ...decision, ...(reviewer ? { reviewer } : {}) });
-      guild.announcement.set(outcome.ok ? `${title}: ${approvalStatusLabel(outcome.approval.status)}.` : `${title}: already decided by someone else.`);
+      guild.announcement.set(
+        outcome.ok ? `${title}: ${approvalStatusLabel(outcome.approval.status)}.` : `${title}: already decided by someone else.`,
+      );
       return undefined;
     } catch (failure) {
       // A refusal that names a field is shown beside it by the form; anything else here.
@@ -89,7 +101,11 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
   const close = (): void => setOpened(undefined);
 
   return (
-    <article className={`approval-card${approval.highRisk ? " high-risk" : ""}${elsewhere ? " decided" : ""}`} aria-labelledby={`${id}-title`} data-approval-id={approval.id}>
+    <article
+      className={`approval-card${approval.highRisk ? " high-risk" : ""}${elsewhere ? " decided" : ""}`}
+      aria-labelledby={`${id}-title`}
+      data-approval-id={approval.id}
+    >
       <header>
         <h3 id={`${id}-title`}>
           {approval.title ?? title}
@@ -112,7 +128,8 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
       ) : null}
       {approval.escalation ? (
         <p className="escalation">
-          <strong>Escalated{approval.escalation.to ? ` to ${approval.escalation.to}` : ""}:</strong> {approval.escalation.reason} (<time dateTime={approval.escalation.at}>{timeLabel(approval.escalation.at)}</time>)
+          <strong>Escalated{approval.escalation.to ? ` to ${approval.escalation.to}` : ""}:</strong> {approval.escalation.reason} (
+          <time dateTime={approval.escalation.at}>{timeLabel(approval.escalation.at)}</time>)
         </p>
       ) : null}
       <p className="description">{approval.description}</p>
@@ -152,7 +169,11 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
           ))}
         </ol>
       ) : (
-        <FieldList fields={approval.shown ? Object.fromEntries(Object.values(approval.shown).map((arg) => [arg.label, arg.value])) : approval.action.args} />
+        <FieldList
+          fields={
+            approval.shown ? Object.fromEntries(Object.values(approval.shown).map((arg) => [arg.label, arg.value])) : approval.action.args
+          }
+        />
       )}
 
       {elsewhere ? (
@@ -167,21 +188,39 @@ export function ApprovalCard({ approval, elsewhere, pack, showRun }: { approval:
           <div className="actions" role="group" aria-label={`Decide: ${title}`}>
             {BUTTONS.filter((b) => approval.allowed[b.type]).map((b) =>
               b.type === "approve" ? (
-                <button key={b.type} type="button" className="primary" disabled={busy || lacksRole} onClick={() => void send({ type: "approve" })}>
+                <button
+                  key={b.type}
+                  type="button"
+                  className="primary"
+                  disabled={busy || lacksRole}
+                  onClick={() => void send({ type: "approve" })}
+                >
                   {b.label}
                 </button>
               ) : (
-                <button key={b.type} type="button" disabled={busy || (b.type === "edit" && lacksRole)} aria-expanded={opened === b.type} onClick={() => open(b.type as Opened)}>
+                <button
+                  key={b.type}
+                  type="button"
+                  disabled={busy || (b.type === "edit" && lacksRole)}
+                  aria-expanded={opened === b.type}
+                  onClick={() => open(b.type as Opened)}
+                >
                   {b.label}
                 </button>
               ),
             )}
           </div>
-          {opened === "edit" && approval.kind === "plan" ? <PlanEditForm steps={planOf(approval)} pack={pack} busy={busy} send={send} cancel={close} /> : null}
-          {opened === "edit" && approval.kind !== "plan" ? <EditArgsForm args={editable(approval)} busy={busy} send={send} cancel={close} /> : null}
+          {opened === "edit" && approval.kind === "plan" ? (
+            <PlanEditForm steps={planOf(approval)} pack={pack} busy={busy} send={send} cancel={close} />
+          ) : null}
+          {opened === "edit" && approval.kind !== "plan" ? (
+            <EditArgsForm args={editable(approval)} busy={busy} send={send} cancel={close} />
+          ) : null}
           {opened === "reject" ? <RejectForm busy={busy} send={send} cancel={close} /> : null}
           {opened === "respond" ? <FeedbackForm busy={busy} send={send} cancel={close} /> : null}
-          {opened === "redirect" ? <RedirectForm pack={pack} proposer={approval.specialist} busy={busy} send={send} cancel={close} /> : null}
+          {opened === "redirect" ? (
+            <RedirectForm pack={pack} proposer={approval.specialist} busy={busy} send={send} cancel={close} />
+          ) : null}
           {error ? (
             <p className="field-error" role="alert">
               {error}

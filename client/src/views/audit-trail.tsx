@@ -7,8 +7,21 @@ import { FieldList } from "./values.tsx";
 type NameOf = (specialist: unknown) => string;
 
 const EVENTS: Record<AuditEntry["event"], string> = { decided: "Decided", expired: "Expired", escalated: "Escalated" };
-const DECISIONS: Record<DecisionType, string> = { approve: "approve", edit: "edit", reject: "reject", respond: "feedback", redirect: "redirect" };
-const CHANNELS: Record<DecisionChannel, string> = { rest: "REST", socket: "socket", cli: "CLI", api: "Guild API", policy: "policy", run: "the run's end" };
+const DECISIONS: Record<DecisionType, string> = {
+  approve: "approve",
+  edit: "edit",
+  reject: "reject",
+  respond: "feedback",
+  redirect: "redirect",
+};
+const CHANNELS: Record<DecisionChannel, string> = {
+  rest: "REST",
+  socket: "socket",
+  cli: "CLI",
+  api: "Guild API",
+  policy: "policy",
+  run: "the run's end",
+};
 
 /** Who made the change: the reviewer's name; "policy" for the pack's policy; "not named" for a decision without a name. */
 function who(entry: AuditEntry): { text: string; named: boolean } {
@@ -74,7 +87,11 @@ function DetailsCell({ entry, nameOf }: { entry: AuditEntry; nameOf: NameOf }) {
         <ArgsDiff before={entry.argsBefore} after={entry.argsAfter!} />
       ) : (
         <details>
-          <summary>{entry.argsAfter ? `Arguments, as proposed${entry.decision === "edit" ? " (the edit changed nothing)" : ""}` : "Arguments proposed"}</summary>
+          <summary>
+            {entry.argsAfter
+              ? `Arguments, as proposed${entry.decision === "edit" ? " (the edit changed nothing)" : ""}`
+              : "Arguments proposed"}
+          </summary>
           <FieldList fields={entry.argsBefore} />
         </details>
       )}
@@ -97,43 +114,43 @@ export function AuditTrail({ trail, nameOf }: { trail: AuditTrailState; nameOf: 
       {entries && entries.length > 0 ? (
         // A narrow screen scrolls the table, not the page.
         <div className="table-scroll">
-        <table aria-labelledby="audit-title" aria-describedby="audit-hint">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Action</th>
-              <th scope="col">What happened</th>
-              <th scope="col">Who</th>
-              <th scope="col">Via</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => {
-              const by = who(entry);
-              return (
-                <tr key={entry.id} data-audit-id={entry.id} data-event={entry.event} className={`audit-${entry.event}`}>
-                  <td>
-                    <time dateTime={entry.at}>{timeLabel(entry.at)}</time>
-                  </td>
-                  <td>
-                    <ActionCell entry={entry} />
-                  </td>
-                  <td>
-                    {EVENTS[entry.event]}
-                    {entry.decision ? `: ${DECISIONS[entry.decision]}` : ""}
-                    <span className="audit-status">now {approvalStatusLabel(entry.status)}</span>
-                  </td>
-                  <td className={by.named ? "reviewer-named" : "reviewer-unnamed"}>{by.text}</td>
-                  <td>{CHANNELS[entry.via] ?? entry.via}</td>
-                  <td className="audit-details">
-                    <DetailsCell entry={entry} nameOf={nameOf} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+          <table aria-labelledby="audit-title" aria-describedby="audit-hint">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Action</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Who</th>
+                <th scope="col">Via</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => {
+                const by = who(entry);
+                return (
+                  <tr key={entry.id} data-audit-id={entry.id} data-event={entry.event} className={`audit-${entry.event}`}>
+                    <td>
+                      <time dateTime={entry.at}>{timeLabel(entry.at)}</time>
+                    </td>
+                    <td>
+                      <ActionCell entry={entry} />
+                    </td>
+                    <td>
+                      {EVENTS[entry.event]}
+                      {entry.decision ? `: ${DECISIONS[entry.decision]}` : ""}
+                      <span className="audit-status">now {approvalStatusLabel(entry.status)}</span>
+                    </td>
+                    <td className={by.named ? "reviewer-named" : "reviewer-unnamed"}>{by.text}</td>
+                    <td>{CHANNELS[entry.via] ?? entry.via}</td>
+                    <td className="audit-details">
+                      <DetailsCell entry={entry} nameOf={nameOf} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </div>
       ) : null}
     </section>

@@ -19,7 +19,12 @@ export function AuthorityNote({ approval, me }: { approval: Approval; me: Princi
           <strong>Who may approve:</strong> a reviewer with the role {approval.requiresRoles.join(" and ")}.
         </p>
       ) : null}
-      {approval.fourEyes ? <p>Four eyes: whoever edited this call cannot approve it asked again, and whoever started the run cannot approve it when it is high risk.</p> : null}
+      {approval.fourEyes ? (
+        <p>
+          Four eyes: whoever edited this call cannot approve it asked again, and whoever started the run cannot approve it when it is high
+          risk.
+        </p>
+      ) : null}
       {missing ? (
         <p className="cannot" role="note">
           You cannot approve or edit it: you do not have the role {missing}. You may still reject it, send feedback or redirect it.

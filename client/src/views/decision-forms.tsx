@@ -20,7 +20,21 @@ function ErrorText({ id, text }: { id: string; text: string | undefined }) {
   ) : null;
 }
 
-function DecisionForm({ label, submit, busy, cancel, onSubmit, children }: { label: string; submit: string; busy: boolean; cancel: () => void; onSubmit: () => void; children: ReactNode }) {
+function DecisionForm({
+  label,
+  submit,
+  busy,
+  cancel,
+  onSubmit,
+  children,
+}: {
+  label: string;
+  submit: string;
+  busy: boolean;
+  cancel: () => void;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
   const handle = (event: FormEvent): void => {
     event.preventDefault();
     onSubmit();
@@ -61,7 +75,13 @@ export function EditArgsForm({ args, ...props }: FormProps & { args: Record<stri
   };
 
   return (
-    <DecisionForm label="Edit the arguments" submit="Approve with these arguments" busy={props.busy} cancel={props.cancel} onSubmit={() => void submit()}>
+    <DecisionForm
+      label="Edit the arguments"
+      submit="Approve with these arguments"
+      busy={props.busy}
+      cancel={props.cancel}
+      onSubmit={() => void submit()}
+    >
       {fields.map((field, i) => {
         const inputId = `${id}-${i}`;
         const errorId = `${inputId}-error`;
@@ -88,7 +108,13 @@ export function EditArgsForm({ args, ...props }: FormProps & { args: Record<stri
                 {field.multiline ? (
                   <textarea {...common} rows={field.kind === "json" ? 4 : 6} value={String(value)} onChange={(e) => set(e.target.value)} />
                 ) : (
-                  <input {...common} type="text" inputMode={field.kind === "number" ? "decimal" : undefined} value={String(value)} onChange={(e) => set(e.target.value)} />
+                  <input
+                    {...common}
+                    type="text"
+                    inputMode={field.kind === "number" ? "decimal" : undefined}
+                    value={String(value)}
+                    onChange={(e) => set(e.target.value)}
+                  />
                 )}
               </>
             )}
@@ -102,7 +128,11 @@ export function EditArgsForm({ args, ...props }: FormProps & { args: Record<stri
 }
 
 /** Edit a plan: reassign each step, reorder, remove or add steps; checked before sending. */
-export function PlanEditForm({ steps: proposed, pack, ...props }: FormProps & { steps: { specialist: string; instruction: string }[]; pack?: PackSummary | undefined }) {
+export function PlanEditForm({
+  steps: proposed,
+  pack,
+  ...props
+}: FormProps & { steps: { specialist: string; instruction: string }[]; pack?: PackSummary | undefined }) {
   const id = useId();
   const next = useRef(proposed.length);
   const [steps, setSteps] = useState<PlanStepDraft[]>(() => proposed.map((s, i) => ({ key: `s${i}`, ...s })));
@@ -110,7 +140,8 @@ export function PlanEditForm({ steps: proposed, pack, ...props }: FormProps & { 
   const specialists = pack?.specialists ?? [];
   const known = new Set(specialists.map((s) => s.id));
 
-  const change = (index: number, patch: Partial<PlanStepDraft>): void => setSteps((all) => all.map((s, i) => (i === index ? { ...s, ...patch } : s)));
+  const change = (index: number, patch: Partial<PlanStepDraft>): void =>
+    setSteps((all) => all.map((s, i) => (i === index ? { ...s, ...patch } : s)));
   const move = (index: number, by: -1 | 1): void =>
     setSteps((all) => {
       const to = index + by;
@@ -126,7 +157,10 @@ export function PlanEditForm({ steps: proposed, pack, ...props }: FormProps & { 
     const found = checkPlan(steps, known);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    const refused = await props.send({ type: "edit", args: { steps: steps.map(({ specialist, instruction }) => ({ specialist, instruction: instruction.trim() })) } });
+    const refused = await props.send({
+      type: "edit",
+      args: { steps: steps.map(({ specialist, instruction }) => ({ specialist, instruction: instruction.trim() })) },
+    });
     if (refused) setErrors({ [refused.field?.replace(/^args\./, "") ?? "steps"]: refused.message });
   };
 
@@ -197,7 +231,13 @@ export function RejectForm(props: FormProps) {
   const id = useId();
   const [message, setMessage] = useState("");
   return (
-    <DecisionForm label="Reject" submit="Confirm reject" busy={props.busy} cancel={props.cancel} onSubmit={() => void props.send({ type: "reject", ...(message.trim() ? { message: message.trim() } : {}) })}>
+    <DecisionForm
+      label="Reject"
+      submit="Confirm reject"
+      busy={props.busy}
+      cancel={props.cancel}
+      onSubmit={() => void props.send({ type: "reject", ...(message.trim() ? { message: message.trim() } : {}) })}
+    >
       <label htmlFor={`${id}-reason`}>Reason (optional)</label>
       <textarea id={`${id}-reason`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} autoFocus />
     </DecisionForm>
@@ -248,7 +288,13 @@ export function RedirectForm({ pack, proposer, ...props }: FormProps & { pack?: 
   return (
     <DecisionForm label="Redirect" submit="Hand over" busy={props.busy} cancel={props.cancel} onSubmit={() => void submit()}>
       <label htmlFor={`${id}-specialist`}>Specialist</label>
-      <select id={`${id}-specialist`} value={specialist} onChange={(e) => setSpecialist(e.target.value)} aria-describedby={error ? `${id}-error` : undefined} autoFocus>
+      <select
+        id={`${id}-specialist`}
+        value={specialist}
+        onChange={(e) => setSpecialist(e.target.value)}
+        aria-describedby={error ? `${id}-error` : undefined}
+        autoFocus
+      >
         {others.map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}
@@ -256,7 +302,13 @@ export function RedirectForm({ pack, proposer, ...props }: FormProps & { pack?: 
         ))}
       </select>
       <label htmlFor={`${id}-instruction`}>Instruction</label>
-      <textarea id={`${id}-instruction`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Leave empty to keep the step's instruction." />
+      <textarea
+        id={`${id}-instruction`}
+        rows={2}
+        value={message}
+        onChange={(e) => setMessage(e.target.value)}
+        placeholder="Leave empty to keep the step's instruction."
+      />
       <ErrorText id={`${id}-error`} text={error} />
     </DecisionForm>
   );

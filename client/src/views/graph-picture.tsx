@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from "react";
 import type { GraphPath } from "../lib/graph-path.ts";
 import { api, ApiError } from "../api/rest.ts";
 
-type Picture = { state: "loading" } | { state: "drawn"; svg: string; source: string } | { state: "text"; source: string; why: string } | { state: "none"; why: string };
+type Picture =
+  | { state: "loading" }
+  | { state: "drawn"; svg: string; source: string }
+  | { state: "text"; source: string; why: string }
+  | { state: "none"; why: string };
 
 /** Drawn pictures by pack: the graph of a pack does not change while the server runs. */
 const drawn = new Map<string, Promise<Picture>>();

@@ -33,8 +33,15 @@ export function Header() {
         <span aria-hidden="true" className="dot" /> {CONNECTION[connection]}
       </span>
       <nav className="views" aria-label="Views">
-        <a href={INBOX_HREF} aria-label={`Inbox: ${pending.length} pending approval${pending.length === 1 ? "" : "s"}`} aria-current={view === "inbox" ? "page" : undefined}>
-          Inbox <span className={`count${pending.length > 0 ? " count-waiting" : ""}`} data-testid="inbox-count">{pending.length}</span>
+        <a
+          href={INBOX_HREF}
+          aria-label={`Inbox: ${pending.length} pending approval${pending.length === 1 ? "" : "s"}`}
+          aria-current={view === "inbox" ? "page" : undefined}
+        >
+          Inbox{" "}
+          <span className={`count${pending.length > 0 ? " count-waiting" : ""}`} data-testid="inbox-count">
+            {pending.length}
+          </span>
         </a>
         <a href={LESSONS_HREF} aria-current={view === "lessons" ? "page" : undefined}>
           Lessons
@@ -48,7 +55,12 @@ export function Header() {
       ) : (
         <label className="reviewer">
           Your name
-          <input value={reviewer} onChange={(e) => guild.reviewer.set(e.target.value)} placeholder="for the audit trail (unverified)" maxLength={200} />
+          <input
+            value={reviewer}
+            onChange={(e) => guild.reviewer.set(e.target.value)}
+            placeholder="for the audit trail (unverified)"
+            maxLength={200}
+          />
         </label>
       )}
       <p className="visually-hidden" aria-live="polite">

@@ -75,7 +75,11 @@ export function InboxView() {
               <option value="normal">other ({pending.length - highRisk})</option>
             </select>
           </label>
-          {shown.length !== pending.length ? <span className="hint">showing {shown.length} of {pending.length}</span> : null}
+          {shown.length !== pending.length ? (
+            <span className="hint">
+              showing {shown.length} of {pending.length}
+            </span>
+          ) : null}
         </div>
       ) : null}
       {loaded && pending.length === 0 && elsewhere.length === 0 ? <p className="empty">Nothing waits for you.</p> : null}

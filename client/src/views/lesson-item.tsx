@@ -8,7 +8,17 @@ import { forgetLesson, type ForgetOutcome } from "../store/lessons.ts";
  * One lesson: whom it was taught to, about which tool, when and in which run, its text, and a
  * Forget button that asks to confirm in place before it deletes.
  */
-export function LessonItem({ lesson, learner, packName, onRemoved }: { lesson: Lesson; learner: string; packName?: string | undefined; onRemoved: (lesson: Lesson, outcome: ForgetOutcome) => void }) {
+export function LessonItem({
+  lesson,
+  learner,
+  packName,
+  onRemoved,
+}: {
+  lesson: Lesson;
+  learner: string;
+  packName?: string | undefined;
+  onRemoved: (lesson: Lesson, outcome: ForgetOutcome) => void;
+}) {
   const id = useId();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -65,9 +75,21 @@ export function LessonItem({ lesson, learner, packName, onRemoved }: { lesson: L
         {lesson.text}
       </p>
       {confirming ? (
-        <div className="confirm" role="group" aria-label="Confirm: forget this lesson" onKeyDown={(e) => e.key === "Escape" && !busy && cancel()}>
+        <div
+          className="confirm"
+          role="group"
+          aria-label="Confirm: forget this lesson"
+          onKeyDown={(e) => e.key === "Escape" && !busy && cancel()}
+        >
           <p>Forget it? Later runs will no longer recall it.</p>
-          <button ref={yesButton} type="button" className="danger" disabled={busy} aria-describedby={`${id}-text`} onClick={() => void forget()}>
+          <button
+            ref={yesButton}
+            type="button"
+            className="danger"
+            disabled={busy}
+            aria-describedby={`${id}-text`}
+            onClick={() => void forget()}
+          >
             Yes, forget it
           </button>
           <button type="button" disabled={busy} onClick={cancel}>

@@ -21,7 +21,12 @@ interface Learner {
 function learnersOf(packs: readonly PackSummary[]): { pack: PackSummary; learners: Learner[] }[] {
   return packs.map((pack) => ({
     pack,
-    learners: [{ id: SUPERVISOR, name: "Supervisor" }, ...pack.specialists].map((s) => ({ key: `${pack.id}/${s.id}`, pack: pack.id, specialist: s.id, name: s.name })),
+    learners: [{ id: SUPERVISOR, name: "Supervisor" }, ...pack.specialists].map((s) => ({
+      key: `${pack.id}/${s.id}`,
+      pack: pack.id,
+      specialist: s.id,
+      name: s.name,
+    })),
   }));
 }
 
@@ -50,7 +55,8 @@ export function LessonsView() {
 
   const nameOf = (lesson: Lesson): string =>
     groups.find((g) => g.pack.id === lesson.pack)?.learners.find((l) => l.specialist === lesson.specialist)?.name ?? lesson.specialist;
-  const packNameOf = (lesson: Lesson): string | undefined => (packs.length > 1 ? (packs.find((p) => p.id === lesson.pack)?.name ?? lesson.pack) : undefined);
+  const packNameOf = (lesson: Lesson): string | undefined =>
+    packs.length > 1 ? (packs.find((p) => p.id === lesson.pack)?.name ?? lesson.pack) : undefined;
 
   const removed = (lesson: Lesson, outcome: ForgetOutcome): void => {
     const about = `${nameOf(lesson)}${lesson.tool ? `, ${lesson.tool}` : ""}`;
@@ -69,15 +75,19 @@ export function LessonsView() {
         Lessons <span className="count">{lessons.length}</span>
       </h1>
       <p className="hint">
-        What reviewers taught the specialists with their edits, feedback and redirects, newest first. Later runs of the pack recall them; forget one that no
-        longer holds.
+        What reviewers taught the specialists with their edits, feedback and redirects, newest first. Later runs of the pack recall them;
+        forget one that no longer holds.
       </p>
       <div className="lessons-filter">
         <label htmlFor="lessons-specialist">Specialist</label>
-        <select id="lessons-specialist" value={selected} onChange={(e) => {
+        <select
+          id="lessons-specialist"
+          value={selected}
+          onChange={(e) => {
             setSelected(e.target.value);
             setNotice("");
-          }}>
+          }}
+        >
           <option value="">All specialists</option>
           {groups.map(({ pack, learners }) => (
             <optgroup key={pack.id} label={pack.name}>
@@ -98,7 +108,11 @@ export function LessonsView() {
       </p>
       {error ? <p className="field-error">Could not read the lessons: {error}</p> : null}
       {!loaded ? <p className="hint">Loading…</p> : null}
-      {loaded && !error && lessons.length === 0 ? <p className="empty">{learner ? `No lessons for ${learner.name}.` : "No lessons yet: they are saved when a run a reviewer edited or sent back ends."}</p> : null}
+      {loaded && !error && lessons.length === 0 ? (
+        <p className="empty">
+          {learner ? `No lessons for ${learner.name}.` : "No lessons yet: they are saved when a run a reviewer edited or sent back ends."}
+        </p>
+      ) : null}
       <ol className="lesson-list" ref={list}>
         {lessons.map((lesson) => (
           <LessonItem key={lesson.id} lesson={lesson} learner={nameOf(lesson)} packName={packNameOf(lesson)} onRemoved={removed} />

@@ -1,7 +1,13 @@
 import type { PlanView as Plan, StepState, SupervisorState } from "../lib/plan.ts";
 import { approvalStatusLabel } from "../lib/format.ts";
 
-const STEP_LABEL: Record<StepState, string> = { pending: "to do", active: "working", done: "done", redirected: "redirected", skipped: "not done" };
+const STEP_LABEL: Record<StepState, string> = {
+  pending: "to do",
+  active: "working",
+  done: "done",
+  redirected: "redirected",
+  skipped: "not done",
+};
 
 const SUPERVISOR: Record<SupervisorState, string | undefined> = {
   idle: undefined,
@@ -17,7 +23,10 @@ export function PlanView({ plan, nameOf }: { plan: Plan; nameOf: (id: unknown) =
   return (
     <section className="panel plan" aria-labelledby="plan-title">
       <h2 id="plan-title">
-        Plan{plan.approval ? <span className="hint"> · {plan.approval === "pending" ? "awaiting approval" : approvalStatusLabel(plan.approval)}</span> : null}
+        Plan
+        {plan.approval ? (
+          <span className="hint"> · {plan.approval === "pending" ? "awaiting approval" : approvalStatusLabel(plan.approval)}</span>
+        ) : null}
       </h2>
       {plan.steps.length === 0 ? <p className="hint">No plan yet.</p> : null}
       <ol className="plan-steps">

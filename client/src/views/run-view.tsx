@@ -23,7 +23,10 @@ const AUDITED_EVENTS = new Set(["approval.resolved", "approval.escalated"]);
 
 /** The run's title: its task's first line, cut at a word near 100 characters. */
 function titleOf(task: string | undefined, runId: string): string {
-  const line = task?.split("\n").find((l) => l.trim())?.trim();
+  const line = task
+    ?.split("\n")
+    .find((l) => l.trim())
+    ?.trim();
   if (!line) return `Run ${shortId(runId)}`;
   return line.length <= 100 ? line : `${line.slice(0, 100).replace(/\s+\S*$/, "")}…`;
 }

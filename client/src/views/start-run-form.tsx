@@ -39,7 +39,8 @@ export function StartRunForm() {
     event.preventDefault();
     const trimmed = task.trim();
     if (!trimmed) return setErrors({ task: "Describe the task." });
-    if (task.length > MAX_TASK) return setErrors({ task: `At most ${MAX_TASK.toLocaleString()} characters (this has ${task.length.toLocaleString()}).` });
+    if (task.length > MAX_TASK)
+      return setErrors({ task: `At most ${MAX_TASK.toLocaleString()} characters (this has ${task.length.toLocaleString()}).` });
     setErrors({});
     setSending(true);
     try {
@@ -57,7 +58,8 @@ export function StartRunForm() {
     }
   };
 
-  const described = (name: keyof Errors, ...more: string[]): string | undefined => [errors[name] ? `${id}-${name}-error` : "", ...more].filter(Boolean).join(" ") || undefined;
+  const described = (name: keyof Errors, ...more: string[]): string | undefined =>
+    [errors[name] ? `${id}-${name}-error` : "", ...more].filter(Boolean).join(" ") || undefined;
   const errorText = (name: keyof Errors) =>
     errors[name] ? (
       <p id={`${id}-${name}-error`} className="field-error">
@@ -103,7 +105,12 @@ export function StartRunForm() {
       ) : null}
       {errorText("pack")}
       <label className="check">
-        <input type="checkbox" checked={planApproval} onChange={(e) => setPlanApproval(e.target.checked)} aria-describedby={described("planApproval", `${id}-plan-about`)} />
+        <input
+          type="checkbox"
+          checked={planApproval}
+          onChange={(e) => setPlanApproval(e.target.checked)}
+          aria-describedby={described("planApproval", `${id}-plan-about`)}
+        />
         Plan approval
       </label>
       <p id={`${id}-plan-about`} className="hint">

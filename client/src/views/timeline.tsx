@@ -56,7 +56,9 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
       return { title: "Run created", body: <pre className="text">{event.data.task}</pre> };
     case "run.queued": {
       const { ahead, maxActiveRuns } = event.data;
-      return { title: `Queued: ${ahead === 0 ? "next to start" : `${plural(ahead, "run")} ahead`} (at most ${plural(maxActiveRuns, "run")} at once)` };
+      return {
+        title: `Queued: ${ahead === 0 ? "next to start" : `${plural(ahead, "run")} ahead`} (at most ${plural(maxActiveRuns, "run")} at once)`,
+      };
     }
     case "run.started":
       return { title: "Run started" };
@@ -64,22 +66,29 @@ function describe(event: RunEvent, nameOf: NameOf): Entry {
       const { count, items } = event.data;
       return {
         title: `Memory recalled: ${plural(count, "item")}`,
-        body: count > 0 ? (
-          <ul>
-            {items.map((item, i) => (
-              <li key={i}>{item.text}</li>
-            ))}
-          </ul>
-        ) : undefined,
+        body:
+          count > 0 ? (
+            <ul>
+              {items.map((item, i) => (
+                <li key={i}>{item.text}</li>
+              ))}
+            </ul>
+          ) : undefined,
       };
     }
     case "memory.saved":
       return { title: `Memory saved: ${event.data.items.length} item(s), ${event.data.lessons} lesson(s)` };
     case "node.started":
-      return { title: `${nodeName(event.data, nameOf)} started`, body: event.data.instruction ? <p>{event.data.instruction}</p> : undefined };
+      return {
+        title: `${nodeName(event.data, nameOf)} started`,
+        body: event.data.instruction ? <p>{event.data.instruction}</p> : undefined,
+      };
     case "node.completed": {
       const d = event.data;
-      return { title: d.redirectedTo ? `${nodeName(d, nameOf)} handed the step to ${nameOf(d.redirectedTo)}` : `${nodeName(d, nameOf)} finished`, tone: "good" };
+      return {
+        title: d.redirectedTo ? `${nodeName(d, nameOf)} handed the step to ${nameOf(d.redirectedTo)}` : `${nodeName(d, nameOf)} finished`,
+        tone: "good",
+      };
     }
     case "plan.proposed": {
       const d = event.data;
@@ -195,7 +204,11 @@ function partsOf(events: readonly RunEvent[], nameOf: NameOf): Part[] {
     if (event.type === "node.started" && event.data.node === "specialist") {
       const { specialist, instruction } = event.data;
       steps += 1;
-      parts.push({ key: `step-${event.seq}`, title: `Step ${steps} · ${nameOf(specialist)}${instruction ? `: ${instruction.split("\n", 1)[0]!.slice(0, 90)}` : ""}`, events: [] });
+      parts.push({
+        key: `step-${event.seq}`,
+        title: `Step ${steps} · ${nameOf(specialist)}${instruction ? `: ${instruction.split("\n", 1)[0]!.slice(0, 90)}` : ""}`,
+        events: [],
+      });
     } else if (event.type === "node.started" && event.data.node === "supervisor.answer") {
       parts.push({ key: `answer-${event.seq}`, title: "The answer", events: [] });
     }
@@ -222,23 +235,23 @@ export function Timeline({ events, nameOf }: { events: readonly RunEvent[]; name
 function TimelineEvents({ events, nameOf }: { events: readonly RunEvent[]; nameOf: NameOf }) {
   return (
     <ol>
-        {events.map((event) => {
-          const entry = describe(event, nameOf);
-          return (
-            <li key={event.seq} data-seq={event.seq} data-type={event.type} className={entry.tone ? `tone-${entry.tone}` : undefined}>
-              <span className="seq">
-                <span className="visually-hidden">event </span>
-                {event.seq}
-              </span>
-              <div>
-                <p className="entry-title">
-                  {entry.title} <time dateTime={event.at}>{timeLabel(event.at)}</time>
-                </p>
-                {entry.body}
-              </div>
-            </li>
-          );
-        })}
+      {events.map((event) => {
+        const entry = describe(event, nameOf);
+        return (
+          <li key={event.seq} data-seq={event.seq} data-type={event.type} className={entry.tone ? `tone-${entry.tone}` : undefined}>
+            <span className="seq">
+              <span className="visually-hidden">event </span>
+              {event.seq}
+            </span>
+            <div>
+              <p className="entry-title">
+                {entry.title} <time dateTime={event.at}>{timeLabel(event.at)}</time>
+              </p>
+              {entry.body}
+            </div>
+          </li>
+        );
+      })}
     </ol>
   );
 }

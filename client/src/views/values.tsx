@@ -8,7 +8,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number }) {
   if (value === null || value === undefined) return <code className="value-empty">{String(value)}</code>;
-  if (typeof value === "string") return value.includes("\n") || value.length > 120 ? <pre className="text">{value}</pre> : <span className="value-text">{value}</span>;
+  if (typeof value === "string")
+    return value.includes("\n") || value.length > 120 ? <pre className="text">{value}</pre> : <span className="value-text">{value}</span>;
   if (typeof value === "number" || typeof value === "boolean") return <code>{String(value)}</code>;
   if (depth >= MAX_DEPTH) return <pre className="text">{JSON.stringify(value, null, 2)}</pre>;
   if (Array.isArray(value)) {

@@ -22,7 +22,9 @@ export function WebhooksList() {
   return (
     <section className="webhooks" aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Webhooks of {me.tenant}</h2>
-      <p className="hint">Made with POST /api/webhooks; each message is signed (Standard Webhooks) with the secret given when the webhook was made.</p>
+      <p className="hint">
+        Made with POST /api/webhooks; each message is signed (Standard Webhooks) with the secret given when the webhook was made.
+      </p>
       {error ? <p className="field-error">Could not read the webhooks: {error}</p> : null}
       {webhooks && webhooks.length === 0 ? <p className="empty">No webhooks.</p> : null}
       <ul>

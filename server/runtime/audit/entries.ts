@@ -3,8 +3,12 @@ import type { AuditEntry } from "../../contract/index.ts";
 import type { ApprovalRecord } from "../runs/index.ts";
 
 /** What a reviewer's decision adds to its audit entry: the type, who, the arguments it goes ahead with, the message. */
-export function auditOfDecision(approval: ApprovalRecord, decision: Decision): Pick<AuditEntry, "decision" | "reviewer" | "argsAfter" | "message" | "redirectTo"> {
-  const argsAfter = decision.type === "edit" ? decision.args : decision.type === "approve" ? approval.request.action_request.args : undefined;
+export function auditOfDecision(
+  approval: ApprovalRecord,
+  decision: Decision,
+): Pick<AuditEntry, "decision" | "reviewer" | "argsAfter" | "message" | "redirectTo"> {
+  const argsAfter =
+    decision.type === "edit" ? decision.args : decision.type === "approve" ? approval.request.action_request.args : undefined;
   const message = "message" in decision ? decision.message : undefined;
   return {
     decision: decision.type,

@@ -54,6 +54,9 @@ void everyOperation;
  * on a connection, retries it, or runs it inside an open transaction.
  */
 export function portOver(tables: RunTables, exec: <T>(work: () => T | Promise<T>) => Promise<T>): RunStoreTx {
-  const call = (name: (typeof OPERATIONS)[number]) => (...args: unknown[]) => exec(() => (tables[name] as (...a: unknown[]) => unknown)(...args));
+  const call =
+    (name: (typeof OPERATIONS)[number]) =>
+    (...args: unknown[]) =>
+      exec(() => (tables[name] as (...a: unknown[]) => unknown)(...args));
   return Object.fromEntries(OPERATIONS.map((name) => [name, call(name)])) as unknown as RunStoreTx;
 }

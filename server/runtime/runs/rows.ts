@@ -96,7 +96,8 @@ export const toApproval = (row: ApprovalRow): ApprovalRecord => ({
 });
 
 /** An event as stored: its type and data are what `appendEvent` was given for that type. */
-export const toEvent = (row: EventRow): RunEvent => ({ seq: row.seq, runId: row.run_id, type: row.type, at: row.at, data: row.data }) as RunEvent;
+export const toEvent = (row: EventRow): RunEvent =>
+  ({ seq: row.seq, runId: row.run_id, type: row.type, at: row.at, data: row.data }) as RunEvent;
 
 export const toAuditEntry = (row: AuditRow): AuditEntry => ({
   id: row.id,

@@ -141,7 +141,12 @@ export interface RunStore {
   /** Stores a key, replacing an expired one. */
   saveIdempotencyKey(key: string, requestHash: string, runId: string): Promise<void>;
   /** Stores an approval the first time the graph asks it; returns the record and whether it is new. */
-  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRequest }): Promise<{ record: ApprovalRecord; created: boolean }>;
+  upsertApproval(approval: {
+    id: string;
+    runId: string;
+    interruptId: string;
+    request: ApprovalRequest;
+  }): Promise<{ record: ApprovalRecord; created: boolean }>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** Oldest first; `runIds` lists the approvals of several runs in one read; `tenant`: only of that tenant's runs. */
   listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]>;

@@ -59,11 +59,28 @@ export const toDelivery = (row: DeliveryRow): DeliveryRecord => ({
 });
 
 /** A delivery row and its webhook's, read in one join (`w_` columns are the webhook's). */
-export type DueRow = DeliveryRow & { w_tenant: string; w_url: string; w_events: string; w_description: string | null; w_secret: string; w_run_id: string | null; w_created_at: string };
+export type DueRow = DeliveryRow & {
+  w_tenant: string;
+  w_url: string;
+  w_events: string;
+  w_description: string | null;
+  w_secret: string;
+  w_run_id: string | null;
+  w_created_at: string;
+};
 
 export const toDue = (row: DueRow): { delivery: DeliveryRecord; webhook: WebhookRecord } => ({
   delivery: toDelivery(row),
-  webhook: toWebhook({ id: row.webhook_id, tenant: row.w_tenant, url: row.w_url, events: row.w_events, description: row.w_description, secret: row.w_secret, run_id: row.w_run_id, created_at: row.w_created_at }),
+  webhook: toWebhook({
+    id: row.webhook_id,
+    tenant: row.w_tenant,
+    url: row.w_url,
+    events: row.w_events,
+    description: row.w_description,
+    secret: row.w_secret,
+    run_id: row.w_run_id,
+    created_at: row.w_created_at,
+  }),
 });
 
 /** The columns of a due delivery's query: the delivery's, and its webhook's as `w_`. */

@@ -11,7 +11,6 @@ import type { Storage, StorageOptions } from "./types.ts";
 
 export type { StorageOptions } from "./types.ts";
 
-
 /** Opens the storage the options name, creating (and on Postgres migrating) what is missing. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (!options.databaseUrl) return openSqlite(options);
@@ -42,7 +41,10 @@ async function openSqlite(options: StorageOptions): Promise<Storage> {
     signalled: false,
     async openBackend(pack, failpoint) {
       checkPackDialect(pack, "sqlite");
-      const backend = await openSqliteBackend(path.join(options.dataDir, "packs", `${pack.id}.sqlite`), pack.seed.sqlite ?? [], { failpoint, retry });
+      const backend = await openSqliteBackend(path.join(options.dataDir, "packs", `${pack.id}.sqlite`), pack.seed.sqlite ?? [], {
+        failpoint,
+        retry,
+      });
       backends.push(backend);
       return backend;
     },

@@ -90,7 +90,9 @@ export class WebhookDispatcher {
   }
 
   private async attempt(delivery: DeliveryRecord, webhook: WebhookRecord, timeoutMs: number): Promise<void> {
-    const body = delivery.body ?? JSON.stringify({ type: delivery.type, timestamp: new Date().toISOString(), data: await this.describe(delivery, webhook) });
+    const body =
+      delivery.body ??
+      JSON.stringify({ type: delivery.type, timestamp: new Date().toISOString(), data: await this.describe(delivery, webhook) });
     const attempts = delivery.attempts + 1;
     const timestamp = Math.floor(Date.now() / 1000);
     const controller = new AbortController();
@@ -132,7 +134,10 @@ export class WebhookDispatcher {
       ...(outcome.error !== undefined ? { lastError: outcome.error } : {}),
       ...(delivered ? { deliveredAt: new Date().toISOString() } : {}),
     });
-    this.log[delivered ? "debug" : "warn"]({ webhookId: webhook.id, deliveryId: delivery.id, type: delivery.type, attempts, ...outcome }, delivered ? "webhook delivered" : "webhook attempt failed");
+    this.log[delivered ? "debug" : "warn"](
+      { webhookId: webhook.id, deliveryId: delivery.id, type: delivery.type, attempts, ...outcome },
+      delivered ? "webhook delivered" : "webhook attempt failed",
+    );
     if (!delivered && !givenUp) setTimeout(() => this.kick(), retryDelay(attempts, this.settings.retryBaseMs ?? 5_000) + 5).unref();
   }
 }

@@ -7,7 +7,14 @@ import { checkWebhookTarget } from "./targets.ts";
 
 /** A webhook as clients see it: never its secret. */
 export function webhookView(w: WebhookRecord): Webhook {
-  return { id: w.id, url: w.url, events: [...w.events], ...(w.description ? { description: w.description } : {}), ...(w.runId ? { runId: w.runId } : {}), createdAt: w.createdAt };
+  return {
+    id: w.id,
+    url: w.url,
+    events: [...w.events],
+    ...(w.description ? { description: w.description } : {}),
+    ...(w.runId ? { runId: w.runId } : {}),
+    createdAt: w.createdAt,
+  };
 }
 
 /** A delivery as clients see it. */
@@ -35,7 +42,10 @@ export class Webhooks {
   ) {}
 
   /** Makes a webhook of the principal's tenant; its secret is answered once, here. */
-  async create(input: { url: string; events: Webhook["events"]; description?: string | undefined }, who: Principal): Promise<{ webhook: Webhook; secret: string }> {
+  async create(
+    input: { url: string; events: Webhook["events"]; description?: string | undefined },
+    who: Principal,
+  ): Promise<{ webhook: Webhook; secret: string }> {
     await checkWebhookTarget(input.url, this.allowPrivate);
     const record: WebhookRecord = {
       id: newWebhookId(),
@@ -57,7 +67,15 @@ export class Webhooks {
 
   /** The webhook of one run, every event, made in the run's own transaction. */
   async createForRun(tx: RunStoreTx, url: string, runId: string, who: Principal): Promise<{ id: string; secret: string }> {
-    const record: WebhookRecord = { id: newWebhookId(), tenant: who.tenant, url, events: [...WEBHOOK_EVENTS], secret: newWebhookSecret(), runId, createdAt: new Date().toISOString() };
+    const record: WebhookRecord = {
+      id: newWebhookId(),
+      tenant: who.tenant,
+      url,
+      events: [...WEBHOOK_EVENTS],
+      secret: newWebhookSecret(),
+      runId,
+      createdAt: new Date().toISOString(),
+    };
     await tx.createWebhook(record);
     return { id: record.id, secret: record.secret };
   }

@@ -52,7 +52,8 @@ function literal(sql, args) {
 
 function postgres(url) {
   const scratch = `qc_check_${process.pid}`;
-  const psql = (target, args, input) => execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", target, ...args], { encoding: "utf8", ...(input ? { input } : {}) });
+  const psql = (target, args, input) =>
+    execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", target, ...args], { encoding: "utf8", ...(input ? { input } : {}) });
   const target = new URL(url);
   target.pathname = `/${scratch}`;
   psql(url, ["-c", `CREATE DATABASE ${scratch}`]);
@@ -60,7 +61,12 @@ function postgres(url) {
     psql(target.href, ["-f", "-"], seed);
     return calls.flatMap((call) => {
       // A data-modifying statement can stand in a WITH, so every call answers as JSON the same way.
-      const out = psql(target.href, ["-A", "-t", "-c", `WITH q AS (${literal(toolOf(call.tool).sql, call.args)}) SELECT COALESCE(json_agg(q), '[]') FROM q`]);
+      const out = psql(target.href, [
+        "-A",
+        "-t",
+        "-c",
+        `WITH q AS (${literal(toolOf(call.tool).sql, call.args)}) SELECT COALESCE(json_agg(q), '[]') FROM q`,
+      ]);
       return check("postgres", call, JSON.parse(out));
     });
   } finally {

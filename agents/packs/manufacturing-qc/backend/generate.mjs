@@ -30,7 +30,8 @@ const normal = () => {
 const pick = (items) => items[Math.floor(random() * items.length)];
 const round = (x, digits) => Number(x.toFixed(digits));
 
-const q = (value) => (value === null || value === undefined ? "NULL" : typeof value === "number" ? String(value) : `'${String(value).replace(/'/g, "''")}'`);
+const q = (value) =>
+  value === null || value === undefined ? "NULL" : typeof value === "number" ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
 const rows = (table, columns, values) => {
   const lines = [];
   // Batches of 200 rows: one statement each, small enough for any driver.
@@ -44,10 +45,54 @@ const rows = (table, columns, values) => {
 // --- Master data -------------------------------------------------------------------------------
 
 const suppliers = [
-  ["SUP-01", "Midland Stampings Ltd", "stamped aluminium cover plates", "approved", "A", 180, "Gary Whitmore", "quality@midland-stampings.example", "0121 496 0301", "2019-03-01"],
-  ["SUP-02", "Brenton Extrusions Ltd", "extruded heat-sink brackets", "approved", "B", 820, "Anita Kowalska", "supplier.quality@brenton-extrusions.example", "01384 496 0212", "2020-09-14"],
-  ["SUP-03", "Castwell Foundry Ltd", "high-pressure die castings (AlSi9Cu3)", "approved", "B", 2350, "Priya Desai", "quality@castwell-foundry.example", "01952 496 0418", "2018-05-21"],
-  ["SUP-04", "Halden Coatings Ltd", "powder coating and passivation", "conditional", "C", 3900, "Tom Ferris", "t.ferris@halden-coatings.example", "0114 496 0655", "2022-11-07"],
+  [
+    "SUP-01",
+    "Midland Stampings Ltd",
+    "stamped aluminium cover plates",
+    "approved",
+    "A",
+    180,
+    "Gary Whitmore",
+    "quality@midland-stampings.example",
+    "0121 496 0301",
+    "2019-03-01",
+  ],
+  [
+    "SUP-02",
+    "Brenton Extrusions Ltd",
+    "extruded heat-sink brackets",
+    "approved",
+    "B",
+    820,
+    "Anita Kowalska",
+    "supplier.quality@brenton-extrusions.example",
+    "01384 496 0212",
+    "2020-09-14",
+  ],
+  [
+    "SUP-03",
+    "Castwell Foundry Ltd",
+    "high-pressure die castings (AlSi9Cu3)",
+    "approved",
+    "B",
+    2350,
+    "Priya Desai",
+    "quality@castwell-foundry.example",
+    "01952 496 0418",
+    "2018-05-21",
+  ],
+  [
+    "SUP-04",
+    "Halden Coatings Ltd",
+    "powder coating and passivation",
+    "conditional",
+    "C",
+    3900,
+    "Tom Ferris",
+    "t.ferris@halden-coatings.example",
+    "0114 496 0655",
+    "2022-11-07",
+  ],
 ];
 
 const parts = [
@@ -57,14 +102,70 @@ const parts = [
 ];
 
 const defectClasses = [
-  ["DC-POR", "Porosity", "major", "Gas or shrinkage voids in the casting, seen as round or irregular pores on a machined surface.", "Die-casting process at the foundry: hydrogen in the melt (poor degassing), trapped air (venting, shot profile), die temperature too low, or shrinkage at thick sections such as bosses.", "Hold the lot; 100% inspection of the affected zone; ask the casting supplier for an 8D."],
-  ["DC-CRK", "Crack", "critical", "A linear fracture in the material, open to the surface.", "Hot tearing in the die, quench stress, or damage in fixturing and handling.", "Hold the lot at once; inform the quality manager and the customer within 24 hours if any has shipped."],
-  ["DC-INC", "Incomplete fill", "major", "Missing material (misrun or cold shut) where the die did not fill.", "Metal too cold, slow shot, blocked venting.", "Hold the lot; sort 100%; supplier 8D."],
-  ["DC-BUR", "Burr", "major", "A raised sharp edge left by machining, in a bore or on an edge.", "Worn or chipped tool, wrong feed, missing deburring step.", "Sort and rework by deburring; check the tool change interval."],
-  ["DC-FOR", "Foreign material", "major", "Chips, swarf or debris on or in the part.", "Poor washing, chips trapped in blind holes.", "Rewash and re-inspect; check the washer."],
-  ["DC-SCR", "Scratch", "minor", "A shallow linear mark on a surface; major when on the sealing face.", "Handling, part-to-part contact, worn fixtures or packaging.", "Rework by polishing where allowed; check handling and packaging."],
-  ["DC-DNT", "Dent", "minor", "A local depression from impact.", "Handling damage, parts dropped or stacked.", "Use as is when outside functional zones; else scrap."],
-  ["DC-DIS", "Discolouration", "minor", "Staining or colour change on the surface.", "Coolant residue, drying marks, contaminated wash water.", "Rewash; accept by limit sample."],
+  [
+    "DC-POR",
+    "Porosity",
+    "major",
+    "Gas or shrinkage voids in the casting, seen as round or irregular pores on a machined surface.",
+    "Die-casting process at the foundry: hydrogen in the melt (poor degassing), trapped air (venting, shot profile), die temperature too low, or shrinkage at thick sections such as bosses.",
+    "Hold the lot; 100% inspection of the affected zone; ask the casting supplier for an 8D.",
+  ],
+  [
+    "DC-CRK",
+    "Crack",
+    "critical",
+    "A linear fracture in the material, open to the surface.",
+    "Hot tearing in the die, quench stress, or damage in fixturing and handling.",
+    "Hold the lot at once; inform the quality manager and the customer within 24 hours if any has shipped.",
+  ],
+  [
+    "DC-INC",
+    "Incomplete fill",
+    "major",
+    "Missing material (misrun or cold shut) where the die did not fill.",
+    "Metal too cold, slow shot, blocked venting.",
+    "Hold the lot; sort 100%; supplier 8D.",
+  ],
+  [
+    "DC-BUR",
+    "Burr",
+    "major",
+    "A raised sharp edge left by machining, in a bore or on an edge.",
+    "Worn or chipped tool, wrong feed, missing deburring step.",
+    "Sort and rework by deburring; check the tool change interval.",
+  ],
+  [
+    "DC-FOR",
+    "Foreign material",
+    "major",
+    "Chips, swarf or debris on or in the part.",
+    "Poor washing, chips trapped in blind holes.",
+    "Rewash and re-inspect; check the washer.",
+  ],
+  [
+    "DC-SCR",
+    "Scratch",
+    "minor",
+    "A shallow linear mark on a surface; major when on the sealing face.",
+    "Handling, part-to-part contact, worn fixtures or packaging.",
+    "Rework by polishing where allowed; check handling and packaging.",
+  ],
+  [
+    "DC-DNT",
+    "Dent",
+    "minor",
+    "A local depression from impact.",
+    "Handling damage, parts dropped or stacked.",
+    "Use as is when outside functional zones; else scrap.",
+  ],
+  [
+    "DC-DIS",
+    "Discolouration",
+    "minor",
+    "Staining or colour change on the surface.",
+    "Coolant residue, drying marks, contaminated wash water.",
+    "Rewash; accept by limit sample.",
+  ],
 ];
 
 const gauges = [
@@ -76,8 +177,32 @@ const gauges = [
 
 // [id, part, name, unit, nominal, lsl, usl, class, gauge, control method, sample]
 const characteristics = [
-  ["CHR-4410-01", "PRT-4410", "Connector bore diameter", "mm", 32.0, 31.975, 32.025, "CC", "GAU-07", "X-bar and R chart", "5 parts every 2 hours"],
-  ["CHR-4410-02", "PRT-4410", "Wall thickness at boss B2", "mm", 3.0, 2.85, 3.15, "SC", "GAU-11", "X-bar and R chart", "5 parts every 2 hours"],
+  [
+    "CHR-4410-01",
+    "PRT-4410",
+    "Connector bore diameter",
+    "mm",
+    32.0,
+    31.975,
+    32.025,
+    "CC",
+    "GAU-07",
+    "X-bar and R chart",
+    "5 parts every 2 hours",
+  ],
+  [
+    "CHR-4410-02",
+    "PRT-4410",
+    "Wall thickness at boss B2",
+    "mm",
+    3.0,
+    2.85,
+    3.15,
+    "SC",
+    "GAU-11",
+    "X-bar and R chart",
+    "5 parts every 2 hours",
+  ],
   ["CHR-4410-03", "PRT-4410", "Seal groove depth", "mm", 2.4, 2.35, 2.45, "SC", "GAU-14", "X-bar and R chart", "5 parts every 2 hours"],
   ["CHR-4420-01", "PRT-4420", "Flange height", "mm", 6.0, 5.9, 6.1, "standard", "GAU-19", "X-bar and R chart", "5 parts every 2 hours"],
 ];
@@ -103,14 +228,39 @@ const lots = [
 // --- AOI findings -----------------------------------------------------------------------------
 
 const ZONES = {
-  "PRT-4410": { "DC-POR": ["boss B2", "boss B2", "boss B2", "connector bore", "connector bore", "sealing face"], "DC-SCR": ["mounting flange", "cover seat"], "DC-BUR": ["connector bore"], "DC-DNT": ["mounting flange"], "DC-DIS": ["cover seat"], "DC-FOR": ["connector bore"], "DC-INC": ["rib R4"], "DC-CRK": ["boss B2"] },
-  "PRT-4420": { "DC-SCR": ["sealing face", "sealing face", "outer face"], "DC-BUR": ["hole edge"], "DC-DNT": ["flange"], "DC-DIS": ["outer face"] },
+  "PRT-4410": {
+    "DC-POR": ["boss B2", "boss B2", "boss B2", "connector bore", "connector bore", "sealing face"],
+    "DC-SCR": ["mounting flange", "cover seat"],
+    "DC-BUR": ["connector bore"],
+    "DC-DNT": ["mounting flange"],
+    "DC-DIS": ["cover seat"],
+    "DC-FOR": ["connector bore"],
+    "DC-INC": ["rib R4"],
+    "DC-CRK": ["boss B2"],
+  },
+  "PRT-4420": {
+    "DC-SCR": ["sealing face", "sealing face", "outer face"],
+    "DC-BUR": ["hole edge"],
+    "DC-DNT": ["flange"],
+    "DC-DIS": ["outer face"],
+  },
   "PRT-4430": { "DC-SCR": ["fin side"], "DC-BUR": ["cut end"], "DC-DNT": ["fin tip"], "DC-DIS": ["base"] },
 };
 // Where each zone sits on the part, in mm from the datum corner (x, y).
 const ZONE_XY = {
-  "boss B2": [112, 48], "connector bore": [36, 62], "sealing face": [90, 12], "mounting flange": [8, 90], "cover seat": [70, 70], "rib R4": [130, 30],
-  "outer face": [60, 40], "hole edge": [20, 20], "flange": [5, 60], "fin side": [40, 15], "cut end": [0, 10], "fin tip": [40, 30], "base": [40, 5],
+  "boss B2": [112, 48],
+  "connector bore": [36, 62],
+  "sealing face": [90, 12],
+  "mounting flange": [8, 90],
+  "cover seat": [70, 70],
+  "rib R4": [130, 30],
+  "outer face": [60, 40],
+  "hole edge": [20, 20],
+  flange: [5, 60],
+  "fin side": [40, 15],
+  "cut end": [0, 10],
+  "fin tip": [40, 30],
+  base: [40, 5],
 };
 
 // Confirmed findings by defect class, and false calls, for each lot.
@@ -194,9 +344,25 @@ for (const [lotId] of lots) {
 // Mean and standard deviation of each characteristic, lot by lot: the bore drifts and spreads as
 // porosity rises in the castings from batch CW-2406-25 on; the rest stay capable.
 const behaviour = {
-  "CHR-4410-01": { "LOT-24101": [32.001, 0.0042], "LOT-24102": [32.0005, 0.0044], "LOT-24103": [32.0012, 0.0041], "LOT-24104": [32.0008, 0.0045], "LOT-24105": [32.0011, 0.0043], "LOT-24106": [32.003, 0.006], "LOT-24107": [32.0058, 0.0082], "LOT-24108": [32.0088, 0.0106] },
-  "CHR-4410-02": Object.fromEntries(["LOT-24101", "LOT-24102", "LOT-24103", "LOT-24104", "LOT-24105", "LOT-24106", "LOT-24107", "LOT-24108"].map((l) => [l, [3.01, 0.022]])),
-  "CHR-4410-03": Object.fromEntries(["LOT-24101", "LOT-24102", "LOT-24103", "LOT-24104", "LOT-24105", "LOT-24106", "LOT-24107", "LOT-24108"].map((l) => [l, [2.402, 0.0085]])),
+  "CHR-4410-01": {
+    "LOT-24101": [32.001, 0.0042],
+    "LOT-24102": [32.0005, 0.0044],
+    "LOT-24103": [32.0012, 0.0041],
+    "LOT-24104": [32.0008, 0.0045],
+    "LOT-24105": [32.0011, 0.0043],
+    "LOT-24106": [32.003, 0.006],
+    "LOT-24107": [32.0058, 0.0082],
+    "LOT-24108": [32.0088, 0.0106],
+  },
+  "CHR-4410-02": Object.fromEntries(
+    ["LOT-24101", "LOT-24102", "LOT-24103", "LOT-24104", "LOT-24105", "LOT-24106", "LOT-24107", "LOT-24108"].map((l) => [l, [3.01, 0.022]]),
+  ),
+  "CHR-4410-03": Object.fromEntries(
+    ["LOT-24101", "LOT-24102", "LOT-24103", "LOT-24104", "LOT-24105", "LOT-24106", "LOT-24107", "LOT-24108"].map((l) => [
+      l,
+      [2.402, 0.0085],
+    ]),
+  ),
   "CHR-4420-01": Object.fromEntries(["LOT-24201", "LOT-24202", "LOT-24203", "LOT-24204"].map((l) => [l, [6.005, 0.018]])),
 };
 const SUBGROUPS_PER_LOT = 8;
@@ -221,14 +387,80 @@ for (const [chr] of characteristics) {
 // --- History: nonconformances, holds, dispositions, supplier requests -------------------------
 
 const nonconformances = [
-  [1, "NCR-24031", "LOT-24027", "SUP-03", "DC-POR", "Porosity at boss B2 found at AOI on 41 housings of casting batch CW-2403-05.", 41, "2024-03-11", "closed", "scrap"],
-  [2, "NCR-24058", "LOT-24081", "SUP-01", "DC-BUR", "Burrs on cover plate hole edges, 120 plates.", 120, "2024-05-02", "closed", "return_to_supplier"],
-  [3, "NCR-24066", "LOT-24104", null, "DC-BUR", "Burrs in the connector bore after tool T12 chipped; 40 housings.", 40, "2024-06-25", "closed", "rework"],
-  [4, "NCR-24071", "LOT-24203", "SUP-01", "DC-SCR", "Scratches on the cover plate sealing face on 31 plates: above the AQL for major defects on the sealing face.", 31, "2024-07-04", "open", null],
+  [
+    1,
+    "NCR-24031",
+    "LOT-24027",
+    "SUP-03",
+    "DC-POR",
+    "Porosity at boss B2 found at AOI on 41 housings of casting batch CW-2403-05.",
+    41,
+    "2024-03-11",
+    "closed",
+    "scrap",
+  ],
+  [
+    2,
+    "NCR-24058",
+    "LOT-24081",
+    "SUP-01",
+    "DC-BUR",
+    "Burrs on cover plate hole edges, 120 plates.",
+    120,
+    "2024-05-02",
+    "closed",
+    "return_to_supplier",
+  ],
+  [
+    3,
+    "NCR-24066",
+    "LOT-24104",
+    null,
+    "DC-BUR",
+    "Burrs in the connector bore after tool T12 chipped; 40 housings.",
+    40,
+    "2024-06-25",
+    "closed",
+    "rework",
+  ],
+  [
+    4,
+    "NCR-24071",
+    "LOT-24203",
+    "SUP-01",
+    "DC-SCR",
+    "Scratches on the cover plate sealing face on 31 plates: above the AQL for major defects on the sealing face.",
+    31,
+    "2024-07-04",
+    "open",
+    null,
+  ],
 ];
 const holds = [
-  [1, "HLD-1001", "LOT-24104", "Burrs in the connector bore (NCR-24066)", "2024-06-25", "J. Okafor", "released", "2024-06-27", "M. Lindqvist", "40 housings reworked by deburring; 100% re-inspection of the connector bore passed."],
-  [2, "HLD-1002", "LOT-24202", "AOI false-call rate above 0.3% on AOI-4; suspect product until re-inspected", "2024-06-20", "J. Okafor", "released", "2024-06-21", "M. Lindqvist", "Manual re-inspection of the 9 calls confirmed all as false calls; AOI-4 lighting recalibrated."],
+  [
+    1,
+    "HLD-1001",
+    "LOT-24104",
+    "Burrs in the connector bore (NCR-24066)",
+    "2024-06-25",
+    "J. Okafor",
+    "released",
+    "2024-06-27",
+    "M. Lindqvist",
+    "40 housings reworked by deburring; 100% re-inspection of the connector bore passed.",
+  ],
+  [
+    2,
+    "HLD-1002",
+    "LOT-24202",
+    "AOI false-call rate above 0.3% on AOI-4; suspect product until re-inspected",
+    "2024-06-20",
+    "J. Okafor",
+    "released",
+    "2024-06-21",
+    "M. Lindqvist",
+    "Manual re-inspection of the 9 calls confirmed all as false calls; AOI-4 lighting recalibrated.",
+  ],
   [3, "HLD-1003", "LOT-24203", "Scratches on the sealing face (NCR-24071)", "2024-07-04", "J. Okafor", "active", null, null, null],
 ];
 const dispositions = [
@@ -236,10 +468,62 @@ const dispositions = [
   [2, "DSP-1002", "LOT-24104", "rework", 40, 568.0, "Deburr the connector bore (NCR-24066) and re-inspect 100%.", "2024-06-26"],
 ];
 const supplierRequests = [
-  [1, "SCAR-24001", "SUP-03", "LOT-24027", "DC-POR", "8D", "8D request: porosity at boss B2, batch CW-2403-05", "Porosity at boss B2 on 41 housings (NCR-24031). Containment, root cause and corrective action requested.", "quality@castwell-foundry.example", "2024-03-12", "closed", "2024-04-19"],
-  [2, "SCAR-24002", "SUP-01", "LOT-24081", "DC-BUR", "8D", "8D request: burrs on cover plate hole edges", "Burrs on hole edges of 120 cover plates (NCR-24058).", "quality@midland-stampings.example", "2024-05-03", "closed", "2024-06-07"],
-  [3, "SCAR-24003", "SUP-04", null, null, "8D", "8D request: coating adhesion failures", "Cross-cut adhesion failures on passivated brackets in incoming inspection.", "t.ferris@halden-coatings.example", "2024-06-11", "root_cause_received", null],
-  [4, "SCAR-24004", "SUP-01", "LOT-24203", "DC-SCR", "8D", "8D request: scratches on the cover plate sealing face", "Scratches on the sealing face of 31 plates of lot LOT-24203 (NCR-24071).", "quality@midland-stampings.example", "2024-07-04", "containment_received", null],
+  [
+    1,
+    "SCAR-24001",
+    "SUP-03",
+    "LOT-24027",
+    "DC-POR",
+    "8D",
+    "8D request: porosity at boss B2, batch CW-2403-05",
+    "Porosity at boss B2 on 41 housings (NCR-24031). Containment, root cause and corrective action requested.",
+    "quality@castwell-foundry.example",
+    "2024-03-12",
+    "closed",
+    "2024-04-19",
+  ],
+  [
+    2,
+    "SCAR-24002",
+    "SUP-01",
+    "LOT-24081",
+    "DC-BUR",
+    "8D",
+    "8D request: burrs on cover plate hole edges",
+    "Burrs on hole edges of 120 cover plates (NCR-24058).",
+    "quality@midland-stampings.example",
+    "2024-05-03",
+    "closed",
+    "2024-06-07",
+  ],
+  [
+    3,
+    "SCAR-24003",
+    "SUP-04",
+    null,
+    null,
+    "8D",
+    "8D request: coating adhesion failures",
+    "Cross-cut adhesion failures on passivated brackets in incoming inspection.",
+    "t.ferris@halden-coatings.example",
+    "2024-06-11",
+    "root_cause_received",
+    null,
+  ],
+  [
+    4,
+    "SCAR-24004",
+    "SUP-01",
+    "LOT-24203",
+    "DC-SCR",
+    "8D",
+    "8D request: scratches on the cover plate sealing face",
+    "Scratches on the sealing face of 31 plates of lot LOT-24203 (NCR-24071).",
+    "quality@midland-stampings.example",
+    "2024-07-04",
+    "containment_received",
+    null,
+  ],
 ];
 
 // --- SQL --------------------------------------------------------------------------------------
@@ -420,32 +704,104 @@ CREATE INDEX supplier_requests_supplier ON supplier_requests (supplier_id);
 
 const sql = [
   DDL,
-  rows("suppliers", ["id", "name", "commodity", "status", "rating", "ppm_12m", "quality_contact", "quality_email", "phone", "approved_since"], suppliers),
+  rows(
+    "suppliers",
+    ["id", "name", "commodity", "status", "rating", "ppm_12m", "quality_contact", "quality_email", "phone", "approved_since"],
+    suppliers,
+  ),
   rows("parts", ["id", "name", "material", "customer", "supplier_id", "unit_cost", "drawing"], parts),
   rows("lots", ["id", "part_id", "supplier_id", "supplier_batch", "quantity", "line", "produced_on", "status", "shipped_on"], lots),
   rows("defect_classes", ["code", "name", "severity", "description", "typical_causes", "containment"], defectClasses),
   rows(
     "aoi_findings",
-    ["id", "lot_id", "unit_serial", "station", "inspected_at", "defect_code", "confidence", "zone", "x_mm", "y_mm", "image_ref", "review", "reference_image"],
-    findings.map((f) => [f.id, f.lot, f.serial, f.station, f.at, f.code, f.confidence, f.zone, f.x, f.y, f.image, f.review, referenceImages.has(f.id) ? 1 : 0]),
+    [
+      "id",
+      "lot_id",
+      "unit_serial",
+      "station",
+      "inspected_at",
+      "defect_code",
+      "confidence",
+      "zone",
+      "x_mm",
+      "y_mm",
+      "image_ref",
+      "review",
+      "reference_image",
+    ],
+    findings.map((f) => [
+      f.id,
+      f.lot,
+      f.serial,
+      f.station,
+      f.at,
+      f.code,
+      f.confidence,
+      f.zone,
+      f.x,
+      f.y,
+      f.image,
+      f.review,
+      referenceImages.has(f.id) ? 1 : 0,
+    ]),
   ),
   rows("gauges", ["id", "name", "type", "resolution_mm", "last_calibrated", "calibration_due", "status", "grr_pct"], gauges),
-  rows("characteristics", ["id", "part_id", "name", "unit", "nominal", "lsl", "usl", "class", "gauge_id", "control_method", "sample_plan"], characteristics),
+  rows(
+    "characteristics",
+    ["id", "part_id", "name", "unit", "nominal", "lsl", "usl", "class", "gauge_id", "control_method", "sample_plan"],
+    characteristics,
+  ),
   rows("measurements", ["id", "characteristic_id", "lot_id", "subgroup", "sample", "value", "measured_at"], measurements),
-  rows("nonconformances", ["id", "ref", "lot_id", "supplier_id", "defect_code", "description", "quantity_affected", "raised_on", "status", "disposition"], nonconformances),
-  rows("holds", ["id", "ref", "lot_id", "reason", "placed_on", "placed_by", "status", "released_on", "released_by", "release_reason"], holds),
+  rows(
+    "nonconformances",
+    ["id", "ref", "lot_id", "supplier_id", "defect_code", "description", "quantity_affected", "raised_on", "status", "disposition"],
+    nonconformances,
+  ),
+  rows(
+    "holds",
+    ["id", "ref", "lot_id", "reason", "placed_on", "placed_by", "status", "released_on", "released_by", "release_reason"],
+    holds,
+  ),
   rows("dispositions", ["id", "ref", "lot_id", "action", "quantity", "value", "reason", "decided_on"], dispositions),
-  rows("supplier_requests", ["id", "ref", "supplier_id", "lot_id", "defect_code", "kind", "subject", "description", "contact_email", "raised_on", "status", "closed_on"], supplierRequests),
+  rows(
+    "supplier_requests",
+    [
+      "id",
+      "ref",
+      "supplier_id",
+      "lot_id",
+      "defect_code",
+      "kind",
+      "subject",
+      "description",
+      "contact_email",
+      "raised_on",
+      "status",
+      "closed_on",
+    ],
+    supplierRequests,
+  ),
 ].join("\n\n");
 fs.writeFileSync(path.join(PACK, "backend", "seed.sql"), `${sql}\n`);
 
 // --- The SPC system's data ---------------------------------------------------------------------
 
 const spc = {
-  about: "Measurements of the SPC system at Northgate Precision, Telford: subgroups of 5, per characteristic, in the order measured. Written by backend/generate.mjs with the pack's SQL seed.",
+  about:
+    "Measurements of the SPC system at Northgate Precision, Telford: subgroups of 5, per characteristic, in the order measured. Written by backend/generate.mjs with the pack's SQL seed.",
   subgroupSize: SUBGROUP_SIZE,
   baselineSubgroups: 25,
-  characteristics: characteristics.map(([id, part, name, unit, nominal, lsl, usl, cls, gauge]) => ({ id, part_id: part, name, unit, nominal, lsl, usl, class: cls, gauge_id: gauge })),
+  characteristics: characteristics.map(([id, part, name, unit, nominal, lsl, usl, cls, gauge]) => ({
+    id,
+    part_id: part,
+    name,
+    unit,
+    nominal,
+    lsl,
+    usl,
+    class: cls,
+    gauge_id: gauge,
+  })),
   subgroups,
 };
 fs.writeFileSync(path.join(PACK, "mcp", "data", "spc.json"), `${JSON.stringify(spc, null, 1)}\n`);
@@ -482,7 +838,12 @@ function png(width, height, pixels) {
     raw[y * (width + 1)] = 0; // no filter
     for (let x = 0; x < width; x += 1) raw[y * (width + 1) + 1 + x] = pixels[y * width + x];
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(raw, { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** A machined aluminium surface (light grey with tool marks) with the defect drawn on it. */
@@ -517,13 +878,26 @@ function defectImage(code, draw) {
 
 const archived = findings.filter((f) => referenceImages.has(f.id));
 const index = {
-  about: "The AOI image archive at Northgate Precision: the reference images reviewers kept, one per entry. Written by backend/generate.mjs.",
+  about:
+    "The AOI image archive at Northgate Precision: the reference images reviewers kept, one per entry. Written by backend/generate.mjs.",
   pixelSizeMm: 0.05,
-  images: archived.map((f) => ({ image_ref: f.image, lot_id: f.lot, unit_serial: f.serial, station: f.station, captured_at: f.at, aoi_defect_code: f.code, aoi_confidence: f.confidence, zone: f.zone, file: `${f.image}.png` })),
+  images: archived.map((f) => ({
+    image_ref: f.image,
+    lot_id: f.lot,
+    unit_serial: f.serial,
+    station: f.station,
+    captured_at: f.at,
+    aoi_defect_code: f.code,
+    aoi_confidence: f.confidence,
+    zone: f.zone,
+    file: `${f.image}.png`,
+  })),
 };
 fs.rmSync(path.join(PACK, "mcp", "images"), { recursive: true, force: true });
 fs.mkdirSync(path.join(PACK, "mcp", "images"), { recursive: true });
 for (const f of archived) fs.writeFileSync(path.join(PACK, "mcp", "images", `${f.image}.png`), defectImage(f.code, generator(f.id)));
 fs.writeFileSync(path.join(PACK, "mcp", "data", "images.json"), `${JSON.stringify(index, null, 1)}\n`);
 
-process.stdout.write(`seed.sql: ${findings.length} AOI findings, ${measurements.length} measurements; spc.json: ${subgroups.length} subgroups; ${archived.length} images\n`);
+process.stdout.write(
+  `seed.sql: ${findings.length} AOI findings, ${measurements.length} measurements; spc.json: ${subgroups.length} subgroups; ${archived.length} images\n`,
+);

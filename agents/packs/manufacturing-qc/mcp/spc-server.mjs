@@ -56,7 +56,19 @@ function capabilityOf(c, groups) {
   const pp = (c.usl - c.lsl) / (6 * sigmaOverall);
   const ppk = Math.min(c.usl - mu, mu - c.lsl) / (3 * sigmaOverall);
   const outOfSpec = values.filter((v) => v < c.lsl || v > c.usl).length;
-  return { n: values.length, subgroups: groups.length, mean: r(mu, 5), sigma_within: r(sigmaWithin, 5), sigma_overall: r(sigmaOverall, 5), cp: r(cp, 2), cpk: r(cpk, 2), pp: r(pp, 2), ppk: r(ppk, 2), out_of_spec: outOfSpec, verdict: verdict(cpk) };
+  return {
+    n: values.length,
+    subgroups: groups.length,
+    mean: r(mu, 5),
+    sigma_within: r(sigmaWithin, 5),
+    sigma_overall: r(sigmaOverall, 5),
+    cp: r(cp, 2),
+    cpk: r(cpk, 2),
+    pp: r(pp, 2),
+    ppk: r(ppk, 2),
+    out_of_spec: outOfSpec,
+    verdict: verdict(cpk),
+  };
 }
 
 /** Control limits from the reference run: the characteristic's first 25 subgroups, frozen (spc-procedure.md, section 3). */
@@ -64,7 +76,16 @@ function limitsOf(characteristicId) {
   const baseline = data.subgroups.filter((s) => s.characteristic_id === characteristicId).slice(0, data.baselineSubgroups);
   const center = mean(baseline.map((g) => mean(g.values)));
   const rBar = mean(baseline.map((g) => range(g.values)));
-  return { center, rBar, sigma: (A2 * rBar) / 3, ucl: center + A2 * rBar, lcl: center - A2 * rBar, rUcl: D4 * rBar, rLcl: D3 * rBar, baseline: baseline.length };
+  return {
+    center,
+    rBar,
+    sigma: (A2 * rBar) / 3,
+    ucl: center + A2 * rBar,
+    lcl: center - A2 * rBar,
+    rUcl: D4 * rBar,
+    rLcl: D3 * rBar,
+    baseline: baseline.length,
+  };
 }
 
 /**
@@ -74,30 +95,51 @@ function limitsOf(characteristicId) {
  */
 function westernElectric(characteristicId) {
   const limits = limitsOf(characteristicId);
-  const points = data.subgroups.filter((s) => s.characteristic_id === characteristicId).map((g) => ({ subgroup: g.subgroup, lot_id: g.lot_id, z: (mean(g.values) - limits.center) / limits.sigma }));
+  const points = data.subgroups
+    .filter((s) => s.characteristic_id === characteristicId)
+    .map((g) => ({ subgroup: g.subgroup, lot_id: g.lot_id, z: (mean(g.values) - limits.center) / limits.sigma }));
   const violations = [];
   points.forEach((p, i) => {
     const window = (k) => points.slice(Math.max(0, i - k + 1), i + 1);
     const side = Math.sign(p.z);
     if (Math.abs(p.z) > 3) violations.push({ rule: 1, subgroup: p.subgroup, lot_id: p.lot_id, description: "one point beyond 3 sigma" });
     const last3 = window(3);
-    if (last3.length === 3 && side !== 0 && last3.filter((q) => Math.sign(q.z) === side && Math.abs(q.z) > 2).length >= 2 && Math.abs(p.z) > 2) {
+    if (
+      last3.length === 3 &&
+      side !== 0 &&
+      last3.filter((q) => Math.sign(q.z) === side && Math.abs(q.z) > 2).length >= 2 &&
+      Math.abs(p.z) > 2
+    ) {
       violations.push({ rule: 2, subgroup: p.subgroup, lot_id: p.lot_id, description: "two of three points beyond 2 sigma on one side" });
     }
     const last5 = window(5);
-    if (last5.length === 5 && side !== 0 && last5.filter((q) => Math.sign(q.z) === side && Math.abs(q.z) > 1).length >= 4 && Math.abs(p.z) > 1) {
+    if (
+      last5.length === 5 &&
+      side !== 0 &&
+      last5.filter((q) => Math.sign(q.z) === side && Math.abs(q.z) > 1).length >= 4 &&
+      Math.abs(p.z) > 1
+    ) {
       violations.push({ rule: 3, subgroup: p.subgroup, lot_id: p.lot_id, description: "four of five points beyond 1 sigma on one side" });
     }
     const last8 = window(8);
     if (last8.length === 8 && side !== 0 && last8.every((q) => Math.sign(q.z) === side)) {
-      violations.push({ rule: 4, subgroup: p.subgroup, lot_id: p.lot_id, description: "eight points in a row on one side of the centre line" });
+      violations.push({
+        rule: 4,
+        subgroup: p.subgroup,
+        lot_id: p.lot_id,
+        description: "eight points in a row on one side of the centre line",
+      });
     }
   });
   return { limits, violations };
 }
 
 const CHARACTERISTIC_ID = { type: "string", pattern: "^CHR-[0-9]{4}-[0-9]{2}$", description: "The characteristic id, e.g. CHR-4410-01." };
-const LOT_ID = { type: "string", pattern: "^LOT-[0-9]{5}$", description: "A lot id, e.g. LOT-24108: only that lot's subgroups (optional)." };
+const LOT_ID = {
+  type: "string",
+  pattern: "^LOT-[0-9]{5}$",
+  description: "A lot id, e.g. LOT-24108: only that lot's subgroups (optional).",
+};
 const number = { type: ["number", "null"] };
 const text = { type: "string" };
 
@@ -106,14 +148,35 @@ const TOOLS = [
     name: "lot_capability",
     description:
       "Process capability of every characteristic measured on a lot (Cp, Cpk, Pp, Ppk from its subgroups), the weakest characteristic first with its Cpk and verdict against the required Cpk of 1.33.",
-    inputSchema: { type: "object", properties: { lot_id: { ...LOT_ID, description: "The lot id, e.g. LOT-24108." } }, required: ["lot_id"] },
+    inputSchema: {
+      type: "object",
+      properties: { lot_id: { ...LOT_ID, description: "The lot id, e.g. LOT-24108." } },
+      required: ["lot_id"],
+    },
     outputSchema: {
       type: "object",
       properties: {
-        lot_id: text, part_id: text, characteristic_id: text, characteristic_name: text, cpk: number, ppk: number, verdict: text, required_cpk: { type: "number" },
+        lot_id: text,
+        part_id: text,
+        characteristic_id: text,
+        characteristic_name: text,
+        cpk: number,
+        ppk: number,
+        verdict: text,
+        required_cpk: { type: "number" },
         characteristics: { type: "array", items: { type: "object" } },
       },
-      required: ["lot_id", "part_id", "characteristic_id", "characteristic_name", "cpk", "ppk", "verdict", "required_cpk", "characteristics"],
+      required: [
+        "lot_id",
+        "part_id",
+        "characteristic_id",
+        "characteristic_name",
+        "cpk",
+        "ppk",
+        "verdict",
+        "required_cpk",
+        "characteristics",
+      ],
     },
   },
   {
@@ -124,8 +187,22 @@ const TOOLS = [
     outputSchema: {
       type: "object",
       properties: {
-        characteristic_id: text, characteristic_name: text, scope: text, cpk: number, ppk: number, cp: number, pp: number, verdict: text,
-        mean: number, sigma_within: number, sigma_overall: number, lsl: { type: "number" }, usl: { type: "number" }, n: { type: "integer" }, subgroups: { type: "integer" }, out_of_spec: { type: "integer" },
+        characteristic_id: text,
+        characteristic_name: text,
+        scope: text,
+        cpk: number,
+        ppk: number,
+        cp: number,
+        pp: number,
+        verdict: text,
+        mean: number,
+        sigma_within: number,
+        sigma_overall: number,
+        lsl: { type: "number" },
+        usl: { type: "number" },
+        n: { type: "integer" },
+        subgroups: { type: "integer" },
+        out_of_spec: { type: "integer" },
         cpk_by_lot: { type: "array", items: { type: "object" } },
       },
       required: ["characteristic_id", "characteristic_name", "scope", "cpk", "ppk", "cp", "pp", "verdict", "cpk_by_lot"],
@@ -139,8 +216,17 @@ const TOOLS = [
     outputSchema: {
       type: "object",
       properties: {
-        characteristic_id: text, scope: text, points_outside_limits: { type: "integer" }, xbar_center: number, xbar_ucl: number, xbar_lcl: number, r_center: number, r_ucl: number, r_lcl: number,
-        baseline_subgroups: { type: "integer" }, points: { type: "array", items: { type: "object" } },
+        characteristic_id: text,
+        scope: text,
+        points_outside_limits: { type: "integer" },
+        xbar_center: number,
+        xbar_ucl: number,
+        xbar_lcl: number,
+        r_center: number,
+        r_ucl: number,
+        r_lcl: number,
+        baseline_subgroups: { type: "integer" },
+        points: { type: "array", items: { type: "object" } },
       },
       required: ["characteristic_id", "scope", "points_outside_limits", "xbar_center", "xbar_ucl", "xbar_lcl", "points"],
     },
@@ -153,7 +239,13 @@ const TOOLS = [
     outputSchema: {
       type: "object",
       properties: {
-        characteristic_id: text, scope: text, in_control: { type: "boolean" }, violations_count: { type: "integer" }, rules_broken: text, first_violation_subgroup: { type: ["integer", "null"] }, first_violation_lot: { type: ["string", "null"] },
+        characteristic_id: text,
+        scope: text,
+        in_control: { type: "boolean" },
+        violations_count: { type: "integer" },
+        rules_broken: text,
+        first_violation_subgroup: { type: ["integer", "null"] },
+        first_violation_lot: { type: ["string", "null"] },
         violations: { type: "array", items: { type: "object" } },
       },
       required: ["characteristic_id", "scope", "in_control", "violations_count", "rules_broken", "violations"],
@@ -179,7 +271,19 @@ const HANDLERS = {
       ppk: weakest.ppk,
       verdict: weakest.verdict,
       required_cpk: REQUIRED_CPK,
-      characteristics: rows.map(({ characteristic_id, name, class: cls, n, mean, cp, cpk, pp, ppk, out_of_spec, verdict: v }) => ({ characteristic_id, name, class: cls, n, mean, cp, cpk, pp, ppk, out_of_spec, verdict: v })),
+      characteristics: rows.map(({ characteristic_id, name, class: cls, n, mean, cp, cpk, pp, ppk, out_of_spec, verdict: v }) => ({
+        characteristic_id,
+        name,
+        class: cls,
+        n,
+        mean,
+        cp,
+        cpk,
+        pp,
+        ppk,
+        out_of_spec,
+        verdict: v,
+      })),
     };
   },
   capability({ characteristic_id, lot_id }) {
@@ -216,7 +320,13 @@ const HANDLERS = {
     const points = groups.map((g) => {
       const m = mean(g.values);
       const rg = range(g.values);
-      return { subgroup: g.subgroup, lot_id: g.lot_id, mean: r(m, 5), range: r(rg, 4), outside: m > limits.ucl || m < limits.lcl || rg > limits.rUcl };
+      return {
+        subgroup: g.subgroup,
+        lot_id: g.lot_id,
+        mean: r(m, 5),
+        range: r(rg, 4),
+        outside: m > limits.ucl || m < limits.lcl || rg > limits.rUcl,
+      };
     });
     return {
       characteristic_id,

@@ -15,7 +15,13 @@ const TOOLS = [
       "Look at the image the AOI vision system took of a finding, by its image reference: the picture of the part's surface, with the station, the time, the zone and the defect class and confidence the station gave it. Only reference images are archived.",
     inputSchema: {
       type: "object",
-      properties: { image_ref: { type: "string", pattern: "^IMG-[0-9]{5}-[0-9]{4}$", description: "The image reference of an AOI finding, e.g. IMG-24108-0102." } },
+      properties: {
+        image_ref: {
+          type: "string",
+          pattern: "^IMG-[0-9]{5}-[0-9]{4}$",
+          description: "The image reference of an AOI finding, e.g. IMG-24108-0102.",
+        },
+      },
       required: ["image_ref"],
     },
     annotations: { readOnlyHint: true, openWorldHint: false },
@@ -25,10 +31,17 @@ const TOOLS = [
 const server = new Server({ name: "northgate-aoi-images", version: "1.0.0" }, { capabilities: { tools: {} } });
 server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TOOLS }));
 server.setRequestHandler(CallToolRequestSchema, async (request) => {
-  if (request.params.name !== "inspect_image") return { isError: true, content: [{ type: "text", text: `unknown tool ${request.params.name}` }] };
+  if (request.params.name !== "inspect_image")
+    return { isError: true, content: [{ type: "text", text: `unknown tool ${request.params.name}` }] };
   const ref = request.params.arguments?.image_ref;
   const entry = index.images.find((i) => i.image_ref === ref);
-  if (!entry) return { isError: true, content: [{ type: "text", text: `image ${ref} is not in the archive: only reference images are kept (aoi-inspection-sop.md, section 6)` }] };
+  if (!entry)
+    return {
+      isError: true,
+      content: [
+        { type: "text", text: `image ${ref} is not in the archive: only reference images are kept (aoi-inspection-sop.md, section 6)` },
+      ],
+    };
   const data = fs.readFileSync(new URL(`./images/${entry.file}`, import.meta.url)).toString("base64");
   const { file: _file, ...record } = entry;
   return {

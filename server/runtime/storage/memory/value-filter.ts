@@ -12,9 +12,7 @@ export function matchesFilter(value: Record<string, unknown>, filter: Record<str
 
 type OperatorName = "$eq" | "$ne" | "$gt" | "$gte" | "$lt" | "$lte" | "$in" | "$nin";
 
-const OPERATORS: ReadonlySet<string> = new Set<OperatorName>([
-  "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin",
-]);
+const OPERATORS: ReadonlySet<string> = new Set<OperatorName>(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"]);
 
 function matchesValue(actual: unknown, expected: unknown): boolean {
   if (isOperatorObject(expected)) {
@@ -29,14 +27,22 @@ function matchesValue(actual: unknown, expected: unknown): boolean {
 
 function applyOperator(op: OperatorName, actual: unknown, operand: unknown): boolean {
   switch (op) {
-    case "$eq": return isDeepEqual(actual, operand);
-    case "$ne": return !isDeepEqual(actual, operand);
-    case "$gt": return Number(actual) > Number(operand);
-    case "$gte": return Number(actual) >= Number(operand);
-    case "$lt": return Number(actual) < Number(operand);
-    case "$lte": return Number(actual) <= Number(operand);
-    case "$in": return Array.isArray(operand) && operand.some((candidate) => isDeepEqual(actual, candidate));
-    case "$nin": return !Array.isArray(operand) || !operand.some((candidate) => isDeepEqual(actual, candidate));
+    case "$eq":
+      return isDeepEqual(actual, operand);
+    case "$ne":
+      return !isDeepEqual(actual, operand);
+    case "$gt":
+      return Number(actual) > Number(operand);
+    case "$gte":
+      return Number(actual) >= Number(operand);
+    case "$lt":
+      return Number(actual) < Number(operand);
+    case "$lte":
+      return Number(actual) <= Number(operand);
+    case "$in":
+      return Array.isArray(operand) && operand.some((candidate) => isDeepEqual(actual, candidate));
+    case "$nin":
+      return !Array.isArray(operand) || !operand.some((candidate) => isDeepEqual(actual, candidate));
   }
 }
 

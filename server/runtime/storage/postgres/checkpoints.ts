@@ -42,7 +42,8 @@ export function postgresCheckpointMaintenance(pool: pg.Pool, schema: string): Ch
       }),
     remove: (threadId) =>
       inTransaction(async (client) => {
-        for (const table of ["checkpoint_writes", "checkpoint_blobs", "checkpoints"]) await client.query(`DELETE FROM "${schema}".${table} WHERE thread_id = $1`, [threadId]);
+        for (const table of ["checkpoint_writes", "checkpoint_blobs", "checkpoints"])
+          await client.query(`DELETE FROM "${schema}".${table} WHERE thread_id = $1`, [threadId]);
       }),
   };
 }

@@ -6,7 +6,8 @@ import { lexicalScore, queryTerms } from "../memory/lexical-score.ts";
 /** How many items under a namespace a query is scored over; lessons and run summaries stay far below it. */
 const SCORED_AT_MOST = 10_000;
 
-const isQuery = (op: Operation): op is SearchOperation & { query: string } => "namespacePrefix" in op && typeof op.query === "string" && op.query.length > 0;
+const isQuery = (op: Operation): op is SearchOperation & { query: string } =>
+  "namespacePrefix" in op && typeof op.query === "string" && op.query.length > 0;
 
 /**
  * LangGraph's `PostgresStore`, with the same recall as the embedded store: a search with a query

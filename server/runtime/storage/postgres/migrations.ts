@@ -133,9 +133,13 @@ export async function migrate(pool: pg.Pool, after: readonly SetupStep[] = []): 
     const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
     const unknown = [...done].filter((v) => v > newest);
     if (unknown.length > 0) {
-      throw new GuildError("invalid_config", `GUILD_DATABASE_URL: the database has schema version ${Math.max(...unknown)}, newer than this Guild knows (${newest}); upgrade Guild`, {
-        details: { variable: "GUILD_DATABASE_URL" },
-      });
+      throw new GuildError(
+        "invalid_config",
+        `GUILD_DATABASE_URL: the database has schema version ${Math.max(...unknown)}, newer than this Guild knows (${newest}); upgrade Guild`,
+        {
+          details: { variable: "GUILD_DATABASE_URL" },
+        },
+      );
     }
     const applied: number[] = [];
     for (const migration of MIGRATIONS.filter((m) => !done.has(m.version))) {
@@ -143,7 +147,10 @@ export async function migrate(pool: pg.Pool, after: readonly SetupStep[] = []): 
       try {
         await client.query(`SET LOCAL search_path TO ${GUILD_SCHEMA}`);
         await client.query(migration.sql);
-        await client.query(`INSERT INTO ${GUILD_SCHEMA}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+        await client.query(`INSERT INTO ${GUILD_SCHEMA}.schema_migrations (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

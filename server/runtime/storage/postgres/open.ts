@@ -30,11 +30,14 @@ function postgresParts(url: string, options: StorageOptions) {
   const retry = options.retry ?? {};
   const pool = createPool(url, { schema: GUILD_SCHEMA, max: 6, name: "runtime", log: options.log });
   const checkpointer = new RetryingPostgresSaver(pool, GUILD_SCHEMA, retry);
-  const memory = new RecallingPostgresStore({
-    connectionOptions: { connectionString: url, max: 2, application_name: "guild memory" },
-    schema: GUILD_SCHEMA,
-    ensureTables: false,
-  }, options.log);
+  const memory = new RecallingPostgresStore(
+    {
+      connectionOptions: { connectionString: url, max: 2, application_name: "guild memory" },
+      schema: GUILD_SCHEMA,
+      ensureTables: false,
+    },
+    options.log,
+  );
   return {
     retry,
     pool,
@@ -70,7 +73,15 @@ export async function openPostgres(url: string, options: StorageOptions): Promis
         checkPackDialect(pack, "postgres");
         // A lock held elsewhere is waited for a quarter of the retry budget per attempt, then retried.
         const lockTimeoutMs = Math.max(100, Math.min(5000, (retry.budgetMs ?? DEFAULT_BACKEND_RETRY.budgetMs) / 4));
-        const backend = await openPostgresBackend({ connectionString: url, schema: packSchema(pack.id), seed: pack.seed.postgres ?? [], failpoint, retry, poolMax: 2, lockTimeoutMs });
+        const backend = await openPostgresBackend({
+          connectionString: url,
+          schema: packSchema(pack.id),
+          seed: pack.seed.postgres ?? [],
+          failpoint,
+          retry,
+          poolMax: 2,
+          lockTimeoutMs,
+        });
         backends.push(backend);
         return backend;
       },

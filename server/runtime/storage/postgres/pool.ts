@@ -32,6 +32,8 @@ export function createPool(connectionString: string, options: { schema: string; 
     types: guildTypes,
     idleTimeoutMillis: 30_000,
   });
-  pool.on("error", (error) => options.log.warn({ err: error, pool: options.name }, "an idle database connection failed; it will be replaced"));
+  pool.on("error", (error) =>
+    options.log.warn({ err: error, pool: options.name }, "an idle database connection failed; it will be replaced"),
+  );
   return pool;
 }

@@ -1,6 +1,30 @@
 import type pg from "pg";
-import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunEventBody, type RunEventData, type RunEventType, type RunStatus } from "../../../contract/index.ts";
-import { approvalIdOf, portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import {
+  DEFAULT_TENANT,
+  type ApprovalStatus,
+  type AuditEntry,
+  type RunEvent,
+  type RunEventBody,
+  type RunEventData,
+  type RunEventType,
+  type RunStatus,
+} from "../../../contract/index.ts";
+import {
+  approvalIdOf,
+  portOver,
+  type DeliveryPatch,
+  type DeliveryRecord,
+  type WebhookRecord,
+  type ApprovalEscalation,
+  type ApprovalFilter,
+  type ApprovalRecord,
+  type NewRun,
+  type FeedCursor,
+  type RunPatch,
+  type RunRecord,
+  type RunStore,
+  type RunTables,
+} from "../../runs/index.ts";
 import { isTransientPostgresError, withRetry, type RetryOptions } from "../../../../agents/faults/index.ts";
 import type { Queryable } from "./pool.ts";
 import { enqueueSql, PostgresWebhooks } from "./webhooks.ts";
@@ -88,7 +112,18 @@ class PostgresRunTables implements RunTables {
     const [row] = await this.rows<RunRow>(
       `INSERT INTO runs (id, status, task, pack, plan_approval, metadata, model, created_at, updated_at, tenant, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING *`,
-      [run.id, run.status, run.task, run.pack, run.planApproval, run.metadata ? JSON.stringify(run.metadata) : null, JSON.stringify(run.model), at, run.tenant ?? DEFAULT_TENANT, run.createdBy ?? null],
+      [
+        run.id,
+        run.status,
+        run.task,
+        run.pack,
+        run.planApproval,
+        run.metadata ? JSON.stringify(run.metadata) : null,
+        JSON.stringify(run.model),
+        at,
+        run.tenant ?? DEFAULT_TENANT,
+        run.createdBy ?? null,
+      ],
     );
     return toRun(row!);
   }
@@ -163,7 +198,11 @@ class PostgresRunTables implements RunTables {
   }
 
   async listEvents(runId: string, afterSeq: number, limit?: number): Promise<RunEvent[]> {
-    const rows = await this.rows<EventRow>("SELECT * FROM events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [runId, afterSeq, limit ?? null]);
+    const rows = await this.rows<EventRow>("SELECT * FROM events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [
+      runId,
+      afterSeq,
+      limit ?? null,
+    ]);
     return rows.map(toEvent);
   }
 
@@ -214,7 +253,10 @@ class PostgresRunTables implements RunTables {
    */
   async findIdempotencyKey(key: string): Promise<{ requestHash: string; runId: string; createdAt: string } | undefined> {
     await this.db.query("SELECT pg_advisory_xact_lock(hashtext('guild.idempotency-key'), hashtext($1))", [key]);
-    const [row] = await this.rows<{ request_hash: string; run_id: string; created_at: string }>("SELECT request_hash, run_id, created_at FROM idempotency_keys WHERE key = $1", [key]);
+    const [row] = await this.rows<{ request_hash: string; run_id: string; created_at: string }>(
+      "SELECT request_hash, run_id, created_at FROM idempotency_keys WHERE key = $1",
+      [key],
+    );
     return row ? { requestHash: row.request_hash, runId: row.run_id, createdAt: row.created_at } : undefined;
   }
 
@@ -226,7 +268,12 @@ class PostgresRunTables implements RunTables {
     );
   }
 
-  async upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }): Promise<{ record: ApprovalRecord; created: boolean }> {
+  async upsertApproval(approval: {
+    id: string;
+    runId: string;
+    interruptId: string;
+    request: ApprovalRecord["request"];
+  }): Promise<{ record: ApprovalRecord; created: boolean }> {
     const now = Date.now();
     const at = new Date(now).toISOString();
     const { expiry, escalation } = approval.request.guild;
@@ -246,7 +293,10 @@ class PostgresRunTables implements RunTables {
     );
     if (inserted) return { record: toApproval(inserted), created: true };
     // A re-run task may carry a new interrupt id for the same question; resume needs the current one.
-    const [row] = await this.rows<ApprovalRow>("UPDATE approvals SET interrupt_id = $2 WHERE id = $1 RETURNING *", [approval.id, approval.interruptId]);
+    const [row] = await this.rows<ApprovalRow>("UPDATE approvals SET interrupt_id = $2 WHERE id = $1 RETURNING *", [
+      approval.id,
+      approval.interruptId,
+    ]);
     return { record: toApproval(row!), created: false };
   }
 
@@ -281,16 +331,18 @@ class PostgresRunTables implements RunTables {
   }
 
   async dueApprovals(now: string): Promise<ApprovalRecord[]> {
-    const rows = await this.rows<ApprovalRow>("SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at", [now]);
+    const rows = await this.rows<ApprovalRow>(
+      "SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at",
+      [now],
+    );
     return rows.map(toApproval);
   }
 
   escalateApproval(id: string, escalation: ApprovalEscalation, expiresAt: string | undefined): Promise<boolean> {
-    return this.changed("UPDATE approvals SET escalation = $2, expires_at = $3 WHERE id = $1 AND status = 'pending' AND escalation IS NULL", [
-      id,
-      JSON.stringify(escalation),
-      expiresAt ?? null,
-    ]);
+    return this.changed(
+      "UPDATE approvals SET escalation = $2, expires_at = $3 WHERE id = $1 AND status = 'pending' AND escalation IS NULL",
+      [id, JSON.stringify(escalation), expiresAt ?? null],
+    );
   }
 
   async markApplied(ids: readonly string[]): Promise<void> {
@@ -328,8 +380,13 @@ class PostgresRunTables implements RunTables {
 
   async counts(): Promise<{ runs: Partial<Record<RunStatus, number>>; pendingApprovals: Partial<Record<string, number>> }> {
     const runs = await this.rows<{ key: RunStatus; n: number }>("SELECT status AS key, COUNT(*) AS n FROM runs GROUP BY status");
-    const pending = await this.rows<{ key: string; n: number }>("SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind");
-    return { runs: Object.fromEntries(runs.map((r) => [r.key, r.n])), pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])) };
+    const pending = await this.rows<{ key: string; n: number }>(
+      "SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind",
+    );
+    return {
+      runs: Object.fromEntries(runs.map((r) => [r.key, r.n])),
+      pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])),
+    };
   }
 
   async finishedWithEvents(before: string, limit: number): Promise<string[]> {

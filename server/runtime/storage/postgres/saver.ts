@@ -22,7 +22,12 @@ export class RetryingPostgresSaver extends PostgresSaver {
     return this.retried(() => super.getTuple(config));
   }
 
-  override put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  override put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     return this.retried(() => super.put(config, checkpoint, metadata, newVersions));
   }
 

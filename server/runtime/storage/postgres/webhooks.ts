@@ -56,16 +56,10 @@ export class PostgresWebhooks {
   }
 
   async createWebhook(w: WebhookRecord): Promise<void> {
-    await this.db.query("INSERT INTO webhooks (id, tenant, url, events, description, secret, run_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
-      w.id,
-      w.tenant,
-      w.url,
-      JSON.stringify(w.events),
-      w.description ?? null,
-      w.secret,
-      w.runId ?? null,
-      w.createdAt,
-    ]);
+    await this.db.query(
+      "INSERT INTO webhooks (id, tenant, url, events, description, secret, run_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      [w.id, w.tenant, w.url, JSON.stringify(w.events), w.description ?? null, w.secret, w.runId ?? null, w.createdAt],
+    );
   }
 
   async listWebhooks(tenant: string): Promise<WebhookRecord[]> {
@@ -83,7 +77,12 @@ export class PostgresWebhooks {
   }
 
   async listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
-    return (await this.rows<DeliveryRow>("SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, ord DESC LIMIT $2", [webhookId, limit])).map(toDelivery);
+    return (
+      await this.rows<DeliveryRow>("SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, ord DESC LIMIT $2", [
+        webhookId,
+        limit,
+      ])
+    ).map(toDelivery);
   }
 
   async dueDeliveries(now: number, limit: number): Promise<{ delivery: DeliveryRecord; webhook: WebhookRecord }[]> {
@@ -96,7 +95,10 @@ export class PostgresWebhooks {
   }
 
   async claimDelivery(id: string, now: number, until: number): Promise<boolean> {
-    const result = await this.db.query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3", [until, id, now]);
+    const result = await this.db.query(
+      "UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
+      [until, id, now],
+    );
     return (result.rowCount ?? 0) === 1;
   }
 

@@ -8,7 +8,9 @@ import type { SqliteConnection } from "./connection.ts";
 export function sqliteCheckpointMaintenance(connection: SqliteConnection): CheckpointMaintenance {
   const { db } = connection;
   const prepared = () => ({
-    last: db.prepare<[string], string | undefined>("SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ''").pluck(),
+    last: db
+      .prepare<[string], string | undefined>("SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ''")
+      .pluck(),
     olderWrites: db.prepare("DELETE FROM writes WHERE thread_id = ? AND checkpoint_id <> ?"),
     older: db.prepare("DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id <> ?"),
     detach: db.prepare("UPDATE checkpoints SET parent_checkpoint_id = NULL WHERE thread_id = ?"),

@@ -12,13 +12,7 @@ import {
   type SearchOperation,
 } from "@langchain/langgraph-checkpoint";
 import { lexicalScore, queryTerms } from "../memory/lexical-score.ts";
-import {
-  compareNamespaces,
-  descendantRange,
-  joinNamespace,
-  matchesCondition,
-  splitNamespace,
-} from "../memory/namespace-path.ts";
+import { compareNamespaces, descendantRange, joinNamespace, matchesCondition, splitNamespace } from "../memory/namespace-path.ts";
 import { matchesFilter } from "../memory/value-filter.ts";
 import type { SqliteConnection } from "./connection.ts";
 

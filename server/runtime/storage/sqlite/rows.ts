@@ -7,13 +7,17 @@ import type { AuditEntry, RunEvent } from "../../../contract/index.ts";
 // Each is parsed into the rows both engines share, and made a record there.
 
 /** A row as SQLite gives it: what the shared row has as JSON or a flag, here text or a number. */
-type Stored<Row, Json extends keyof Row, Flags extends keyof Row = never> = Omit<Row, Json | Flags> & { [K in Json]: null extends Row[K] ? string | null : string } & {
+type Stored<Row, Json extends keyof Row, Flags extends keyof Row = never> = Omit<Row, Json | Flags> & {
+  [K in Json]: null extends Row[K] ? string | null : string;
+} & {
   [K in Flags]: number;
 };
 
 export type RunRow = Stored<parsed.RunRow, "metadata" | "result" | "error" | "usage" | "model", "plan_approval">;
 export type ApprovalRow = Stored<parsed.ApprovalRow, "request" | "decision" | "escalation", "applied">;
-export type AuditRow = Omit<Stored<parsed.AuditRow, "args_before" | "args_after">, "reviewer_verified"> & { reviewer_verified: number | null };
+export type AuditRow = Omit<Stored<parsed.AuditRow, "args_before" | "args_after">, "reviewer_verified"> & {
+  reviewer_verified: number | null;
+};
 export type EventRow = Omit<Stored<parsed.EventRow, "data">, "data"> & { id: number; data: string | Buffer };
 
 const json = <T>(text: string | null): T => (text === null ? null : JSON.parse(text)) as T;
@@ -30,7 +34,13 @@ export const toRun = (row: RunRow): RunRecord =>
   });
 
 export const toApproval = (row: ApprovalRow): ApprovalRecord =>
-  parsed.toApproval({ ...row, applied: row.applied === 1, request: json(row.request), decision: json(row.decision), escalation: json(row.escalation) });
+  parsed.toApproval({
+    ...row,
+    applied: row.applied === 1,
+    request: json(row.request),
+    decision: json(row.decision),
+    escalation: json(row.escalation),
+  });
 
 /**
  * Below this many bytes an event's data is stored as JSON text; at or above it, as a blob of raw
@@ -44,7 +54,8 @@ export const storedEventData = (text: string): string | Buffer => (text.length >
 export const toEvent = (row: EventRow): RunEvent =>
   parsed.toEvent({ ...row, data: json(typeof row.data === "string" ? row.data : inflateRawSync(row.data).toString("utf8")) });
 
-export const toAuditEntry = (row: AuditRow): AuditEntry => parsed.toAuditEntry({
+export const toAuditEntry = (row: AuditRow): AuditEntry =>
+  parsed.toAuditEntry({
     ...row,
     args_before: json(row.args_before),
     args_after: json(row.args_after),

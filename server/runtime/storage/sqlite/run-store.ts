@@ -1,10 +1,42 @@
 import type Database from "better-sqlite3";
-import { DEFAULT_TENANT, type ApprovalStatus, type AuditEntry, type RunEvent, type RunEventBody, type RunEventData, type RunEventType, type RunStatus } from "../../../contract/index.ts";
-import { portOver, type DeliveryPatch, type DeliveryRecord, type WebhookRecord, type ApprovalEscalation, type ApprovalFilter, type ApprovalRecord, type NewRun, type FeedCursor, type RunPatch, type RunRecord, type RunStore, type RunTables } from "../../runs/index.ts";
+import {
+  DEFAULT_TENANT,
+  type ApprovalStatus,
+  type AuditEntry,
+  type RunEvent,
+  type RunEventBody,
+  type RunEventData,
+  type RunEventType,
+  type RunStatus,
+} from "../../../contract/index.ts";
+import {
+  portOver,
+  type DeliveryPatch,
+  type DeliveryRecord,
+  type WebhookRecord,
+  type ApprovalEscalation,
+  type ApprovalFilter,
+  type ApprovalRecord,
+  type NewRun,
+  type FeedCursor,
+  type RunPatch,
+  type RunRecord,
+  type RunStore,
+  type RunTables,
+} from "../../runs/index.ts";
 import type { SqliteConnection } from "./connection.ts";
 import { SqliteWebhooks } from "./webhooks.ts";
-import { storedEventData, toApproval, toAuditEntry, toEvent, toRun, type ApprovalRow, type AuditRow, type EventRow, type RunRow } from "./rows.ts";
-
+import {
+  storedEventData,
+  toApproval,
+  toAuditEntry,
+  toEvent,
+  toRun,
+  type ApprovalRow,
+  type AuditRow,
+  type EventRow,
+  type RunRow,
+} from "./rows.ts";
 
 /** The synchronous SQL behind the port: every statement of the runtime's tables (see schema.ts). */
 class SqliteRunTables implements RunTables {
@@ -29,7 +61,9 @@ class SqliteRunTables implements RunTables {
       lastSeq: db.prepare<[string], number>("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?").pluck(),
       eventsAfterId: db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?"),
       lastEventId: db.prepare<[], number>("SELECT COALESCE(MAX(id), 0) FROM events").pluck(),
-      findKey: db.prepare<[string], { request_hash: string; run_id: string; created_at: string }>("SELECT request_hash, run_id, created_at FROM idempotency_keys WHERE key = ?"),
+      findKey: db.prepare<[string], { request_hash: string; run_id: string; created_at: string }>(
+        "SELECT request_hash, run_id, created_at FROM idempotency_keys WHERE key = ?",
+      ),
       insertKey: db.prepare(
         `INSERT INTO idempotency_keys (key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id, created_at = excluded.created_at`,
@@ -45,8 +79,12 @@ class SqliteRunTables implements RunTables {
            AND (SELECT status FROM runs WHERE runs.id = approvals.run_id) NOT IN ('completed', 'failed', 'cancelled')`,
       ),
       applied: db.prepare("UPDATE approvals SET applied = 1 WHERE id = ?"),
-      due: db.prepare<[string], ApprovalRow>("SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at"),
-      escalate: db.prepare("UPDATE approvals SET escalation = ?, expires_at = ? WHERE id = ? AND status = 'pending' AND escalation IS NULL"),
+      due: db.prepare<[string], ApprovalRow>(
+        "SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at",
+      ),
+      escalate: db.prepare(
+        "UPDATE approvals SET escalation = ?, expires_at = ? WHERE id = ? AND status = 'pending' AND escalation IS NULL",
+      ),
       expire: db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending'"),
       lease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_until < ?)"),
       release: db.prepare("UPDATE runs SET owner = NULL, lease_until = 0 WHERE id = ? AND owner = ?"),
@@ -109,9 +147,9 @@ class SqliteRunTables implements RunTables {
     }
     for (const key of ["result", "error", "usage"] as const) {
       if (patch[key] !== undefined) {
-      sets.push(`${key} = @${key}`);
-      params[key] = JSON.stringify(patch[key]);
-    }
+        sets.push(`${key} = @${key}`);
+        params[key] = JSON.stringify(patch[key]);
+      }
     }
     const sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND status NOT IN ('completed', 'failed', 'cancelled')`;
     return this.prepared(sql).run(params).changes === 1 ? this.getRun(id) : undefined;
@@ -203,7 +241,10 @@ class SqliteRunTables implements RunTables {
     this.statements.insertKey.run(key, requestHash, runId, new Date().toISOString());
   }
 
-  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }): { record: ApprovalRecord; created: boolean } {
+  upsertApproval(approval: { id: string; runId: string; interruptId: string; request: ApprovalRecord["request"] }): {
+    record: ApprovalRecord;
+    created: boolean;
+  } {
     const now = Date.now();
     const at = new Date(now).toISOString();
     const { expiry, escalation } = approval.request.guild;
@@ -295,8 +336,14 @@ class SqliteRunTables implements RunTables {
 
   counts(): { runs: Partial<Record<RunStatus, number>>; pendingApprovals: Partial<Record<string, number>> } {
     const runs = this.prepared("SELECT status AS key, COUNT(*) AS n FROM runs GROUP BY status").all() as { key: RunStatus; n: number }[];
-    const pending = this.prepared("SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind").all() as { key: string; n: number }[];
-    return { runs: Object.fromEntries(runs.map((r) => [r.key, r.n])), pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])) };
+    const pending = this.prepared("SELECT kind AS key, COUNT(*) AS n FROM approvals WHERE status = 'pending' GROUP BY kind").all() as {
+      key: string;
+      n: number;
+    }[];
+    return {
+      runs: Object.fromEntries(runs.map((r) => [r.key, r.n])),
+      pendingApprovals: Object.fromEntries(pending.map((r) => [r.key, r.n])),
+    };
   }
 
   finishedWithEvents(before: string, limit: number): string[] {

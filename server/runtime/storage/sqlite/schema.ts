@@ -91,7 +91,9 @@ function migrateEvents(db: Database.Database): void {
     if (!needed()) return;
     db.exec("ALTER TABLE events RENAME TO events_before_ids");
     db.exec(SCHEMA);
-    db.exec("INSERT INTO events (run_id, seq, type, at, data) SELECT run_id, seq, type, at, data FROM events_before_ids ORDER BY at, run_id, seq");
+    db.exec(
+      "INSERT INTO events (run_id, seq, type, at, data) SELECT run_id, seq, type, at, data FROM events_before_ids ORDER BY at, run_id, seq",
+    );
     db.exec("DROP TABLE events_before_ids");
   }).immediate();
 }
@@ -109,14 +111,22 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
 /** Adds the columns an older data directory lacks, in one transaction. */
 function addColumns(db: Database.Database): void {
   const missing = (): typeof ADDED_COLUMNS => {
-    const columnsOf = (table: string) => new Set(db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).map((c) => c.name));
+    const columnsOf = (table: string) =>
+      new Set(
+        db
+          .prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)")
+          .all(table)
+          .map((c) => c.name),
+      );
     const tables = new Map(["approvals", "runs", "audit"].map((t) => [t, columnsOf(t)]));
     // A table not there yet is created whole by the schema.
     return ADDED_COLUMNS.filter(({ table, column }) => tables.get(table)!.size > 0 && !tables.get(table)!.has(column));
   };
   if (missing().length === 0) return;
   // Another process opening the same directory may have migrated while this one waited for the lock.
-  db.transaction(() => missing().forEach(({ table, column, definition }) => db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`))).immediate();
+  db.transaction(() =>
+    missing().forEach(({ table, column, definition }) => db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`)),
+  ).immediate();
 }
 
 /** Opens the runtime's SQLite database under the data directory, creating its tables. */

@@ -1,7 +1,16 @@
 import type Database from "better-sqlite3";
 import type { RunEventBody } from "../../../contract/index.ts";
 import { approvalIdOf, type DeliveryPatch, type DeliveryRecord, type WebhookRecord } from "../../runs/index.ts";
-import { DUE_COLUMNS, OUTBOX_EVENTS, toDelivery, toDue, toWebhook, type DeliveryRow, type DueRow, type WebhookRow } from "../../runs/webhook-rows.ts";
+import {
+  DUE_COLUMNS,
+  OUTBOX_EVENTS,
+  toDelivery,
+  toDue,
+  toWebhook,
+  type DeliveryRow,
+  type DueRow,
+  type WebhookRow,
+} from "../../runs/webhook-rows.ts";
 
 /** The webhooks' tables: receivers per tenant (or per run), and the outbox of their deliveries. */
 export const WEBHOOK_SCHEMA = `
@@ -47,12 +56,16 @@ export class SqliteWebhooks {
          FROM webhooks w JOIN runs r ON r.id = @runId AND r.tenant = w.tenant
          WHERE (w.run_id IS NULL OR w.run_id = @runId) AND EXISTS (SELECT 1 FROM json_each(w.events) WHERE value = @type)`,
       ),
-      create: db.prepare("INSERT INTO webhooks (id, tenant, url, events, description, secret, run_id, created_at) VALUES (@id, @tenant, @url, @events, @description, @secret, @runId, @createdAt)"),
+      create: db.prepare(
+        "INSERT INTO webhooks (id, tenant, url, events, description, secret, run_id, created_at) VALUES (@id, @tenant, @url, @events, @description, @secret, @runId, @createdAt)",
+      ),
       list: db.prepare<[string], WebhookRow>("SELECT * FROM webhooks WHERE tenant = ? ORDER BY created_at, rowid"),
       get: db.prepare<[string], WebhookRow>("SELECT * FROM webhooks WHERE id = ?"),
       remove: db.prepare("DELETE FROM webhooks WHERE id = ?"),
       dropPending: db.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'"),
-      deliveries: db.prepare<[string, number], DeliveryRow>("SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
+      deliveries: db.prepare<[string, number], DeliveryRow>(
+        "SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+      ),
       due: db.prepare<[number, number], DueRow>(
         `SELECT ${DUE_COLUMNS} FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
          WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
@@ -102,6 +115,12 @@ export class SqliteWebhooks {
   }
 
   settleDelivery(id: string, patch: DeliveryPatch): void {
-    this.statements.settle.run({ id, ...patch, lastStatus: patch.lastStatus ?? null, lastError: patch.lastError ?? null, deliveredAt: patch.deliveredAt ?? null });
+    this.statements.settle.run({
+      id,
+      ...patch,
+      lastStatus: patch.lastStatus ?? null,
+      lastError: patch.lastError ?? null,
+      deliveredAt: patch.deliveredAt ?? null,
+    });
   }
 }
