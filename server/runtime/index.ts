@@ -2,4 +2,4 @@ export { Runtime, type RuntimeOptions, type StartRunOptions } from "./runtime.ts
 export type { Following } from "./run-subscription.ts";
 export { RuntimeBus } from "./bus.ts";
 export { parseInput } from "./validation.ts";
-export { STATUS_OF_DECISION, approvalView, runView, packView } from "./views.ts";
+export { approvalView, runView, packView } from "./views.ts";

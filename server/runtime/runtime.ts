@@ -35,7 +35,8 @@ import { RunFollowers, type Following } from "./run-subscription.ts";
 import type { ApprovalRecord, DeliveryRecord, RunRecord, RunStore } from "./runs/index.ts";
 import { openStorage, type Storage, type StorageKind } from "./storage/index.ts";
 import type { RetryOptions } from "../../agents/faults/index.ts";
-import { approvalView, lessonView, packView, runView, STATUS_OF_DECISION } from "./views.ts";
+import { STATUS_OF_DECISION } from "../../graphs/vocabulary.ts";
+import { approvalView, lessonView, packView, runView } from "./views.ts";
 import { parseInput } from "./validation.ts";
 import { WebhookDispatcher, Webhooks, type WebhookSettings } from "./webhooks/index.ts";
 

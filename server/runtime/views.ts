@@ -1,17 +1,8 @@
 import { allowedDecisions } from "../../graphs/index.ts";
 import type { Item } from "@langchain/langgraph-checkpoint";
-import type { Approval, ApprovalStatus, DecisionType, Lesson, PackSummary, Run } from "../contract/index.ts";
+import type { Approval, Lesson, PackSummary, Run } from "../contract/index.ts";
 import type { PackEngine } from "./engine.ts";
 import type { ApprovalRecord, RunRecord } from "./runs/index.ts";
-
-/** The status an approval takes from the decision that resolves it. */
-export const STATUS_OF_DECISION: Readonly<Record<DecisionType, ApprovalStatus>> = {
-  approve: "approved",
-  edit: "edited",
-  reject: "rejected",
-  respond: "responded",
-  redirect: "redirected",
-};
 
 /** An approval in the contract's shape. */
 export function approvalView(record: ApprovalRecord): Approval {
