@@ -19,12 +19,6 @@ export interface CompileOptions {
   store: BaseStore;
 }
 
-/** The input that starts a run of a pack's graph. */
-export interface RunInput {
-  task: string;
-  planApproval: boolean;
-}
-
 /**
  * Builds and compiles the state machine of a pack:
  * memory.recall -> supervisor.plan -> [approval.plan] -> specialist steps

@@ -1,10 +1,7 @@
-export { buildGuildGraph, type GuildGraph, type RunInput, type CompileOptions } from "./build.ts";
-export type { GraphDeps } from "./deps.ts";
+export { buildGuildGraph, type GuildGraph } from "./build.ts";
 export type { GraphEvent } from "./events.ts";
-export type { PlanStep, RunAnswer, GuildStateType, TaughtLesson } from "./state.ts";
-export type { UsageTally } from "./usage.ts";
-export { gateFor, type Gate, type PolicyContext } from "./policy.ts";
-export { MAX_RESPONSES_PER_STEP } from "./policy.ts";
+export type { TaughtLesson } from "./state.ts";
+export { gateFor, type PolicyContext } from "./policy.ts";
 export {
   DecisionSchema,
   allowedDecisions,
@@ -12,9 +9,6 @@ export {
   validateDecision,
   approvalId,
   type Decision,
-  type DecisionType,
-  type ApprovalKind,
-  type AllowedDecisions,
   type ApprovalRequest,
 } from "./approval/index.ts";
 export { lessonsNamespace, saveLessons } from "./memory.ts";

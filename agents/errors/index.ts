@@ -1,1 +1,1 @@
-export { GuildError, isGuildError, hasCode, type GuildErrorCode, type GuildErrorOptions } from "./guild-error.ts";
+export { GuildError, isGuildError, hasCode, type GuildErrorCode } from "./guild-error.ts";

@@ -1,3 +1,3 @@
 export { FAILPOINTS, killAt, noFailpoint, type Failpoint, type FailpointName } from "./failpoint.ts";
-export { DEFAULT_RETRY, isSqliteBusy, withRetry, type RetryOptions } from "./transient.ts";
+export { isSqliteBusy, withRetry, type RetryOptions } from "./transient.ts";
 export { isTransientPostgresError } from "./postgres-transient.ts";

@@ -1,11 +1,11 @@
 export { readDocuments, type KnowledgeDocument } from "./documents.ts";
-export { splitDocument, CHUNK_SIZE, type Chunk } from "./chunk.ts";
+export { splitDocument, CHUNK_SIZE } from "./chunk.ts";
 export { buildKnowledgeBase, mergeKnowledgeBases, type KnowledgeBase } from "./knowledge-base.ts";
-export type { Passage, Retriever, SearchOptions } from "./retriever.ts";
+export type { Passage, Retriever } from "./retriever.ts";
 export { parseGlossary, type GlossaryEntry } from "./glossary.ts";
 export { expandQuery } from "./expand.ts";
 export { queryTerms, tokenize, normalizeToken, termWords } from "./text.ts";
-export { termStats, type TermStats } from "./term-stats.ts";
+export { termStats } from "./term-stats.ts";
 export { fuseByRank } from "./fusion.ts";
 export {
   assessEvidence,
@@ -19,15 +19,13 @@ export {
   type Evidence,
   type Focus,
   type FocusTerm,
-  type SentenceEvidence,
 } from "./evidence.ts";
-export { answerType, answerTypes, holdsAnswer, type AnswerType } from "./answer-type.ts";
+export { answerType, answerTypes, holdsAnswer } from "./answer-type.ts";
 export {
   retrieveAdaptively,
-  type AdaptiveRetrievalOptions,
   type RetrievalAttempt,
   type RetrievalResult,
 } from "./adaptive.ts";
-export { embedKnowledge, type EmbeddingReport } from "./hybrid.ts";
+export { embedKnowledge } from "./hybrid.ts";
 export { EmbeddingCache } from "./embedding-cache.ts";
-export { contentHash, cosine, embeddingText, normalized, type Embedder } from "./embeddings.ts";
+export { normalized, type Embedder } from "./embeddings.ts";

@@ -28,7 +28,6 @@ export const McpHttpServerSchema = z.strictObject({
 
 export const McpServerSchema = z.union([McpStdioServerSchema, McpHttpServerSchema]);
 export type McpStdioServerConfig = z.infer<typeof McpStdioServerSchema>;
-export type McpHttpServerConfig = z.infer<typeof McpHttpServerSchema>;
 export type McpServerConfig = z.infer<typeof McpServerSchema>;
 
 /** A server's name in a manifest, and the first part of its tools' names (`spc/capability`). */
@@ -62,12 +61,4 @@ export function expandVariables(text: string, env: Readonly<Record<string, strin
     }
     return value;
   });
-}
-
-/** The variables a server's configuration names, for checks and for the status it reports. */
-export function variablesOf(config: McpServerConfig): string[] {
-  const texts = isStdio(config)
-    ? [config.command, ...config.args, ...Object.values(config.env)]
-    : [config.url, ...Object.values(config.headers)];
-  return [...new Set(texts.flatMap((t) => [...t.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!)))];
 }

@@ -80,7 +80,6 @@ export const ExpirySchema = z.strictObject({
   /** Who an escalation goes to, for the reviewer who picks it up (e.g. "Senior claims manager"). */
   escalateTo: z.string().min(1).max(200).optional(),
 });
-export type ExpiryPolicy = z.infer<typeof ExpirySchema>;
 
 /** The pack's policy beyond each tool's: the final answer, and expiry per approval kind. */
 export const PackPolicySchema = z.strictObject({
@@ -131,7 +130,6 @@ export const ContextFieldSchema = z.strictObject({
   /** How the value reads: as it is, as money, as yes or no (from true/false or 1/0). */
   format: z.enum(["text", "money", "yes_no"]).default("text"),
 });
-export type ContextField = z.infer<typeof ContextFieldSchema>;
 
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
@@ -196,7 +194,6 @@ export const SpecialistSpecSchema = z.strictObject({
   /** `always`: every call this specialist proposes needs a reviewer, queries too; `tools`: each tool's own policy. */
   approval: z.enum(["always", "tools"]).default("tools"),
 });
-export type SpecialistSpec = z.infer<typeof SpecialistSpecSchema>;
 
 export const PackManifestSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, "a pack id is kebab-case"),

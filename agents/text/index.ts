@@ -1,2 +1,1 @@
 export { formatMoney } from "./money.ts";
-export { DurationSchema } from "./duration.ts";

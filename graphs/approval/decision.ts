@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { AllowedDecisions, ApprovalKind, Decision, DecisionType } from "../vocabulary.ts";
+import type { AllowedDecisions, ApprovalKind, Decision } from "../vocabulary.ts";
 
-export type { AllowedDecisions, ApprovalKind, Decision, DecisionType };
+export type { AllowedDecisions, ApprovalKind, Decision };
 
 const reviewer = z.string().trim().min(1).max(200).optional();
 

@@ -3,9 +3,7 @@ export {
   allowedDecisions,
   isApprovalRequest,
   type Decision,
-  type DecisionType,
   type ApprovalKind,
-  type AllowedDecisions,
   type ApprovalRequest,
   type ApprovalExpiry,
 } from "./decision.ts";

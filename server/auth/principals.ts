@@ -2,10 +2,6 @@ import { z } from "zod";
 import { GuildError } from "../../agents/errors/index.ts";
 import { DEFAULT_TENANT, type Principal } from "../contract/index.ts";
 
-/** The roles Guild itself knows; packs may name more (`claims_manager`). */
-export const BUILTIN_ROLES = ["viewer", "submitter", "reviewer", "admin"] as const;
-export type BuiltinRole = (typeof BUILTIN_ROLES)[number];
-
 /** Held by `GUILD_API_KEYS` keys and the loopback development mode: every role, the packs' too. */
 export const EVERY_ROLE = "*";
 

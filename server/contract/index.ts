@@ -1,7 +1,6 @@
 export type {
   Approval,
   ApprovalStatus,
-  AllowedDecisions,
   AuditEntry,
   DecisionChannel,
   Lesson,
@@ -15,25 +14,21 @@ export type {
   Webhook,
   WebhookDelivery,
   WebhookEvent,
-  McpServerSummary,
   Run,
   RunEvent,
   RunEventData,
   RunEventBody,
   RunEventType,
-  PlanStepData,
-  RecalledItem,
   ReportingNode,
   RunStatus,
   RunUsage,
-  SpecialistSummary,
   StartRunInput,
   TokenDelta,
   TokenUsage,
 } from "./types.ts";
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
-export { DEFAULT_TENANT, FINISHED_STATUSES, RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
-export { eventsOfType, isEventOf } from "./events.ts";
+export { DEFAULT_TENANT, FINISHED_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
+export { eventsOfType } from "./events.ts";
 export {
   ApprovalParamsSchema,
   ApprovalStatusSchema,

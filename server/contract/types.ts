@@ -13,7 +13,7 @@ import type {
 } from "../../graphs/vocabulary.ts";
 
 export type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, TokenUsage };
-export type { PlanStepData, RecalledItem, ReportingNode } from "../../graphs/vocabulary.ts";
+export type { ReportingNode } from "../../graphs/vocabulary.ts";
 
 export const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -1,2 +1,2 @@
-export { createApp, type AppOptions } from "./app.ts";
+export { createApp } from "./app.ts";
 export { answerClientError } from "./client-errors.ts";

@@ -1,1 +1,1 @@
-export { SocketGateway, type GatewayOptions, type GuildSocketServer } from "./gateway.ts";
+export { SocketGateway, type GuildSocketServer } from "./gateway.ts";

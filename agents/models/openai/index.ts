@@ -1,2 +1,2 @@
-export { OpenAIModel, type OpenAIModelOptions } from "./model.ts";
-export { OpenAIEmbedder, type OpenAIEmbedderOptions } from "./embedder.ts";
+export { OpenAIModel } from "./model.ts";
+export { OpenAIEmbedder } from "./embedder.ts";

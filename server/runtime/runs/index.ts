@@ -10,4 +10,4 @@ export type {
   RunPatch,
 } from "./types.ts";
 export { portOver, type RunTables } from "./port.ts";
-export { approvalIdOf, type WebhookRecord, type DeliveryRecord, type DeliveryPatch, type DeliveryStatus } from "./webhook-types.ts";
+export { approvalIdOf, type WebhookRecord, type DeliveryRecord, type DeliveryPatch } from "./webhook-types.ts";

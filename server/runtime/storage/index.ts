@@ -1,2 +1,2 @@
-export { openStorage, migrateStorage, type StorageOptions } from "./open.ts";
-export type { CheckpointMaintenance, Storage, StorageKind, StorageSignals } from "./types.ts";
+export { openStorage, migrateStorage } from "./open.ts";
+export type { CheckpointMaintenance, Storage, StorageKind } from "./types.ts";

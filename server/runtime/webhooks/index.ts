@@ -1,4 +1,2 @@
-export { WebhookDispatcher, retryDelay, type DescribeDelivery, type WebhookSettings } from "./dispatcher.ts";
-export { Webhooks, deliveryView, webhookView } from "./service.ts";
-export { newWebhookSecret, signWebhook } from "./signing.ts";
-export { checkWebhookTarget } from "./targets.ts";
+export { WebhookDispatcher, type WebhookSettings } from "./dispatcher.ts";
+export { Webhooks } from "./service.ts";
