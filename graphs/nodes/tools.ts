@@ -111,6 +111,10 @@ export function toolsNode(deps: GraphDeps) {
             });
             continue;
           }
+        } else {
+          // What is left goes ahead as proposed; a new decision type must say here what it does.
+          const approved: "approve" = decision.type;
+          void approved;
         }
       }
       const parsed = tool.schema.safeParse(call.args);

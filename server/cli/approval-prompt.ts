@@ -1,16 +1,18 @@
-import type { Approval, Decision, PackSummary } from "../contract/index.ts";
+import type { Approval, Decision, DecisionType, PackSummary } from "../contract/index.ts";
 import type { LineReader } from "./lines.ts";
 import { style } from "./style.ts";
 
 type Say = (text: string) => void;
 
-const CHOICES = [
-  { key: "a", type: "approve", label: "[a]pprove" },
-  { key: "e", type: "edit", label: "[e]dit" },
-  { key: "r", type: "reject", label: "[r]eject" },
-  { key: "f", type: "respond", label: "send [f]eedback" },
-  { key: "d", type: "redirect", label: "re[d]irect" },
-] as const;
+/** The key and label of each decision, in the order the prompt offers them. */
+const KEYS: Record<DecisionType, { key: string; label: string }> = {
+  approve: { key: "a", label: "[a]pprove" },
+  edit: { key: "e", label: "[e]dit" },
+  reject: { key: "r", label: "[r]eject" },
+  respond: { key: "f", label: "send [f]eedback" },
+  redirect: { key: "d", label: "re[d]irect" },
+};
+const CHOICES = (Object.keys(KEYS) as DecisionType[]).map((type) => ({ type, ...KEYS[type] }));
 
 /** Shows an approval readably: what, why, and the proposed arguments. */
 export function describeApproval(approval: Approval): string {

@@ -11,13 +11,14 @@ import { AuthorityNote, missingRole } from "./authority-note.tsx";
 import { useObservable } from "../store/observable.ts";
 
 /** The buttons a card may show, in this order, each only when the approval allows it. */
-const BUTTONS: { type: DecisionType; label: string }[] = [
-  { type: "approve", label: "Approve" },
-  { type: "edit", label: "Edit" },
-  { type: "reject", label: "Reject" },
-  { type: "respond", label: "Send feedback" },
-  { type: "redirect", label: "Redirect" },
-];
+const LABELS: Record<DecisionType, string> = {
+  approve: "Approve",
+  edit: "Edit",
+  reject: "Reject",
+  respond: "Send feedback",
+  redirect: "Redirect",
+};
+const BUTTONS = (Object.keys(LABELS) as DecisionType[]).map((type) => ({ type, label: LABELS[type] }));
 
 type Opened = Exclude<DecisionType, "approve">;
 
