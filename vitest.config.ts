@@ -39,6 +39,8 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000 } },
     // Integration tests spawn processes and open databases; two workers fit a 2-core machine.
     maxWorkers: 2,
+    // Removes what a test file made under the temp folder when it ends.
+    setupFiles: ["test/support/cleanup.ts"],
     projects: [
       {
         extends: true,

@@ -1,8 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/contract/index.ts";
+import { tempDir } from "./temp.ts";
 
 /** What tests and benchmarks share: the demo task, temp folders, HTTP and socket clients, waiting. No vitest here. */
 
@@ -17,11 +15,8 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
-/** A fresh, empty folder under the system's temp folder; removed by the returned function. */
-export function tempDataDir(prefix = "guild-test-"): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
+/** A fresh, empty folder under the system's temp folder; removed by the returned function, or when the test file ends. */
+export const tempDataDir = tempDir;
 
 /** A JSON request to a Guild server; `body` may be a string to send as it is. */
 export async function request(

@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
+import { tempDir } from "./temp.ts";
 
 /**
  * A copy of the built-in insurance-claims pack with its manifest changed, in a packs folder of
@@ -9,14 +9,14 @@ import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
  * @example const variant = packVariant((m) => { m.policy.answerApproval = true; });
  */
 export function packVariant(change: (manifest: any) => void): { root: string; remove(): void } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "guild-pack-"));
+  const { dir: root, remove } = tempDir("guild-pack-");
   const dir = path.join(root, "insurance-claims");
   fs.cpSync(path.join(BUILTIN_PACKS_DIR, "insurance-claims"), dir, { recursive: true });
   const file = path.join(dir, "pack.json");
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   change(manifest);
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2));
-  return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return { root, remove };
 }
 
 /** The manifest's declaration of one tool, to change its policy. */

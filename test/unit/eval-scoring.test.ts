@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../support/temp.ts";
 import type { Run, RunEvent, RunEventType } from "../../server/contract/index.ts";
 import {
   declines,
@@ -56,7 +56,7 @@ describe("declines", () => {
 
 describe("readEvalSet", () => {
   const write = (text: string) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "guild-set-")), "set.jsonl");
+    const file = path.join(tempDir("guild-set-").dir, "set.jsonl");
     fs.writeFileSync(file, text);
     return file;
   };
