@@ -29,6 +29,7 @@ const ON_POSTGRES = [
   "test/integration/authority-four-eyes.int.test.ts",
   "test/integration/hardening.int.test.ts",
   "test/integration/webhooks.int.test.ts",
+  "test/integration/business-rules.int.test.ts",
 ];
 
 export default defineConfig({

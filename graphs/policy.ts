@@ -21,6 +21,12 @@ export interface Gate {
   requiresRoles?: string[];
   /** Four eyes: the call's editor may not approve its re-ask, the run's starter may not approve it when high risk. */
   fourEyes?: boolean;
+  /** The pack's `refuse` preconditions the call breaks: it is not made, and the run says why. */
+  refused?: string[];
+  /** The pack's `ask` preconditions the call breaks, shown to the reviewer in red. */
+  violations?: string[];
+  /** Which `ask` preconditions (by their place) the reviewer was shown broken: not checked again when the effect runs. */
+  waived?: number[];
 }
 
 const NO_GATE: Gate = { requiresApproval: false, reasons: [] };
@@ -72,6 +78,26 @@ async function holds(
   }
 }
 
+/** What each of the tool's preconditions finds wrong with the call now (a check that fails asks a reviewer). */
+async function brokenRules(context: PolicyContext, tool: ToolDefinition, args: Record<string, unknown>) {
+  const broken: { index: number; onViolation: "refuse" | "ask"; violations: string[] }[] = [];
+  for (const [index, rule] of (tool.preconditions ?? []).entries()) {
+    try {
+      const rows = (await context.backend.query(rule.sql, args, "rows")) as { violation?: unknown }[];
+      const violations = rows.map((row) => row.violation).filter((v): v is string => typeof v === "string" && v !== "");
+      if (violations.length > 0) broken.push({ index, onViolation: rule.onViolation, violations });
+    } catch (error) {
+      broken.push({ index, onViolation: "ask", violations: [`a rule of ${tool.name} could not be checked: ${(error as Error).message}`] });
+    }
+  }
+  return broken;
+}
+
+/** The preconditions to check again inside the effect's transaction: all but those a reviewer was shown broken. */
+export function checksFor(tool: ToolDefinition, gate: Gate | undefined): ToolDefinition["preconditions"] & {} {
+  return (tool.preconditions ?? []).filter((_, index) => !gate?.waived?.includes(index));
+}
+
 /**
  * Decides from the pack's policy, never from the model, whether a call needs a reviewer: the
  * specialist's policy, the tool's (`always`, `never`, or conditions on the arguments and the
@@ -83,7 +109,12 @@ export async function gateFor(
   tool: ToolDefinition,
   args: Record<string, unknown>,
 ): Promise<Gate> {
-  const reasons: string[] = [];
+  const broken = await brokenRules(context, tool, args);
+  const refused = broken.filter((b) => b.onViolation === "refuse").flatMap((b) => b.violations);
+  if (refused.length > 0) return { requiresApproval: false, reasons: [], refused };
+  const asked = broken.filter((b) => b.onViolation === "ask");
+  const violations = asked.flatMap((b) => b.violations);
+  const reasons: string[] = violations.map((v) => `it breaks a rule of the pack: ${v}`);
   const roles = new Set<string>();
   let fourEyes = tool.fourEyes === true;
   let highRisk: string | undefined;
@@ -117,6 +148,7 @@ export async function gateFor(
     ...(roles.size > 0 ? { requiresRoles: [...roles] } : {}),
     ...(fourEyes ? { fourEyes } : {}),
     ...(facts.length > 0 ? { context: facts } : {}),
+    ...(violations.length > 0 ? { violations, waived: asked.map((b) => b.index) } : {}),
   };
 }
 

@@ -107,6 +107,8 @@ export interface GraphEventData {
     error?: string;
     /** The back-end or MCP server could not be reached: not known to be done. */
     unavailable?: boolean;
+    /** Not made: the call breaks a rule of the pack (its preconditions); `error` says which. */
+    refused?: boolean;
     server?: string;
     images?: { mimeType: string; bytes: number }[];
   };

@@ -6,7 +6,7 @@ import { toPositional, type PositionalSql } from "./placeholders.ts";
 import { isTransientPostgresError } from "../faults/index.ts";
 import { SQLITE_LIKE_TYPES } from "./postgres-types.ts";
 import { refused, retryTransient, type RetryOptions } from "./retry.ts";
-import type { Backend, BackendOptions, EffectOutcome } from "./types.ts";
+import { violated, type Backend, type BackendOptions, type EffectOutcome } from "./types.ts";
 
 export interface PostgresBackendOptions extends BackendOptions {
   connectionString: string;
@@ -168,8 +168,9 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
       const text = sqlFor(sql, "postgres", "query");
       return guarded("query", () => run(pool, text, args, shape));
     },
-    async effect(sql, args, shape, idempotencyKey, tool) {
+    async effect(sql, args, shape, idempotencyKey, tool, checks = []) {
       const text = sqlFor(sql, "postgres", tool);
+      const checkTexts = checks.map((check) => sqlFor(check, "postgres", tool));
       failpoint("effect.before");
       const argsJson = JSON.stringify(args);
       const outcome = await guarded(tool, () =>
@@ -185,6 +186,10 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
             if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
             return { result: JSON.parse(previous.result), replayed: true };
           }
+          const found: unknown[] = [];
+          for (const check of checkTexts) found.push(...((await run(client, check, args, "rows")) as unknown[]));
+          const refusal = violated(tool, found);
+          if (refusal) throw refusal;
           const result = await run(client, text, args, shape);
           await client.query("UPDATE guild_effects SET result = $2 WHERE idempotency_key = $1", [idempotencyKey, JSON.stringify(result)]);
           return { result, replayed: false };

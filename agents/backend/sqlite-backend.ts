@@ -5,7 +5,7 @@ import { GuildError, isGuildError } from "../errors/index.ts";
 import { isSqliteBusy, noFailpoint } from "../faults/index.ts";
 import { bindable, checkIdentifiers, sqlFor } from "./dialect.ts";
 import { refused, retryTransient, type RetryOptions } from "./retry.ts";
-import type { Backend, BackendOptions, EffectOutcome } from "./types.ts";
+import { violated, type Backend, type BackendOptions, type EffectOutcome } from "./types.ts";
 
 const EFFECTS_TABLE = `CREATE TABLE IF NOT EXISTS guild_effects (
   idempotency_key TEXT PRIMARY KEY,
@@ -107,8 +107,9 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
       const text = sqlFor(sql, "sqlite", "query");
       return guarded("query", () => runStatement(prepared(text), args, shape));
     },
-    async effect(sql, args, shape, idempotencyKey, tool) {
+    async effect(sql, args, shape, idempotencyKey, tool, checks = []) {
       const text = sqlFor(sql, "sqlite", tool);
+      const checkTexts = checks.map((check) => sqlFor(check, "sqlite", tool));
       failpoint("effect.before");
       const argsJson = JSON.stringify(args);
       // BEGIN IMMEDIATE takes the write lock first, so the key's look-up, the effect and the key's
@@ -122,6 +123,11 @@ export async function openSqliteBackend(file: string, seed: readonly string[], o
           if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
           return { result: JSON.parse(previous.result), replayed: true };
         }
+        const refusal = violated(
+          tool,
+          checkTexts.flatMap((check) => runStatement(prepared(check), args, "rows") as unknown[]),
+        );
+        if (refusal) throw refusal;
         const result = runStatement(prepared(text), args, shape);
         prepared("INSERT INTO guild_effects (idempotency_key, tool, args, result, at) VALUES (?, ?, ?, ?, ?)").run(
           idempotencyKey,

@@ -1,3 +1,4 @@
+import { GuildError } from "../errors/index.ts";
 import type { Failpoint } from "../faults/index.ts";
 import type { RetryOptions } from "./retry.ts";
 
@@ -23,17 +24,31 @@ export interface EffectOutcome {
 export interface Backend {
   readonly dialect: SqlDialect;
   query(sql: DialectSql, args: Record<string, unknown>, shape: "row" | "rows"): Promise<unknown>;
-  /** Runs the effect unless `idempotencyKey` already ran; the key is stored in the same transaction as the effect. */
+  /**
+   * Runs the effect unless `idempotencyKey` already ran; the key is stored in the same transaction
+   * as the effect. Each of `checks` (a pack's preconditions) runs first in that transaction: a row
+   * with a `violation` refuses the effect (a `tool_error`, not transient, naming the violations).
+   */
   effect(
     sql: DialectSql,
     args: Record<string, unknown>,
     shape: "row" | "rows",
     idempotencyKey: string,
     tool: string,
+    checks?: readonly DialectSql[],
   ): Promise<EffectOutcome>;
   /** Counts rows of a table matching simple equality filters; for checks and tests of effects. */
   count(table: string, where?: Record<string, string | number>): Promise<number>;
   close(): Promise<void>;
+}
+
+/** The effect a precondition refused, and why: the `violation` of each row its checks returned. */
+export function violated(tool: string, rows: readonly unknown[]): GuildError | undefined {
+  const violations = rows
+    .map((row) => (row as { violation?: unknown }).violation)
+    .filter((v): v is string => typeof v === "string" && v !== "");
+  if (violations.length === 0) return undefined;
+  return new GuildError("tool_error", `${tool} was not done: ${violations.join("; ")}`, { details: { transient: false, violations } });
 }
 
 /** What both engines take beside their location and seed. */

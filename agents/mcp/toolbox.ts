@@ -1,4 +1,4 @@
-import type { Backend } from "../backend/index.ts";
+import type { Backend, DialectSql } from "../backend/index.ts";
 import { isGuildError } from "../errors/index.ts";
 import { noFailpoint, type Failpoint } from "../faults/index.ts";
 import type { Pack, PackTool, Specialist, ToolDefinition } from "../packs/index.ts";
@@ -25,6 +25,8 @@ export interface CallContext {
   runId: string;
   callId: string;
   signal?: AbortSignal | undefined;
+  /** A SQL effect's preconditions to check inside its transaction (see `Backend.effect`). */
+  checks?: readonly DialectSql[];
 }
 
 /** The `_meta` keys an MCP server finds Guild's idempotency key and origin under. */
@@ -104,7 +106,7 @@ export class Toolbox {
     }
     const sql = tool as PackTool;
     if (sql.kind === "effect") {
-      const outcome = await this.backend.effect(sql.sql, args, sql.spec.result, context.idempotencyKey, sql.name);
+      const outcome = await this.backend.effect(sql.sql, args, sql.spec.result, context.idempotencyKey, sql.name, context.checks);
       return { ...outcome, images: [] };
     }
     return { result: await this.backend.query(sql.sql, args, sql.spec.result), replayed: false, images: [] };

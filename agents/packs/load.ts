@@ -90,6 +90,21 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
   for (const [, name] of spec.title?.matchAll(/\{([^{}]*)\}/g) ?? []) {
     if (!(name! in spec.args)) throw invalid(file, `tools.${index}.title`, `{${name}} is not an argument of ${spec.name}`);
   }
+  const preconditions = (spec.preconditions ?? []).map((rule, j) => {
+    if (spec.kind !== "effect") throw invalid(file, `tools.${index}.preconditions`, "only an effect has preconditions");
+    const ruleSql: DialectSql = typeof rule.sql === "string" ? { sqlite: rule.sql, postgres: rule.sql } : rule.sql;
+    for (const dialect of SQL_DIALECTS) {
+      const text = ruleSql[dialect];
+      if (text === undefined) continue;
+      for (const name of dialect === "postgres" ? namedParameters(text) : [...text.matchAll(/[:@$]([A-Za-z_]\w*)/g)].map((m) => m[1]!)) {
+        if (!(name in spec.args))
+          throw invalid(file, `tools.${index}.preconditions.${j}.sql`, `:${name} is not an argument of ${spec.name}`);
+      }
+      if (!/\bviolation\b/.test(text))
+        throw invalid(file, `tools.${index}.preconditions.${j}.sql`, "the SQL must return a column named violation");
+    }
+    return { sql: ruleSql, onViolation: rule.onViolation };
+  });
   const declared = spec.approval ?? (spec.kind === "effect" ? "always" : "never");
   const approval = typeof declared === "string" ? { when: [], otherwise: declared } : declared;
   approval.when.forEach((condition, j) => {
@@ -107,6 +122,7 @@ function compileTool(spec: ToolSpec, file: string, index: number): PackTool {
     approval,
     risk: spec.risk,
     fourEyes: spec.fourEyes === true,
+    ...(preconditions.length > 0 ? { preconditions } : {}),
     sql,
     schema: toolArgsSchema(spec.args),
     spec,

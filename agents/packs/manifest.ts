@@ -131,6 +131,20 @@ export const ContextFieldSchema = z.strictObject({
   format: z.enum(["text", "money", "yes_no"]).default("text"),
 });
 
+/**
+ * A business rule an effect must keep, checked when a call is proposed and again inside the
+ * effect's transaction: SQL over the call's arguments (`:arg`) that returns one row with a
+ * non-null text column `violation` for each way the call breaks the rule, and no row when it keeps
+ * it. `refuse` (the default): the call is not made, and the run says why; `ask`: a reviewer
+ * decides, shown the violation (inside the transaction it is then checked only if it held when
+ * the reviewer was asked).
+ */
+export const PreconditionSchema = z.strictObject({
+  sql: DialectSqlSchema,
+  onViolation: z.enum(["refuse", "ask"]).default("refuse"),
+});
+export type Precondition = z.infer<typeof PreconditionSchema>;
+
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
   description: z.string().min(10),
@@ -156,6 +170,8 @@ export const ToolSpecSchema = z.strictObject({
   title: z.string().min(1).max(200).optional(),
   /** What a reviewer is shown beside the call's arguments when it is gated, looked up when it is proposed. */
   context: z.array(ContextFieldSchema).max(12).optional(),
+  /** An effect's business rules (see `PreconditionSchema`), in the order they are checked. */
+  preconditions: z.array(PreconditionSchema).max(12).optional(),
   /**
    * Four eyes: whoever edited a call may not approve the edit when it is asked again, and whoever
    * started the run may not approve the call when it is high risk.

@@ -23,6 +23,8 @@ export interface ToolDefinition {
   readonly risk: RiskRule | undefined;
   /** Four eyes on its calls (see the manifest's `fourEyes`); absent: off. */
   readonly fourEyes?: boolean;
+  /** An effect's business rules, with their SQL per engine (see the manifest's `preconditions`). */
+  readonly preconditions?: readonly { readonly sql: DialectSql; readonly onViolation: "refuse" | "ask" }[];
   readonly schema: z.ZodObject;
 }
 

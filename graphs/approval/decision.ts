@@ -46,6 +46,8 @@ export interface ApprovalRequest {
     shown?: Record<string, { label: string; value: string }>;
     /** Facts the pack shows beside the arguments (the claim's status, what was paid so far). */
     context?: { label: string; value: string }[];
+    /** The pack's rules the call breaks, which the reviewer decides on (shown in red). */
+    violations?: string[];
     /** Roles whoever approves or edits must hold (the policy's `requiresRole`). */
     requiresRoles?: string[];
     /** Four eyes: the editor of the call may not approve its re-ask; the run's starter may not approve it when high risk. */

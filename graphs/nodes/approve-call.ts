@@ -63,6 +63,7 @@ export async function toolCallRequest(
       callId: input.call.id,
       ...(gate.highRisk ? { highRisk: gate.highRisk } : {}),
       ...(gate.context ? { context: gate.context } : {}),
+      ...(gate.violations ? { violations: gate.violations } : {}),
       ...withDefined("title", approvalTitle(tool, input.call.args)),
       ...withDefined("shown", shownArgs(tool, input.call.args)),
       ...(gate.requiresRoles ? { requiresRoles: gate.requiresRoles } : {}),

@@ -4,7 +4,7 @@ import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
 import { approvalTitle, editLesson } from "../approval-text.ts";
-import { changedSensitiveArgs, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
+import { changedSensitiveArgs, checksFor, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, TaughtLesson, PlanStep } from "../state.ts";
 
 /** The back-end stayed out of reach through its own retries (a `tool_error` marked transient). */
@@ -61,6 +61,13 @@ export function toolsNode(deps: GraphDeps) {
       }
       let call = proposed;
       const gate = await gateOfPending(deps, work, proposed, tool);
+      if (gate.refused) {
+        // The call breaks a rule of the pack: not made, not asked, and the run says why.
+        const message = `not done: ${gate.refused.join("; ")}`;
+        emit(config, "tool.result", { specialist: work.specialist, callId: proposed.id, tool: tool.name, error: message, refused: true });
+        history.push({ ...proposed, status: "failed", message });
+        continue;
+      }
       if (gate.requiresApproval) {
         const decision = state.decisions[proposed.id];
         if (!decision || decision.type === "reject") {
@@ -91,11 +98,20 @@ export function toolsNode(deps: GraphDeps) {
             tool: tool.name,
             text: editLesson(tool, proposed.args, decision.args),
           });
-          const again = gateOfEdit(
-            gate,
-            await gateFor(deps, work.specialist, tool, decision.args),
-            changedSensitiveArgs(tool, proposed.args, decision.args),
-          );
+          const editedGate = await gateFor(deps, work.specialist, tool, decision.args);
+          if (editedGate.refused) {
+            const message = `not done as edited: ${editedGate.refused.join("; ")}`;
+            emit(config, "tool.result", {
+              specialist: work.specialist,
+              callId: proposed.id,
+              tool: tool.name,
+              error: message,
+              refused: true,
+            });
+            history.push({ ...call, status: "failed", message });
+            continue;
+          }
+          const again = gateOfEdit(gate, editedGate, changedSensitiveArgs(tool, proposed.args, decision.args));
           if (again) {
             const edited = { ...call, id: `${proposed.id}.edited` };
             askAgain.push(edited);
@@ -140,6 +156,7 @@ export function toolsNode(deps: GraphDeps) {
           runId,
           callId: call.id,
           signal: config.signal,
+          checks: checksFor(tool, gate).map((rule) => rule.sql),
         });
         // Images are told by their size only: the event log is no place for them.
         const images =

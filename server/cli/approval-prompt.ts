@@ -20,6 +20,7 @@ export function describeApproval(approval: Approval): string {
     style.bold(
       `Approval needed: ${approval.kind === "plan" ? "the plan" : approval.kind === "answer" ? "the final answer" : (approval.title ?? approval.action.name)}`,
     ) + style.dim(`  (${approval.title ? `${approval.action.name}, ` : ""}${approval.id})`),
+    ...(approval.violations ?? []).map((violation) => style.red(`BREAKS A RULE OF THE PACK: ${violation}`)),
     approval.highRisk ? style.red(`HIGH RISK: ${approval.highRisk}`) : "",
     approval.escalation
       ? style.red(`ESCALATED${approval.escalation.to ? ` to ${approval.escalation.to}` : ""}: ${approval.escalation.reason}`)

@@ -79,6 +79,17 @@ async function decideAtPrompt(
   pack: Parameters<typeof askDecision>[3],
 ): Promise<boolean> {
   printer.pause();
+  if (options.yes && approval.violations?.length) {
+    // --yes approves what keeps the pack's rules; a call that breaks one needs a person.
+    const why = `breaks a rule of the pack: ${approval.violations.join("; ")}`;
+    printer.line(style.yellow(`  not approving ${approval.title ?? approval.action.name} automatically (--yes): it ${why}`));
+    await runtime.decide(
+      approval.id,
+      { type: "reject", message: `Not approved by --yes: it ${why}.`, reviewer: "cli --yes" },
+      { via: "cli" },
+    );
+    return true;
+  }
   if (options.yes) {
     printer.line(
       style.dim(

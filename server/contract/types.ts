@@ -41,6 +41,8 @@ export interface Approval {
   shown?: Record<string, { label: string; value: string }>;
   /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
   context?: { label: string; value: string }[];
+  /** The pack's rules the call breaks ("Claim CLM-1001 has been paid £3,600.00 of £3,600.00 due"): the reviewer decides knowing them. */
+  violations?: string[];
   /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */
   requiresRoles?: string[];
   /** Four eyes: whoever edited the call may not approve it asked again, whoever started the run may not approve it when high risk. */

@@ -24,6 +24,7 @@ export function approvalView(record: ApprovalRecord): Approval {
     ...(record.decision ? { decision: record.decision } : {}),
     ...(request.guild.reasons?.length ? { reasons: request.guild.reasons } : {}),
     ...(request.guild.context?.length ? { context: request.guild.context } : {}),
+    ...(request.guild.violations?.length ? { violations: request.guild.violations } : {}),
     ...(request.guild.title ? { title: request.guild.title } : {}),
     ...(request.guild.shown ? { shown: request.guild.shown } : {}),
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),

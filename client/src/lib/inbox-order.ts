@@ -7,12 +7,15 @@ export interface InboxFilter {
   risk?: "high" | "normal";
 }
 
+/** High risk, or breaking a rule of the pack: what a reviewer looks at first. */
+export const isHighRisk = (a: Approval): boolean => a.highRisk !== undefined || (a.violations?.length ?? 0) > 0;
+
 /**
  * The order a reviewer works in: high risk first, then the nearest deadline, then the oldest.
  * An approval without a deadline comes after those with one.
  */
 export function inboxOrder(a: Approval, b: Approval): number {
-  const risk = Number(b.highRisk !== undefined) - Number(a.highRisk !== undefined);
+  const risk = Number(isHighRisk(b)) - Number(isHighRisk(a));
   if (risk !== 0) return risk;
   const deadline = (a.expiresAt ?? "\uffff").localeCompare(b.expiresAt ?? "\uffff");
   return deadline !== 0 ? deadline : a.createdAt.localeCompare(b.createdAt);
@@ -27,6 +30,6 @@ export function arrangeInbox(
   return approvals
     .filter((a) => !filter.pack || packOf(a) === filter.pack)
     .filter((a) => !filter.runId || a.runId === filter.runId)
-    .filter((a) => !filter.risk || (filter.risk === "high") === (a.highRisk !== undefined))
+    .filter((a) => !filter.risk || (filter.risk === "high") === isHighRisk(a))
     .sort(inboxOrder);
 }

@@ -103,7 +103,7 @@ export function ApprovalCard({
 
   return (
     <article
-      className={`approval-card${approval.highRisk ? " high-risk" : ""}${elsewhere ? " decided" : ""}`}
+      className={`approval-card${approval.highRisk || approval.violations?.length ? " high-risk" : ""}${elsewhere ? " decided" : ""}`}
       aria-labelledby={`${id}-title`}
       data-approval-id={approval.id}
     >
@@ -122,6 +122,16 @@ export function ApprovalCard({
           asked <time dateTime={approval.createdAt}>{timeLabel(approval.createdAt)}</time>
         </p>
       </header>
+      {approval.violations?.length ? (
+        <div className="risk violations" role="alert">
+          <strong>Breaks the pack's rules:</strong>
+          <ul>
+            {approval.violations.map((violation) => (
+              <li key={violation}>{violation}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {approval.highRisk ? (
         <p className="risk">
           <strong>High risk:</strong> {approval.highRisk}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Approval, PackSummary } from "../../../server/contract/index.ts";
-import { arrangeInbox, type InboxFilter } from "../lib/inbox-order.ts";
+import { arrangeInbox, isHighRisk, type InboxFilter } from "../lib/inbox-order.ts";
 import { useGuild } from "../store/context.tsx";
 import { useObservable } from "../store/observable.ts";
 import { ApprovalCard } from "./approval-card.tsx";
@@ -29,7 +29,7 @@ export function InboxView() {
   const [filter, setFilter] = useState<InboxFilter>({});
   const elsewhere = Object.values(decidedElsewhere);
   const shown = arrangeInbox(pending, filter, (a) => packOf(a)?.id);
-  const highRisk = pending.filter((a) => a.highRisk !== undefined).length;
+  const highRisk = pending.filter(isHighRisk).length;
   const runIds = [...new Set(pending.map((a) => a.runId))];
   const set = (change: Partial<InboxFilter>) => setFilter((current) => ({ ...current, ...change }));
   return (
