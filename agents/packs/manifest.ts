@@ -143,7 +143,6 @@ export const PreconditionSchema = z.strictObject({
   sql: DialectSqlSchema,
   onViolation: z.enum(["refuse", "ask"]).default("refuse"),
 });
-export type Precondition = z.infer<typeof PreconditionSchema>;
 
 export const ToolSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is snake_case"),
