@@ -114,7 +114,7 @@ export async function gateFor(
   if (refused.length > 0) return { requiresApproval: false, reasons: [], refused };
   const asked = broken.filter((b) => b.onViolation === "ask");
   const violations = asked.flatMap((b) => b.violations);
-  const reasons: string[] = violations.map((v) => `it breaks a rule of the pack: ${v}`);
+  const reasons: string[] = [];
   const roles = new Set<string>();
   let fourEyes = tool.fourEyes === true;
   let highRisk: string | undefined;
@@ -127,7 +127,7 @@ export async function gateFor(
     fourEyes ||= condition.fourEyes === true;
   }
   const specialist = context.pack.specialists.find((s) => s.id === specialistId);
-  if (reasons.length === 0 && tool.approval.otherwise !== "always") {
+  if (reasons.length === 0 && violations.length === 0 && tool.approval.otherwise !== "always") {
     if (specialist?.approval !== "always") return NO_GATE;
     reasons.push(`every call by ${specialist.name} needs a reviewer`);
   }

@@ -42,7 +42,8 @@ export async function toolCallRequest(
   const gate =
     input.gate ?? (tool ? await gateFor(deps, input.specialist, tool, input.call.args) : { requiresApproval: true, reasons: [] });
   const risk = gate.highRisk ? `HIGH RISK: ${gate.highRisk.replace(/\.$/, "")}. ` : "";
-  const why = `${gate.reasons.length > 0 ? ` Asked because: ${gate.reasons.join("; ")}.` : ""}${gate.requiresRoles ? ` Only ${gate.requiresRoles.join(" and ")} may approve it.` : ""}`;
+  const reasons = [...(gate.violations ?? []).map((v) => `it breaks a rule of the pack: ${v}`), ...gate.reasons];
+  const why = `${reasons.length > 0 ? ` Asked because: ${reasons.join("; ")}.` : ""}${gate.requiresRoles ? ` Only ${gate.requiresRoles.join(" and ")} may approve it.` : ""}`;
   const { allowRespond, terms } = approvalTerms(deps.pack, "tool_call", input.responses, "this call");
   const what = `${input.call.name} (${(tool?.description ?? input.call.name).split(/[.:]/)[0]}) with ${describeArgs(input.call.args)}`;
   // A retry is the approved call again, under its first key: only try again (approve) or skip it (reject).
@@ -54,7 +55,7 @@ export async function toolCallRequest(
       ? `${risk}${specialist.name}'s ${what} could not be done: ${gate.retry}. Try again?${why}`
       : `${risk}${specialist.name} wants to ${what}.${why}`,
     guild: {
-      ...(gate.reasons.length > 0 ? { reasons: gate.reasons } : {}),
+      ...(reasons.length > 0 ? { reasons } : {}),
       ...terms,
       approvalId: approvalId(runId, `call:${input.call.id}`),
       kind: "tool_call",

@@ -89,7 +89,12 @@ describe("approval policies as data", () => {
     expect(approvals[0]).toMatchObject({
       action: { name: "issue_payment", args: { claimId: "CLM-1039" } },
       highRisk: "the customer is flagged for review",
-      reasons: ["the customer is flagged for review"],
+      // The claim is under investigation: a rule of the pack the reviewer is shown too.
+      reasons: [
+        "it breaks a rule of the pack: claim CLM-1039 is under investigation: it is paid once the investigation clears it",
+        "the customer is flagged for review",
+      ],
+      violations: ["claim CLM-1039 is under investigation: it is paid once the investigation clears it"],
     });
     expect(approvals[0]!.description).toContain("HIGH RISK");
     expect(await paymentsFor(t.storage, "CLM-1039")).toEqual([]);

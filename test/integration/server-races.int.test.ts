@@ -2,10 +2,21 @@ import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve } from "../support/cli.ts";
 import type { Approval, Run } from "../../server/contract/index.ts";
-import { DEMO_TASK, paymentsFor } from "../support/runtime.ts";
+import { packVariant, toolOf } from "../support/pack-variant.ts";
+import { BUILTIN_PACKS_DIR } from "../../agents/packs/index.ts";
+import { readLedger } from "../support/ledger.ts";
+import { DEMO_TASK } from "../support/runtime.ts";
 import { call, pendingOf, request, useServer, type ApiAnswer } from "../support/server.ts";
 
-const t = useServer();
+// Twenty payments on one claim: the races are the subject here, not the pack's business rules
+// (which would refuse every payment after the first, the claim being settled). A pack of its own
+// id, as the CLI's server loads the built-in packs beside it.
+const PACK = "insurance-claims-races";
+const variant = packVariant((m) => {
+  m.id = PACK;
+  delete toolOf(m, "issue_payment").preconditions;
+});
+const t = useServer({ runtime: { packDirs: [BUILTIN_PACKS_DIR, variant.root] } });
 let other: Awaited<ReturnType<typeof serve>> | undefined;
 afterEach(async () => {
   if (!other) return;
@@ -19,12 +30,14 @@ const edit = (amount: number) => ({ type: "edit", args: { claimId: "CLM-1001", a
 
 describe("races", () => {
   it(`decides each of ${PAIRS} approvals twice at once from two server processes (REST vs REST, REST vs socket): exactly one wins each time, one payment each`, async () => {
-    const runs = await Promise.all(Array.from({ length: PAIRS }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK })));
+    const runs = await Promise.all(
+      Array.from({ length: PAIRS }, () => t.api<{ run: Run }>("POST", "/api/runs", { task: DEMO_TASK, pack: PACK })),
+    );
     const payments = await Promise.all(runs.map(async (r) => (await pendingOf(t, r.body.run.id)).approvals[0]!));
     expect(payments.every((a) => a.action.name === "issue_payment")).toBe(true);
     // A second server process on the same storage: the two sides of each race run truly in
     // parallel, so only the database's compare-and-set can keep one of them out.
-    other = await serve(t.storage.env);
+    other = await serve({ ...t.storage.env, GUILD_PACKS_DIRS: variant.root });
     const otherUrl = other.url;
     const client = await t.socket();
 
@@ -57,7 +70,10 @@ describe("races", () => {
       for (const email of approvals) await t.api("POST", `/api/approvals/${email.id}/decision`, { type: "approve" });
       expect((await pendingOf(t, approval.runId)).status).toBe("completed");
     }
-    const paid = (await paymentsFor(t.storage)).map((p) => p.amount).sort((a, b) => a - b);
+    const paid = (await readLedger(t.storage, PACK)).payments
+      .filter((p) => p.claimId === "CLM-1001")
+      .map((p) => p.amount)
+      .sort((a, b) => a - b);
     expect(paid).toEqual(outcomes.map((o) => o.won).sort((a, b) => a - b));
   });
 

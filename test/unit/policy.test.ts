@@ -143,7 +143,14 @@ describe("gateFor with conditions", () => {
       otherwise: "never",
     });
     expect((await gateFor(context, "payments_officer", flaggedOnly, payment)).requiresApproval).toBe(false);
-    const unknownClaim = await gateFor(context, "payments_officer", flaggedOnly, { ...payment, claimId: "CLM-9999" });
+    // The pack's rules refuse a payment on a claim that does not exist before any condition is read.
+    expect(await gateFor(context, "payments_officer", flaggedOnly, { ...payment, claimId: "CLM-9999" })).toEqual({
+      requiresApproval: false,
+      reasons: [],
+      refused: ["there is no claim CLM-9999"],
+    });
+    const { preconditions: _rules, ...withoutRules } = flaggedOnly;
+    const unknownClaim = await gateFor(context, "payments_officer", withoutRules, { ...payment, claimId: "CLM-9999" });
     expect(unknownClaim.requiresApproval).toBe(true);
     expect(unknownClaim.reasons[0]).toContain("found nothing");
   });
