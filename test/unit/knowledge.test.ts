@@ -38,7 +38,7 @@ We do not cover damage to fences, gates or hedges.
 ## 6. General conditions
 ${Array.from(
   { length: 24 },
-  (_, i) => `Condition ${i + 1}: the policyholder must keep the home in good repair and take ` + `reasonable steps to prevent loss.`,
+  (_, i) => `Condition ${i + 1}: the policyholder must keep the home in good repair and take reasonable steps to prevent loss.`,
 ).join("\n")}
 `;
 
