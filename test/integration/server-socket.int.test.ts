@@ -154,12 +154,14 @@ describe("Socket.IO", () => {
     await until("both payments to be asked", () => requested.length === 2);
     expect(new Set(requested.map((a) => a.runId))).toEqual(new Set(runs));
     expect(requested.every((a) => a.status === "pending" && a.action.name === "issue_payment")).toBe(true);
-    await t.api("POST", `/api/approvals/${requested[0]!.id}/decision`, { type: "reject", message: "not yet" });
+    // The two runs ask in either order: take each run's own approval.
+    const [first, second] = runs.map((runId) => requested.find((a) => a.runId === runId)!);
+    await t.api("POST", `/api/approvals/${first!.id}/decision`, { type: "reject", message: "not yet" });
     await t.api("POST", `/api/runs/${runs[1]}/cancel`);
     await until("both to be resolved", () => resolved.length === 2);
     expect(resolved.map((a) => [a.id, a.status])).toEqual([
-      [requested[0]!.id, "rejected"],
-      [requested[1]!.id, "expired"],
+      [first!.id, "rejected"],
+      [second!.id, "expired"],
     ]);
   });
 
