@@ -1,4 +1,4 @@
-import type { Backend } from "../agents/backend/index.ts";
+import { violationsIn, type Backend, type DialectSql } from "../agents/backend/index.ts";
 import type { Condition, Pack, ToolDefinition } from "../agents/packs/index.ts";
 import { formatMoney } from "../agents/text/index.ts";
 import type { ApprovalExpiry, ApprovalKind } from "./approval/index.ts";
@@ -83,8 +83,7 @@ async function brokenRules(context: PolicyContext, tool: ToolDefinition, args: R
   const broken: { index: number; onViolation: "refuse" | "ask"; violations: string[] }[] = [];
   for (const [index, rule] of (tool.preconditions ?? []).entries()) {
     try {
-      const rows = (await context.backend.query(rule.sql, args, "rows")) as { violation?: unknown }[];
-      const violations = rows.map((row) => row.violation).filter((v): v is string => typeof v === "string" && v !== "");
+      const violations = violationsIn((await context.backend.query(rule.sql, args, "rows")) as unknown[]);
       if (violations.length > 0) broken.push({ index, onViolation: rule.onViolation, violations });
     } catch (error) {
       broken.push({ index, onViolation: "ask", violations: [`a rule of ${tool.name} could not be checked: ${(error as Error).message}`] });
@@ -93,9 +92,9 @@ async function brokenRules(context: PolicyContext, tool: ToolDefinition, args: R
   return broken;
 }
 
-/** The preconditions to check again inside the effect's transaction: all but those a reviewer was shown broken. */
-export function checksFor(tool: ToolDefinition, gate: Gate | undefined): ToolDefinition["preconditions"] & {} {
-  return (tool.preconditions ?? []).filter((_, index) => !gate?.waived?.includes(index));
+/** The SQL of the preconditions to check again inside the effect's transaction: all but those a reviewer was shown broken. */
+export function checksFor(tool: ToolDefinition, gate: Gate | undefined): DialectSql[] {
+  return (tool.preconditions ?? []).filter((_, index) => !gate?.waived?.includes(index)).map((rule) => rule.sql);
 }
 
 /**

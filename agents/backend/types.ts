@@ -42,11 +42,14 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** What the rows of a pack's precondition say is wrong: the text of each row's `violation`. */
+export function violationsIn(rows: readonly unknown[]): string[] {
+  return rows.map((row) => (row as { violation?: unknown }).violation).filter((v): v is string => typeof v === "string" && v !== "");
+}
+
 /** The effect a precondition refused, and why: the `violation` of each row its checks returned. */
 export function violated(tool: string, rows: readonly unknown[]): GuildError | undefined {
-  const violations = rows
-    .map((row) => (row as { violation?: unknown }).violation)
-    .filter((v): v is string => typeof v === "string" && v !== "");
+  const violations = violationsIn(rows);
   if (violations.length === 0) return undefined;
   return new GuildError("tool_error", `${tool} was not done: ${violations.join("; ")}`, { details: { transient: false, violations } });
 }

@@ -146,7 +146,7 @@ export function toolsNode(deps: GraphDeps) {
           runId,
           callId: call.id,
           signal: config.signal,
-          checks: checksFor(tool, gate).map((rule) => rule.sql),
+          checks: checksFor(tool, gate),
         });
         // Images are told by their size only: the event log is no place for them.
         const images =

@@ -129,7 +129,10 @@ describe("MCP servers over stdio", () => {
 
   it("times a call out when the server hangs, reports it, and goes on with the same server", async () => {
     // Long enough for the lookup on a loaded machine; the hang never answers, whatever the deadline.
-    const { runtime } = await labRuntime({ servers: { inv: stdioTestServer({ timeoutMs: 2000 }) }, tools: ["inv/hang", "inv/lookup_part"] });
+    const { runtime } = await labRuntime({
+      servers: { inv: stdioTestServer({ timeoutMs: 2000 }) },
+      tools: ["inv/hang", "inv/lookup_part"],
+    });
     const startedAt = Date.now();
     const { run, events } = await runToEnd(runtime);
 
