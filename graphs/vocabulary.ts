@@ -38,6 +38,43 @@ type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const decisionTypesMatch: Exactly<Decision["type"], DecisionType> = true;
 void decisionTypesMatch;
 
+/**
+ * What a reviewer's card shows of an approval beside its action, as the graph asks it and the
+ * contract shows it: declared once, copied from the request to the view field by field.
+ */
+export interface ApprovalCard {
+  specialist?: string;
+  /** Why the call is high risk, when a risk rule or a high-risk condition applies. */
+  highRisk?: string;
+  /** Why the policy asks a reviewer. */
+  reasons?: string[];
+  /** The card's title in the pack's words: "Pay £3,600.00 to Eleanor Whitfield on claim CLM-1001". */
+  title?: string;
+  /** Each argument labelled and formatted as the pack says ("Amount": "£3,600.00"); `action.args` keeps the values. */
+  shown?: Record<string, { label: string; value: string }>;
+  /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
+  context?: { label: string; value: string }[];
+  /** The pack's rules the call breaks ("claim CLM-1001 is already settled"): the reviewer decides knowing them. */
+  violations?: string[];
+  /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */
+  requiresRoles?: string[];
+  /** Four eyes: whoever edited the call may not approve it asked again, whoever started the run may not approve it when high risk. */
+  fourEyes?: boolean;
+}
+export const APPROVAL_CARD_FIELDS = [
+  "specialist",
+  "highRisk",
+  "reasons",
+  "title",
+  "shown",
+  "context",
+  "violations",
+  "requiresRoles",
+  "fourEyes",
+] as const satisfies readonly (keyof ApprovalCard)[];
+const cardFieldsComplete: Exactly<(typeof APPROVAL_CARD_FIELDS)[number], keyof ApprovalCard> = true;
+void cardFieldsComplete;
+
 /** Tokens a model call used, as the server reported them; `cost` in the prices' currency. */
 export interface TokenUsage {
   inputTokens: number;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AllowedDecisions, ApprovalKind, Decision } from "../vocabulary.ts";
+import type { AllowedDecisions, ApprovalCard, ApprovalKind, Decision } from "../vocabulary.ts";
 
 export type { AllowedDecisions, ApprovalKind, Decision };
 
@@ -32,26 +32,11 @@ export interface ApprovalRequest {
   action_request: { action: string; args: Record<string, unknown> };
   config: { allow_accept: boolean; allow_edit: boolean; allow_respond: boolean; allow_ignore: boolean };
   description: string;
-  guild: {
+  guild: ApprovalCard & {
     approvalId: string;
     kind: ApprovalKind;
     allowRedirect: boolean;
-    specialist?: string;
     callId?: string;
-    highRisk?: string;
-    /** Why the policy asks a reviewer. */
-    reasons?: string[];
-    /** The card's title in the pack's words, and each argument labelled and formatted, when the pack says how. */
-    title?: string;
-    shown?: Record<string, { label: string; value: string }>;
-    /** Facts the pack shows beside the arguments (the claim's status, what was paid so far). */
-    context?: { label: string; value: string }[];
-    /** The pack's rules the call breaks, which the reviewer decides on (shown in red). */
-    violations?: string[];
-    /** Roles whoever approves or edits must hold (the policy's `requiresRole`). */
-    requiresRoles?: string[];
-    /** Four eyes: the editor of the call may not approve its re-ask; the run's starter may not approve it when high risk. */
-    fourEyes?: boolean;
     /** How long the approval may wait, and what happens then (the runtime keeps the timer). */
     expiry?: ApprovalExpiry;
     /** Set when the approval is escalated as soon as it is asked (feedback rounds used up). */

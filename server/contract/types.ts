@@ -3,6 +3,7 @@
 // from the engine's own types and schemas.
 import type {
   AllowedDecisions,
+  ApprovalCard,
   ApprovalKind,
   ApprovalStatus,
   Citation,
@@ -12,7 +13,7 @@ import type {
   TokenUsage,
 } from "../../graphs/vocabulary.ts";
 
-export type { AllowedDecisions, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, TokenUsage };
+export type { AllowedDecisions, ApprovalCard, ApprovalKind, ApprovalStatus, Citation, Decision, DecisionType, TokenUsage };
 export type { ReportingNode } from "../../graphs/vocabulary.ts";
 
 export const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"] as const;
@@ -20,7 +21,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
 
 /** A reviewer's checkpoint: what a specialist or the supervisor wants to do, and who decided what. */
-export interface Approval {
+export interface Approval extends ApprovalCard {
   id: string;
   runId: string;
   kind: ApprovalKind;
@@ -28,25 +29,9 @@ export interface Approval {
   description: string;
   action: { name: string; args: Record<string, unknown> };
   allowed: AllowedDecisions;
-  specialist?: string;
-  highRisk?: string;
   createdAt: string;
   decidedAt?: string;
   decision?: Decision;
-  /** Why the policy asks a reviewer. */
-  reasons?: string[];
-  /** The card's title in the pack's words: "Pay £3,600.00 to Eleanor Whitfield on claim CLM-1001". */
-  title?: string;
-  /** Each argument labelled and formatted as the pack says ("Amount": "£3,600.00"); `action.args` keeps the values. */
-  shown?: Record<string, { label: string; value: string }>;
-  /** Facts the pack shows beside the arguments, looked up when the call was proposed: "Claim status: open". */
-  context?: { label: string; value: string }[];
-  /** The pack's rules the call breaks ("Claim CLM-1001 has been paid £3,600.00 of £3,600.00 due"): the reviewer decides knowing them. */
-  violations?: string[];
-  /** Who may approve or edit it besides a `reviewer`: the roles the policy requires. */
-  requiresRoles?: string[];
-  /** Four eyes: whoever edited the call may not approve it asked again, whoever started the run may not approve it when high risk. */
-  fourEyes?: boolean;
   /** When the policy's fallback applies if nobody decides first. */
   expiresAt?: string;
   /** Set once the approval has been escalated: when, why, and to whom. */
