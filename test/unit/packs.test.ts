@@ -129,6 +129,24 @@ describe("a malformed pack manifest", () => {
     await expectInvalid(`tools.${at}.context.1.lookup.tool`, "list_customer_claims needs 'customerId', which issue_payment does not have");
   });
 
+  it("fails when a business rule names what the tool does not have or says no violation, naming the field", async () => {
+    let at = -1;
+    breakManifest((m) => {
+      at = m.tools.findIndex((t: { name: string }) => t.name === "issue_payment");
+      m.tools[at].preconditions[0].sql = "SELECT 'x' AS violation FROM claims WHERE id = :claimId AND policy_id = :policyId";
+    });
+    await expectInvalid(`tools.${at}.preconditions.0.sql`, ":policyId is not an argument of issue_payment");
+    breakManifest((m) => (m.tools[at].preconditions[0].sql = "SELECT status FROM claims WHERE id = :claimId"));
+    await expectInvalid(`tools.${at}.preconditions.0.sql`, "the SQL must return a column named violation");
+    breakManifest((m) => {
+      m.tools[at].preconditions[0].sql = "SELECT 'x' AS violation FROM claims WHERE id = :claimId";
+      const query = m.tools.findIndex((t: { name: string }) => t.name === "get_claim");
+      m.tools[query].preconditions = [{ sql: "SELECT 'x' AS violation FROM claims WHERE id = :claimId" }];
+      at = query;
+    });
+    await expectInvalid(`tools.${at}.preconditions`, "only an effect has preconditions");
+  });
+
   it("fails when specialists are missing", async () => {
     breakManifest((m) => delete m.specialists);
     await expectInvalid("specialists");
