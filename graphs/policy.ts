@@ -203,13 +203,15 @@ export function gateOfEdit(proposed: Gate, edited: Gate, changedSensitive: reado
  * The verdict for trying an effect again after its back-end stayed unavailable (through its own
  * retries): a reviewer decides, approve to try again under the same key, reject to skip it.
  */
-export function gateOfRetry(failure: string): Gate {
+export function gateOfRetry(failure: string, tried: Gate | undefined): Gate {
   return {
     requiresApproval: true,
     reasons: [
       "the back-end was unavailable, so it is not known to be done: approve to try again (under the same idempotency key, so it still happens at most once), reject to skip it",
     ],
     retry: failure,
+    // The rules a reviewer approved the call knowing it broke stay approved when it is tried again.
+    ...(tried?.waived ? { waived: tried.waived } : {}),
   };
 }
 

@@ -184,7 +184,7 @@ export function toolsNode(deps: GraphDeps) {
           // Not known to be done, and never reported as done: a reviewer decides whether to try again.
           const retry = { ...call, args: parsed.data, id: retryId(call.id), key: call.key ?? call.id };
           askAgain.push(retry);
-          gates[retry.id] = gateOfRetry(message);
+          gates[retry.id] = gateOfRetry(message, gate);
           reasked.push({ index: history.length, ifRedirected: `not done: ${message}; not tried again, the step was redirected` });
           history.push({ ...call, status: "failed", message: `${message}; a reviewer is asked whether to try again` });
         } else history.push({ ...call, status: "failed", message });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventsOfType } from "../../server/contract/index.ts";
 import { runCli } from "../support/cli.ts";
+import { lockPayments } from "../support/locks.ts";
 import { answerUntilDone, DEMO_TASK, openRuntime, paymentsFor, useRuntime } from "../support/runtime.ts";
 
 const t = useRuntime();
@@ -36,6 +37,23 @@ describe("business rules of an effect (the pack's preconditions)", () => {
     expect(payment.reasons).toContain("it breaks a rule of the pack: claim CLM-1001 is already settled");
     await answerUntilDone(t.runtime, again.id, () => ({ type: "approve" }));
     expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3600, 3600]);
+  });
+
+  it("keeps a rule a reviewer approved knowingly approved when the payment is tried again after an outage", async () => {
+    await answerUntilDone(t.runtime, (await t.runtime.startRun({ task: DEMO_TASK })).id, () => ({ type: "approve" }));
+    const again = await t.runtime.waitForRun((await t.runtime.startRun({ task: DEMO_TASK })).id);
+    const payment = again.pendingApprovals.find((a) => a.action.name === "issue_payment")!;
+    expect(payment.violations).toHaveLength(2);
+    const lock = await lockPayments(t.storage);
+    await t.runtime.decide(payment.id, { type: "approve" });
+    const retry = (await t.runtime.waitForRun(again.id)).pendingApprovals[0]!;
+    expect(retry.description).toMatch(/could not be done: .*unavailable/);
+    await lock.release();
+    await answerUntilDone(t.runtime, again.id, () => ({ type: "approve" }));
+    // Tried again under its first key, and not refused for the rules the reviewer approved it breaking.
+    expect((await paymentsFor(t.storage)).map((p) => p.amount)).toEqual([3600, 3600]);
+    const results = eventsOfType(await t.runtime.listEvents(again.id), "tool.result").filter((e) => e.data.tool === "issue_payment");
+    expect(results.map((e) => e.data.refused ?? false)).toEqual([false, false]);
   });
 
   it("refuses to pay a declined claim: no approval is asked, nothing is paid, and the run says why", async () => {

@@ -1,10 +1,8 @@
-import path from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { eventsOfType, type Approval, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { readLedger, unapprovedEffects } from "../support/ledger.ts";
-import { holdSqliteWriteLock, type HeldLock } from "../support/locks.ts";
+import { holdSqliteWriteLock, lockPayments, type HeldLock } from "../support/locks.ts";
 import { answerUntilDone, DEMO_TASK, type StoragePlace, useRuntime } from "../support/runtime.ts";
 import { request, until, useServer } from "../support/server.ts";
 
@@ -22,29 +20,6 @@ async function lockRuntimeDatabase(place: StoragePlace): Promise<HeldLock> {
   await client.connect();
   await client.query("BEGIN");
   await client.query("LOCK TABLE guild.runs, guild.events, guild.approvals IN ACCESS EXCLUSIVE MODE");
-  return {
-    async release() {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    },
-  };
-}
-
-/** The claims pack's back-end locked, so that a payment cannot be written. */
-async function lockPayments(place: StoragePlace): Promise<HeldLock> {
-  if (!place.databaseUrl) {
-    const db = new Database(path.join(place.dataDir, "packs", "insurance-claims.sqlite"));
-    db.exec("BEGIN EXCLUSIVE");
-    return {
-      async release() {
-        if (db.open) db.close();
-      },
-    };
-  }
-  const client = new pg.Client({ connectionString: place.databaseUrl });
-  await client.connect();
-  await client.query("BEGIN");
-  await client.query("LOCK TABLE pack_insurance_claims.payments IN ACCESS EXCLUSIVE MODE");
   return {
     async release() {
       await client.query("ROLLBACK").catch(() => undefined);

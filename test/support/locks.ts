@@ -42,3 +42,26 @@ export async function holdSqliteWriteLock(dataDir: string, mode: "IMMEDIATE" | "
     },
   };
 }
+
+/** The claims pack's back-end locked, so that a payment cannot be written. */
+export async function lockPayments(place: StoragePlace): Promise<HeldLock> {
+  if (!place.databaseUrl) {
+    const db = new Database(path.join(place.dataDir, "packs", "insurance-claims.sqlite"));
+    db.exec("BEGIN EXCLUSIVE");
+    return {
+      async release() {
+        if (db.open) db.close();
+      },
+    };
+  }
+  const client = new pg.Client({ connectionString: place.databaseUrl });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("LOCK TABLE pack_insurance_claims.payments IN ACCESS EXCLUSIVE MODE");
+  return {
+    async release() {
+      await client.query("ROLLBACK").catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
