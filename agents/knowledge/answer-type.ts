@@ -21,9 +21,9 @@ const HOLDS = {
   // A count: a figure that is not money or a share ("3 or more", not "£10,000" or "20%").
   number:
     /(?<![£\d.,])(?<!£\s)\b\d(?![\d,.]*\s?(?:%|per ?cent))|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty)\b/i,
-  // A person's name: two capitalised words running ("Helen Marsh").
-  name: /\b[A-Z][a-z]+ [A-Z][a-z'’]+\b/,
 };
+// A person's name: two capitalised words running ("Helen Marsh").
+const NAME_WORDS = /\b([A-Z][a-z]+) ([A-Z][a-z'’]+)\b/g;
 
 /**
  * The kind of value a question asks for: an amount (of money, or a share), a duration, a number,
@@ -45,7 +45,14 @@ export function answerTypes(question: string): AnswerType[] {
   return kinds.filter(([, pattern]) => pattern.test(question)).map(([kind]) => kind);
 }
 
-/** Whether a sentence holds the kind of value a question asks for. */
-export function holdsAnswer(sentence: string, type: AnswerType): boolean {
-  return type === "any" || HOLDS[type].test(sentence);
+/**
+ * Whether a sentence holds the kind of value a question asks for. A name the question says itself
+ * ("Who is the Head of Claims at Harbour Mutual?") is not the name it asks for: `asked` holds the
+ * question's words, lowercased.
+ */
+export function holdsAnswer(sentence: string, type: AnswerType, asked: ReadonlySet<string> = new Set()): boolean {
+  if (type === "any") return true;
+  if (type === "name")
+    return [...sentence.matchAll(NAME_WORDS)].some((m) => !asked.has(m[1]!.toLowerCase()) || !asked.has(m[2]!.toLowerCase()));
+  return HOLDS[type].test(sentence);
 }

@@ -155,6 +155,8 @@ export interface Evidence {
 
 /** A sentence that lacks the kind of value its question asks for counts for this share of its coverage. */
 const UNTYPED = 0.6;
+/** A letter template's placeholder ("£{{amount}}"): a sentence that holds one is a form to fill, not evidence. */
+export const PLACEHOLDER = /\{\{\s*\w+\s*\}\}/;
 
 /** A sentence of a passage, read with its heading and its document's title, as evidence for a question. */
 export interface SentenceEvidence {
@@ -163,12 +165,17 @@ export interface SentenceEvidence {
   missing: string[];
 }
 
-/** Each sentence of a passage with its coverage of a question (discounted when it lacks the value asked for). */
+/**
+ * Each sentence of a passage with its coverage of a question (discounted when it lacks the value
+ * asked for); a template's sentence with a placeholder covers nothing.
+ */
 export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "section" | "title">): SentenceEvidence[] {
   const context = new Set(termWords(`${passage.title} ${passage.section}`).keys());
+  const asked = new Set(focus.terms.map((t) => t.word.toLowerCase()));
   return splitSentences(passage.text).map((sentence) => {
+    if (PLACEHOLDER.test(sentence)) return { sentence, share: 0, missing: focus.terms.map((t) => t.word) };
     const measured = coverage(focus.terms, new Set(termWords(sentence).keys()), context);
-    return { sentence, share: measured.share * (holdsAnswer(sentence, focus.answer) ? 1 : UNTYPED), missing: measured.missing };
+    return { sentence, share: measured.share * (holdsAnswer(sentence, focus.answer, asked) ? 1 : UNTYPED), missing: measured.missing };
   });
 }
 

@@ -12,6 +12,7 @@ export {
   contentTerms,
   coverage,
   focusOf,
+  PLACEHOLDER,
   plainFocus,
   recordReferences,
   sentenceEvidence,

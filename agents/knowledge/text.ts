@@ -1,3 +1,4 @@
+import { EVERYDAY_WORDS } from "./everyday-words.ts";
 import { STOP_WORDS } from "./stop-words.ts";
 
 // Letters and digits, keeping in-word apostrophes and dots so "insurer's" and clause numbers
@@ -82,10 +83,12 @@ export function queryTerms(text: string): string[] {
 
 /**
  * A deliberately light stemmer: plural -s/-es/-ies, -ing, -ed and a final -e, and a few irregular
- * forms ("stolen", "payment"). It only has to be consistent, since the same function runs at index
- * and query time; Porter-style aggressiveness would merge words that the policy documents keep apart.
+ * forms ("stolen", "payment"), after informal words become the formal ones ("nicked" is "stolen").
+ * It only has to be consistent, since the same function runs at index and query time; Porter-style
+ * aggressiveness would merge words that the policy documents keep apart.
  */
-export function stem(word: string): string {
+export function stem(informal: string): string {
+  const word = EVERYDAY_WORDS.get(informal) ?? informal;
   const irregular = IRREGULAR.get(word);
   if (irregular !== undefined) return irregular;
   if (word.length <= 3 || /\d/.test(word)) return word;

@@ -57,10 +57,26 @@ export function callable(
 
 /** What a query tool's fit gains when the request names what the tool is named for. */
 const NAMED_BONUS = 0.5;
+/** What a query tool's fit keeps when it returns no field of the kind of value the request asks for. */
+const UNTYPED_TOOL = 0.5;
+
+/** Fields that hold money ("claimed_amount", "sum_insured"), and fields that hold a yes/no as 0/1 ("customer_flagged"). */
+export const MONEY_FIELD = /amount|excess|sum_insured|payout|total|paid|price|cost/;
+export const FLAG_FIELD = /(^|_)(flagged|over|is|has)(_|$)/;
+/** Fields that name a person. */
+export const NAME_FIELD = /(^|_)name$|^payee$/;
+
+/** Whether a field can hold the kind of value a request asks for: money for "how much", a person for "who". */
+function holdsKind(field: string, kind: Focus["answer"]): boolean {
+  if (kind === "amount") return MONEY_FIELD.test(field) && !FLAG_FIELD.test(field);
+  if (kind === "name") return NAME_FIELD.test(field);
+  return true;
+}
 
 /**
  * How well a query tool answers a request: the share of the request's weighted content words that
- * the tool's name, fields and description cover; 0 when it cannot be called for the request.
+ * the tool's name, fields and description cover, halved when it returns no field of the kind of
+ * value asked for; 0 when it cannot be called for the request.
  */
 export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], siblings: readonly FitTool[]): number {
   if (tool.kind !== "query" || !callable(tool, texts, siblings)) return 0;
@@ -68,5 +84,7 @@ export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], s
   // What a tool is named for ("get_policy_for_claim": the policy) is what it answers best about.
   const named = new Set(termWords(tool.name.split("_").slice(1).join(" ")).keys());
   const naming = focus.terms.some((f) => f.covers.some((set) => set.every((t) => named.has(t))));
-  return share > 0 && naming ? share + NAMED_BONUS : share;
+  // "How much has the customer claimed?" is for the claim's amount, not the customer's contact details.
+  const typed = tool.returns.some((field) => holdsKind(field, focus.answer)) ? 1 : UNTYPED_TOOL;
+  return (share > 0 && naming ? share + NAMED_BONUS : share) * typed;
 }

@@ -1,3 +1,3 @@
 export { toolArgsSchema } from "./schema.ts";
 export { isQuestion, requestedEffects, requestClauses, requestParts, type ToolIntent } from "./intent.ts";
-export { callable, findByPattern, toolFit, toolTerms, type FitTool } from "./fit.ts";
+export { callable, findByPattern, FLAG_FIELD, MONEY_FIELD, NAME_FIELD, toolFit, toolTerms, type FitTool } from "./fit.ts";

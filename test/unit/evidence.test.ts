@@ -127,6 +127,13 @@ describe("answerType", () => {
     expect(holdsAnswer("Tell us as soon as possible.", "duration")).toBe(false);
   });
 
+  it("takes a name the question says itself for no answer to who", () => {
+    const asked = new Set(["head", "claims", "harbour", "mutual"]);
+    expect(holdsAnswer("The policy is owned by the Head of Claims at Harbour Mutual.", "name", asked)).toBe(false);
+    expect(holdsAnswer("Helen Marsh is the Head of Claims at Harbour Mutual.", "name", asked)).toBe(true);
+    expect(holdsAnswer("The policy is owned by Harbour Mutual.", "name")).toBe(true);
+  });
+
   it("takes a count for a number, not money or a share", () => {
     expect(holdsAnswer("Triggered when: 3 or more.", "number")).toBe(true);
     expect(holdsAnswer("PAY- followed by six digits.", "number")).toBe(true);

@@ -1,4 +1,4 @@
-import { contentTerms, sentenceEvidence, type Focus, type Passage } from "../../knowledge/index.ts";
+import { contentTerms, PLACEHOLDER, sentenceEvidence, type Focus, type Passage } from "../../knowledge/index.ts";
 import { requestParts } from "../../tools/index.ts";
 
 /** What a step quotes from one passage: a span of its sentences, and how much of the question the best of them covers. */
@@ -30,7 +30,7 @@ function cut(text: string): string {
  * by water leaking gradually"; else the section's opening sentence, which says what the clause is
  * about: "Damage caused by a storm: winds of at least 55 mph"), then the best sentence, then the
  * short sentences right after it, which often hold the conclusion of a rule or a worked example
- * ("Minus £500 = £9,300.00").
+ * ("Minus £500 = £9,300.00"); never a template's sentence with a placeholder to fill.
  */
 function span(sentences: readonly string[], best: number): string {
   let lead = 0;
@@ -40,10 +40,14 @@ function span(sentences: readonly string[], best: number): string {
       break;
     }
   }
-  const picked = best > 0 && sentences[lead]!.length <= MAX_QUOTE / 2 ? [sentences[lead]!, sentences[best]!] : [sentences[best]!];
+  const fits = (sentence: string) => !PLACEHOLDER.test(sentence);
+  const picked =
+    best > 0 && sentences[lead]!.length <= MAX_QUOTE / 2 && fits(sentences[lead]!)
+      ? [sentences[lead]!, sentences[best]!]
+      : [sentences[best]!];
   for (let i = best + 1; i < sentences.length; i += 1) {
     const next = sentences[i]!;
-    if (next.length > SHORT || [...picked, next].join(" ").length > MAX_QUOTE) break;
+    if (next.length > SHORT || !fits(next) || [...picked, next].join(" ").length > MAX_QUOTE) break;
     picked.push(next);
   }
   return cut(picked.join(" "));

@@ -1,12 +1,9 @@
 import { coverage, termWords, type Focus, type FocusTerm } from "../../knowledge/index.ts";
-import { toolTerms, type FitTool } from "../../tools/index.ts";
+import { FLAG_FIELD, MONEY_FIELD, NAME_FIELD, toolTerms, type FitTool } from "../../tools/index.ts";
 import { formatMoney } from "../../text/index.ts";
 
 type Row = Record<string, unknown>;
 
-// Fields that hold money, and fields that hold a yes/no as 0/1 (SQLite has no booleans).
-const MONEY = /amount|excess|sum_insured|payout|total|paid|price|cost/;
-const FLAG = /(^|_)(flagged|over|is|has)(_|$)/;
 // How many rows of a list, and fields of a row, an answer shows.
 const MAX_ROWS = 12;
 const MAX_FIELDS = 6;
@@ -15,14 +12,12 @@ const label = (key: string): string => key.replace(/_/g, " ");
 
 /** A field's value as a person reads it: money in pounds, a 0/1 flag as yes/no. */
 export function describeValue(key: string, value: unknown): string {
-  if (FLAG.test(key) && (value === 0 || value === 1 || typeof value === "boolean")) return value === true || value === 1 ? "yes" : "no";
-  return MONEY.test(key) && typeof value === "number" ? formatMoney(value) : String(value);
+  if (FLAG_FIELD.test(key) && (value === 0 || value === 1 || typeof value === "boolean"))
+    return value === true || value === 1 ? "yes" : "no";
+  return MONEY_FIELD.test(key) && typeof value === "number" ? formatMoney(value) : String(value);
 }
 
 const shown = (row: Row, key: string): string => `${label(key)} ${describeValue(key, row[key])}`;
-
-// Fields that name a person.
-const NAME_FIELD = /(^|_)name$|^payee$/;
 
 /**
  * The fields of a row that a question is about: whose names cover some of its words ("sum
@@ -107,7 +102,8 @@ const RECORD_ANSWERS = 0.5;
 
 /**
  * Whether a record answers the question: what its tool is for, its fields' names (an id names a
- * record and answers nothing) and its short values ("open", "lapsed") cover most of the question.
+ * record and answers nothing) and its short values ("open", "lapsed") cover most of the question,
+ * and it has a field of the kind of value asked for.
  */
 export function answersQuestion(record: unknown, focus: Focus, tool: FitTool | undefined): boolean {
   if (record === null || record === undefined) return false;
@@ -120,6 +116,10 @@ export function answersQuestion(record: unknown, focus: Focus, tool: FitTool | u
       if (typeof value === "string" && value.length <= 30) for (const term of termWords(label(value)).keys()) terms.add(term);
     }
   }
-  const named = !focus.wants.includes("name") || rows.some((row) => Object.keys(row).some((k) => NAME_FIELD.test(k)));
-  return rows.length > 0 && named && coverage(focus.terms, terms).share >= RECORD_ANSWERS;
+  // "Who ...?" needs a field that names someone, "How much ...?" one that holds money.
+  const holds = (field: (key: string, value: unknown) => boolean) => rows.some((row) => Object.entries(row).some(([k, v]) => field(k, v)));
+  const name = (key: string, value: unknown) => NAME_FIELD.test(key) && typeof value === "string";
+  const money = (key: string, value: unknown) => MONEY_FIELD.test(key) && !FLAG_FIELD.test(key) && typeof value === "number";
+  const typed = (!focus.wants.includes("name") || holds(name)) && (focus.answer !== "amount" || holds(money));
+  return rows.length > 0 && typed && coverage(focus.terms, terms).share >= RECORD_ANSWERS;
 }

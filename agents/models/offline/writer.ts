@@ -11,8 +11,6 @@ const PAST = new Map([
 ]);
 /** The words of a decline; `guild eval` and readers recognise them. */
 export const DECLINE = "The documents and back-end do not answer this";
-// A letter template's body: placeholders to fill, not evidence to quote.
-const TEMPLATE = /\{\{\s*\w+\s*\}\}/;
 
 /** Whether a call's arguments hold the letter this template passage makes. */
 function usedTemplate(passage: Passage, args: Readonly<Record<string, unknown>>, facts: Readonly<Record<string, unknown>>): boolean {
@@ -97,18 +95,18 @@ export function summarizeStep(request: ActRequest): { summary: string; citedPass
     return { summary: declineSentence(request, lookups), citedPassageIds: [] };
 
   const used = request.passages.filter((p) => request.history.some((h) => h.status === "done" && usedTemplate(p, h.args, request.facts)));
-  // A letter's template is cited when a letter was written from it; templates are never evidence to quote.
-  const readable = request.passages.filter((p) => !TEMPLATE.test(p.text));
+  // A letter's template is cited when a letter was written from it; its sentences with placeholders
+  // are never quoted as evidence (they cover nothing), what it says around them may be.
   // A step that acted reports what it did, with the one passage it acted by (the procedure), if one
   // covers its instruction well; records that give a named record's value need no quote beside
   // them; beside records that answer, a quote must answer well on its own to be worth reading.
   const quotes = acted
-    ? bestQuotes(readable, focus)
+    ? bestQuotes(request.passages, focus)
         .filter((q) => q.share >= WEAK_EVIDENCE)
         .slice(0, 1)
     : answered && recordValue
       ? []
-      : quotesByPart(readable, focus, request.instruction).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
+      : quotesByPart(request.passages, focus, request.instruction).filter((q) => !answered || q.share >= WEAK_EVIDENCE);
   for (const quote of quotes) lines.push(`"${quote.text}" [${quote.passage.source}]`);
   if (lines.length === 0) lines.push("Nothing relevant was found for this step.");
   const cited = [...used, ...quotes.map((q) => q.passage).filter((p, i, all) => all.indexOf(p) === i && !used.includes(p))];
