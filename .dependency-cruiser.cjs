@@ -43,10 +43,11 @@ module.exports = {
     },
     {
       name: "client-contract-types-only",
-      comment: "the contract's index also exports zod schemas, which pull in graphs/: the client bundles none of it",
+      comment:
+        "the contract's index also exports zod schemas, which pull in graphs/: the client bundles none of it, only the contract's plain readings of events (effects.ts), which import types alone",
       severity: "error",
       from: { path: "^client/" },
-      to: { path: "^server/contract/", dependencyTypesNot: ["type-only"] },
+      to: { path: "^server/contract/", pathNot: "^server/contract/effects\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "no-upward-into-tests",

@@ -2,7 +2,15 @@ import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { GuildError } from "../../agents/errors/index.ts";
 import type { GuildConfig } from "../config.ts";
-import { ApprovalStatusSchema, RunStatusSchema, type Approval, type Run, type RunEvent } from "../contract/index.ts";
+import {
+  ApprovalStatusSchema,
+  deriveEffects,
+  RunStatusSchema,
+  type Approval,
+  type Run,
+  type RunEffect,
+  type RunEvent,
+} from "../contract/index.ts";
 import { describeApproval } from "./approval-prompt.ts";
 import { POLL_MS, isSettled, localDesk, remoteDesk, type DeskClient } from "./desk-client.ts";
 import { EXIT, type CommandIO } from "./io.ts";
@@ -61,20 +69,16 @@ function statusText(run: Run): string {
   return colour(run.status);
 }
 
-/** The effects a run made (or tried), from its events: each effect call with its result or error. */
-export function effectsOf(events: readonly RunEvent[]): { tool: string; args: unknown; done: boolean; result?: unknown; error?: string }[] {
-  const called = new Map<string, { tool: string; args: unknown }>();
-  const effects: { tool: string; args: unknown; done: boolean; result?: unknown; error?: string }[] = [];
-  for (const event of events) {
-    if (event.type === "tool.called" && event.data.kind === "effect")
-      called.set(event.data.callId, { tool: event.data.tool, args: event.data.args });
-    if (event.type !== "tool.result") continue;
-    const d = event.data;
-    const call = called.get(d.callId);
-    if (!call) continue;
-    effects.push(d.error !== undefined ? { ...call, done: false, error: d.error } : { ...call, done: true, result: d.result });
-  }
-  return effects;
+/**
+ * The effects of a run for `guild show`: each as the web client shows it (done, failed, running, or
+ * not done: rejected or expired before it ran), with `done`, `result` and `error` as before.
+ */
+function effectsOf(events: readonly RunEvent[]): (RunEffect & { done: boolean; result?: unknown; error?: string })[] {
+  return deriveEffects(events).map((e) => ({
+    ...e,
+    done: e.state === "done",
+    ...(e.state === "done" ? { result: e.detail } : e.state === "running" ? {} : { error: String(e.detail) }),
+  }));
 }
 
 async function allEvents(desk: DeskClient, runId: string): Promise<RunEvent[]> {
@@ -128,10 +132,13 @@ async function showCommand(rest: string[], desk: DeskClient, values: Common, io:
   if (effects.length > 0) {
     out.write(`\n${style.bold("Effects")}\n`);
     for (const e of effects) {
+      const what = e.title ?? `${e.tool} ${brief(e.args)}`;
       out.write(
-        e.done
-          ? `  ${style.green("✓")} ${e.tool} ${brief(e.args)} → ${brief(e.result)}\n`
-          : `  ${style.red("✗")} ${e.tool} ${brief(e.args)}: not done: ${e.error}\n`,
+        e.state === "done"
+          ? `  ${style.green("✓")} ${what} → ${brief(e.result)}\n`
+          : e.state === "running"
+            ? `  ${style.yellow("…")} ${what}: running\n`
+            : `  ${style.red("✗")} ${what}: ${e.state === "failed" ? "failed" : "not done"}: ${e.error}\n`,
       );
     }
   }

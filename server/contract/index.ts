@@ -29,6 +29,7 @@ export type {
 export type { Ack, ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./socket.ts";
 export { DEFAULT_TENANT, FINISHED_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
 export { eventsOfType } from "./events.ts";
+export { deriveEffects, type RunEffect } from "./effects.ts";
 export {
   ApprovalParamsSchema,
   ApprovalStatusSchema,

@@ -64,6 +64,29 @@ describe("the CLI answers runs left paused", () => {
     expect(shown.effects[0]!.result).toMatchObject({ paid_amount: 3000 });
   });
 
+  it("shows an effect a reviewer rejected before it ran as not done, with the reviewer's reason", async () => {
+    const env = dataDir();
+    await runCli(["run", DEMO_TASK], env);
+    const { runs } = await json<{ runs: Run[] }>(["runs", "--status", "awaiting_approval"], env);
+    const runId = runs[0]!.id;
+    const [payment] = (await json<{ approvals: Approval[] }>(["approvals", "--run", runId], env)).approvals;
+    let { run } = await json<{ run: Run }>(["decide", payment!.id, "reject", "--message", "the loss adjuster's report is not in yet"], env);
+    while (run.status === "awaiting_approval") run = (await json<{ run: Run }>(["decide", run.pendingApprovals[0]!.id, "reject"], env)).run;
+    expect(await paymentsFor(env.GUILD_DATA_DIR!)).toEqual([]);
+
+    const shown = await json<{ effects: { tool: string; state: string; done: boolean; error?: string }[] }>(["show", runId], env);
+    expect(shown.effects[0]).toMatchObject({
+      tool: "issue_payment",
+      state: "not done",
+      done: false,
+      error: "rejected by cli: the loss adjuster's report is not in yet",
+    });
+    const text = await runCli(["show", runId], env);
+    expect(text.stdout).toMatch(
+      /✗ Pay £3,600\.00 to Eleanor Whitfield on claim CLM-1001: not done: rejected by cli: the loss adjuster's report is not in yet/,
+    );
+  });
+
   it("refuses a decision it cannot make with a clear message, and deciding nothing changes nothing", async () => {
     const env = dataDir();
     const bad = await runCli(["decide", "apr_x", "maybe"], env);

@@ -1,4 +1,4 @@
-import { deriveEffects } from "../lib/effects.ts";
+import { deriveEffects } from "../../../server/contract/effects.ts";
 import type { RunEvent } from "../../../server/contract/index.ts";
 import { ValueView } from "./values.tsx";
 

@@ -1,4 +1,4 @@
-import type { Approval, RunEvent } from "../../../server/contract/index.ts";
+import type { Approval, RunEvent } from "./types.ts";
 
 /** One effect of a run as its reviewers care about it: done (with what it returned), failed, or refused. */
 export interface RunEffect {
