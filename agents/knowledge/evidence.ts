@@ -180,9 +180,18 @@ export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "
 }
 
 /**
+ * How many of a question's content words one sentence can be expected to answer. A customer's
+ * question is often a story around it ("my lad's mountain bike got nicked from outside the leisure
+ * centre ... how much will you pay?"): of its twenty words no sentence says more than a few, and
+ * its evidence is weak only below the share of what one sentence could cover.
+ */
+const SENTENCE_REACH = 8;
+
+/**
  * How well passages answer a question: the coverage of their best sentence (with its heading and
- * title), discounted when it lacks the kind of value asked for. A question with no content words
- * (all identifiers) has no evidence to weigh and is weak.
+ * title), discounted when it lacks the kind of value asked for; weak below the threshold, scaled
+ * down for a question of more than `SENTENCE_REACH` content words. A question with no content
+ * words (all identifiers) has no evidence to weigh and is weak.
  */
 export function assessEvidence(focus: Focus, passages: readonly Passage[], threshold = WEAK_EVIDENCE): Evidence {
   let best: { share: number; missing: string[]; id?: string } = { share: 0, missing: focus.terms.map((f) => f.word) };
@@ -190,5 +199,7 @@ export function assessEvidence(focus: Focus, passages: readonly Passage[], thres
     for (const measured of sentenceEvidence(focus, passage))
       if (measured.share > best.share) best = { share: measured.share, missing: measured.missing, id: passage.id };
   }
-  return { strength: best.share, weak: best.share < threshold, missing: best.missing, ...(best.id ? { best: best.id } : {}) };
+  // One sentence can cover only so much of a long question: it is judged on the share one could.
+  const reachable = Math.min(1, SENTENCE_REACH / Math.max(1, focus.terms.length));
+  return { strength: best.share, weak: best.share < threshold * reachable, missing: best.missing, ...(best.id ? { best: best.id } : {}) };
 }

@@ -101,6 +101,21 @@ describe("assessEvidence", () => {
     expect(evidence.missing).toContain("dogs");
   });
 
+  it("judges a question told as a long story on the share of it one sentence could answer", () => {
+    const storm = [passage("s", CHUNKS[1]!.text, "4.3 Storm")];
+    const asked = "Are fences covered after a storm?";
+    const told =
+      "We had a right old gale on Sunday night, howling for hours, half the fence panels down the side of the garden flat on the lawn, the neighbour's trampoline upside down: are fences covered after a storm?";
+    const short = assessEvidence(focusOf(asked, { stats, glossary }), storm);
+    const long = assessEvidence(focusOf(told, { stats, glossary }), storm);
+    expect(short.weak).toBe(false);
+    // The same sentence covers less of the story, but all one sentence could: the answer is there.
+    expect(long.strength).toBeLessThan(0.5);
+    expect(long.weak).toBe(false);
+    // A short question about something else stays weak.
+    expect(assessEvidence(focusOf("Is accommodation for pets covered?", { stats, glossary }), storm).weak).toBe(true);
+  });
+
   it("discounts a sentence that lacks the kind of value asked for", () => {
     const focus = focusOf("How much is the standard excess?", { stats, glossary });
     const withAmount = assessEvidence(focus, [passage("a", "The standard excess is £250.", "3.1 Standard excess")]);
