@@ -106,8 +106,11 @@ export function focusOf(question: string, context: { stats: TermStats; glossary:
     // "mcuh" is "much": filler, once spelt right.
     if (corrected !== undefined && FILLER_WORDS.has(corrected)) return [];
     const known = corrected ?? term;
+    const isKnown = context.stats.frequency(known) > 0 || synonyms.has(term);
+    // A figure of the story ("only in 2 mins", "my lad's 19") or a fragment ("co-op") no document has says nothing of the answer.
+    if (!isKnown && (/^\d+$/.test(term) || term.length <= 2)) return [];
     const covers = [[term], ...(corrected ? [[corrected]] : []), ...(synonyms.get(term) ?? [])];
-    return [{ word, known: context.stats.frequency(known) > 0 || synonyms.has(term), weight: context.stats.weight(known), covers }];
+    return [{ word, known: isKnown, weight: context.stats.weight(known), covers }];
   });
   // A word no document has (slang, a detail of the story, a name, a topic the pack lacks) cannot be
   // told apart by rarity: it weighs half what the question's known words do on average, not the most.
@@ -155,6 +158,8 @@ export interface Evidence {
 
 /** A sentence that lacks the kind of value its question asks for counts for this share of its coverage. */
 const UNTYPED = 0.6;
+/** A sentence this short that follows another is read with it, as its conclusion. */
+const CONCLUSION = 60;
 /** A letter template's placeholder ("£{{amount}}"): a sentence that holds one is a form to fill, not evidence. */
 export const PLACEHOLDER = /\{\{\s*\w+\s*\}\}/;
 
@@ -167,15 +172,21 @@ export interface SentenceEvidence {
 
 /**
  * Each sentence of a passage with its coverage of a question (discounted when it lacks the value
- * asked for); a template's sentence with a placeholder covers nothing.
+ * asked for), read with a short conclusion that follows it; a template's sentence with a
+ * placeholder covers nothing.
  */
 export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "section" | "title">): SentenceEvidence[] {
   const context = new Set(termWords(`${passage.title} ${passage.section}`).keys());
   const asked = new Set(focus.terms.map((t) => t.word.toLowerCase()));
-  return splitSentences(passage.text).map((sentence) => {
+  const sentences = splitSentences(passage.text);
+  return sentences.map((sentence, i) => {
     if (PLACEHOLDER.test(sentence)) return { sentence, share: 0, missing: focus.terms.map((t) => t.word) };
-    const measured = coverage(focus.terms, new Set(termWords(sentence).keys()), context);
-    return { sentence, share: measured.share * (holdsAnswer(sentence, focus.answer, asked) ? 1 : UNTYPED), missing: measured.missing };
+    // A rule's short conclusion is read with it: "5.6.3 A bicycle left unattended must be locked
+    // ... We will not pay for a bicycle stolen while unlocked."
+    const next = sentences[i + 1];
+    const read = next !== undefined && next.length <= CONCLUSION && !PLACEHOLDER.test(next) ? `${sentence} ${next}` : sentence;
+    const measured = coverage(focus.terms, new Set(termWords(read).keys()), context);
+    return { sentence, share: measured.share * (holdsAnswer(read, focus.answer, asked) ? 1 : UNTYPED), missing: measured.missing };
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Chunk } from "./chunk.ts";
-import { processTerm, tokenize } from "./text.ts";
+import { processTerm, stem, tokenize } from "./text.ts";
 
 /** How often each term occurs in a set of chunks: how telling a word is, and what a misspelt one meant. */
 export interface TermStats {
@@ -61,6 +61,12 @@ export function termStats(chunks: readonly (Pick<Chunk, "text" | "section" | "ti
     correct(term) {
       if (counts.has(term) || term.length < 5 || /\d/.test(term)) return undefined;
       if (corrections.has(term)) return corrections.get(term);
+      // A past tense with its "e" dropped ("coverd", "claimd") is the word it misspells.
+      const dropped = term.endsWith("d") ? stem(`${term.slice(0, -1)}ed`) : undefined;
+      if (dropped !== undefined && counts.has(dropped)) {
+        corrections.set(term, dropped);
+        return dropped;
+      }
       const max = term.length >= 8 ? 2 : 1;
       let best: { term: string; distance: number; count: number } | undefined;
       for (const known of vocabulary) {

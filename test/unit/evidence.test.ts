@@ -9,6 +9,7 @@ import {
   holdsAnswer,
   parseGlossary,
   recordReferences,
+  sentenceEvidence,
   termStats,
   type Passage,
 } from "../../agents/knowledge/index.ts";
@@ -52,6 +53,7 @@ describe("termStats", () => {
     expect(stats.correct("exess")).toBe("excess");
     expect(stats.correct("accomodation")).toBe("accommodation");
     expect(stats.correct("strom")).toBe("storm"); // two letters swapped
+    expect(stats.correct("coverd")).toBe("cover"); // a past tense with its "e" dropped
   });
 
   it("leaves short words, known words and words that only change an ending alone", () => {
@@ -65,6 +67,14 @@ describe("termStats", () => {
 describe("focusOf", () => {
   it("keeps content words, without identifiers or filler", () => {
     expect([...contentTerms("hi, so what's the excess on CLM-1001 now?").values()]).toEqual(["excess"]);
+  });
+
+  it("leaves out a figure or a fragment of the story that no document has", () => {
+    const focus = focusOf("my bike was stolen outside the co-op, i was only in there 2 mins", { stats, glossary });
+    expect(focus.terms.map((t) => t.word)).not.toContain("co");
+    expect(focus.terms.map((t) => t.word)).not.toContain("op");
+    expect(focus.terms.map((t) => t.word)).not.toContain("2");
+    expect(focus.terms.map((t) => t.word)).toContain("stolen");
   });
 
   it("lets a glossary phrase stand for its entry, but not one made of small words around one", () => {
@@ -114,6 +124,18 @@ describe("assessEvidence", () => {
     expect(long.weak).toBe(false);
     // A short question about something else stays weak.
     expect(assessEvidence(focusOf("Is accommodation for pets covered?", { stats, glossary }), storm).weak).toBe(true);
+  });
+
+  it("reads a rule with its short conclusion, and a long next sentence on its own", () => {
+    const focus = focusOf("Is a stolen bicycle covered if it was left unattended?", { stats, glossary });
+    const rule = "5.6.3 A bicycle left unattended must be locked to a fixed object with a suitable lock.";
+    const [withConclusion] = sentenceEvidence(focus, passage("b", `${rule} We will not pay for a bicycle stolen while unlocked.`));
+    expect(withConclusion!.missing).not.toContain("stolen");
+    const [alone] = sentenceEvidence(
+      focus,
+      passage("c", `${rule} Bicycles are stolen most often from gardens, sheds and the streets outside the home.`),
+    );
+    expect(alone!.missing).toContain("stolen");
   });
 
   it("discounts a sentence that lacks the kind of value asked for", () => {
