@@ -25,12 +25,13 @@ const IDENTIFIER = /\b[A-Za-z]{2,5}-\d{3,}\b/g;
  */
 export function recordReferences(text: string, stats: TermStats): string[] {
   const identifiers = text.match(IDENTIFIER) ?? [];
-  const names = [...text.replace(IDENTIFIER, " ").matchAll(/(?<=\S\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
+  // Capitalised inside a sentence, not at its start ("... got in. We've got contents cover"), and not filler.
+  const names = [...text.replace(IDENTIFIER, " ").matchAll(/(?<=[^\s.!?]\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
     .map((m) => m[1]!)
-    .filter(
-      (name) =>
-        termWords(name).size > 0 && [...termWords(name).keys()].every((t) => stats.frequency(t) === 0 && stats.correct(t) === undefined),
-    );
+    .filter((name) => {
+      const terms = [...contentTerms(name).keys()];
+      return terms.length > 0 && terms.every((t) => stats.frequency(t) === 0 && stats.correct(t) === undefined);
+    });
   return [...new Set([...identifiers, ...names])];
 }
 

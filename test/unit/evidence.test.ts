@@ -183,6 +183,8 @@ describe("recordReferences", () => {
   it("finds identifiers and names no document has", () => {
     expect(recordReferences("What did we pay Rajesh Patel on CLM-1002?", stats)).toEqual(["CLM-1002", "Rajesh Patel"]);
     expect(recordReferences("What does the Home policy say?", stats)).toEqual([]);
+    // A sentence's first word is capitalised, not a name.
+    expect(recordReferences("My daughter lives in halls. We've got contents cover, does it reach her laptop?", stats)).toEqual([]);
   });
 });
 
