@@ -1,8 +1,7 @@
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { eventsOfType, type Approval, type Run, type RunEvent } from "../../server/contract/index.ts";
 import { readLedger, unapprovedEffects } from "../support/ledger.ts";
-import { holdSqliteWriteLock, lockPayments, type HeldLock } from "../support/locks.ts";
+import { holdSqliteWriteLock, lockPayments, lockTables, type HeldLock } from "../support/locks.ts";
 import { answerUntilDone, DEMO_TASK, type StoragePlace, useRuntime } from "../support/runtime.ts";
 import { request, until, useServer } from "../support/server.ts";
 
@@ -16,16 +15,7 @@ const emailTask = (claimId: string) => `Email the customer on claim ${claimId} a
  */
 async function lockRuntimeDatabase(place: StoragePlace): Promise<HeldLock> {
   if (!place.databaseUrl) return holdSqliteWriteLock(place.dataDir, "EXCLUSIVE");
-  const client = new pg.Client({ connectionString: place.databaseUrl });
-  await client.connect();
-  await client.query("BEGIN");
-  await client.query("LOCK TABLE guild.runs, guild.events, guild.approvals IN ACCESS EXCLUSIVE MODE");
-  return {
-    async release() {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    },
-  };
+  return lockTables(place.databaseUrl, ["guild.runs", "guild.events", "guild.approvals"]);
 }
 
 describe("a database locked for 10 s", () => {

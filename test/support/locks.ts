@@ -54,10 +54,15 @@ export async function lockPayments(place: StoragePlace): Promise<HeldLock> {
       },
     };
   }
-  const client = new pg.Client({ connectionString: place.databaseUrl });
+  return lockTables(place.databaseUrl, ["pack_insurance_claims.payments"]);
+}
+
+/** Postgres tables locked for any access, in a transaction of the test's own, until released. */
+export async function lockTables(databaseUrl: string, tables: readonly string[]): Promise<HeldLock> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query("BEGIN");
-  await client.query("LOCK TABLE pack_insurance_claims.payments IN ACCESS EXCLUSIVE MODE");
+  await client.query(`LOCK TABLE ${tables.join(", ")} IN ACCESS EXCLUSIVE MODE`);
   return {
     async release() {
       await client.query("ROLLBACK").catch(() => undefined);
