@@ -39,11 +39,17 @@ describe("answers with the offline model", () => {
     expect(answer).toMatch(/dropping and breaking a television/);
   });
 
+  it("asks a colleague whose look-up has what the specialist's does not: a claim's date reported and its customer's name", async () => {
+    const { answer, events } = await ask("Who is the customer on CLM-1022 and on what date did they report it?");
+    expect(answer).toContain("reported date 2026-10-11");
+    expect(answer).toContain("Joanna Kowalska");
+    const steps = eventsOfType(events, "node.started").flatMap((e) => (e.data.specialist ? [e.data.specialist] : []));
+    expect(new Set(steps).size).toBe(2);
+  });
+
   it("declines a question about a named record's value that no record holds, saying what it looked up", async () => {
     const { answer } = await ask("How much does the customer on CLM-1001 pay each month for their policy?");
-    expect(answer).toMatch(
-      /The documents and back-end do not answer this: searched .* looked up check_fraud_indicators \(claimId CLM-1001\)/,
-    );
+    expect(answer).toMatch(/The documents and back-end do not answer this: searched .* looked up get_claim \(claimId CLM-1001\)/);
     expect(answer).not.toContain("Sources:");
   });
 });

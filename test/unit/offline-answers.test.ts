@@ -191,6 +191,16 @@ describe("OfflineModel.plan, by evidence", () => {
     expect(await plan("Is the policy for CLM-1016 still active?")).toEqual(["coverage_analyst"]);
   });
 
+  it("asks a colleague too when the specialist's look-ups do not return the kind of value asked for", async () => {
+    // The investigator's claim record has the date reported, the coverage analyst's policy record the customer's name.
+    expect(await plan("Who is the customer on CLM-1035 and on what date did they report it?")).toEqual([
+      "claims_investigator",
+      "coverage_analyst",
+    ]);
+    // Its own look-up has the amount: nobody else is asked.
+    expect(await plan("How much was claimed on CLM-1005?")).toEqual(["coverage_analyst"]);
+  });
+
   it("gives an order to the specialist whose tool does it", async () => {
     expect(await plan("Pay the settlement on claim CLM-1028.")).toEqual(["payments_officer"]);
     expect(

@@ -1,8 +1,8 @@
 import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from "../types.ts";
 import { TEMPLATE_HINT, factKeysFor, fillArgs } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
-import { coverage, plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
-import { callable, findByPattern, isQuestion, toolTerms } from "../../tools/index.ts";
+import { plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
+import { callable, findByPattern, isQuestion, toolFit } from "../../tools/index.ts";
 import { amountFromFeedback } from "./feedback.ts";
 
 /** Query tools that fit nearly as well as the best one are called too. */
@@ -26,7 +26,7 @@ export function targetTools(tools: readonly ToolCard[], instruction: string, foc
   if (targets.length > 0) return targets;
   const queries = tools.filter((t) => t.kind === "query" && callable(t, texts, tools));
   if (!isQuestion(instruction)) return queries;
-  const fits = queries.map((tool) => ({ tool, fit: coverage(focus.terms, toolTerms(tool)).share }));
+  const fits = queries.map((tool) => ({ tool, fit: toolFit(tool, focus, texts, tools) }));
   const best = Math.max(0, ...fits.map((f) => f.fit));
   return best === 0 ? queries : fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);
 }

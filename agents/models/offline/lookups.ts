@@ -1,5 +1,6 @@
 import type { PlannedStep, SpecialistCard, ToolCard } from "../types.ts";
-import { callable, findByPattern, requestedEffects } from "../../tools/index.ts";
+import { answerTypes } from "../../knowledge/index.ts";
+import { callable, findByPattern, FLAG_FIELD, isQuestion, MONEY_FIELD, NAME_FIELD, requestedEffects } from "../../tools/index.ts";
 import { TEMPLATE_HINT, factKeysFor } from "./args.ts";
 
 /** The first query tool of a specialist that returns a fact, and can be called for the task. */
@@ -27,10 +28,43 @@ function missingFacts(step: PlannedStep, specialists: readonly SpecialistCard[],
     );
 }
 
+/** The fields that hold a kind of value a question asks of a record: a person's name, or money. */
+const FIELD_OF_KIND: Partial<Record<string, (field: string) => boolean>> = {
+  name: (field) => NAME_FIELD.test(field),
+  amount: (field) => MONEY_FIELD.test(field) && !FLAG_FIELD.test(field),
+};
+
+/** A query tool of a specialist that can be called for the texts and returns a field of a kind. */
+function returnsKind(specialist: SpecialistCard, kind: string, texts: readonly string[]): boolean {
+  const holds = FIELD_OF_KIND[kind];
+  return (
+    holds !== undefined && specialist.tools.some((t) => t.kind === "query" && t.returns.some(holds) && callable(t, texts, specialist.tools))
+  );
+}
+
+/**
+ * A question about a record that asks for a kind of value its specialist's look-ups do not return
+ * ("Who is the customer on CLM-1035, and when did they report it?": the investigator's claim
+ * record has the date, not the name) is asked of another specialist too, one whose look-up does.
+ */
+function colleaguesFor(step: PlannedStep, specialists: readonly SpecialistCard[], task: string): SpecialistCard[] {
+  const own = specialists.find((s) => s.id === step.specialist);
+  const texts = [step.instruction, task];
+  if (!own || !isQuestion(step.instruction)) return [];
+  const named = own.tools.some((t) => Object.values(t.args).some((a) => a.pattern && findByPattern(a.pattern, texts)));
+  if (!named) return [];
+  return answerTypes(step.instruction)
+    .filter((kind) => FIELD_OF_KIND[kind] && !returnsKind(own, kind, texts))
+    .flatMap((kind) => specialists.find((s) => s.id !== own.id && returnsKind(s, kind, texts)) ?? [])
+    .filter((s, i, all) => all.indexOf(s) === i);
+}
+
 /**
  * A plan with the look-ups its actions need: before a step whose effect needs a fact only another
  * specialist can look up, a step for that specialist to look it up, unless one of its steps comes
- * earlier already (an order makes a specialist look up all it can on the task's records).
+ * earlier already (an order makes a specialist look up all it can on the task's records); after
+ * a question about a record, a step for a colleague whose look-ups return the kind of value asked
+ * for when the step's own do not.
  */
 export function withLookups(steps: readonly PlannedStep[], specialists: readonly SpecialistCard[], task: string): PlannedStep[] {
   const planned: PlannedStep[] = [];
@@ -42,6 +76,8 @@ export function withLookups(steps: readonly PlannedStep[], specialists: readonly
       planned.push({ specialist: helper.id, instruction: `Look up ${tool.name.replace(/_/g, " ")} for ${effect.replace(/_/g, " ")}` });
     }
     planned.push(step);
+    for (const colleague of colleaguesFor(step, specialists, task))
+      if (!steps.some((s) => s.specialist === colleague.id)) planned.push({ specialist: colleague.id, instruction: step.instruction });
   }
   return planned;
 }
