@@ -66,11 +66,23 @@ export const FLAG_FIELD = /(^|_)(flagged|over|is|has)(_|$)/;
 /** Fields that name a person. */
 export const NAME_FIELD = /(^|_)name$|^payee$/;
 
-/** Whether a field can hold the kind of value a request asks for: money for "how much", a person for "who". */
-function holdsKind(field: string, kind: Focus["answer"]): boolean {
-  if (kind === "amount") return MONEY_FIELD.test(field) && !FLAG_FIELD.test(field);
+/** Fields that hold a share ("reject_rate", "defect_pct"): an amount as "what is the rate?" asks for one. */
+const SHARE_FIELD = /rate|percent|pct|ratio|share/;
+
+/**
+ * Whether a field can hold the kind of value a request asks for: money or a share for "how
+ * much" or "what is the rate", a person for "who"; any field for any other question. Only the
+ * kinds a field's name can tell are checked (`checksKind`).
+ */
+export function holdsKind(field: string, kind: Focus["answer"]): boolean {
+  if (kind === "amount") return (MONEY_FIELD.test(field) || SHARE_FIELD.test(field)) && !FLAG_FIELD.test(field);
   if (kind === "name") return NAME_FIELD.test(field);
   return true;
+}
+
+/** Whether a field's name can tell that kind of value: an amount or a name. */
+export function checksKind(kind: Focus["answer"]): boolean {
+  return kind === "amount" || kind === "name";
 }
 
 /**

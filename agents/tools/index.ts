@@ -1,3 +1,14 @@
 export { toolArgsSchema } from "./schema.ts";
 export { isQuestion, requestedEffects, requestClauses, requestParts, type ToolIntent } from "./intent.ts";
-export { callable, findByPattern, FLAG_FIELD, MONEY_FIELD, NAME_FIELD, toolFit, toolTerms, type FitTool } from "./fit.ts";
+export {
+  callable,
+  checksKind,
+  findByPattern,
+  FLAG_FIELD,
+  holdsKind,
+  MONEY_FIELD,
+  NAME_FIELD,
+  toolFit,
+  toolTerms,
+  type FitTool,
+} from "./fit.ts";

@@ -1,8 +1,8 @@
 import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from "../types.ts";
 import { TEMPLATE_HINT, factKeysFor, fillArgs } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
-import { plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
-import { callable, findByPattern, isQuestion, toolFit } from "../../tools/index.ts";
+import { coverage, plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
+import { callable, checksKind, findByPattern, holdsKind, isQuestion, toolTerms } from "../../tools/index.ts";
 import { amountFromFeedback } from "./feedback.ts";
 
 /** Query tools that fit nearly as well as the best one are called too. */
@@ -12,7 +12,8 @@ const NEAR_BEST_FIT = 0.75;
  * The tools an instruction asks for. Effects are done only when asked: an effect is a target when
  * it shares a distinctive word with the instruction (one not shared by all the specialist's
  * effects). With no effect asked for, a question is answered from what fits it: the callable
- * query tools whose names, fields and descriptions cover it best, or all of them when none does;
+ * query tools whose names, fields and descriptions cover it best, or all of them when none does,
+ * and the best one that returns a kind of value it asks for (a name for "who") when those do not;
  * an order to look into something ("find the cause", "check the process capability") gets every
  * callable look-up, as a specialist checking a lot reads all it has on it. Query tools a target
  * needs for its arguments are called on the way (see actOffline).
@@ -26,9 +27,16 @@ export function targetTools(tools: readonly ToolCard[], instruction: string, foc
   if (targets.length > 0) return targets;
   const queries = tools.filter((t) => t.kind === "query" && callable(t, texts, tools));
   if (!isQuestion(instruction)) return queries;
-  const fits = queries.map((tool) => ({ tool, fit: toolFit(tool, focus, texts, tools) }));
+  const fits = queries.map((tool) => ({ tool, fit: coverage(focus.terms, toolTerms(tool)).share }));
   const best = Math.max(0, ...fits.map((f) => f.fit));
-  return best === 0 ? queries : fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);
+  if (best === 0) return queries;
+  const chosen = fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);
+  // A kind of value asked for ("who ...?") that none of them returns is looked up with the best tool that does.
+  const returns = (tool: ToolCard, kind: Focus["answer"]) => tool.returns.some((field) => holdsKind(field, kind));
+  const extra = focus.wants
+    .filter((kind) => checksKind(kind) && !chosen.some((tool) => returns(tool, kind)))
+    .flatMap((kind) => fits.filter((f) => f.fit > 0 && returns(f.tool, kind)).sort((a, b) => b.fit - a.fit)[0]?.tool ?? []);
+  return [...new Set([...chosen, ...extra])];
 }
 
 /** Applies a reviewer's feedback to the arguments of a call: the amount meant, e-mail addresses, identifiers. */

@@ -1,6 +1,6 @@
 import type { PlannedStep, SpecialistCard, ToolCard } from "../types.ts";
-import { answerTypes } from "../../knowledge/index.ts";
-import { callable, findByPattern, FLAG_FIELD, isQuestion, MONEY_FIELD, NAME_FIELD, requestedEffects } from "../../tools/index.ts";
+import { answerTypes, type Focus } from "../../knowledge/index.ts";
+import { callable, checksKind, findByPattern, holdsKind, isQuestion, requestedEffects } from "../../tools/index.ts";
 import { TEMPLATE_HINT, factKeysFor } from "./args.ts";
 
 /** The first query tool of a specialist that returns a fact, and can be called for the task. */
@@ -28,17 +28,10 @@ function missingFacts(step: PlannedStep, specialists: readonly SpecialistCard[],
     );
 }
 
-/** The fields that hold a kind of value a question asks of a record: a person's name, or money. */
-const FIELD_OF_KIND: Partial<Record<string, (field: string) => boolean>> = {
-  name: (field) => NAME_FIELD.test(field),
-  amount: (field) => MONEY_FIELD.test(field) && !FLAG_FIELD.test(field),
-};
-
-/** A query tool of a specialist that can be called for the texts and returns a field of a kind. */
-function returnsKind(specialist: SpecialistCard, kind: string, texts: readonly string[]): boolean {
-  const holds = FIELD_OF_KIND[kind];
-  return (
-    holds !== undefined && specialist.tools.some((t) => t.kind === "query" && t.returns.some(holds) && callable(t, texts, specialist.tools))
+/** Whether a query tool of a specialist that can be called for the texts returns a field of a kind. */
+function returnsKind(specialist: SpecialistCard, kind: Focus["answer"], texts: readonly string[]): boolean {
+  return specialist.tools.some(
+    (t) => t.kind === "query" && t.returns.some((field) => holdsKind(field, kind)) && callable(t, texts, specialist.tools),
   );
 }
 
@@ -54,7 +47,7 @@ function colleaguesFor(step: PlannedStep, specialists: readonly SpecialistCard[]
   const named = own.tools.some((t) => Object.values(t.args).some((a) => a.pattern && findByPattern(a.pattern, texts)));
   if (!named) return [];
   return answerTypes(step.instruction)
-    .filter((kind) => FIELD_OF_KIND[kind] && !returnsKind(own, kind, texts))
+    .filter((kind) => checksKind(kind) && !returnsKind(own, kind, texts))
     .flatMap((kind) => specialists.find((s) => s.id !== own.id && returnsKind(s, kind, texts)) ?? [])
     .filter((s, i, all) => all.indexOf(s) === i);
 }

@@ -1,5 +1,5 @@
 import { coverage, termWords, type Focus, type FocusTerm } from "../../knowledge/index.ts";
-import { FLAG_FIELD, MONEY_FIELD, NAME_FIELD, toolTerms, type FitTool } from "../../tools/index.ts";
+import { FLAG_FIELD, holdsKind, MONEY_FIELD, NAME_FIELD, toolTerms, type FitTool } from "../../tools/index.ts";
 import { formatMoney } from "../../text/index.ts";
 
 type Row = Record<string, unknown>;
@@ -116,10 +116,9 @@ export function answersQuestion(record: unknown, focus: Focus, tool: FitTool | u
       if (typeof value === "string" && value.length <= 30) for (const term of termWords(label(value)).keys()) terms.add(term);
     }
   }
-  // "Who ...?" needs a field that names someone, "How much ...?" one that holds money.
-  const holds = (field: (key: string, value: unknown) => boolean) => rows.some((row) => Object.entries(row).some(([k, v]) => field(k, v)));
-  const name = (key: string, value: unknown) => NAME_FIELD.test(key) && typeof value === "string";
-  const money = (key: string, value: unknown) => MONEY_FIELD.test(key) && !FLAG_FIELD.test(key) && typeof value === "number";
-  const typed = (!focus.wants.includes("name") || holds(name)) && (focus.answer !== "amount" || holds(money));
+  // "Who ...?" needs a field that names someone, "How much ...?" one that holds money or a share.
+  const holds = (kind: Focus["answer"]) =>
+    rows.some((row) => Object.entries(row).some(([key, value]) => value !== null && value !== undefined && holdsKind(key, kind)));
+  const typed = (!focus.wants.includes("name") || holds("name")) && (focus.answer !== "amount" || holds("amount"));
   return rows.length > 0 && typed && coverage(focus.terms, terms).share >= RECORD_ANSWERS;
 }
