@@ -80,6 +80,11 @@ export function holdsKind(field: string, kind: Focus["answer"]): boolean {
   return true;
 }
 
+/** Whether a tool returns a field that can hold a kind of value. */
+export function returnsKind(tool: Pick<FitTool, "returns">, kind: Focus["answer"]): boolean {
+  return tool.returns.some((field) => holdsKind(field, kind));
+}
+
 /** Whether a field's name can tell that kind of value: an amount or a name. */
 export function checksKind(kind: Focus["answer"]): boolean {
   return kind === "amount" || kind === "name";
@@ -97,6 +102,6 @@ export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], s
   const named = new Set(termWords(tool.name.split("_").slice(1).join(" ")).keys());
   const naming = focus.terms.some((f) => f.covers.some((set) => set.every((t) => named.has(t))));
   // "How much has the customer claimed?" is for the claim's amount, not the customer's contact details.
-  const typed = tool.returns.some((field) => holdsKind(field, focus.answer)) ? 1 : UNTYPED_TOOL;
+  const typed = returnsKind(tool, focus.answer) ? 1 : UNTYPED_TOOL;
   return (share > 0 && naming ? share + NAMED_BONUS : share) * typed;
 }

@@ -8,6 +8,7 @@ export {
   holdsKind,
   MONEY_FIELD,
   NAME_FIELD,
+  returnsKind,
   toolFit,
   toolTerms,
   type FitTool,

@@ -4,6 +4,7 @@ import {
   recordReferences,
   retrieveAdaptively,
   type Evidence,
+  type Focus,
   type Retriever,
   type RetrievalResult,
 } from "../../agents/knowledge/index.ts";
@@ -66,6 +67,8 @@ function retrievalEvent(
 
 /** What one scoped search found: the specialist's own documents, or every document of the pack after a weak result. */
 interface ScopedSearch {
+  /** What the query is about, which its evidence was measured on. */
+  focus: Focus;
   result: RetrievalResult;
   measured: Evidence;
   searched: readonly string[];
@@ -108,7 +111,14 @@ export function retrieveNode(deps: GraphDeps) {
       const own = await search(specialist.knowledge, query, limit);
       const measured = assessEvidence(focus, own.result.passages);
       emit(config, "retrieval.done", retrievalEvent(specialist.id, query, own.result, measured, own.spent));
-      const found: ScopedSearch = { result: own.result, measured, searched: specialist.documents, fallback: false, usage: own.spent };
+      const found: ScopedSearch = {
+        focus,
+        result: own.result,
+        measured,
+        searched: specialist.documents,
+        fallback: false,
+        usage: own.spent,
+      };
       if (!measured.weak || !widens) return found;
       const wide = await search(packKnowledge(deps.pack), query, limit);
       const wideMeasured = assessEvidence(focus, wide.result.passages);
@@ -122,6 +132,7 @@ export function retrieveNode(deps: GraphDeps) {
       const usage = sumUsage(own.spent, wide.spent);
       if (!kept) return { ...found, usage };
       return {
+        focus,
         result: wide.result,
         measured: wideMeasured,
         searched: packKnowledge(deps.pack).documents.map((d) => d.name),
@@ -141,7 +152,7 @@ export function retrieveNode(deps: GraphDeps) {
     const evidence: StepEvidence | undefined =
       work.search === undefined
         ? {
-            focus: focusFor(deps.pack, query),
+            focus: whole.focus,
             strength: Math.max(...searches.map((s) => s.measured.strength)),
             // Answered when the whole or any one of its questions is.
             weak: searches.every((s) => s.measured.weak),

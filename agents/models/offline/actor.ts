@@ -2,7 +2,7 @@ import type { ActRequest, ActResult, ProposedCall, ToolCard, ToolExchange } from
 import { TEMPLATE_HINT, factKeysFor, fillArgs } from "./args.ts";
 import { summarizeStep } from "./writer.ts";
 import { coverage, plainFocus, queryTerms, type Focus } from "../../knowledge/index.ts";
-import { callable, checksKind, findByPattern, holdsKind, isQuestion, toolTerms } from "../../tools/index.ts";
+import { callable, checksKind, findByPattern, isQuestion, returnsKind, toolTerms } from "../../tools/index.ts";
 import { amountFromFeedback } from "./feedback.ts";
 
 /** Query tools that fit nearly as well as the best one are called too. */
@@ -32,10 +32,9 @@ export function targetTools(tools: readonly ToolCard[], instruction: string, foc
   if (best === 0) return queries;
   const chosen = fits.filter((f) => f.fit >= best * NEAR_BEST_FIT).map((f) => f.tool);
   // A kind of value asked for ("who ...?") that none of them returns is looked up with the best tool that does.
-  const returns = (tool: ToolCard, kind: Focus["answer"]) => tool.returns.some((field) => holdsKind(field, kind));
   const extra = focus.wants
-    .filter((kind) => checksKind(kind) && !chosen.some((tool) => returns(tool, kind)))
-    .flatMap((kind) => fits.filter((f) => f.fit > 0 && returns(f.tool, kind)).sort((a, b) => b.fit - a.fit)[0]?.tool ?? []);
+    .filter((kind) => checksKind(kind) && !chosen.some((tool) => returnsKind(tool, kind)))
+    .flatMap((kind) => fits.filter((f) => f.fit > 0 && returnsKind(f.tool, kind)).sort((a, b) => b.fit - a.fit)[0]?.tool ?? []);
   return [...new Set([...chosen, ...extra])];
 }
 

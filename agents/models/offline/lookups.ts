@@ -1,6 +1,6 @@
 import type { PlannedStep, SpecialistCard, ToolCard } from "../types.ts";
 import { answerTypes, type Focus } from "../../knowledge/index.ts";
-import { callable, checksKind, findByPattern, holdsKind, isQuestion, requestedEffects } from "../../tools/index.ts";
+import { callable, checksKind, findByPattern, isQuestion, requestedEffects, returnsKind } from "../../tools/index.ts";
 import { TEMPLATE_HINT, factKeysFor } from "./args.ts";
 
 /** The first query tool of a specialist that returns a fact, and can be called for the task. */
@@ -29,10 +29,8 @@ function missingFacts(step: PlannedStep, specialists: readonly SpecialistCard[],
 }
 
 /** Whether a query tool of a specialist that can be called for the texts returns a field of a kind. */
-function returnsKind(specialist: SpecialistCard, kind: Focus["answer"], texts: readonly string[]): boolean {
-  return specialist.tools.some(
-    (t) => t.kind === "query" && t.returns.some((field) => holdsKind(field, kind)) && callable(t, texts, specialist.tools),
-  );
+function looksUpKind(specialist: SpecialistCard, kind: Focus["answer"], texts: readonly string[]): boolean {
+  return specialist.tools.some((t) => t.kind === "query" && returnsKind(t, kind) && callable(t, texts, specialist.tools));
 }
 
 /**
@@ -47,8 +45,8 @@ function colleaguesFor(step: PlannedStep, specialists: readonly SpecialistCard[]
   const named = own.tools.some((t) => Object.values(t.args).some((a) => a.pattern && findByPattern(a.pattern, texts)));
   if (!named) return [];
   return answerTypes(step.instruction)
-    .filter((kind) => checksKind(kind) && !returnsKind(own, kind, texts))
-    .flatMap((kind) => specialists.find((s) => s.id !== own.id && returnsKind(s, kind, texts)) ?? [])
+    .filter((kind) => checksKind(kind) && !looksUpKind(own, kind, texts))
+    .flatMap((kind) => specialists.find((s) => s.id !== own.id && looksUpKind(s, kind, texts)) ?? [])
     .filter((s, i, all) => all.indexOf(s) === i);
 }
 
