@@ -102,6 +102,7 @@ export function toolFit(tool: FitTool, focus: Focus, texts: readonly string[], s
   const named = new Set(termWords(tool.name.split("_").slice(1).join(" ")).keys());
   const naming = focus.terms.some((f) => f.covers.some((set) => set.every((t) => named.has(t))));
   // "How much has the customer claimed?" is for the claim's amount, not the customer's contact details.
-  const typed = returnsKind(tool, focus.answer) ? 1 : UNTYPED_TOOL;
+  // Only a kind a field's name can tell counts, and only for a tool that says what it returns (an MCP tool may not).
+  const typed = !checksKind(focus.answer) || tool.returns.length === 0 || returnsKind(tool, focus.answer) ? 1 : UNTYPED_TOOL;
   return (share > 0 && naming ? share + NAMED_BONUS : share) * typed;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { requestClauses, requestedEffects, requestParts, type ToolIntent } from "../../agents/tools/index.ts";
+import { plainFocus } from "../../agents/knowledge/index.ts";
+import { requestClauses, requestedEffects, requestParts, toolFit, type FitTool, type ToolIntent } from "../../agents/tools/index.ts";
 
 const tools: ToolIntent[] = [
   { name: "calculate_payout", description: "Work out the payout for a claim.", kind: "query" },
@@ -78,5 +79,26 @@ describe("requestParts", () => {
       "Family can't live in the house after a flood: how much do we pay towards somewhere else to stay",
       "does a flood claim get a loss adjuster",
     ]);
+  });
+});
+
+describe("toolFit", () => {
+  // Each tool's description covers the questions whole; they differ only in the fields they return.
+  const tool = (returns: string[]): FitTool => ({
+    name: "look_up",
+    description: "customer claimed open",
+    kind: "query",
+    args: {},
+    returns,
+  });
+
+  it("halves a tool that returns no field of the kind of value asked for, and nothing else", () => {
+    const amount = plainFocus("How much has the customer claimed?");
+    expect(toolFit(tool(["claimed_amount", "customer_id"]), amount, [], [])).toBe(1);
+    expect(toolFit(tool(["customer_id", "email"]), amount, [], [])).toBe(0.5);
+    // A tool that does not say what it returns (an MCP tool without an output schema) cannot be told.
+    expect(toolFit(tool([]), amount, [], [])).toBe(1);
+    // A question that asks for no kind of value ("is it open?") halves nothing.
+    expect(toolFit(tool(["customer_id", "email"]), plainFocus("Is the customer claim still open?"), [], [])).toBe(1);
   });
 });
