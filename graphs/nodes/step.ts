@@ -8,7 +8,7 @@ import {
   type Retriever,
   type RetrievalResult,
 } from "../../agents/knowledge/index.ts";
-import { requestParts } from "../../agents/tools/index.ts";
+import { isQuestion, requestParts } from "../../agents/tools/index.ts";
 import { sumUsage, type GuildModel, type StepEvidence, type Usage } from "../../agents/models/index.ts";
 import { emit } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
@@ -81,7 +81,7 @@ interface ScopedSearch {
  * weak, and measures how well they answer the step. When its own evidence is weak, it searches
  * every document of the pack as well, and keeps that when it answers better (the event says so).
  * An instruction of several questions ("what is the payout, and how soon is it paid?") is also
- * searched part by part, so that each question brings its own passages: one search for the whole
+ * searched question by question, so that each question brings its own passages: one search for the whole
  * finds what its most telling words are about, and only that.
  */
 export function retrieveNode(deps: GraphDeps) {
@@ -144,10 +144,11 @@ export function retrieveNode(deps: GraphDeps) {
     // The instruction alone first; a weak result is reformulated with the task and the glossary.
     const query = work.search ?? work.instruction;
     const whole = await scoped(query, PASSAGES_PER_STEP);
-    const parts = work.search === undefined ? requestParts(query) : [];
+    // Only questions: the orders of a step ("work out the payout, pay it") are done by its tools, not looked up one by one.
+    const questions = work.search === undefined ? requestParts(query).filter((part) => isQuestion(part.head)) : [];
     const searches = [whole];
     // One after the other, so that the events come in the order of the questions.
-    if (parts.length > 1) for (const part of parts) searches.push(await scoped(part.text, PASSAGES_PER_PART));
+    if (questions.length > 1) for (const part of questions) searches.push(await scoped(part.text, PASSAGES_PER_PART));
     const usage = searches.reduce<Usage | undefined>((sum, s) => sumUsage(sum, s.usage), undefined);
     const evidence: StepEvidence | undefined =
       work.search === undefined
