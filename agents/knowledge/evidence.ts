@@ -185,7 +185,9 @@ export function sentenceEvidence(focus: Focus, passage: Pick<Passage, "text" | "
     // A rule's short conclusion is read with it: "5.6.3 A bicycle left unattended must be locked
     // ... We will not pay for a bicycle stolen while unlocked."
     const next = sentences[i + 1];
-    const read = next !== undefined && next.length <= CONCLUSION && !PLACEHOLDER.test(next) ? `${sentence} ${next}` : sentence;
+    // A short sentence that introduces what follows ("4.2.4 Not covered under 4.2:") concludes nothing.
+    const concludes = next !== undefined && next.length <= CONCLUSION && !next.trimEnd().endsWith(":") && !PLACEHOLDER.test(next);
+    const read = concludes ? `${sentence} ${next}` : sentence;
     const measured = coverage(focus.terms, new Set(termWords(read).keys()), context);
     return { sentence, share: measured.share * (holdsAnswer(read, focus.answer, asked) ? 1 : UNTYPED), missing: measured.missing };
   });

@@ -33,6 +33,12 @@ describe("answers with the offline model", () => {
     expect(answer).toContain("settlement-calculation.md § 2.5 Voluntary excess");
   });
 
+  it("checks the cover of the README demo's burst pipe with what the wording covers, not the excess", async () => {
+    const { answer } = await ask("Customer on claim CLM-1001 reports that a burst pipe flooded the kitchen. Check the cover.");
+    expect(answer).toContain('"4.2.1 What is covered.');
+    expect(answer).not.toContain("4.2.3 Excess");
+  });
+
   it("reads informal words as the documents' words", async () => {
     const { answer } = await ask("my telly got smashed when the kids were playing, am I covered?");
     expect(answer).toContain("home-contents-wording.md § 5.5 Accidental damage to contents");

@@ -136,6 +136,9 @@ describe("assessEvidence", () => {
       passage("c", `${rule} Bicycles are stolen most often from gardens, sheds and the streets outside the home.`),
     );
     expect(alone!.missing).toContain("stolen");
+    // A short sentence that introduces a list is not a conclusion of the one before it.
+    const [introduced] = sentenceEvidence(focus, passage("d", `${rule} Not covered when stolen:`));
+    expect(introduced!.missing).toContain("stolen");
   });
 
   it("discounts a sentence that lacks the kind of value asked for", () => {
