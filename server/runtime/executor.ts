@@ -394,8 +394,9 @@ export class RunExecutor {
     type: T,
     data: RunEventData[T],
   ): Promise<boolean> {
-    const finished = await this.store.transaction(async (tx) => {
-      if (!(await tx.updateRun(runId, patch))) return false;
+    const ended = await this.store.transaction(async (tx) => {
+      const run = await tx.updateRun(runId, patch);
+      if (!run) return undefined;
       const at = new Date().toISOString();
       for (const a of await tx.listApprovals({ runId, status: "pending" })) {
         if (!(await tx.expireApproval(a.id, at))) continue;
@@ -410,24 +411,24 @@ export class RunExecutor {
         });
       }
       await tx.appendEvent(runId, type, data);
-      return true;
+      return run;
     });
+    // Told before anything else is awaited, so that whoever sees the run ended also sees it counted.
+    if (ended)
+      this.bus.emit("finished", {
+        status: ended.status,
+        durationMs: Date.now() - Date.parse(ended.createdAt),
+        ...(ended.usage ? { usage: ended.usage } : {}),
+      });
     await this.feed.catchUp();
-    if (finished) {
+    if (ended) {
       this.log.info({ runId, status: patch.status }, "run finished");
-      const run = await this.store.getRun(runId).catch(() => undefined);
-      if (run)
-        this.bus.emit("finished", {
-          status: run.status,
-          durationMs: Date.now() - Date.parse(run.createdAt),
-          ...(run.usage ? { usage: run.usage } : {}),
-        });
       // A finished run keeps its last checkpoint only: what its view and a late read of its state need.
       await this.checkpoints
         .compact(runId)
         .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a finished run's checkpoints"));
     }
-    return finished;
+    return ended !== undefined;
   }
 
   private async fail(runId: string, error: unknown): Promise<void> {

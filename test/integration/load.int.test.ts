@@ -88,10 +88,13 @@ describe("metrics", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect((await request(t.url, "GET", "/metrics")).status).toBe(401);
-    const answer = await request(t.url, "GET", "/metrics", undefined, { authorization: "Bearer k-metrics" });
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get("content-type")).toContain("text/plain");
-    const text = String(answer.body);
+    let text = "";
+    const scrape = async (): Promise<void> => {
+      const answer = await request(t.url, "GET", "/metrics", undefined, { authorization: "Bearer k-metrics" });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-type")).toContain("text/plain");
+      text = String(answer.body);
+    };
     /** The value of a series, whatever the order of its labels; undefined when there is none. */
     const value = (name: string, labels: Record<string, string> = {}): number | undefined => {
       for (const line of text.split("\n")) {
@@ -102,11 +105,16 @@ describe("metrics", () => {
       }
       return undefined;
     };
+    // Scraped as soon as the API says the run is completed: it is counted by then.
+    await scrape();
     expect(value("guild_runs", { status: "completed" })).toBe(1);
     expect(value("guild_runs", { status: "queued" })).toBe(0);
     expect(value("guild_approvals_pending", { kind: "tool_call" })).toBe(0);
     expect(value("guild_decision_wait_seconds_count", { kind: "tool_call" })).toBe(2);
     expect(value("guild_run_duration_seconds_count", { status: "completed" })).toBe(1);
+    // The last events are told to listeners once the run has nothing left to do here.
+    await t.runtime.waitForRun(runId);
+    await scrape();
     expect(value("guild_event_feed_lag_seconds_count")).toBe((await t.api("GET", `/api/runs/${runId}/events`)).body.events.length);
     expect(value("guild_http_request_duration_seconds_count", { method: "GET", route: "/api/runs/:id", status: "200" })).toBeGreaterThan(0);
     expect(value("guild_http_request_duration_seconds_count", { method: "GET", route: "/metrics", status: "401" })).toBe(1);
