@@ -27,7 +27,8 @@ const USAGE = `Usage:
   guild migrate
       Bring the database's schema up to date and exit.
   guild prune [--older-than 30d] [--audit-older-than 365d]
-      Delete the events and checkpoints of runs finished longer ago (GUILD_RETENTION by default).
+      Delete the events and checkpoints of runs finished longer ago, and webhook deliveries
+      settled that were made before then (GUILD_RETENTION by default).
   guild eval [--pack ID] [--set FILE.jsonl] [--baseline generalist] [--model PROFILE]
              [--json] [--out DIR] [--min-facts 0.8] [--min-recall R] [--min-declined D]
              [--min-margin M] [--max-wrong-effects N]

@@ -8,8 +8,9 @@ import type { CommandIO } from "./io.ts";
 
 /**
  * `guild prune [--older-than 30d] [--audit-older-than 365d]`: deletes now the events and
- * checkpoints of runs finished longer ago than that (GUILD_RETENTION by default), and their audit
- * trail past the audit's retention when one is given (GUILD_RETENTION_AUDIT).
+ * checkpoints of runs finished longer ago than that (GUILD_RETENTION by default) and the webhook
+ * deliveries settled that were made before then, and the audit trail past the audit's retention
+ * when one is given (GUILD_RETENTION_AUDIT).
  */
 export async function pruneCommand(args: readonly string[], config: GuildConfig, log: Logger, io: CommandIO): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: { "older-than": { type: "string" }, "audit-older-than": { type: "string" } } });
@@ -30,7 +31,7 @@ export async function pruneCommand(args: readonly string[], config: GuildConfig,
   try {
     const pruned = await runtime.prune({ historyMs, auditMs });
     io.stdout.write(
-      `Pruned ${pruned.runs} finished run${pruned.runs === 1 ? "" : "s"}: ${pruned.events} events and their checkpoints deleted; ${pruned.audit} audit entries deleted\n`,
+      `Pruned ${pruned.runs} finished run${pruned.runs === 1 ? "" : "s"}: ${pruned.events} events and their checkpoints deleted; ${pruned.audit} audit entries deleted; ${pruned.deliveries} webhook deliveries deleted\n`,
     );
     return 0;
   } finally {

@@ -5,7 +5,7 @@ import type { CheckpointMaintenance } from "./storage/index.ts";
 
 /** How long finished runs keep their history; undefined keeps it for ever. */
 export interface RetentionPolicy {
-  /** Events and checkpoints of a run finished longer ago than this are deleted. */
+  /** Events and checkpoints of a run finished longer ago than this are deleted, and webhook deliveries made longer ago and no longer pending. */
   historyMs?: number | undefined;
   /** The audit trail of a run finished longer ago than this is deleted (never, by default). */
   auditMs?: number | undefined;
@@ -16,6 +16,8 @@ export interface Pruned {
   runs: number;
   events: number;
   audit: number;
+  /** Webhook deliveries, delivered or given up on. */
+  deliveries: number;
 }
 
 /** Runs handled per round: a large backlog is pruned in bites, not one long transaction. */
@@ -26,7 +28,9 @@ const EVERY_MS = 60 * 60 * 1000;
 /**
  * Deletes what a finished run keeps once the retention has run out: its events and its last
  * checkpoint (the run itself, its answer, its approvals and, unless `auditMs` says otherwise, its
- * audit trail stay). Checkpoints go first, so a prune cut short leaves nothing unreachable.
+ * audit trail stay). Checkpoints go first, so a prune cut short leaves nothing unreachable. The
+ * webhooks' outbox keeps as long: a delivery made before then goes once it is no longer pending
+ * (one still being retried stays until it is delivered or given up on).
  */
 export async function prune(
   store: RunStore,
@@ -34,7 +38,7 @@ export async function prune(
   policy: RetentionPolicy,
   now = Date.now(),
 ): Promise<Pruned> {
-  const pruned: Pruned = { runs: 0, events: 0, audit: 0 };
+  const pruned: Pruned = { runs: 0, events: 0, audit: 0, deliveries: 0 };
   if (policy.historyMs !== undefined) {
     const before = new Date(now - policy.historyMs).toISOString();
     for (;;) {
@@ -43,6 +47,11 @@ export async function prune(
       for (const runId of runs) await checkpoints.remove(runId);
       pruned.events += await store.deleteEvents(runs);
       pruned.runs += runs.length;
+    }
+    for (;;) {
+      const deleted = await store.deleteDeliveries(before, BATCH);
+      if (deleted === 0) break;
+      pruned.deliveries += deleted;
     }
   }
   if (policy.auditMs !== undefined) {
@@ -66,7 +75,7 @@ export function pruneOnSchedule(
   if (policy.historyMs === undefined && policy.auditMs === undefined) return undefined;
   const once = async () => {
     const pruned = await prune(store, checkpoints, policy);
-    if (pruned.runs > 0 || pruned.audit > 0) log.info(pruned, "pruned finished runs past their retention");
+    if (pruned.runs > 0 || pruned.audit > 0 || pruned.deliveries > 0) log.info(pruned, "pruned finished runs past their retention");
   };
   void once().catch((error: unknown) => log.warn({ err: error }, "could not prune finished runs; trying again later"));
   return repeat(EVERY_MS, once, log, "could not prune finished runs; trying again later");

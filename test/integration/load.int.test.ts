@@ -56,7 +56,7 @@ describe("lean storage", () => {
     const paused = await t.runtime.waitForRun((await t.runtime.startRun({ task: DEMO_TASK })).id);
     expect(paused.status).toBe("awaiting_approval");
     // Not old enough yet: nothing goes.
-    expect(await t.runtime.prune({ historyMs: 60_000 })).toEqual({ runs: 0, events: 0, audit: 0 });
+    expect(await t.runtime.prune({ historyMs: 60_000 })).toEqual({ runs: 0, events: 0, audit: 0, deliveries: 0 });
     const pruned = await t.runtime.prune({ historyMs: 0 }, Date.now() + 1000);
     expect(pruned.runs).toBe(1);
     expect(pruned.events).toBeGreaterThan(30);

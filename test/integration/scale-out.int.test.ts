@@ -149,7 +149,7 @@ describe("guild migrate and guild worker", () => {
     try {
       const first = await runCli(["migrate"], { ...place.env, GUILD_DATABASE_URL: empty.url });
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stdout).toContain("Postgres: applied migrations 1, 2, 3");
+      expect(first.stdout).toContain("Postgres: applied migrations 1, 2, 3, 4");
       const again = await runCli(["migrate"], { ...place.env, GUILD_DATABASE_URL: empty.url });
       expect(again.stdout).toContain("Postgres: up to date, nothing to apply");
     } finally {

@@ -9,6 +9,7 @@ import { pendingOf, until, useServer } from "../support/server.ts";
 import { startReceiver, verifySignature } from "../support/webhook-receiver.ts";
 
 const FAST = { allowPrivate: true, retryBaseMs: 100, pollMs: 100 };
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe("webhooks of a tenant", () => {
   const t = useServer({ principals: PRINCIPALS, runtime: { webhooks: FAST } });
@@ -90,6 +91,36 @@ describe("webhooks of a tenant", () => {
       expect(receiver.received.every((m) => verifySignature(started.body.webhook.secret, m))).toBe(true);
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe("webhook deliveries past the retention", () => {
+  const t = useServer({ runtime: { webhooks: FAST } });
+
+  it("are deleted once delivered; one still being retried stays", async () => {
+    const ok = await startReceiver();
+    const down = await startReceiver(() => 500);
+    try {
+      const delivered = (await t.api("POST", "/api/webhooks", { url: ok.url, events: ["approval.requested"] })).body.id as string;
+      const retried = (await t.api("POST", "/api/webhooks", { url: down.url, events: ["approval.requested"] })).body.id as string;
+      await t.api("POST", "/api/runs", { task: DEMO_TASK });
+      const deliveries = async (id: string) =>
+        (await t.api("GET", `/api/webhooks/${id}/deliveries`)).body.deliveries as { status: string }[];
+      await until(
+        "one delivery to be delivered and the other retried",
+        async () => (await deliveries(delivered))[0]?.status === "delivered" && down.received.length >= 2,
+      );
+      // Within the retention, nothing goes.
+      expect((await t.runtime.prune({ historyMs: 60_000 })).deliveries).toBe(0);
+      expect((await t.runtime.prune({ historyMs: 0 }, Date.now() + 1000)).deliveries).toBe(1);
+      expect(await deliveries(delivered)).toEqual([]);
+      expect(await deliveries(retried)).toEqual([
+        expect.objectContaining({ status: "pending", type: "approval.requested", createdAt: expect.stringMatching(ISO_TIME) }),
+      ]);
+    } finally {
+      await ok.close();
+      await down.close();
     }
   });
 });

@@ -43,6 +43,7 @@ const OPERATIONS = [
   "dueDeliveries",
   "claimDelivery",
   "settleDelivery",
+  "deleteDeliveries",
 ] as const satisfies readonly (keyof RunStoreTx)[];
 
 // The compiler refuses the list above when the port gains an operation it does not name.

@@ -124,6 +124,8 @@ export interface RunStore {
   claimDelivery(id: string, now: number, until: number): Promise<boolean>;
   /** Records an attempt's outcome. */
   settleDelivery(id: string, patch: DeliveryPatch): Promise<void>;
+  /** Deletes at most `limit` deliveries made before `before` (ISO time) that are no longer pending; returns how many. */
+  deleteDeliveries(before: string, limit: number): Promise<number>;
   listEvents(runId: string, afterSeq: number, limit?: number): Promise<RunEvent[]>;
   lastSeq(runId: string): Promise<number>;
   /**

@@ -107,6 +107,11 @@ ALTER TABLE audit ADD COLUMN reviewer_id text;
 ALTER TABLE audit ADD COLUMN reviewer_verified boolean;`,
   },
   { version: 3, name: "webhooks and the outbox of their deliveries", sql: WEBHOOK_MIGRATION_SQL },
+  {
+    version: 4,
+    name: "a delivery's creation as a time: it was stored as Postgres's text of one, not ISO, so it did not compare with ISO times",
+    sql: "ALTER TABLE webhook_deliveries ALTER COLUMN created_at TYPE timestamptz USING created_at::timestamptz;",
+  },
 ];
 
 /** Every process takes this advisory lock to migrate, so that processes starting together migrate once. */

@@ -99,6 +99,10 @@ class PostgresRunTables implements RunTables {
     return this.webhooks.settleDelivery(id, patch);
   }
 
+  deleteDeliveries(before: string, limit: number): Promise<number> {
+    return this.webhooks.deleteDeliveries(before, limit);
+  }
+
   private async rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
   }

@@ -108,4 +108,13 @@ export class PostgresWebhooks {
       [id, p.status, p.attempts, p.nextAttemptAt, p.body, p.lastStatus ?? null, p.lastError ?? null, p.deliveredAt ?? null],
     );
   }
+
+  async deleteDeliveries(before: string, limit: number): Promise<number> {
+    const result = await this.db.query(
+      `DELETE FROM webhook_deliveries WHERE id IN
+         (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
+  }
 }

@@ -211,6 +211,10 @@ class SqliteRunTables implements RunTables {
     this.webhooks.settleDelivery(id, patch);
   }
 
+  deleteDeliveries(before: string, limit: number): number {
+    return this.webhooks.deleteDeliveries(before, limit);
+  }
+
   listEvents(runId: string, afterSeq: number, limit = -1): RunEvent[] {
     return this.statements.listEvents.all(runId, afterSeq, limit).map(toEvent);
   }

@@ -75,6 +75,10 @@ export class SqliteWebhooks {
         `UPDATE webhook_deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, body = @body,
            last_status = @lastStatus, last_error = @lastError, delivered_at = @deliveredAt WHERE id = @id`,
       ),
+      prune: db.prepare(
+        `DELETE FROM webhook_deliveries WHERE rowid IN
+           (SELECT rowid FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+      ),
     };
   }
 
@@ -122,5 +126,9 @@ export class SqliteWebhooks {
       lastError: patch.lastError ?? null,
       deliveredAt: patch.deliveredAt ?? null,
     });
+  }
+
+  deleteDeliveries(before: string, limit: number): number {
+    return this.statements.prune.run(before, limit).changes;
   }
 }
