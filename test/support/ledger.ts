@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { packSchema } from "../../agents/backend/index.ts";
@@ -55,6 +56,9 @@ const toApproval = (row: ApprovalRow): Ledger["approvals"][number] => ({
   ...(row.decision ? { decision: row.decision } : {}),
 });
 
+/** A JSON column of the runtime's SQLite file: text, or raw deflate when the value is long. */
+const fromColumn = (stored: string | Buffer) => JSON.parse(typeof stored === "string" ? stored : inflateRawSync(stored).toString("utf8"));
+
 /** The same questions on both engines; column names and types as the tests compare them. */
 const SQL = {
   payments: 'SELECT claim_id AS "claimId", CAST(amount AS REAL) AS amount, payee, reference FROM payments ORDER BY id',
@@ -88,11 +92,11 @@ export async function readLedger(place: StoragePlace, packId = "insurance-claims
   const approvals = readOnly(
     path.join(place.dataDir, "guild.sqlite"),
     (db) =>
-      (db.prepare(SQL.approvals).all() as Record<string, string>[]).map((row) =>
+      (db.prepare(SQL.approvals).all() as Record<string, string | Buffer>[]).map((row) =>
         toApproval({
           ...(row as never as ApprovalRow),
-          request: JSON.parse(row.request!),
-          decision: row.decision ? JSON.parse(row.decision) : null,
+          request: fromColumn(row.request!),
+          decision: row.decision ? fromColumn(row.decision) : null,
         }),
       ),
     [] as Ledger["approvals"],

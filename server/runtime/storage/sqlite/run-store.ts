@@ -27,7 +27,7 @@ import {
 import type { SqliteConnection } from "./connection.ts";
 import { SqliteWebhooks } from "./webhooks.ts";
 import {
-  storedEventData,
+  storedJson,
   toApproval,
   toAuditEntry,
   toEvent,
@@ -148,7 +148,8 @@ class SqliteRunTables implements RunTables {
     for (const key of ["result", "error", "usage"] as const) {
       if (patch[key] !== undefined) {
         sets.push(`${key} = @${key}`);
-        params[key] = JSON.stringify(patch[key]);
+        // The result (answer and citations) is long; an error and usage are short.
+        params[key] = key === "result" ? storedJson(JSON.stringify(patch[key])) : JSON.stringify(patch[key]);
       }
     }
     const sql = `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND status NOT IN ('completed', 'failed', 'cancelled')`;
@@ -173,7 +174,7 @@ class SqliteRunTables implements RunTables {
     const at = new Date().toISOString();
     const text = JSON.stringify(data);
     const seq = this.statements.nextSeq.get(runId)!;
-    this.statements.insertEvent.run(runId, seq, type, at, storedEventData(text));
+    this.statements.insertEvent.run(runId, seq, type, at, storedJson(text));
     this.statements.touchRun.run(at, runId);
     this.webhooks.enqueue(runId, { type, data } as RunEventBody, at);
     return { seq, runId, type, at, data: JSON.parse(text) } as RunEvent<T>;
@@ -258,7 +259,7 @@ class SqliteRunTables implements RunTables {
         run_id: approval.runId,
         interrupt_id: approval.interruptId,
         kind: approval.request.guild.kind,
-        request: JSON.stringify(approval.request),
+        request: storedJson(JSON.stringify(approval.request)),
         at,
         expires_at: expiry ? new Date(now + expiry.afterMs).toISOString() : null,
         escalation: escalation ? JSON.stringify({ at, ...escalation }) : null,
