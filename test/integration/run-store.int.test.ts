@@ -235,4 +235,33 @@ describe(`the run store across connections (${TEST_ENGINE})`, () => {
     ]);
     expect(stored[1]!.bytes).toBeLessThan(JSON.stringify(long).length / 2);
   });
+
+  it("gives back a run's long result and an approval's long request exactly, deflated on SQLite, and reads those stored as text before", async () => {
+    const [a, reader] = [await connection(), await connection()];
+    const clause = "4.2.1 What is covered: sudden escape of water from a fixed water or heating installation. ";
+    const result = {
+      answer: `Covered, less the £350 excess. ${clause.repeat(6)}`,
+      citations: [{ source: "policy.md", excerpt: clause.repeat(3) }],
+    };
+    const long: ApprovalRequest = { ...request, description: clause.repeat(5), guild: { ...request.guild, approvalId: "apr_long" } };
+    await a.createRun(newRun("run_a"));
+    await a.upsertApproval({ id: "apr_long", runId: "run_a", interruptId: "i1", request: long });
+    await a.updateRun("run_a", { status: "completed", result });
+    expect((await reader.getRun("run_a"))!.result).toEqual(result);
+    expect((await reader.getApproval("apr_long"))!.request).toEqual(long);
+    if (TEST_ENGINE === "postgres") return;
+    const db = new Database(path.join(place.dataDir, "guild.sqlite"));
+    const kinds = [
+      db.prepare("SELECT typeof(result) AS kind, length(result) AS bytes FROM runs").get(),
+      db.prepare("SELECT typeof(request) AS kind, length(request) AS bytes FROM approvals").get(),
+    ] as { kind: string; bytes: number }[];
+    expect(kinds.map((k) => k.kind)).toEqual(["blob", "blob"]);
+    expect(kinds[0]!.bytes).toBeLessThan(JSON.stringify(result).length / 2);
+    // What an earlier Guild stored as text reads the same.
+    db.prepare("UPDATE runs SET result = ?").run(JSON.stringify(result));
+    db.prepare("UPDATE approvals SET request = ?").run(JSON.stringify(long));
+    db.close();
+    expect((await reader.getRun("run_a"))!.result).toEqual(result);
+    expect((await reader.getApproval("apr_long"))!.request).toEqual(long);
+  });
 });
