@@ -41,6 +41,26 @@ export function shownArgs(tool: ToolDefinition | undefined, args: Record<string,
   );
 }
 
+const unchanged = (before: Record<string, unknown>, after: Record<string, unknown>, name: string): boolean =>
+  JSON.stringify(before[name]) === JSON.stringify(after[name]);
+
+/** The arguments that identify the record an edit was about: those with a pattern it left as they were, in the tool's order. */
+function identifyingArgs(tool: ToolDefinition, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return Object.keys(tool.args).filter(
+    (name) => tool.args[name]!.pattern !== undefined && after[name] !== undefined && unchanged(before, after, name),
+  );
+}
+
+/**
+ * The case an edit was about: the value of the first argument that identifies its record (the
+ * claim, the lot), as the lesson it teaches names it; undefined when no argument does.
+ * @example editedCase(issuePayment, { claimId: "CLM-1001", amount: 3600 }, { claimId: "CLM-1001", amount: 3000 }) // "CLM-1001"
+ */
+export function editedCase(tool: ToolDefinition, before: Record<string, unknown>, after: Record<string, unknown>): string | undefined {
+  const name = identifyingArgs(tool, before, after)[0];
+  return name === undefined ? undefined : formatArg(after[name], tool.args[name]);
+}
+
 const lower = (label: string): string => label.charAt(0).toLowerCase() + label.slice(1);
 const quoted = (text: string): string => `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 
@@ -53,12 +73,9 @@ export function editLesson(tool: ToolDefinition, before: Record<string, unknown>
   const label = (name: string): string => lower(tool.args[name]?.label ?? name);
   const shown = (name: string, value: unknown): string => formatArg(value, tool.args[name]);
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  const same = (name: string): boolean => JSON.stringify(before[name]) === JSON.stringify(after[name]);
-  const cases = names
-    .filter((name) => same(name) && tool.args[name]?.pattern !== undefined && after[name] !== undefined)
-    .map((name) => `${label(name)} ${shown(name, after[name])}`);
+  const cases = identifyingArgs(tool, before, after).map((name) => `${label(name)} ${shown(name, after[name])}`);
   const changes = names
-    .filter((name) => !same(name))
+    .filter((name) => !unchanged(before, after, name))
     .map((name) => {
       const [from, to] = [before[name], after[name]];
       if (typeof from === "number" && typeof to === "number")

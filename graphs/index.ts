@@ -11,4 +11,5 @@ export {
   type Decision,
   type ApprovalRequest,
 } from "./approval/index.ts";
-export { lessonsNamespace, saveLessons } from "./memory.ts";
+export { lessonsNamespace } from "./memory.ts";
+export { foldLegacyLessons, reviseLesson, saveLessons, scopeOf, type LessonRevision } from "./lessons.ts";

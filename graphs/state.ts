@@ -47,6 +47,8 @@ export interface TaughtLesson {
   specialist: string;
   tool?: string;
   text: string;
+  /** The case it is about (the claim an edit changed the payment of); none when it holds in general. */
+  case?: string;
 }
 
 export interface RunAnswer {

@@ -15,18 +15,16 @@ const ABSENT_WEIGHT = 0.5;
 import { answerType, answerTypes, holdsAnswer, type AnswerType } from "./answer-type.ts";
 import { splitSentences } from "./excerpt.ts";
 import { FILLER_WORDS } from "./filler-words.ts";
-
-// Record identifiers (CLM-1001, HOM-5003, PAY-000001): a back-end finds them; documents never hold them.
-const IDENTIFIER = /\b[A-Za-z]{2,5}-\d{3,}\b/g;
+import { RECORD_IDENTIFIER } from "../text/index.ts";
 
 /**
  * What a question names that only a back-end can know about: record identifiers ("CLM-1008",
  * "HOM-5003") and capitalised words no document has (a person: "Rajesh Patel").
  */
 export function recordReferences(text: string, stats: TermStats): string[] {
-  const identifiers = text.match(IDENTIFIER) ?? [];
+  const identifiers = text.match(RECORD_IDENTIFIER) ?? [];
   // Capitalised inside a sentence, not at its start ("... got in. We've got contents cover"), and not filler.
-  const names = [...text.replace(IDENTIFIER, " ").matchAll(/(?<=[^\s.!?]\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
+  const names = [...text.replace(RECORD_IDENTIFIER, " ").matchAll(/(?<=[^\s.!?]\s+)([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)/g)]
     .map((m) => m[1]!)
     .filter((name) => {
       const terms = [...contentTerms(name).keys()];
@@ -37,7 +35,7 @@ export function recordReferences(text: string, stats: TermStats): string[] {
 
 /** A question's content terms: its search terms without identifiers and everyday filler, each mapped to its word. */
 export function contentTerms(text: string): Map<string, string> {
-  const words = termWords(text.replace(IDENTIFIER, " "));
+  const words = termWords(text.replace(RECORD_IDENTIFIER, " "));
   for (const [term, word] of [...words]) if (FILLER_WORDS.has(term) || FILLER_WORDS.has(word.replace(/'/g, ""))) words.delete(term);
   return words;
 }

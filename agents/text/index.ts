@@ -1,1 +1,2 @@
 export { formatMoney } from "./money.ts";
+export { RECORD_IDENTIFIER, recordIdentifiers } from "./identifiers.ts";

@@ -1,7 +1,8 @@
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, runIdOf, tenantOf } from "../events.ts";
 import type { GraphDeps } from "../deps.ts";
-import { runsNamespace, saveLessons } from "../memory.ts";
+import { saveLessons } from "../lessons.ts";
+import { runsNamespace } from "../memory.ts";
 import type { GuildStateType, GuildUpdate } from "../state.ts";
 
 /** memory.save: what this run did and what reviewers taught; keyed so that a re-run overwrites. */

@@ -3,7 +3,7 @@ import { isMcpTool } from "../../agents/mcp/index.ts";
 import type { ProposedCall, ToolExchange } from "../../agents/models/index.ts";
 import { emit, runIdOf } from "../events.ts";
 import { specialistOf, type GraphDeps } from "../deps.ts";
-import { approvalTitle, editLesson } from "../approval-text.ts";
+import { approvalTitle, editedCase, editLesson } from "../approval-text.ts";
 import { changedSensitiveArgs, checksFor, gateFor, gateOfEdit, gateOfPending, gateOfRetry, type Gate } from "../policy.ts";
 import type { GuildStateType, GuildUpdate, TaughtLesson, PlanStep } from "../state.ts";
 
@@ -93,10 +93,12 @@ export function toolsNode(deps: GraphDeps) {
         }
         if (decision.type === "edit") {
           call = { ...proposed, args: decision.args };
+          const about = editedCase(tool, proposed.args, decision.args);
           learned.push({
             specialist: work.specialist,
             tool: tool.name,
             text: editLesson(tool, proposed.args, decision.args),
+            ...(about === undefined ? {} : { case: about }),
           });
           // The edited call's business rules are checked inside its transaction, after its key: a
           // replay after a crash finds its receipt rather than the rules its own effect now breaks.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
 import { APPROVAL_KINDS, DECISION_TYPES } from "../../graphs/vocabulary.ts";
-import { ApprovalStatusSchema, RunStatusSchema } from "./schemas.ts";
+import { ApprovalStatusSchema, LessonScopeSchema, RunStatusSchema } from "./schemas.ts";
 import {
   WEBHOOK_EVENTS,
   type Approval,
@@ -90,8 +90,13 @@ export const LessonSchema = z.object({
   specialist: z.string(),
   tool: z.string().optional(),
   text: z.string(),
+  scope: LessonScopeSchema,
+  case: z.string().optional(),
   runId: z.string().optional(),
+  taught: z.number().int(),
   createdAt: z.string(),
+  updatedAt: z.string(),
+  editedAt: z.string().optional(),
 });
 
 export const AuditEntrySchema = z.object({

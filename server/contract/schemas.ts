@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DecisionSchema } from "../../graphs/index.ts";
 import { APPROVAL_STATUSES } from "../../graphs/vocabulary.ts";
-import { RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
+import { LESSON_SCOPES, RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
 
 export { DecisionSchema };
 
@@ -9,6 +9,7 @@ export { DecisionSchema };
 
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
+export const LessonScopeSchema = z.enum(LESSON_SCOPES, { error: 'scope must be "case" or "general"' });
 
 const id = (what: string) => z.string().min(1, `${what} must not be empty`).max(200);
 
@@ -67,6 +68,14 @@ export const RunParamsSchema = z.strictObject({ id: id("run id") });
 export const ApprovalParamsSchema = z.strictObject({ id: id("approval id") });
 export const PackParamsSchema = z.strictObject({ id: id("pack id") });
 export const LessonParamsSchema = z.strictObject({ id: id("lesson id") });
+
+/** A reviewer's changes to a lesson: its words, whether it is about its case or general, or both. */
+export const ReviseLessonSchema = z
+  .strictObject({
+    text: z.string().trim().min(1, "text must not be empty").max(2000, "text must be at most 2000 characters").optional(),
+    scope: LessonScopeSchema.optional(),
+  })
+  .refine((revision) => revision.text !== undefined || revision.scope !== undefined, "give the lesson's new text, its scope, or both");
 
 export const ListLessonsQuerySchema = z.strictObject({
   pack: z.string().min(1).optional(),

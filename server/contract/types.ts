@@ -127,6 +127,10 @@ export interface AuditEntry {
   at: string;
 }
 
+/** Whether a lesson is about one case (a claim, a lot) or holds for every run. */
+export const LESSON_SCOPES = ["case", "general"] as const;
+export type LessonScope = (typeof LESSON_SCOPES)[number];
+
 /** What a reviewer taught a specialist (or the supervisor), kept in long-term memory and recalled by later runs. */
 export interface Lesson {
   id: string;
@@ -135,9 +139,20 @@ export interface Lesson {
   specialist: string;
   tool?: string;
   text: string;
-  /** The run in which it was taught. */
+  /** `case`: recalled only by runs whose task names `case`; `general`: by every run of the pack. */
+  scope: LessonScope;
+  /** The case a `case` lesson is about (`CLM-1001`). */
+  case?: string;
+  /** The newest run in which it was taught. */
   runId?: string;
+  /** How many runs taught it. */
+  taught: number;
+  /** When it was first taught. */
   createdAt: string;
+  /** When it was last taught or edited. */
+  updatedAt: string;
+  /** When a reviewer last edited it. */
+  editedAt?: string;
 }
 
 export interface Run {

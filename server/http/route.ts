@@ -24,7 +24,7 @@ export interface RouteResponse {
  * same schemas, so the two cannot disagree.
  */
 export interface Route<P = unknown, Q = unknown, B = unknown> {
-  method: "get" | "post" | "delete";
+  method: "get" | "post" | "patch" | "delete";
   /** Express style: `/api/runs/:id`. */
   path: string;
   summary: string;

@@ -22,6 +22,7 @@ import {
   PackParamsSchema,
   PackSchema,
   PrincipalSchema,
+  ReviseLessonSchema,
   RunEventSchema,
   RunParamsSchema,
   RunSchema,
@@ -183,6 +184,24 @@ export function apiRoutes(runtime: Runtime): Route[] {
         404: error("no such lesson"),
       },
       handle: async ({ params, principal }) => ({ status: 200, body: { lesson: await runtime.deleteLesson(params.id, principal) } }),
+    }),
+    route({
+      method: "patch",
+      path: "/api/lessons/:id",
+      summary: "Edit a lesson's text or scope (`case`: recalled only for its case; `general`); later runs recall it as edited",
+      role: { name: "admin", to: "edit lessons" },
+      params: LessonParamsSchema,
+      body: ReviseLessonSchema,
+      responses: {
+        200: { description: "the lesson as edited", schema: z.object({ lesson: LessonSchema }) },
+        400: BAD_INPUT,
+        403: FORBIDDEN,
+        404: error("no such lesson"),
+      },
+      handle: async ({ params, body, principal }) => ({
+        status: 200,
+        body: { lesson: await runtime.reviseLesson(params.id, body, principal) },
+      }),
     }),
     route({
       method: "post",

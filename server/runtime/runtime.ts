@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import { pino, type Logger } from "pino";
+import type { Item } from "@langchain/langgraph-checkpoint";
 import { GuildError } from "../../agents/errors/index.ts";
 import { noFailpoint, type Failpoint } from "../../agents/faults/index.ts";
 import { embedKnowledge } from "../../agents/knowledge/index.ts";
 import { createModel, type ModelInfo } from "../../agents/models/index.ts";
 import { BUILTIN_PACKS_DIR, loadPacks, type Pack } from "../../agents/packs/index.ts";
-import { lessonsNamespace, validateDecision } from "../../graphs/index.ts";
+import { foldLegacyLessons, lessonsNamespace, reviseLesson, validateDecision, type LessonRevision } from "../../graphs/index.ts";
 import { LOCAL_PRINCIPAL, requireRole } from "../auth/index.ts";
 import { DecisionSchema, DEFAULT_TENANT, StartRunSchema } from "../contract/index.ts";
 import type {
@@ -147,6 +148,8 @@ export class Runtime {
       retry: { ...options.storageRetry, ...retry },
     });
     try {
+      const folded = await foldLegacyLessons(storage.memory);
+      if (folded > 0) log.info({ folded }, "lessons stored before scopes folded into one item each");
       const engines = await buildEngines(packs, storage, makeModel, options.failpoint ?? noFailpoint, { ...options.mcp, log });
       // What /api/health names: the model of the default pack's supervisor, which names its runs.
       const model = engines.values().next().value!.model;
@@ -416,17 +419,36 @@ export class Runtime {
       });
       lessons.push(...items.map((item) => lessonView(pack.id, item)));
     }
-    return lessons.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, filter.limit ?? 100);
+    return lessons.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)).slice(0, filter.limit ?? 100);
   }
 
   /** Forgets a lesson: later runs no longer recall it. */
   async deleteLesson(id: string, who: Principal = LOCAL_PRINCIPAL): Promise<Lesson> {
-    for (const { pack, memory } of this.engines.values()) {
-      const item = await memory.get(lessonsNamespace(pack.id, who.tenant), id);
-      if (!item) continue;
-      await memory.delete(lessonsNamespace(pack.id, who.tenant), id);
-      this.log.info({ lessonId: id, pack: pack.id }, "lesson deleted");
-      return lessonView(pack.id, item);
+    const { pack, memory, namespace, item } = await this.lessonOf(id, who);
+    await memory.delete(namespace, id);
+    this.log.info({ lessonId: id, pack: pack.id }, "lesson deleted");
+    return lessonView(pack.id, item);
+  }
+
+  /**
+   * Edits a lesson's words or scope; later runs recall it as edited, and teaching it again keeps the edit.
+   * @example await runtime.reviseLesson(id, { scope: "general" })
+   */
+  async reviseLesson(id: string, revision: LessonRevision, who: Principal = LOCAL_PRINCIPAL): Promise<Lesson> {
+    const { pack, memory, namespace } = await this.lessonOf(id, who);
+    const revised = await reviseLesson(memory, namespace, id, revision);
+    // Forgotten meanwhile, by someone else.
+    if (!revised) throw new GuildError("not_found", `no lesson '${id}'`);
+    this.log.info({ lessonId: id, pack: pack.id, changed: Object.keys(revision) }, "lesson edited");
+    return lessonView(pack.id, revised);
+  }
+
+  /** A lesson of the caller's tenant, in whichever loaded pack holds it. */
+  private async lessonOf(id: string, who: Principal): Promise<PackEngine & { namespace: string[]; item: Item }> {
+    for (const engine of this.engines.values()) {
+      const namespace = lessonsNamespace(engine.pack.id, who.tenant);
+      const item = await engine.memory.get(namespace, id);
+      if (item) return { ...engine, namespace, item };
     }
     throw new GuildError("not_found", `no lesson '${id}'`);
   }

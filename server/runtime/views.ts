@@ -1,4 +1,4 @@
-import { allowedDecisions } from "../../graphs/index.ts";
+import { allowedDecisions, scopeOf } from "../../graphs/index.ts";
 import type { Item } from "@langchain/langgraph-checkpoint";
 import type { Approval, Lesson, PackSummary, Run } from "../contract/index.ts";
 import type { PackEngine } from "./engine.ts";
@@ -98,16 +98,33 @@ function mcpToolView(
   };
 }
 
-/** A lesson as clients see it, from its long-term memory item. */
+/**
+ * A lesson as clients see it, from its long-term memory item. One stored before lessons were
+ * counted was taught once; before scopes, see `scopeOf`.
+ */
 export function lessonView(pack: string, item: Item): Lesson {
-  const value = item.value as { specialist?: unknown; tool?: unknown; text?: unknown; runId?: unknown };
+  const value = item.value as {
+    specialist?: unknown;
+    tool?: unknown;
+    text?: unknown;
+    runId?: unknown;
+    taught?: unknown;
+    editedAt?: unknown;
+    firstTaughtAt?: unknown;
+  };
+  const { scope, case: about } = scopeOf(item.value);
   return {
     id: item.key,
     pack,
     specialist: String(value.specialist ?? "supervisor"),
     ...(typeof value.tool === "string" ? { tool: value.tool } : {}),
     text: String(value.text ?? ""),
+    scope,
+    ...(about === undefined ? {} : { case: about }),
     ...(typeof value.runId === "string" ? { runId: value.runId } : {}),
-    createdAt: new Date(item.createdAt).toISOString(),
+    taught: typeof value.taught === "number" ? value.taught : 1,
+    createdAt: typeof value.firstTaughtAt === "string" ? value.firstTaughtAt : new Date(item.createdAt).toISOString(),
+    updatedAt: new Date(item.updatedAt).toISOString(),
+    ...(typeof value.editedAt === "string" ? { editedAt: value.editedAt } : {}),
   };
 }

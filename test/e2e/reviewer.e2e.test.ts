@@ -198,6 +198,32 @@ describe.skipIf(SKIP_REASON)(`a reviewer in the browser${SKIP_REASON ? ` (skippe
     expect(await page.locator("li[data-lesson-id]").count()).toBe(1);
     expect(await lesson.locator(".lesson-meta strong").textContent()).toBe("Payments officer · issue_payment");
     expect(await lesson.locator(".lesson-text").textContent()).toBe(taught.text);
+    // Under a heading of its specialist, and about its claim only.
+    expect(await page.locator(".lesson-group h2").allTextContents()).toEqual(["Payments officer · Insurance claims desk 1"]);
+    expect(await lesson.locator(".lesson-scope").textContent()).toBe(" · about CLM-1001 only");
+
+    // Edit, in place: Escape cancels and gives the focus back; an empty text is refused in plain words; Save keeps the new text.
+    const edit = lesson.getByRole("button", { name: /^Edit/ });
+    await edit.click();
+    const words = lesson.getByLabel("Lesson", { exact: true });
+    await expect.poll(() => words.evaluate((area) => area.matches(":focus"))).toBe(true);
+    await words.fill("Something else");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => edit.evaluate((button) => button.matches(":focus"))).toBe(true);
+    expect(await lesson.locator(".lesson-text").textContent()).toBe(taught.text);
+    await edit.click();
+    await words.fill("  ");
+    await lesson.getByRole("button", { name: "Save" }).click();
+    expect(await lesson.getByRole("alert").textContent()).toBe("Write the lesson, or press Cancel to keep it as it was.");
+    const rule = "Pay no more than the settlement letter says.";
+    await words.fill(rule);
+    await lesson.getByLabel("every run of the pack").check();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await lesson.getByRole("button", { name: "Save" }).click();
+    await lesson.locator(".lesson-text", { hasText: rule }).waitFor();
+    await expect.poll(() => edit.evaluate((button) => button.matches(":focus"))).toBe(true);
+    expect(await lesson.locator(".lesson-scope").textContent()).toBe(" · general");
+    expect((await lessons()).find((l) => l.id === taught.id)).toMatchObject({ text: rule, scope: "general" });
 
     // Forget, from the keyboard: the confirmation takes the focus; Escape keeps the lesson; Enter twice forgets it.
     const forget = lesson.getByRole("button", { name: /^Forget/ });

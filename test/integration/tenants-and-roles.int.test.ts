@@ -94,6 +94,7 @@ describe("principals of GUILD_AUTH_FILE, tenants and roles", () => {
     expect([decide.status, decide.body.error.code, decide.body.error.details.role]).toEqual([403, "missing_role", "reviewer"]);
     expect((await t.api("POST", `/api/runs/${runId}/cancel`, undefined, vic)).status).toBe(403);
     expect((await t.api("DELETE", "/api/lessons/anything", undefined, as("k-ana"))).body.error.code).toBe("missing_role");
+    expect((await t.api("PATCH", "/api/lessons/anything", { text: "x" }, as("k-ana"))).body.error.code).toBe("missing_role");
     // Metrics count every tenant's runs: an admin's to read.
     expect((await t.api("GET", "/metrics", undefined, vic)).status).toBe(403);
     expect((await t.api("GET", "/metrics", undefined, as("k-max"))).status).toBe(200);

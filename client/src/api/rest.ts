@@ -24,7 +24,7 @@ export class ApiError extends Error {
  * A JSON request to the Guild API on this origin; resolves with the body, rejects with an ApiError.
  * @example const { runs } = await api<{ runs: Run[] }>("GET", "/api/runs");
  */
-export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   const key = apiKey();
   if (key) headers.authorization = `Bearer ${key}`;

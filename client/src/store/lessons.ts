@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import type { Lesson } from "../../../server/contract/index.ts";
+import type { Lesson, LessonScope } from "../../../server/contract/index.ts";
 import { api, ApiError } from "../api/rest.ts";
 
 /** Which lessons to list: one pack's, one specialist's (or the supervisor's), or all. */
@@ -29,11 +29,18 @@ export async function forgetLesson(id: string): Promise<ForgetOutcome> {
   }
 }
 
+/** Edits a lesson's text or scope (`PATCH /api/lessons/:id`); resolves with it as edited, rejects with the ApiError. */
+export async function reviseLesson(id: string, revision: { text?: string; scope?: LessonScope }): Promise<Lesson> {
+  return (await api<{ lesson: Lesson }>("PATCH", `/api/lessons/${encodeURIComponent(id)}`, revision)).lesson;
+}
+
 /**
  * The lessons of a filter (`GET /api/lessons`), read when the filter changes and on `reload`;
- * `remove` takes one off the list without reading it again.
+ * `remove` takes one off the list and `replace` puts an edited one in its place, without reading it again.
  */
-export function useLessons(filter: LessonFilter): LessonsState & { reload: () => void; remove: (id: string) => void } {
+export function useLessons(
+  filter: LessonFilter,
+): LessonsState & { reload: () => void; remove: (id: string) => void; replace: (lesson: Lesson) => void } {
   const [state, setState] = useState<LessonsState>({ lessons: [], loaded: false });
   const [version, setVersion] = useState(0);
   const { pack, specialist } = filter;
@@ -52,5 +59,9 @@ export function useLessons(filter: LessonFilter): LessonsState & { reload: () =>
   }, [pack, specialist, version]);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const remove = useCallback((id: string) => setState((last) => ({ ...last, lessons: last.lessons.filter((l) => l.id !== id) })), []);
-  return { ...state, reload, remove };
+  const replace = useCallback(
+    (lesson: Lesson) => setState((last) => ({ ...last, lessons: last.lessons.map((l) => (l.id === lesson.id ? lesson : l)) })),
+    [],
+  );
+  return { ...state, reload, remove, replace };
 }

@@ -30,17 +30,41 @@ function learnersOf(packs: readonly PackSummary[]): { pack: PackSummary; learner
   }));
 }
 
-/** What reviewers taught the specialists, newest first, filtered by specialist; each can be forgotten. */
+/**
+ * Lessons under a heading per learner, in the packs' order (the supervisor, then the specialists),
+ * newest first under each; a learner the packs no longer name comes last, under its id.
+ */
+function byLearner(lessons: readonly Lesson[], learners: readonly Learner[]): { key: string; learner: Learner; lessons: Lesson[] }[] {
+  const order = new Map(learners.map((l, i) => [l.key, i]));
+  const groups = new Map<string, { key: string; learner: Learner; lessons: Lesson[] }>();
+  for (const lesson of lessons) {
+    const key = `${lesson.pack}/${lesson.specialist}`;
+    const learner = learners.find((l) => l.key === key) ?? {
+      key,
+      pack: lesson.pack,
+      specialist: lesson.specialist,
+      name: lesson.specialist,
+    };
+    const group = groups.get(key) ?? { key, learner, lessons: [] };
+    group.lessons.push(lesson);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => (order.get(a.key) ?? order.size) - (order.get(b.key) ?? order.size));
+}
+
+/** What reviewers taught the specialists, by specialist, newest first, filtered by specialist; each can be edited or forgotten. */
 export function LessonsView() {
   const guild = useGuild();
   const { packs } = useObservable(guild.server);
   const groups = useMemo(() => learnersOf(packs), [packs]);
+  const learners = useMemo(() => groups.flatMap((g) => g.learners), [groups]);
   const [selected, setSelected] = useState("");
-  const learner = groups.flatMap((g) => g.learners).find((l) => l.key === selected);
-  const { lessons, loaded, error, reload, remove } = useLessons({ pack: learner?.pack, specialist: learner?.specialist });
+  const learner = learners.find((l) => l.key === selected);
+  const { lessons, loaded, error, reload, remove, replace } = useLessons({ pack: learner?.pack, specialist: learner?.specialist });
+  const sections = byLearner(lessons, learners);
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   /** Where the focus goes once a forgotten lesson has left the list: the Forget button now in its place. */
   const focusAt = useRef<number | undefined>(undefined);
 
@@ -54,19 +78,25 @@ export function LessonsView() {
   }, [lessons]);
 
   const nameOf = (lesson: Lesson): string =>
-    groups.find((g) => g.pack.id === lesson.pack)?.learners.find((l) => l.specialist === lesson.specialist)?.name ?? lesson.specialist;
-  const packNameOf = (lesson: Lesson): string | undefined =>
-    packs.length > 1 ? (packs.find((p) => p.id === lesson.pack)?.name ?? lesson.pack) : undefined;
+    learners.find((l) => l.pack === lesson.pack && l.specialist === lesson.specialist)?.name ?? lesson.specialist;
+  const packNameOf = (pack: string): string | undefined =>
+    packs.length > 1 ? (packs.find((p) => p.id === pack)?.name ?? pack) : undefined;
+  const about = (lesson: Lesson): string => `${nameOf(lesson)}${lesson.tool ? `, ${lesson.tool}` : ""}`;
 
   const removed = (lesson: Lesson, outcome: ForgetOutcome): void => {
-    const about = `${nameOf(lesson)}${lesson.tool ? `, ${lesson.tool}` : ""}`;
     setNotice(
       outcome === "forgotten"
-        ? `Forgotten: the lesson for ${about}. Later runs no longer recall it.`
-        : `Someone else already forgot the lesson for ${about}; it is gone from the list.`,
+        ? `Forgotten: the lesson for ${about(lesson)}. Later runs no longer recall it.`
+        : `Someone else already forgot the lesson for ${about(lesson)}; it is gone from the list.`,
     );
-    focusAt.current = lessons.findIndex((l) => l.id === lesson.id);
+    // The lessons as the page shows them, section by section: the Forget buttons' order.
+    focusAt.current = sections.flatMap((section) => section.lessons).findIndex((l) => l.id === lesson.id);
     remove(lesson.id);
+  };
+
+  const edited = (lesson: Lesson): void => {
+    setNotice(`Saved: the lesson for ${about(lesson)}. Later runs recall it as edited.`);
+    replace(lesson);
   };
 
   return (
@@ -75,8 +105,9 @@ export function LessonsView() {
         Lessons <span className="count">{lessons.length}</span>
       </h1>
       <p className="hint">
-        What reviewers taught the specialists with their edits, feedback and redirects, newest first. Later runs of the pack recall them;
-        forget one that no longer holds.
+        What reviewers taught the specialists with their edits, feedback and redirects, by specialist, newest first. Later runs of the pack
+        recall them (a lesson about one case only in runs about that case); edit one that needs other words, forget one that no longer
+        holds.
       </p>
       <div className="lessons-filter">
         <label htmlFor="lessons-specialist">Specialist</label>
@@ -113,11 +144,29 @@ export function LessonsView() {
           {learner ? `No lessons for ${learner.name}.` : "No lessons yet: they are saved when a run a reviewer edited or sent back ends."}
         </p>
       ) : null}
-      <ol className="lesson-list" ref={list}>
-        {lessons.map((lesson) => (
-          <LessonItem key={lesson.id} lesson={lesson} learner={nameOf(lesson)} packName={packNameOf(lesson)} onRemoved={removed} />
+      <div ref={list}>
+        {sections.map((section) => (
+          <section className="lesson-group" key={section.key} aria-labelledby={`lessons-of-${section.key}`}>
+            <h2 id={`lessons-of-${section.key}`}>
+              {section.learner.name}
+              {packNameOf(section.learner.pack) ? <span className="hint"> · {packNameOf(section.learner.pack)}</span> : null}{" "}
+              <span className="count">{section.lessons.length}</span>
+            </h2>
+            <ol className="lesson-list">
+              {section.lessons.map((lesson) => (
+                <LessonItem
+                  key={lesson.id}
+                  lesson={lesson}
+                  learner={nameOf(lesson)}
+                  packName={packNameOf(lesson.pack)}
+                  onRemoved={removed}
+                  onEdited={edited}
+                />
+              ))}
+            </ol>
+          </section>
         ))}
-      </ol>
+      </div>
       <WebhooksList />
     </section>
   );
