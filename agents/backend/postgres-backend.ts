@@ -59,8 +59,11 @@ function connectionConfig(connectionString: string, schema: string, lockTimeoutM
   }
 }
 
-/** Runs `fn` in a transaction on a connection of its own; a connection that broke is not reused. */
-async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction on a connection of its own; a connection that broke is not reused.
+ * `serializable` makes what it read hold until it commits (else it fails as transient, to be tried again).
+ */
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, serializable = false): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client that loses its connection emits 'error', which would crash the process unheard.
@@ -69,7 +72,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
   };
   client.on("error", onError);
   try {
-    await client.query("BEGIN");
+    await client.query(serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN");
     const value = await fn(client);
     await client.query("COMMIT");
     return value;
@@ -173,27 +176,35 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
       const checkTexts = checks.map((check) => sqlFor(check, "postgres", tool));
       failpoint("effect.before");
       const argsJson = JSON.stringify(args);
+      // With business rules, serializable: under Postgres's default isolation a statement that waits
+      // for another transaction's lock (a check's FOR UPDATE) still reads from before that
+      // transaction committed, so two payments checked at once could both pass. Serializable fails
+      // the second as transient instead, and its retry sees the first.
       const outcome = await guarded(tool, () =>
-        inTransaction(pool, async (client): Promise<EffectOutcome> => {
-          const reserved = await client.query(RESERVE_KEY, [idempotencyKey, tool, argsJson, new Date().toISOString()]);
-          if (reserved.rowCount === 0) {
-            const { rows } = await client.query<{ args: string; result: string }>(
-              "SELECT args, result FROM guild_effects WHERE idempotency_key = $1",
-              [idempotencyKey],
-            );
-            const previous = rows[0]!;
-            // The same key with other arguments is a different action: never answer it with this receipt.
-            if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
-            return { result: JSON.parse(previous.result), replayed: true };
-          }
-          const found: unknown[] = [];
-          for (const check of checkTexts) found.push(...((await run(client, check, args, "rows")) as unknown[]));
-          const refusal = violated(tool, found);
-          if (refusal) throw refusal;
-          const result = await run(client, text, args, shape);
-          await client.query("UPDATE guild_effects SET result = $2 WHERE idempotency_key = $1", [idempotencyKey, JSON.stringify(result)]);
-          return { result, replayed: false };
-        }),
+        inTransaction(
+          pool,
+          async (client): Promise<EffectOutcome> => {
+            const reserved = await client.query(RESERVE_KEY, [idempotencyKey, tool, argsJson, new Date().toISOString()]);
+            if (reserved.rowCount === 0) {
+              const { rows } = await client.query<{ args: string; result: string }>(
+                "SELECT args, result FROM guild_effects WHERE idempotency_key = $1",
+                [idempotencyKey],
+              );
+              const previous = rows[0]!;
+              // The same key with other arguments is a different action: never answer it with this receipt.
+              if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
+              return { result: JSON.parse(previous.result), replayed: true };
+            }
+            const found: unknown[] = [];
+            for (const check of checkTexts) found.push(...((await run(client, check, args, "rows")) as unknown[]));
+            const refusal = violated(tool, found);
+            if (refusal) throw refusal;
+            const result = await run(client, text, args, shape);
+            await client.query("UPDATE guild_effects SET result = $2 WHERE idempotency_key = $1", [idempotencyKey, JSON.stringify(result)]);
+            return { result, replayed: false };
+          },
+          checkTexts.length > 0,
+        ),
       );
       failpoint("effect.after");
       return outcome;

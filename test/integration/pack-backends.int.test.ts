@@ -200,6 +200,19 @@ describe.each(ENGINES)("effects on %s run exactly once", (engine) => {
     ]);
   });
 
+  it("checks the business rules with the effect as one: of four payments of the whole amount raced on one claim, one is made", async () => {
+    const [a, b] = await Promise.all([t.open(engine), t.open(engine)]);
+    const tool = t.pack.tools.get("issue_payment")!;
+    const checks = (tool.preconditions ?? []).map((rule) => rule.sql);
+    const outcomes = await Promise.allSettled(
+      [a, b, a, b].map((backend, i) => backend.effect(tool.sql, PAY, tool.spec.result, `run-${i}:pay`, "issue_payment", checks)),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    for (const refused of outcomes.filter((o) => o.status === "rejected"))
+      expect(String(refused.reason)).toContain("has £3600.00 paid of £3600.00 due");
+    expect(await paymentsOf(t, engine, "CLM-1001")).toBe(1);
+  });
+
   it("commits between its failpoints: a crash just after the commit leaves a key that replays", async () => {
     const seen: string[] = [];
     const crashing = await t.open(engine, {
