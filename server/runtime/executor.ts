@@ -371,6 +371,8 @@ export class RunExecutor {
       await this.feed.catchUp();
       if (undecided === undefined) return;
       this.log.info({ runId, waitingFor: interrupts.map((i) => i.value.guild.approvalId) }, "run paused for approval");
+      // Still under this process's lease, so no step runs meanwhile.
+      await this.compact(runId);
       // A decision stored while the graph was running has not been fed to it yet.
       if (undecided < interrupts.length) this.schedule(runId);
       return;
@@ -423,12 +425,21 @@ export class RunExecutor {
     await this.feed.catchUp();
     if (ended) {
       this.log.info({ runId, status: patch.status }, "run finished");
-      // A finished run keeps its last checkpoint only: what its view and a late read of its state need.
-      await this.checkpoints
-        .compact(runId)
-        .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a finished run's checkpoints"));
+      await this.compact(runId);
     }
     return ended !== undefined;
+  }
+
+  /**
+   * Deletes all but the run's last checkpoint (and the writes and values only older ones had). A
+   * paused run resumes from its last checkpoint, and a finished one's view and a late read of its
+   * state need no more: no channel of Guild's state is rebuilt from earlier checkpoints (LangGraph
+   * does that for its delta channels only). So a run waiting days for a reviewer costs kilobytes.
+   */
+  private async compact(runId: string): Promise<void> {
+    await this.checkpoints
+      .compact(runId)
+      .catch((error: unknown) => this.log.warn({ runId, err: error }, "could not compact a run's checkpoints"));
   }
 
   private async fail(runId: string, error: unknown): Promise<void> {

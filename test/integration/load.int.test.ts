@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Approval, Decision, RunEvent } from "../../server/contract/index.ts";
+import { eventsOfType, type Approval, type Decision, type RunEvent } from "../../server/contract/index.ts";
 import { answerUntilDone, DEMO_TASK, useRuntime } from "../support/runtime.ts";
 import { request, useServer } from "../support/server.ts";
 
@@ -49,6 +49,29 @@ describe("lean storage", () => {
     expect(state.reports).toEqual([]);
     expect(state.step).toBeUndefined();
     expect(state.decisions).toEqual({});
+  });
+
+  it("keeps a paused run's last checkpoint only, and resumes it from there to the end", async () => {
+    const graph = t.runtime.graphOf("insurance-claims");
+    const checkpoints = async (runId: string) => {
+      const history = [];
+      for await (const snapshot of graph.getStateHistory({ configurable: { thread_id: runId } })) history.push(snapshot);
+      return history;
+    };
+    let run = await t.runtime.waitForRun((await t.runtime.startRun({ task: DEMO_TASK })).id);
+    const paused = [];
+    while (run.status === "awaiting_approval") {
+      paused.push(...(await checkpoints(run.id)).map((s) => s.next));
+      for (const a of run.pendingApprovals) await t.runtime.decide(a.id, approve());
+      run = await t.runtime.waitForRun(run.id);
+    }
+    // One checkpoint at each of the two pauses (the payment, then the email), waiting at a step.
+    expect(paused).toHaveLength(2);
+    expect(paused.every((next) => next.length > 0)).toBe(true);
+    expect(run.status).toBe("completed");
+    expect(run.result!.answer).toContain("CLM-1001");
+    const effects = eventsOfType(await t.runtime.listEvents(run.id), "tool.result").map((e) => e.data.tool);
+    expect(effects.filter((tool) => tool === "issue_payment" || tool === "send_email").sort()).toEqual(["issue_payment", "send_email"]);
   });
 
   it("prunes finished runs past their retention: events and checkpoints go, the run, its answer and its audit stay", async () => {
