@@ -3,7 +3,6 @@ export type { GraphEvent } from "./events.ts";
 export type { TaughtLesson } from "./state.ts";
 export { gateFor, type PolicyContext } from "./policy.ts";
 export {
-  DecisionSchema,
   allowedDecisions,
   isApprovalRequest,
   validateDecision,

@@ -1,5 +1,4 @@
 export {
-  DecisionSchema,
   allowedDecisions,
   isApprovalRequest,
   type Decision,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GuildError } from "../../agents/errors/index.ts";
-import { DEFAULT_TENANT, type Principal } from "../contract/index.ts";
+import { DEFAULT_TENANT, type Principal } from "../contract/types.ts";
 
 /** Held by `GUILD_API_KEYS` keys and the loopback development mode: every role, the packs' too. */
 export const EVERY_ROLE = "*";

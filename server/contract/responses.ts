@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DecisionSchema } from "../../graphs/index.ts";
+import { DecisionSchema } from "../../graphs/approval/decision.ts";
 import { APPROVAL_KINDS, DECISION_TYPES } from "../../graphs/vocabulary.ts";
 import { ApprovalStatusSchema, LessonScopeSchema, RunStatusSchema } from "./schemas.ts";
 import {

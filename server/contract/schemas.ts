@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DecisionSchema } from "../../graphs/index.ts";
+import { DecisionSchema } from "../../graphs/approval/decision.ts";
 import { APPROVAL_STATUSES } from "../../graphs/vocabulary.ts";
 import { LESSON_SCOPES, RUN_STATUSES, WEBHOOK_EVENTS } from "./types.ts";
 
