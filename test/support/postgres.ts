@@ -55,12 +55,16 @@ export async function createTestDatabase(template = "template0"): Promise<{ url:
   };
 }
 
+/** How long a template of another version is kept (see createPreparedDatabase). */
+const KEEP_OTHER_TEMPLATES_MS = 24 * 60 * 60 * 1000;
+
 /**
  * A database made ready once per test server and kept as a template: `prepare` runs on it the
  * first time (under an advisory lock, so parallel test workers prepare it once), and every later
  * call copies it, which is much quicker than preparing each test's database again. The name
- * carries `version`, so a change to what `prepare` does makes a new template (older ones are
- * dropped).
+ * carries `version`, so a change to what `prepare` does makes a new template. Templates of other
+ * versions are dropped once a day old: until then another checkout on the same server (a second
+ * clone at another commit) may still be copying its own.
  */
 export async function createPreparedDatabase(
   version: string,
@@ -72,7 +76,12 @@ export async function createPreparedDatabase(
     try {
       const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template])).rowCount! > 0;
       if (exists) return;
-      const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'guild_template_%'");
+      // Each template's comment is when it was built (epoch ms); one without is from before.
+      const stale = await admin.query<{ datname: string }>(
+        `SELECT datname FROM (SELECT datname, shobj_description(oid, 'pg_database') AS built FROM pg_database WHERE datname LIKE 'guild_template_%') t
+         WHERE CASE WHEN built ~ '^[0-9]+$' THEN built::bigint ELSE 0 END < $1`,
+        [Date.now() - KEEP_OTHER_TEMPLATES_MS],
+      );
       for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
       const building = `${template}_building`;
       await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
@@ -81,6 +90,7 @@ export async function createPreparedDatabase(
       // Ready only once prepared: a worker that died half-way leaves no template to copy.
       await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [building]);
       await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+      await admin.query(`COMMENT ON DATABASE ${template} IS '${Date.now()}'`);
     } finally {
       await admin.query("SELECT pg_advisory_unlock(hashtext('guild test templates'))");
     }
