@@ -70,6 +70,42 @@ export function plainFocus(question: string): Focus {
   };
 }
 
+/** A glossary phrase a question may use: its terms, and the terms of what else stands for its entry. */
+interface GlossaryPhrase {
+  terms: readonly string[];
+  alternatives: readonly string[][];
+}
+
+/** Each glossary's phrases, read once: a glossary is the pack's, and every question is matched against it. */
+const phrasesOfGlossary = new WeakMap<readonly GlossaryEntry[], readonly GlossaryPhrase[]>();
+
+/**
+ * The phrases of a glossary that can stand for their entry: each entry's term and aliases, and the
+ * hyphenated words in them ("sign-off" of "sign-off limit"), which people write apart and around
+ * other words ("who signs the payment off"). One word among small ones ("most you will pay") or a
+ * negation ("not covered") is too loose to stand for its entry; a verb and its particle ("knocked
+ * over") is not.
+ */
+function glossaryPhrases(glossary: readonly GlossaryEntry[]): readonly GlossaryPhrase[] {
+  let read = phrasesOfGlossary.get(glossary);
+  if (read) return read;
+  read = glossary.flatMap((entry) => {
+    const phrases = [entry.term, ...entry.aliases];
+    const entryTerms = termsOf(entry.term);
+    const compounds = phrases.flatMap((p) => p.match(/\b[a-z]+-[a-z]+\b/gi) ?? []).filter((c) => !phrases.includes(c));
+    return [...phrases, ...compounds].flatMap((phrase) => {
+      const terms = termsOf(phrase);
+      const words = tokenize(phrase);
+      const loose = terms.length === 1 && (words.length > 2 || words.some((w) => NEGATIONS.has(w)));
+      if (terms.length === 0 || loose) return [];
+      const alternatives = [entryTerms, ...phrases.filter((p) => p !== phrase).map(termsOf)].filter((t) => t.length > 0);
+      return [{ terms, alternatives }];
+    });
+  });
+  phrasesOfGlossary.set(glossary, read);
+  return read;
+}
+
 /**
  * What a question is about, as weighted terms: each content word weighs as rare as it is in the
  * documents, and is covered by itself, by the known word it misspells, or, when it is part of a
@@ -79,25 +115,11 @@ export function plainFocus(question: string): Focus {
 export function focusOf(question: string, context: { stats: TermStats; glossary: readonly GlossaryEntry[] }): Focus {
   const asked = new Set(termWords(question).keys());
   const synonyms = new Map<string, string[][]>();
-  for (const entry of context.glossary) {
-    const phrases = [entry.term, ...entry.aliases];
-    const entryTerms = termsOf(entry.term);
-    // A hyphenated word of a phrase ("sign-off" of "sign-off limit") is used on its own too: people
-    // write it apart, and around other words ("who signs the payment off").
-    const compounds = phrases.flatMap((p) => p.match(/\b[a-z]+-[a-z]+\b/gi) ?? []).filter((c) => !phrases.includes(c));
-    for (const phrase of [...phrases, ...compounds]) {
-      // A phrase is used when all its words are ("the bit I have to pay" uses "the bit i pay"). One
-      // word among small ones ("most you will pay") or a negation ("not covered") is too loose to
-      // stand for its entry; a verb and its particle ("knocked over") is not.
-      const phraseTerms = termsOf(phrase);
-      const words = tokenize(phrase);
-      const loose = phraseTerms.length === 1 && (words.length > 2 || words.some((w) => NEGATIONS.has(w)));
-      if (phraseTerms.length === 0 || loose || !phraseTerms.every((t) => asked.has(t))) continue;
-      const alternatives = [entryTerms, ...phrases.filter((p) => p !== phrase).map(termsOf)].filter((t) => t.length > 0);
-      for (const term of phraseTerms) {
-        const known = synonyms.get(term) ?? [];
-        synonyms.set(term, [...known, ...alternatives.filter((a) => !known.some((k) => k.join(" ") === a.join(" ")))]);
-      }
+  for (const { terms: phraseTerms, alternatives } of glossaryPhrases(context.glossary)) {
+    if (!phraseTerms.every((t) => asked.has(t))) continue;
+    for (const term of phraseTerms) {
+      const known = synonyms.get(term) ?? [];
+      synonyms.set(term, [...known, ...alternatives.filter((a) => !known.some((k) => k.join(" ") === a.join(" ")))]);
     }
   }
   const terms = [...contentTerms(question)].flatMap(([term, word]) => {
