@@ -54,8 +54,19 @@ export function focusFor(pack: Pack, text: string): Focus {
   return focusOf(text, { stats: packKnowledge(pack).stats, glossary: pack.glossary });
 }
 
-async function specialistEvidence(pack: Pack, specialist: Specialist, part: string, task: string): Promise<SpecialistEvidence> {
-  const focus = focusFor(pack, part);
+/** What a part is about, read once for all the specialists weighed on it. */
+interface PartFocus {
+  text: string;
+  focus: Focus;
+  /** How much of its documents' evidence counts: less when the part says little or names a record. */
+  weight: number;
+}
+
+async function specialistEvidence(
+  specialist: Specialist,
+  { text: part, focus, weight }: PartFocus,
+  task: string,
+): Promise<SpecialistEvidence> {
   const passages = await specialist.knowledge.search(part, { limit: EVIDENCE_PASSAGES });
   const requested = requestedEffects(part, specialist.tools);
   const tools = specialist.tools
@@ -64,11 +75,9 @@ async function specialistEvidence(pack: Pack, specialist: Specialist, part: stri
       fit: tool.kind === "effect" ? Number(requested.has(tool.name)) : toolFit(tool, focus, [task], specialist.tools),
     }))
     .filter((t) => t.fit > 0);
-  const information = Math.min(1, focus.terms.reduce((sum, t) => sum + t.weight, 0) / FULL_INFORMATION);
-  const record = recordReferences(part, packKnowledge(pack).stats).length > 0 ? NAMED_RECORD_KNOWLEDGE : 1;
   return {
     specialist: specialist.id,
-    knowledge: assessEvidence(focus, passages).strength * information * record,
+    knowledge: assessEvidence(focus, passages).strength * weight,
     tools,
     sources: passages.slice(0, 2).map((p) => p.source),
   };
@@ -84,10 +93,12 @@ export async function planEvidence(pack: Pack, task: string): Promise<PartEviden
     pack.specialists.flatMap((s) => s.tools),
   );
   return Promise.all(
-    parts.map(async ({ text, head }) => ({
-      part: text,
-      head,
-      specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(pack, s, text, task))),
-    })),
+    parts.map(async ({ text, head }) => {
+      const focus = focusFor(pack, text);
+      const information = Math.min(1, focus.terms.reduce((sum, t) => sum + t.weight, 0) / FULL_INFORMATION);
+      const record = recordReferences(text, packKnowledge(pack).stats).length > 0 ? NAMED_RECORD_KNOWLEDGE : 1;
+      const read: PartFocus = { text, focus, weight: information * record };
+      return { part: text, head, specialists: await Promise.all(pack.specialists.map((s) => specialistEvidence(s, read, task))) };
+    }),
   );
 }
