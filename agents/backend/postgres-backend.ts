@@ -176,36 +176,31 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
       const checkTexts = checks.map((check) => sqlFor(check, "postgres", tool));
       failpoint("effect.before");
       const argsJson = JSON.stringify(args);
+      const apply = async (client: pg.PoolClient): Promise<EffectOutcome> => {
+        const reserved = await client.query(RESERVE_KEY, [idempotencyKey, tool, argsJson, new Date().toISOString()]);
+        if (reserved.rowCount === 0) {
+          const { rows } = await client.query<{ args: string; result: string }>(
+            "SELECT args, result FROM guild_effects WHERE idempotency_key = $1",
+            [idempotencyKey],
+          );
+          const previous = rows[0]!;
+          // The same key with other arguments is a different action: never answer it with this receipt.
+          if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
+          return { result: JSON.parse(previous.result), replayed: true };
+        }
+        const found: unknown[] = [];
+        for (const check of checkTexts) found.push(...((await run(client, check, args, "rows")) as unknown[]));
+        const refusal = violated(tool, found);
+        if (refusal) throw refusal;
+        const result = await run(client, text, args, shape);
+        await client.query("UPDATE guild_effects SET result = $2 WHERE idempotency_key = $1", [idempotencyKey, JSON.stringify(result)]);
+        return { result, replayed: false };
+      };
       // With business rules, serializable: under Postgres's default isolation a statement that waits
       // for another transaction's lock (a check's FOR UPDATE) still reads from before that
       // transaction committed, so two payments checked at once could both pass. Serializable fails
       // the second as transient instead, and its retry sees the first.
-      const outcome = await guarded(tool, () =>
-        inTransaction(
-          pool,
-          async (client): Promise<EffectOutcome> => {
-            const reserved = await client.query(RESERVE_KEY, [idempotencyKey, tool, argsJson, new Date().toISOString()]);
-            if (reserved.rowCount === 0) {
-              const { rows } = await client.query<{ args: string; result: string }>(
-                "SELECT args, result FROM guild_effects WHERE idempotency_key = $1",
-                [idempotencyKey],
-              );
-              const previous = rows[0]!;
-              // The same key with other arguments is a different action: never answer it with this receipt.
-              if (previous.args !== argsJson) throw new Error(`idempotency key ${idempotencyKey} was already used with other arguments`);
-              return { result: JSON.parse(previous.result), replayed: true };
-            }
-            const found: unknown[] = [];
-            for (const check of checkTexts) found.push(...((await run(client, check, args, "rows")) as unknown[]));
-            const refusal = violated(tool, found);
-            if (refusal) throw refusal;
-            const result = await run(client, text, args, shape);
-            await client.query("UPDATE guild_effects SET result = $2 WHERE idempotency_key = $1", [idempotencyKey, JSON.stringify(result)]);
-            return { result, replayed: false };
-          },
-          checkTexts.length > 0,
-        ),
-      );
+      const outcome = await guarded(tool, () => inTransaction(pool, apply, checkTexts.length > 0));
       failpoint("effect.after");
       return outcome;
     },

@@ -48,21 +48,20 @@ export async function prune(
       pruned.events += await store.deleteEvents(runs);
       pruned.runs += runs.length;
     }
-    for (;;) {
-      const deleted = await store.deleteDeliveries(before, BATCH);
-      if (deleted === 0) break;
-      pruned.deliveries += deleted;
-    }
+    pruned.deliveries = await inBatches(() => store.deleteDeliveries(before, BATCH));
   }
   if (policy.auditMs !== undefined) {
     const before = new Date(now - policy.auditMs).toISOString();
-    for (;;) {
-      const deleted = await store.deleteAudit(before, BATCH);
-      if (deleted === 0) break;
-      pruned.audit += deleted;
-    }
+    pruned.audit = await inBatches(() => store.deleteAudit(before, BATCH));
   }
   return pruned;
+}
+
+/** Deletes a batch at a time until a batch deletes nothing; returns how many in all. */
+async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let deleted = await deleteBatch(); deleted > 0; deleted = await deleteBatch()) total += deleted;
+  return total;
 }
 
 /** Prunes at start-up and every hour, when a retention is set; returns the timer. */

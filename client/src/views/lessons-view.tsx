@@ -35,11 +35,11 @@ function learnersOf(packs: readonly PackSummary[]): { pack: PackSummary; learner
  * newest first under each; a learner the packs no longer name comes last, under its id.
  */
 function byLearner(lessons: readonly Lesson[], learners: readonly Learner[]): { key: string; learner: Learner; lessons: Lesson[] }[] {
-  const order = new Map(learners.map((l, i) => [l.key, i]));
+  const known = new Map(learners.map((learner, at) => [learner.key, { learner, at }]));
   const groups = new Map<string, { key: string; learner: Learner; lessons: Lesson[] }>();
   for (const lesson of lessons) {
     const key = `${lesson.pack}/${lesson.specialist}`;
-    const learner = learners.find((l) => l.key === key) ?? {
+    const learner = known.get(key)?.learner ?? {
       key,
       pack: lesson.pack,
       specialist: lesson.specialist,
@@ -49,7 +49,8 @@ function byLearner(lessons: readonly Lesson[], learners: readonly Learner[]): { 
     group.lessons.push(lesson);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => (order.get(a.key) ?? order.size) - (order.get(b.key) ?? order.size));
+  const rank = (key: string): number => known.get(key)?.at ?? known.size;
+  return [...groups.values()].sort((a, b) => rank(a.key) - rank(b.key));
 }
 
 /** What reviewers taught the specialists, by specialist, newest first, filtered by specialist; each can be edited or forgotten. */
